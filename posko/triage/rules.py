@@ -1,0 +1,347 @@
+"""Keyword rules: category evidence, danger cues for priority, tone cues.
+
+Terms are matched against the normalised tokens, their light stems, and adjacent pairs of
+either ("tabrak lari"). Weights are evidence points; the learned model adds its own scores.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .text import stem
+
+
+def _lex(spec: str) -> dict[str, float]:
+    """Parse "term:weight, term two:weight" (default weight 2)."""
+    out: dict[str, float] = {}
+    for item in spec.replace("\n", ",").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        term, _, w = item.partition(":")
+        out[term.strip()] = float(w) if w else 2.0
+    return out
+
+
+CATEGORY_TERMS: dict[str, dict[str, float]] = {
+    "kecelakaan": _lex(
+        """celaka:3, kecelakaan:3, tabrak:2.5, tabrakan:3, tabrak lari:3, srempet:2,
+        terserempet:2, serempet:2, guling:1.5, terguling:2, terbalik:1.5, masuk parit:2,
+        adu banteng:3, jatuh motor:2, jatuh dari:1, pengendara:1, korban:0.5, laka:3,
+        tergelincir:2, oleng:1.5, rem blong:2.5, nyungsep:2, tersungkur:1, terlindas:2.5,
+        lindas:2, kendaraan:0.5, truk:0.5, motor:0.3, mobil:0.3"""
+    ),
+    "lalu_lintas": _lex(
+        """macet:3, kemacetan:3, parkir:2.5, parkir liar:3, balap_liar:3, balap:2.5,
+        ngebut:2, kebut:2, knalpot:2.5, brong:2.5, lampu merah:2.5, lampu lalu:2.5,
+        traffic:2, rambu:2, lawan arah:2.5, helm:1.5, tanpa helm:2.5, lubang:1.5,
+        jalan rusak:2, jalan berlubang:2.5, overload:2, odol:2, terobos:2, menerobos:2,
+        bonceng tiga:2.5, bonceng:1, pengatur:1, lalu lintas:2, lalin:2.5, angkut:1,
+        truk:1, muatan:1.5, tilang:1, razia:1, penerangan:1.5, lampu jalan:2,
+        parkir sembarangan:3, menghalangi jalan:1.5, anak di bawah umur:0.5, sim:0.5,
+        kendaraan:1, motor:0.5, mobil:0.5, jalan:0.5, pengendara:1.5, pelajar:0.5"""
+    ),
+    "pencurian": _lex(
+        """curi:3, maling:3, curanmor:3, jambret:3, begal:3, rampok:3, bobol:2.5,
+        copet:3, gasak:2.5, raib:2.5, congkel:2.5, kemalingan:3, gondol:2.5, embat:2,
+        rampas:2.5, motor hilang:2.5, hilang motor:2, hp hilang:1.5, pencuri:3,
+        masuk rumah:1, dibobol:3, kunci:0.5, gembok:1.5, jendela:0.5, ambil:0.5,
+        tas:0.5, dompet:1, perhiasan:1.5, emas:1, kabel:0.5, ternak:1, sapi:0.5,
+        mengendap:2, garong:3, kehilangan:1"""
+    ),
+    "kekerasan": _lex(
+        """tawur:3, tawuran:3, keroyok:3, aniaya:3, pukul:2, bacok:3, tusuk:2.5, sajam:3,
+        parang:2.5, golok:2.5, pisau:2, celurit:3, clurit:3, senjata:2, senpi:3,
+        pistol:2, ancam:2, bunuh:1.5, berantem:2.5, kelahi:2.5, duel:2.5, hajar:2,
+        tendang:1.5, bentrok:2.5, luka:0.5, gebuk:2, tampar:1.5, amuk:2, mengamuk:2.5,
+        teror:1.5, intimidasi:1.5, samurai:2.5, panah:2, ketapel:1.5, lempar batu:2,
+        timpuk:2, berdarah:1, dikejar:1.5, kejar:1, tembak:2, sandera:2.5, culik:1,
+        bom:0.5, kelompok:0.5, geng:2, gangster:2.5, perang:1.5, saling serang:2.5,
+        serang:1.5, dianiaya:3, kekerasan:2"""
+    ),
+    "narkoba": _lex(
+        """narkoba:3, narkotika:3, sabu:3, ganja:3, pil:1.5, koplo:3, ekstasi:3, inex:3,
+        tramadol:3, obat terlarang:3, edar:1.5, pengedar:3, bandar:1, transaksi:1,
+        kurir:1.5, teler:1.5, ngelem:2.5, lem:1, putaw:3, bong:2.5, hexymer:3,
+        dextro:2.5, sakau:3, nyabu:3, paket:1, barang haram:2.5, obat:0.5, mabuk:0.3,
+        pemakai:2, pakai:0.5, gram:1.5, ngefly:2.5, fly:1.5, daun:0.5"""
+    ),
+    "penipuan": _lex(
+        """tipu:3, penipu:3, investasi:2, arisan:2.5, olshop:2.5, online shop:2.5,
+        transfer:1.5, rekening:1.5, phising:3, phishing:3, link:1, apk:2.5, otp:3,
+        akun palsu:3, palsu:1, catut:2.5, atas nama:1.5, atasnamakan:2.5,
+        mengaku:1, peras:1.5, pemerasan:2, sebar foto:2, video call:1.5, pinjol:2.5,
+        hadiah:1.5, undian:2.5, cod:1.5, tidak dikirim:2.5, scam:3, bodong:2.5, hack:2,
+        retas:2.5, bajak:1.5, kode:1, uang:0.5, rugi:1.5, kerugian:1.5, dana:0.5,
+        pembeli:1, penjual:1, beli:0.5, pesan:0.3, marketplace:2, modus:1.5, jutaan:0.5,
+        juta:0.5, nomor:0.5, wa:0.3, pulsa:0.5, kena tipu:3, sms:1, kuras:2, saldo:2,
+        lowongan:1.5, calo:1.5, gandakan:2.5, dukun:1"""
+    ),
+    "perjudian": _lex(
+        """judi:3, judi_online:3, togel:3, slot:2.5, sabung:3, sabung ayam:3, kupon:1.5,
+        gaple:2, domino:1.5, taruhan:2.5, kasino:3, bandar:1, dadu:2, koprok:3,
+        mesin:0.5, jackpot:2.5, maxwin:3, gacor:2.5, deposit:1.5, depo:1.5, situs:1,
+        remi:1.5, sie:0.5, lotre:2.5, kartu:0.5, adu ayam:2.5, main kartu:2"""
+    ),
+    "ketertiban": _lex(
+        """ribut:2.5, keributan:2.5, mabuk:2.5, miras:3, tuak:2.5, arak:2, preman:3,
+        premanisme:3, pungli:1.5, palak:2.5, pemalakan:3, curiga:2, mencurigakan:2.5,
+        orang asing:1.5, berisik:2.5, bising:2, musik:1.5, sound:1.5, nongkrong:1.5,
+        resah:1.5, meresahkan:1.5, onar:2.5, gaduh:2.5, mondar mandir:2, petasan:2,
+        kumpul:1, begadang:1, odgj:2.5, orang gila:2.5, pengamen:1.5, hiburan:1,
+        remang:2, teriak:1, mangkal:1.5, warung:0.5, ganggu:1.5, mengganggu:1.5,
+        tengah malam:1, dini hari:0.5, keras:0.5, minum:1, botol:0.5, kafe:1,
+        pengemis:1.5, parkir liar:0.5, juru parkir:1, jukir:1, kerumunan:1.5,
+        gerombolan:1.5, anak muda:0.5, remaja:0.5, pacaran:1, ormas:1.5"""
+    ),
+    "lingkungan": _lex(
+        """tambang:2.5, timah:2.5, ti:1.5, tambang ilegal:3, tebang:2, kayu:1, hutan:2,
+        pembalakan:3, balak:2, limbah:3, cemar:2.5, pencemaran:3, bom ikan:3, potas:3,
+        setrum ikan:3, pukat:2.5, trawl:3, mangrove:2.5, bakau:2.5, keruh:2,
+        dompeng:3, ponton:2.5, pasir:1, galian:1.5, kolong:1, sampah:1, bau:1,
+        asap:0.5, satwa:2, penyu:1.5, sungai:1, ikan:1, nelayan:0.5, laut:0.5,
+        lingkungan:2, ilegal:1, liar:0.5, kebun:0.5, sawit:1, rusak:0.5, terumbu:2.5,
+        karang:1, alat berat:2, excavator:2, tanah:0.5, lahan:1, buang:0.5, tinja:1,
+        reklamasi:2, sedot:1, hewan:1, burung:0.5, perburuan:2, buru:1"""
+    ),
+    "asusila_kdrt": _lex(
+        """kdrt:3, suami:1.5, istri:1.5, leceh:3, pelecehan:3, perkosa:3, cabul:3,
+        rudapaksa:3, asusila:3, nikah dini:3, pernikahan anak:3, kawin:1, siksa:2,
+        ayah tiri:2.5, bapak tiri:2.5, ibu tiri:2, mesum:2.5, porno:2, syur:2.5,
+        intip:2, raba:2, grepe:3, colek:1.5, anak:0.5, tetangga:0.3, rumah tangga:2,
+        cerai:1, mertua:1, gadis:1, perempuan:0.5, wanita:0.5, hamil:1.5, hamili:2.5,
+        kekerasan seksual:3, seksual:2.5, dipaksa:1.5, paksa:1, jam malam:0.5,
+        telantar:2, ditelantarkan:2.5, tampar:0.5, pukul istri:3, anak kandung:1.5,
+        bullying:1.5, bully:1.5, siswi:1, murid:0.5, cabuli:3, pedofil:3, kamar:0.5"""
+    ),
+    "orang_hilang": _lex(
+        """hilang:1.5, belum pulang:3, tidak pulang:3, orang hilang:3, anak hilang:3,
+        hilang kontak:2.5, kabur dari:2.5, dicari:1, cari:0.5, pencarian:1, ciri:2,
+        terakhir terlihat:3, terakhir:1, pamit:1.5, tersesat:2, pikun:2, belum kembali:2.5,
+        tidak kembali:2.5, tidak ada kabar:1.5, tidak bisa dihubungi:2.5, hp mati:1,
+        kabur:1, pergi:0.5, pakai baju:2, memakai:1, baju:1, kaos:1, celana:1,
+        umur:1.5, usia:1.5, tahun:0.3, demensia:2.5, keluarga:0.5, sejak:1, hubungi:1,
+        lihat:0.5, melihat:0.5, temukan:1, ditemukan:0.5, culik:1.5, diculik:2"""
+    ),
+    "darurat_bencana": _lex(
+        """kebakaran:3, bakar:1.5, terbakar:2.5, api:2, banjir:3, tenggelam:3, hanyut:3,
+        pohon tumbang:3, tumbang:2.5, longsor:3, puting beliung:3, beliung:3, terjebak:2,
+        tersengat:3, sengat listrik:3, korsleting:2.5, asap:1, damkar:2.5, bpbd:2.5,
+        gelombang:1.5, kapal terbalik:2.5, karam:2.5, air pasang:2, rob:2, tiang listrik:2,
+        kabel putus:2, buaya:2.5, petir:2.5, tersambar:2.5, gas bocor:3, bocor:1,
+        terendam:2.5, genangan:1.5, angin kencang:2.5, badai:2.5, hujan deras:1.5,
+        roboh:2, ambruk:2, runtuh:2, pemadam:2.5, hangus:2.5, menimpa:1.5, timpa:1.5,
+        terseret:2, arus:1.5, kolam:0.5, perahu:1, kapal:0.5, mogok laut:1, bencana:3,
+        evakuasi:2, pengungsi:2, ular:1, lebah:1.5, tawon:1.5, jebak:1, sumur:1"""
+    ),
+    "pelayanan": _lex(
+        """sim:3, skck:3, stnk:3, bpkb:3, surat kehilangan:3, perpanjang:2,
+        perpanjangan:2.5, syarat:2, persyaratan:2, antri:2, antre:2, loket:2,
+        samsat:2.5, pelayanan:2, layanan:2, laporan saya:2.5, tindak lanjut:2,
+        tindaklanjuti:2, perkembangan:1.5, sp2hp:3, lp:1, laporan polisi:2, biaya:1,
+        ujian:1.5, tes:1, praktik:1, pajak:1, bukti lapor:2, dumas:2, spkt:2.5,
+        lambat:1, lama:0.5, proses:1, berkas:1.5, mutasi:1.5, blanko:2, cetak:1,
+        petugas:0.5, satpas:3, kantor polisi:1, polsek:0.5, polres:0.5, mengurus:1.5,
+        urus:1.5, buat:0.3, bikin:0.5, sudah lapor:2, melapor:1, laporan:1,
+        belum ada kabar:1.5, visum:1.5, saksi:1, pemeriksaan:1, penyidik:1.5,
+        kasus saya:2, ditangani:1, penanganan:1, nomor antrian:2, online:0.5,
+        plat nomor:2, pelat:1.5, tnkb:2.5, kehilangan:1.5, ktp:1.5, dokumen:1.5, izin:1.5,
+        keramaian:1.5"""
+    ),
+    "pelanggaran_anggota": _lex(
+        """oknum:3, anggota:1.5, pungli:2, minta uang:2.5, damai di tempat:3, uang damai:3,
+        arogan:2.5, kasar:1.5, bentak:2, salah tangkap:3, kriminalisasi:2.5, backing:2.5,
+        beking:2.5, propam:3, seragam:1.5, sewenang:2.5, wewenang:2, tilang:1,
+        aparat:1, brimob:1, 86:2, amplop:2, suap:2.5, sogok:2.5, setoran:2, main mata:2,
+        polisi:0.5, petugas:0.5, intel:1, diperas:1.5, peras:1, rokok:0.5, tanpa surat:2,
+        pakai seragam:1.5, dinas:0.5, mabuk:0.3, pukul:0.3, pelanggaran:1, tidak sopan:1.5,
+        judes:1.5, disiplin:1.5, selingkuh:1, dilindungi:1.5, kebal:1.5, tebang pilih:2,
+        damai:1, mengancam:0.3, kode etik:3, bhabinkamtibmas:1, bripka:2, bripda:2,
+        brigadir:2, aipda:2, iptu:1.5, ipda:1.5, aiptu:2, kanit:1, kapolsek:1"""
+    ),
+    "hoaks": _lex(
+        """hoaks:3, hoax:3, viral:2, benarkah:2.5, benar tidak:2.5, apa benar:2.5,
+        berita:1.5, broadcast:2, bc:1.5, pesan berantai:3, berantai:2.5, beredar:2.5,
+        sara:2.5, provokasi:2.5, provokatif:2.5, fitnah:2, isu:2, kabar:1,
+        klarifikasi:2.5, grup:1, postingan:1.5, posting:1.5, status:1, medsos:1.5,
+        facebook:1.5, fb:1.5, tiktok:1.5, instagram:1, video:1, katanya:1.5, cek fakta:3,
+        kebenaran:2, benar atau:2.5, ujaran kebencian:3, kebencian:2, adu domba:3,
+        agama:1.5, suku:1.5, kafir:1, hasut:2.5, hasutan:2.5, menyebar:1.5, sebar:1.5,
+        akun:1, konten:1.5, foto:0.5, screenshot:1.5, ss:0.5, teror:0.3, demo:1,
+        penculikan anak:1, menghina:1.5, hina:1.5, pencemaran nama:3, nama baik:2.5,
+        meresahkan warga:0.5, share:1.5, dibagikan:1.5"""
+    ),
+    "informasi": _lex(
+        """tanya:2, bertanya:2, apakah:1, bagaimana:1.5, cara:1.5, prosedur:1.5, jam:0.5,
+        buka:0.5, info:1, informasi:2, saran:2.5, usul:2.5, mohon info:2, dimana:1,
+        kapan:1, nomor:0.5, kontak:1, jadwal:1.5, patroli:1.5, sosialisasi:1.5,
+        alamat:1, daftar:1, pendaftaran:1.5, penerimaan:1, rekrutmen:2, mau tanya:3,
+        izin tanya:3, numpang tanya:3, ingin tahu:2, boleh:1, bisa:0.3, berapa:1,
+        perbanyak:2, sebaiknya:1.5, harap:0.5, himbauan:1.5, imbauan:1.5, pos:0.5,
+        mudik:1.5, libur:1, lebaran:1, natal:1, pengamanan:1, saran saya:3, usulan:2.5,
+        nomor telepon:2, call center:2, hotline:2, apa saja:1.5, syarat:0.5"""
+    ),
+    "apresiasi": _lex(
+        """terima_kasih:2.5, mantap:2, salut:3, bangga:2.5, hebat:1.5, keren:1.5,
+        gerak_cepat:3, sigap:2.5, apresiasi:3, sukses:1.5, berkah:1, amanah:1.5,
+        ramah:2, membantu:1.5, emo_pray:0.5, emo_good:1, emo_clap:0.5, emo_love:1.5,
+        respon cepat:2.5, tanggap:2, top:1.5, luar biasa:1.5, semangat:1.5, presisi:1,
+        jaya:0.5, terbaik:2, puas:2, cepat:0.5, profesional:1.5, humanis:2.5, sehat:1,
+        lindungi:1, barakallah:2, alhamdulillah:1.5, dibantu:1, menolong:1, tolong:-0.5,
+        ditolong:1.5, berhasil:1.5, ditangkap:1, tangkap:1, sukses selalu:3,
+        pelayanan bagus:3, bagus:1.5, baik:0.5, senang:1.5, bersyukur:2"""
+    ),
+    "lainnya": _lex(
+        """jual:1, promo:2, diskon:2, listrik:1, pln:2, pdam:2, air mati:1.5,
+        sinyal:1.5, test:1.5, tes:0.5, halo:1, hai:1, assalamualaikum:0.5, admin:0.3,
+        lowongan:0.5, pacar:1, galau:1.5, curhat:1.5, follow:1.5, followback:2,
+        endorse:2, gratis:0.5, pinjam:0.5, utang:1.5, hutang:1.5, warisan:2,
+        sengketa:1.5, tanah:0.5, batas:1, jalan rusak:0.5, sampah:0.5, pemilu:1,
+        jodoh:2, kangen:1.5, bosan:1.5, lapar:1.5, hujan:0.3, cuaca:1.5, bansos:2,
+        blt:2, kartu:0.3, pupuk:2, harga:1.5, sembako:1.5, lamaran:1, kerja:1"""
+    ),
+}
+
+# Danger cues for priority.
+ONGOING = _lex(
+    """sekarang:2, lagi:1.5, sedang:2, masih:1.5, segera:1.5, cepat:1, darurat:2.5,
+    saat ini:2, buruan:1.5, help:1.5, emo_alarm:2, sos:2, minta tolong:1.5,
+    mohon bantuan:1.5, kirim anggota:2.5, kirim polisi:2.5, tolong:0.8, barusan:1,
+    sementara:1, berlangsung:2.5, terus:0.5, makin:1, semakin:1, mau:0.3, akan:0.3,
+    tolong datang:2.5, cepat datang:2.5, datang:0.8, masih di:2, di dalam:1, ini:0.3,
+    live:1.5, baru saja:1.5, ramai:0.5, kejar:1.5, dikejar:2"""
+)
+WEAPON = _lex(
+    """sajam:3, parang:3, golok:3, pisau:3, celurit:3, clurit:3, senjata:3, senpi:3,
+    pistol:3, bacok:3, tusuk:3, samurai:3, panah:2.5, molotov:3, tembak:3, pedang:3,
+    linggis:2, kapak:3, badik:3, keris:2, airsoft:2.5, senapan:3, bom:2, bakar:1"""
+)
+INJURY = _lex(
+    """luka:2.5, berdarah:3, darah:2.5, pingsan:3, tidak sadar:3, meninggal:3, tewas:3,
+    korban jiwa:3, kritis:3, patah:2, terjepit:3, tergeletak:3, sesak:2, kejang:2.5,
+    parah:2, mati:1.5, sekarat:3, koma:3, bocor:0.5, korban:1.5, terluka:3, lebam:1.5,
+    sobek:2.5, ambulans:2.5, rumah sakit:1.5, rs:1, puskesmas:1"""
+)
+HAZARD = _lex(
+    """kebakaran:3, terbakar:3, api:2.5, tenggelam:3, hanyut:3, terjebak:3, tersengat:3,
+    longsor:3, tumbang:2, menimpa:2.5, timpa:2, gas bocor:3, meledak:3, ledak:3,
+    buaya:2.5, terseret:3, banjir:2, terendam:1.5, hangus:2, asap:1.5, roboh:2,
+    ambruk:2, runtuh:2, karam:3, terbalik:1.5, kabel putus:2.5, angin kencang:1.5,
+    tiang listrik:1.5"""
+)
+CHILD = _lex(
+    """anak:2, balita:3, bocah:3, anak kecil:3, adik:1.5, bayi:3, putri:1.5, putra:1.5,
+    siswa:1.5, siswi:1.5, murid:1.5, sd:1.5, tk:2, paud:2, cucu:1.5, umur:0.3, usia:0.3"""
+)
+PAST = _lex(
+    """kemarin:2, kemaren:2, minggu lalu:2.5, bulan lalu:3, tahun lalu:3, lalu:1,
+    semalam:1, tadi malam:1.5, beberapa hari:2, hari lalu:2, dulu:2, sudah lama:2,
+    sudah padam:3, padam:1, sudah ditangani:2.5, sudah aman:3, aman:1, sudah selesai:2.5,
+    selesai:1, sudah dievakuasi:2.5, kejadian:0.5, pernah:1.5, sebulan:2, seminggu:2,
+    sudah ditemukan:3"""
+)
+# Tone.
+ABUSIVE = _lex(
+    """anjing:3, bangsat:3, goblok:3, tolol:3, bodoh:2, babi:3, kontol:3, ngentot:3,
+    bajingan:3, keparat:3, sialan:2, brengsek:3, tai:2.5, taik:2.5, kampret:2.5,
+    setan:2, iblis:2, laknat:3, mampus:2.5, emo_pig:2.5, emo_dog:2.5, emo_clown:2.5,
+    emo_finger:3, kafir:3, monyet:3, bejat:2, biadab:2.5, sampah masyarakat:3,
+    tidak becus:2, bego:2.5, idiot:3, dungu:3, bangke:3, asu:3, jancuk:3, cuk:2,
+    kimak:3, pantek:3, pukimak:3, lonte:3, pelacur:2.5, banci:2, bencong:2,
+    cina:1, pki:2, antek:2, makan gaji buta:2.5, gaji buta:2.5, penjilat:2.5,
+    pecundang:2, munafik:2, sok:1, bacot:2.5, mulut:0.5"""
+)
+INCITE = _lex(
+    """serbu:3, bakar saja:3, bakar:1, bunuh saja:3, hajar saja:3, usir:2, bantai:3,
+    ganyang:3, habisi:3, gantung saja:3, mati saja:3, ayo kita:1.5, ramai ramai:1,
+    rame rame:1, turun ke jalan:2, lawan:1, kepung:2.5, jangan percaya:1.5,
+    revolusi:1.5, balas:1.5, tunggu saja:2, awas kau:3, awas kamu:3, kubunuh:3,
+    bunuh kau:3, matilah:2.5, sikat:1.5, sweeping:2.5, pembalasan:2.5"""
+)
+SARCASM = _lex(
+    """wkwk:1.5, emo_laugh:1.5, emo_clown:2, emo_eyeroll:1.5, emo_clap:0.5, hebat:1,
+    mantap:0.7, pintar:1, luar biasa:0.7, prestasi:1, keren:0.7, salut:0.5, bagus:0.5,
+    katanya:1, katanya melayani:3, mengayomi:1, pengayom:1.5, slogan:2, presisi:1,
+    konon:2, panutan:1.5, semoga betah:2"""
+)
+CRITIC = _lex(
+    """lambat:2, lamban:2, lama:1, kecewa:3, mengecewakan:3, tidak ditanggapi:3,
+    tidak direspon:3, tidak ada respon:3, tidak ada tanggapan:3, percuma:2.5,
+    mana polisi:2.5, kemana polisi:2.5, kemana:1, tidak profesional:3, arogan:2,
+    pungli:2, tebang pilih:2, dipersulit:3, ribet:2, mahal:1.5, tidak jelas:1.5,
+    harusnya:1.5, seharusnya:1.5, tolong diperbaiki:2.5, perbaiki:1.5, kurang:1,
+    tidak ada kabar:2, belum ada kabar:2, mengeluh:2, keluhan:2, komplain:2.5,
+    kasar:1.5, bentak:1.5, judes:2, ketus:2, tidak sopan:2, minta uang:1.5, diabaikan:2.5,
+    dibiarkan:1.5, dibiarin:1.5, diam saja:1.5, tidak ada tindakan:2.5, tidak ditindak:2.5,
+    tidak ditindaklanjuti:3, cuek:2, kapan ditindak:2, sampai kapan:2, berbulan:1.5,
+    mandek:2.5, jalan di tempat:2, kecewa berat:3, pelayanan buruk:3, buruk:1.5,
+    tidak adil:2, pilih kasih:2, lelet:2, capek:1, malas:1.5, tolong ditindak:1,
+    tidak ada hasil:2, takut lapor:1.5, sia sia:2"""
+)
+PRAISE = _lex(
+    """salut:3, bangga:2.5, mantap:2, hebat:1.5, keren:1.5, gerak_cepat:3, sigap:2.5,
+    apresiasi:3, sukses:1.5, amanah:1.5, ramah:2, emo_love:1.5, emo_good:1,
+    respon cepat:2.5, tanggap:1.5, top:1.5, luar biasa:1.5, terbaik:2, puas:2,
+    profesional:1.5, humanis:2.5, barakallah:2, sukses selalu:3, bagus:1, senang:1,
+    bersyukur:1.5, berterima:1.5, terima_kasih banyak:2, ditolong:1, dibantu:1,
+    membantu:1, semangat:1, sehat selalu:2, lindungi:1"""
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the rules saw in one message."""
+
+    category: dict[str, float]
+    ongoing: float
+    weapon: float
+    injury: float
+    hazard: float
+    child: float
+    past: float
+    abusive: float
+    incite: float
+    sarcasm: float
+    critic: float
+    praise: float
+    thanks: bool
+    shouting: bool
+
+
+def term_keys(tokens: Sequence[str]) -> set[str]:
+    """Unigrams and bigrams of tokens and of their stems."""
+    stems = [stem(t) for t in tokens]
+    keys = set(tokens)
+    keys.update(stems)
+    for seq in (tokens, stems):
+        keys.update(f"{a} {b}" for a, b in itertools.pairwise(seq))
+    # one skipped word: "tabrak motor lari" is rare, but "pohon yang tumbang" is not
+    keys.update(f"{a} {b}" for a, b in zip(stems, stems[2:], strict=False))
+    return keys
+
+
+def _score(keys: Iterable[str], lex: dict[str, float]) -> float:
+    return sum(lex.get(k, 0.0) for k in keys)
+
+
+def evidence(tokens: Sequence[str], upper_ratio: float = 0.0, exclamations: int = 0) -> Evidence:
+    keys = term_keys(tokens)
+    cat = {c: _score(keys, lex) for c, lex in CATEGORY_TERMS.items()}
+    return Evidence(
+        category=cat,
+        ongoing=_score(keys, ONGOING),
+        weapon=_score(keys, WEAPON),
+        injury=_score(keys, INJURY),
+        hazard=_score(keys, HAZARD),
+        child=_score(keys, CHILD),
+        past=_score(keys, PAST),
+        abusive=_score(keys, ABUSIVE),
+        incite=_score(keys, INCITE),
+        sarcasm=_score(keys, SARCASM),
+        critic=_score(keys, CRITIC),
+        praise=_score(keys, PRAISE),
+        thanks="terima_kasih" in keys,
+        shouting=upper_ratio > 0.6 or exclamations >= 3,
+    )
