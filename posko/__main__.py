@@ -1,0 +1,3 @@
+from posko.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,113 @@
+"""Permission-scoped reads of aduan.
+
+Every read that depends on who is asking goes through these helpers, so the tenant (Polres)
+boundary and the restricted-category rules (taxonomy: "visible only to the handling unit, the
+Kapolres/Wakapolres and auditors, never to the unit or officer the report is about") cannot be
+forgotten by a view, the API or a command.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from posko.aduan.models import Aduan, AuditEvent
+from posko.aduan.models.choices import RESTRICTED_CATEGORIES, Category
+from posko.org.lookup import polres_units
+from posko.org.models import Officer, Role
+
+User = AbstractBaseUser | AnonymousUser
+
+# Roles that see every (non-restricted) aduan of their Polres.
+POLRES_WIDE_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.PIMPINAN, Role.AUDITOR})
+# Roles that see restricted aduan of their Polres besides the handling unit.
+RESTRICTED_READERS = frozenset({Role.PIMPINAN, Role.AUDITOR})
+READ_ONLY_ROLES = frozenset({Role.AUDITOR})
+INTAKE_ROLES = frozenset(
+    {Role.ADMIN, Role.OPERATOR, Role.PETUGAS, Role.BHABINKAMTIBMAS, Role.PIMPINAN, Role.PROPAM}
+)
+# Roles allowed to route an aduan to any unit of the Polres.
+DISPATCH_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.PIMPINAN})
+
+
+class AduanNotFound(Exception):
+    """The aduan does not exist or the user may not see it (deliberately indistinguishable)."""
+
+
+class AduanPermissionDenied(Exception):
+    """The user may see the aduan but not perform this change."""
+
+
+def officer_of(user: User) -> Officer | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.officer  # type: ignore[union-attr]
+    except Officer.DoesNotExist:
+        return None
+
+
+def visible_aduan(user: User) -> QuerySet[Aduan]:
+    """All aduan the user may see."""
+    officer = officer_of(user)
+    if officer is None:
+        return Aduan.objects.none()
+    qs = Aduan.objects.filter(polres__in=polres_units(officer.unit))
+
+    if officer.role in POLRES_WIDE_ROLES:
+        scope = Q()
+    elif officer.role == Role.BHABINKAMTIBMAS:
+        scope = Q(desa__in=officer.desa.all()) | Q(assigned_officer=officer)
+    else:  # petugas, propam: their own unit's work
+        scope = Q(handling_unit=officer.unit) | Q(polsek=officer.unit) | Q(assigned_officer=officer)
+        if officer.role == Role.PROPAM:
+            scope |= Q(category=Category.PELANGGARAN_ANGGOTA)
+
+    restricted = Q(category__in=RESTRICTED_CATEGORIES)
+    if officer.role in RESTRICTED_READERS:
+        may_see_restricted = Q()
+    else:
+        may_see_restricted = Q(handling_unit=officer.unit) | Q(assigned_officer=officer)
+        if officer.role == Role.PROPAM:
+            may_see_restricted |= Q(category=Category.PELANGGARAN_ANGGOTA)
+    about_them = Q(subject_unit=officer.unit) | Q(subject_officer=officer)
+    return qs.filter(scope).filter(~restricted | (may_see_restricted & ~about_them))
+
+
+def access_aduan_by_code(user: User, code: str, *, record_view: bool = True) -> Aduan:
+    """Fetch one aduan the user may see, recording the view of a restricted one."""
+    aduan = (
+        visible_aduan(user)
+        .select_related(
+            "polres", "desa", "kecamatan", "handling_unit", "polsek", "assigned_officer__user"
+        )
+        .filter(code=code.strip().upper())
+        .first()
+    )
+    if aduan is None:
+        raise AduanNotFound(code)
+    if record_view and aduan.is_restricted:
+        AuditEvent.objects.create(aduan=aduan, actor=user, action="viewed", data={})
+    return aduan
+
+
+def can_change(user: User, aduan: Aduan) -> bool:
+    officer = officer_of(user)
+    return officer is not None and officer.role not in READ_ONLY_ROLES
+
+
+def can_dispatch(user: User) -> bool:
+    officer = officer_of(user)
+    return officer is not None and officer.role in DISPATCH_ROLES
+
+
+def can_intake(user: User) -> bool:
+    officer = officer_of(user)
+    return officer is not None and officer.role in INTAKE_ROLES
+
+
+def require_change(user: User, aduan: Aduan) -> Officer:
+    officer = officer_of(user)
+    if officer is None or not can_change(user, aduan):
+        raise AduanPermissionDenied
+    return officer

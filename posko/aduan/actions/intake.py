@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from posko.aduan.actions.common import record_audit, schedule_sla_checks
+from posko.aduan.codes import new_tracking_code
+from posko.aduan.models import (
+    Aduan,
+    AduanMessage,
+    AduanPhoto,
+    Incident,
+    MessageKind,
+    StatusChange,
+)
+from posko.aduan.models.choices import PRIORITY_RANK, Category, Status
+from posko.aduan.photos import CleanPhoto
+from posko.aduan.routing import route
+from posko.aduan.sla import due_times
+from posko.aduan.triage import find_incident_peer, triage_text
+from posko.org.models import Unit
+from posko.regions.models import Region, RegionLevel
+
+
+@dataclass(frozen=True)
+class Reporter:
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    anonymous: bool = False
+
+
+def do_submit_aduan(
+    polres: Unit,
+    *,
+    text: str,
+    channel: str,
+    reporter: Reporter | None = None,
+    desa: Region | None = None,
+    category: str | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    photos: Sequence[CleanPhoto] = (),
+    received_at: datetime | None = None,
+    acting_user: AbstractBaseUser | None = None,
+) -> Aduan:
+    """Record a new aduan: triage, routing, SLA clocks, incident grouping, audit.
+
+    ``acting_user`` is the staff member recording it (staff intake), or None when the public
+    submits it. A reporter-chosen ``category`` or ``desa`` wins over triage; the triage output
+    is kept in the audit row so later corrections can be measured against it.
+    """
+    text = text.strip()
+    if not text:
+        raise ValueError("isi aduan kosong")
+    if category is not None and category not in Category.values:
+        raise ValueError(f"kategori tidak dikenal: {category}")
+    reporter = reporter or Reporter(anonymous=True)
+    received_at = received_at or timezone.now()
+
+    result = triage_text(polres, text, channel=channel, received_at=received_at)
+    final_category = category or result.category
+    if desa is None and result.desa_code:
+        desa = Region.objects.filter(code=result.desa_code, level=RegionLevel.DESA).first()
+    kecamatan = desa.parent if desa is not None else None
+    if kecamatan is None and result.kecamatan_code:
+        kecamatan = Region.objects.filter(
+            code=result.kecamatan_code, level=RegionLevel.KECAMATAN
+        ).first()
+    handling_unit, polsek = route(polres, final_category, result.priority, kecamatan)
+    first_due, resolution_due = due_times(polres, result.priority, received_at)
+
+    anonymous = reporter.anonymous
+    with transaction.atomic(durable=True):
+        peer = find_incident_peer(polres, result, text, received_at)
+        aduan = Aduan(
+            polres=polres,
+            channel=channel,
+            received_at=received_at,
+            anonymous=anonymous,
+            reporter_name="" if anonymous else reporter.name.strip(),
+            reporter_phone="" if anonymous else reporter.phone.strip(),
+            reporter_email="" if anonymous else reporter.email.strip(),
+            text=text,
+            desa=desa,
+            kecamatan=kecamatan,
+            latitude=latitude,
+            longitude=longitude,
+            category=final_category,
+            priority=result.priority,
+            priority_rank=PRIORITY_RANK[result.priority],
+            tone=result.tone,
+            handling_unit=handling_unit,
+            polsek=polsek,
+            status=Status.BARU,
+            first_response_due=first_due,
+            resolution_due=resolution_due,
+            created_by=acting_user,
+        )
+        _save_with_unique_code(aduan, polres.code_prefix)
+        if peer is not None:
+            _join_incident(aduan, peer, acting_user)
+        AduanMessage.objects.create(
+            aduan=aduan,
+            kind=MessageKind.INCOMING,
+            text=text,
+            channel=channel,
+            created_at=received_at,
+        )
+        for index, photo in enumerate(photos, start=1):
+            AduanPhoto.objects.create(
+                aduan=aduan,
+                image=ContentFile(photo.data, name=f"{aduan.code}-{index}.{photo.extension}"),
+                content_type=photo.content_type,
+                size=len(photo.data),
+                width=photo.width,
+                height=photo.height,
+            )
+        StatusChange.objects.create(aduan=aduan, to_status=Status.BARU, actor=acting_user)
+        record_audit(
+            aduan,
+            "created",
+            actor=acting_user,
+            channel=channel,
+            triage=result.to_json_dict(),
+            category_chosen_by_reporter=category,
+            photos=len(photos),
+        )
+        schedule_sla_checks(aduan)
+    return aduan
+
+
+def _save_with_unique_code(aduan: Aduan, prefix: str) -> None:
+    # 31^6 ≈ 887 million codes per Polres: a collision is rare; try a few fresh codes.
+    for _attempt in range(5):
+        aduan.code = new_tracking_code(prefix)
+        try:
+            with transaction.atomic():
+                aduan.save()
+            return
+        except IntegrityError:
+            if not Aduan.objects.filter(code=aduan.code).exists():
+                raise
+    raise RuntimeError("could not allocate a unique tracking code")
+
+
+def _join_incident(aduan: Aduan, peer: Aduan, actor: AbstractBaseUser | None) -> None:
+    if peer.incident_id is None:
+        incident = Incident.objects.create(polres=aduan.polres, category=peer.category)
+        Aduan.objects.filter(pk=peer.pk).update(incident=incident)
+        record_audit(peer, "incident_linked", actor=actor, incident=incident.pk)
+    else:
+        incident = Incident.objects.get(pk=peer.incident_id)
+    aduan.incident = incident
+    aduan.save(update_fields=["incident"])

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from posko.aduan.actions.common import lock_aduan, record_audit, schedule_sla_checks, touch
+from posko.aduan.models import Aduan, LabelCorrection
+from posko.aduan.models.choices import PRIORITY_RANK, Category, Priority, Tone
+from posko.aduan.sla import due_times
+from posko.regions.models import Region, RegionLevel
+
+
+class LabelError(ValueError):
+    pass
+
+
+def do_correct_labels(
+    aduan: Aduan,
+    *,
+    acting_user: AbstractBaseUser,
+    category: str | None = None,
+    priority: str | None = None,
+    tone: str | None = None,
+    desa: Region | None = None,
+) -> list[LabelCorrection]:
+    """Correct triage labels. Each changed label is stored as a correction (a training
+    example for the triage models) and in the audit trail. A priority change recomputes the
+    SLA due times from the time the aduan was received."""
+    if category is not None and category not in Category.values:
+        raise LabelError(f"Kategori tidak dikenal: {category}")
+    if priority is not None and priority not in Priority.values:
+        raise LabelError(f"Prioritas tidak dikenal: {priority}")
+    if tone is not None and tone not in Tone.values:
+        raise LabelError(f"Nada tidak dikenal: {tone}")
+    if desa is not None and desa.level != RegionLevel.DESA:
+        raise LabelError("Lokasi harus berupa desa/kelurahan.")
+
+    with transaction.atomic(durable=True):
+        aduan = lock_aduan(aduan)
+        if (
+            desa is not None
+            and desa.parent_id
+            and not desa.code.startswith(aduan.polres.region.code if aduan.polres.region else "")
+        ):
+            raise LabelError("Desa berada di luar wilayah Polres ini.")
+        changes: list[tuple[str, str, str]] = []
+        for field, new in (("category", category), ("priority", priority), ("tone", tone)):
+            old = getattr(aduan, field)
+            if new is not None and new != old:
+                changes.append((field, old, new))
+                setattr(aduan, field, new)
+        if desa is not None and desa.pk != aduan.desa_id:
+            changes.append(("desa", aduan.desa_id or "", desa.pk))
+            aduan.desa = desa
+            aduan.kecamatan = desa.parent
+        if not changes:
+            return []
+        fields = [c[0] for c in changes]
+        if "desa" in fields:
+            fields.append("kecamatan")
+        if "priority" in fields:
+            aduan.priority_rank = PRIORITY_RANK[aduan.priority]
+            aduan.first_response_due, aduan.resolution_due = due_times(
+                aduan.polres, aduan.priority, aduan.received_at
+            )
+            fields += ["priority_rank", "first_response_due", "resolution_due"]
+            schedule_sla_checks(aduan)
+        touch(aduan, *fields)
+        corrections = [
+            LabelCorrection.objects.create(
+                aduan=aduan,
+                field=field,
+                old_value=old,
+                new_value=new,
+                text=aduan.text,
+                actor=acting_user,
+            )
+            for field, old, new in changes
+        ]
+        record_audit(
+            aduan,
+            "labels_corrected",
+            actor=acting_user,
+            changes={field: [old, new] for field, old, new in changes},
+        )
+    return corrections

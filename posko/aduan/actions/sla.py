@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from posko.aduan.actions.common import record_audit
+from posko.aduan.models import Aduan, Notification
+from posko.org.models import Officer, Role
+
+SLA_KINDS = ("first_response", "resolution")
+
+
+def do_check_sla_deadline(aduan_id: int, kind: str, due_iso: str) -> str:
+    """Run at an SLA due time: if the clock is still running, escalate to the head of the
+    handling unit and to the Kapolres. Returns what happened (for the task result).
+
+    ``due_iso`` is the due time the check was scheduled for; if the due time has since moved
+    (priority corrected) this check is stale and does nothing — a fresh one was scheduled.
+    """
+    if kind not in SLA_KINDS:
+        raise ValueError(f"unknown SLA kind {kind!r}")
+    due = datetime.fromisoformat(due_iso)
+    with transaction.atomic(durable=True):
+        aduan = Aduan.objects.select_for_update().filter(pk=aduan_id).first()
+        if aduan is None:
+            return "missing"
+        current_due = aduan.first_response_due if kind == "first_response" else aduan.resolution_due
+        if current_due != due:
+            return "stale"
+        if not aduan.is_open:
+            return "closed"
+        if kind == "first_response" and aduan.first_responded_at is not None:
+            return "met"
+        if timezone.now() < due:
+            return "early"
+        recipients = list(
+            Officer.objects.filter(unit=aduan.handling_unit, is_unit_head=True)
+            if aduan.handling_unit_id
+            else []
+        ) + list(Officer.objects.filter(unit=aduan.polres, role=Role.PIMPINAN))
+        label = "respons pertama" if kind == "first_response" else "penyelesaian"
+        for officer in {o.pk: o for o in recipients}.values():
+            Notification.objects.create(
+                recipient=officer,
+                aduan=aduan,
+                text=f"Aduan {aduan.code} melewati batas {label} (prioritas {aduan.priority}).",
+            )
+        aduan.escalated_at = timezone.now()
+        aduan.save(update_fields=["escalated_at"])
+        record_audit(
+            aduan,
+            "escalated",
+            actor=None,
+            kind=kind,
+            due=due_iso,
+            notified=sorted(o.pk for o in recipients),
+        )
+    return "escalated"

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from posko.aduan.actions.common import lock_aduan, record_audit, touch
+from posko.aduan.models import Aduan, StatusChange
+from posko.aduan.models.choices import REASON_REQUIRED, TRANSITIONS, Status
+
+
+class StatusTransitionError(ValueError):
+    pass
+
+
+def do_change_status(
+    aduan: Aduan, new_status: str, *, reason: str = "", acting_user: AbstractBaseUser
+) -> Aduan:
+    """Move the aduan through the status machine (``choices.TRANSITIONS``).
+
+    ``ditolak``/``dialihkan`` and reopening a closed aduan need a reason; the reason is shown
+    to the reporter on the tracking page.
+    """
+    reason = reason.strip()
+    with transaction.atomic(durable=True):
+        aduan = lock_aduan(aduan)
+        old = aduan.status
+        if new_status not in TRANSITIONS.get(old, frozenset()):
+            raise StatusTransitionError(
+                f"Status tidak dapat diubah dari '{Status(old).label}' ke '{new_status}'."
+            )
+        reopening = old in (Status.SELESAI, Status.DITOLAK, Status.DIALIHKAN)
+        if (new_status in REASON_REQUIRED or reopening) and not reason:
+            raise StatusTransitionError("Alasan wajib diisi untuk perubahan status ini.")
+        now = timezone.now()
+        aduan.status = new_status
+        fields = ["status"]
+        if aduan.first_responded_at is None:
+            aduan.first_responded_at = now
+            fields.append("first_responded_at")
+        if new_status == Status.SELESAI:
+            aduan.resolved_at = now
+            fields.append("resolved_at")
+        elif reopening:
+            aduan.resolved_at = None
+            fields.append("resolved_at")
+        touch(aduan, *fields)
+        StatusChange.objects.create(
+            aduan=aduan, from_status=old, to_status=new_status, reason=reason, actor=acting_user
+        )
+        record_audit(
+            aduan,
+            "status_changed",
+            actor=acting_user,
+            before=old,
+            after=new_status,
+            reason=reason,
+        )
+    return aduan

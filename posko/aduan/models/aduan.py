@@ -1,0 +1,201 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from posko.aduan.models.choices import (
+    OPEN_STATUSES,
+    RESTRICTED_CATEGORIES,
+    Category,
+    Channel,
+    Priority,
+    Status,
+    Tone,
+)
+from posko.org.models import Officer, Unit
+from posko.regions.models import Region
+
+
+class Incident(models.Model):
+    """One real-world event that several aduan describe."""
+
+    polres = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(_("kategori"), max_length=30, choices=Category.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("insiden")
+        verbose_name_plural = _("insiden")
+
+    def __str__(self) -> str:
+        return f"INS-{self.pk}"
+
+
+class Aduan(models.Model):
+    """A complaint or report from the public, whatever channel it came through."""
+
+    polres = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="aduan", verbose_name=_("Polres")
+    )
+    code = models.CharField(_("kode lacak"), max_length=13, unique=True)
+    channel = models.CharField(_("kanal"), max_length=20, choices=Channel.choices)
+    received_at = models.DateTimeField(_("diterima"), default=timezone.now)
+
+    # Reporter (optional; never shown on public pages).
+    anonymous = models.BooleanField(_("anonim"), default=False)
+    reporter_name = models.CharField(_("nama pelapor"), max_length=120, blank=True)
+    reporter_phone = models.CharField(_("telepon pelapor"), max_length=30, blank=True)
+    reporter_email = models.EmailField(_("e-mail pelapor"), blank=True)
+
+    text = models.TextField(_("isi aduan"))
+    kecamatan = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kecamatan"),
+    )
+    desa = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("desa"),
+    )
+    latitude = models.DecimalField(
+        _("lintang"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("bujur"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+
+    # Triage labels (current values; corrections are kept in LabelCorrection).
+    category = models.CharField(_("kategori"), max_length=30, choices=Category.choices)
+    priority = models.CharField(_("prioritas"), max_length=10, choices=Priority.choices)
+    priority_rank = models.PositiveSmallIntegerField(default=3, editable=False)
+    tone = models.CharField(_("nada"), max_length=12, choices=Tone.choices)
+    incident = models.ForeignKey(
+        Incident, on_delete=models.SET_NULL, null=True, blank=True, related_name="aduan"
+    )
+
+    # Handling.
+    handling_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_aduan",
+        verbose_name=_("satuan penanganan"),
+    )
+    polsek = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="polsek_aduan",
+        verbose_name=_("Polsek"),
+    )
+    assigned_officer = models.ForeignKey(
+        Officer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_aduan",
+        verbose_name=_("petugas"),
+    )
+    # For complaints about police members: who the complaint is about (hidden from them).
+    subject_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("satuan yang diadukan"),
+    )
+    subject_officer = models.ForeignKey(
+        Officer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("anggota yang diadukan"),
+    )
+
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.BARU
+    )
+
+    # SLA clocks.
+    first_response_due = models.DateTimeField(_("batas respons pertama"), null=True, blank=True)
+    resolution_due = models.DateTimeField(_("batas penyelesaian"), null=True, blank=True)
+    first_responded_at = models.DateTimeField(_("respons pertama"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("diselesaikan"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("dieskalasi"), null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("aduan")
+        verbose_name_plural = _("aduan")
+        indexes = [
+            models.Index(
+                fields=["polres", "status", "priority_rank", "first_response_due"],
+                name="aduan_inbox_order",
+            ),
+            models.Index(fields=["polres", "received_at"], name="aduan_polres_received"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.category in RESTRICTED_CATEGORIES
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def current_due(self):  # type: ignore[no-untyped-def]
+        """The SLA deadline now running: first response until answered, then resolution."""
+        if not self.is_open:
+            return None
+        if self.first_responded_at is None:
+            return self.first_response_due
+        return self.resolution_due
+
+    def is_overdue(self, now=None) -> bool:  # type: ignore[no-untyped-def]
+        due = self.current_due
+        return due is not None and due < (now or timezone.now())
+
+
+class AduanPhoto(models.Model):
+    """A photo attached to an aduan, re-encoded on upload (metadata stripped)."""
+
+    aduan = models.ForeignKey(Aduan, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to="aduan/%Y/%m/")
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("foto")
+        verbose_name_plural = _("foto")
+
+    def __str__(self) -> str:
+        return f"{self.aduan_id}: {self.image.name}"

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from posko.aduan.models.choices import Priority
+from posko.org.models import Unit
+
+# Defaults from shared/spec/taxonomy.md (first response); resolution targets are ours.
+DEFAULT_SLA_MINUTES: dict[str, tuple[int, int]] = {
+    Priority.DARURAT: (15, 24 * 60),
+    Priority.TINGGI: (60, 3 * 24 * 60),
+    Priority.SEDANG: (24 * 60, 7 * 24 * 60),
+    Priority.RENDAH: (72 * 60, 14 * 24 * 60),
+}
+
+
+class SlaPolicy(models.Model):
+    """Per-Polres SLA targets for one priority."""
+
+    polres = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="sla_policies")
+    priority = models.CharField(_("prioritas"), max_length=10, choices=Priority.choices)
+    first_response_minutes = models.PositiveIntegerField(_("respons pertama (menit)"))
+    resolution_minutes = models.PositiveIntegerField(_("penyelesaian (menit)"))
+
+    class Meta:
+        verbose_name = _("target SLA")
+        verbose_name_plural = _("target SLA")
+        constraints = [
+            models.UniqueConstraint(fields=["polres", "priority"], name="sla_unique_priority")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.polres_id}/{self.priority}"
+
+
+class Notification(models.Model):
+    """An in-console notification for an officer (escalations, assignments)."""
+
+    recipient = models.ForeignKey(
+        "org.Officer", on_delete=models.CASCADE, related_name="notifications"
+    )
+    aduan = models.ForeignKey("aduan.Aduan", on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,81 @@
+"""Photo uploads: checked by content (not by name), size-limited, re-encoded without metadata."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_PHOTOS = 3
+MAX_PIXELS = 40_000_000
+ALLOWED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
+@dataclass(frozen=True)
+class CleanPhoto:
+    data: bytes
+    content_type: str
+    extension: str
+    width: int
+    height: int
+
+
+def clean_photo(upload: UploadedFile) -> CleanPhoto:
+    """Validate one uploaded photo and return it re-encoded with EXIF/GPS and other metadata
+    removed. Raises ``ValidationError`` with a message for the citizen."""
+    name = upload.name or "foto"
+    if upload.size is None or upload.size > settings.POSKO_PHOTO_MAX_BYTES:
+        limit_mb = settings.POSKO_PHOTO_MAX_BYTES // (1024 * 1024)
+        raise ValidationError(
+            "Foto %(name)s terlalu besar (maksimal %(limit)s MB).",
+            params={"name": name, "limit": limit_mb},
+            code="photo_too_large",
+        )
+    raw = upload.read()
+    try:
+        with Image.open(io.BytesIO(raw)) as probe:
+            fmt = probe.format or ""
+            if fmt not in ALLOWED_FORMATS:
+                raise ValidationError(
+                    "Berkas %(name)s bukan foto JPEG, PNG, atau WEBP.",
+                    params={"name": name},
+                    code="photo_type",
+                )
+            if probe.width * probe.height > MAX_PIXELS:
+                raise ValidationError(
+                    "Foto %(name)s resolusinya terlalu besar.",
+                    params={"name": name},
+                    code="photo_pixels",
+                )
+            probe.verify()
+        with Image.open(io.BytesIO(raw)) as img:
+            img.load()
+            img = ImageOps.exif_transpose(img)
+            if fmt == "JPEG" and img.mode not in ("RGB", "L"):
+                img = img.convert("RGB")
+            out = io.BytesIO()
+            # Saving a fresh image without passing exif/icc/pnginfo drops all metadata.
+            img.save(out, format=fmt, quality=88) if fmt != "PNG" else img.save(out, format=fmt)
+            width, height = img.size
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise ValidationError(
+            "Berkas %(name)s bukan foto yang valid atau rusak.",
+            params={"name": name},
+            code="photo_invalid",
+        ) from exc
+    return CleanPhoto(out.getvalue(), ALLOWED_FORMATS[fmt], EXTENSIONS[fmt], width, height)
+
+
+def clean_photos(uploads: list[UploadedFile]) -> list[CleanPhoto]:
+    if len(uploads) > MAX_PHOTOS:
+        raise ValidationError(
+            "Maksimal %(max)s foto per aduan.", params={"max": MAX_PHOTOS}, code="photo_count"
+        )
+    return [clean_photo(u) for u in uploads]

@@ -1,0 +1,27 @@
+"""The ``posko`` console script: Django's management commands plus Posko's own.
+
+``posko triage …`` runs the triage engine offline, without Django or a database.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    if len(argv) > 1 and argv[1] == "triage" and (len(argv) == 2 or argv[2] != "retrain"):
+        from posko.triage.cli import main as triage_main
+
+        return triage_main(argv[2:], sys.stdin, sys.stdout, sys.stderr)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "posko.config.settings")
+    from django.core.management import execute_from_command_line
+
+    argv[0] = "posko"
+    execute_from_command_line(argv)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

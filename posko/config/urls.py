@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.urls import include, path
+from django.views.static import serve
+
+from posko.api.urls import api
+from posko.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("posko/", include("posko.console.urls")),
+    path("", include("posko.portal.urls")),
+    # Aduan photos are served to staff only (console view checks access); this route
+    # serves nothing public: MEDIA files are never linked from public pages.
+]
+
+if settings.DEBUG:
+    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from posko.aduan.inbox import ALL_STATUSES, OPEN, InboxFilters
+from posko.aduan.models import Category, Channel, Priority, Status, Tone
+from posko.aduan.models.choices import STAFF_INTAKE_CHANNELS, TRANSITIONS
+from posko.org.models import Officer, Unit, UnitKind
+from posko.portal.forms import desa_choices, normalize_phone
+from posko.regions.models import Region, RegionLevel
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Nama pengguna atau kata sandi salah.",
+        "inactive": "Akun ini dinonaktifkan.",
+    }
+
+
+def _desa_field(polres: Unit, label: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        choices=[("", "— Semua / tidak diketahui —"), *desa_choices(polres)],
+    )
+
+
+def _resolve_desa(polres: Unit, code: str | None) -> Region | None:
+    if not code:
+        return None
+    desa = Region.objects.filter(
+        code=code, level=RegionLevel.DESA, parent__parent=polres.region
+    ).first()
+    if desa is None:
+        raise forms.ValidationError("Desa tidak dikenal.")
+    return desa
+
+
+class InboxFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[(OPEN, "Terbuka"), (ALL_STATUSES, "Semua"), *Status.choices],
+    )
+    category = forms.ChoiceField(
+        label="Kategori", required=False, choices=[("", "Semua"), *Category.choices]
+    )
+    unit = forms.ModelChoiceField(
+        label="Satuan", required=False, queryset=Unit.objects.none(), empty_label="Semua"
+    )
+    polsek = forms.ModelChoiceField(
+        label="Polsek", required=False, queryset=Unit.objects.none(), empty_label="Semua"
+    )
+    desa = forms.ChoiceField(label="Desa", required=False)
+    channel = forms.ChoiceField(
+        label="Kanal", required=False, choices=[("", "Semua"), *Channel.choices]
+    )
+    overdue = forms.BooleanField(label="Lewat SLA", required=False)
+    q = forms.CharField(label="Cari", required=False, max_length=100)
+
+    def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(parent=polres, kind=UnitKind.SATUAN)  # type: ignore[attr-defined]
+        self.fields["polsek"].queryset = Unit.objects.filter(parent=polres, kind=UnitKind.POLSEK)  # type: ignore[attr-defined]
+        self.fields["desa"].choices = [("", "Semua"), *desa_choices(polres)]  # type: ignore[attr-defined]
+
+    def filters(self, **extra: Any) -> InboxFilters:
+        if not self.is_valid():
+            return InboxFilters(**extra)
+        d = self.cleaned_data
+        return InboxFilters(
+            status=d["status"] or OPEN,
+            category=d["category"],
+            unit=d["unit"].pk if d["unit"] else None,
+            polsek=d["polsek"].pk if d["polsek"] else None,
+            desa=d["desa"],
+            channel=d["channel"],
+            overdue=d["overdue"],
+            q=d["q"],
+            **extra,
+        )
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label="Pesan",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Isi pesan wajib diisi."},
+    )
+    internal = forms.BooleanField(label="Catatan internal (tidak terlihat pelapor)", required=False)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label="Status baru", choices=Status.choices)
+    reason = forms.CharField(
+        label="Alasan (ditampilkan kepada pelapor)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = TRANSITIONS.get(current, frozenset())
+        self.fields["status"].choices = [c for c in Status.choices if c[0] in allowed]  # type: ignore[attr-defined]
+
+
+class AssignForm(forms.Form):
+    unit = forms.ModelChoiceField(label="Satuan", queryset=Unit.objects.none())
+    officer = forms.ModelChoiceField(
+        label="Petugas (opsional)", queryset=Officer.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(parent=polres, kind__in=[UnitKind.SATUAN, UnitKind.POLSEK])
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["officer"].queryset = Officer.objects.filter(unit__in=units).select_related(
+            "user", "unit"
+        )  # type: ignore[attr-defined]
+        self.fields["officer"].label_from_instance = lambda o: f"{o} — {o.unit.name}"  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        officer, unit = data.get("officer"), data.get("unit")
+        if officer and unit and officer.unit_id != unit.pk:
+            self.add_error("officer", "Petugas ini bukan anggota satuan yang dipilih.")
+        return data
+
+
+class LabelForm(forms.Form):
+    category = forms.ChoiceField(label="Kategori", choices=Category.choices)
+    priority = forms.ChoiceField(label="Prioritas", choices=Priority.choices)
+    tone = forms.ChoiceField(label="Nada", choices=Tone.choices)
+    desa = forms.ChoiceField(label="Desa", required=False)
+
+    def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.polres = polres
+        self.fields["desa"].choices = [("", "— Tidak diketahui —"), *desa_choices(polres)]  # type: ignore[attr-defined]
+
+    def clean_desa(self) -> Region | None:
+        return _resolve_desa(self.polres, self.cleaned_data.get("desa"))
+
+
+class IntakeForm(forms.Form):
+    channel = forms.ChoiceField(
+        label="Diterima melalui",
+        choices=[(c.value, c.label) for c in STAFF_INTAKE_CHANNELS],
+    )
+    text = forms.CharField(
+        label="Isi aduan",
+        min_length=5,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Isi aduan wajib diisi."},
+    )
+    category = forms.ChoiceField(
+        label="Kategori (kosongkan untuk triase otomatis)",
+        required=False,
+        choices=[("", "— Triase otomatis —"), *Category.choices],
+    )
+    desa = forms.ChoiceField(label="Desa kejadian", required=False)
+    anonymous = forms.BooleanField(label="Pelapor minta anonim", required=False)
+    reporter_name = forms.CharField(label="Nama pelapor", max_length=120, required=False)
+    reporter_phone = forms.CharField(label="Telepon pelapor", max_length=30, required=False)
+
+    def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.polres = polres
+        self.fields["desa"].choices = [("", "— Tidak diketahui —"), *desa_choices(polres)]  # type: ignore[attr-defined]
+
+    def clean_desa(self) -> Region | None:
+        return _resolve_desa(self.polres, self.cleaned_data.get("desa"))
+
+    def clean_reporter_phone(self) -> str:
+        return normalize_phone(self.cleaned_data.get("reporter_phone", ""))

@@ -1,0 +1,20 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from posko.console import views
+
+app_name = "console"
+urlpatterns = [
+    path("masuk/", views.LoginView.as_view(), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.inbox, name="inbox"),
+    path("tugas-saya/", views.my_tasks, name="my_tasks"),
+    path("notifikasi/", views.notifications, name="notifications"),
+    path("aduan/baru/", views.intake, name="intake"),
+    path("aduan/<str:code>/", views.aduan_detail, name="aduan_detail"),
+    path("aduan/<str:code>/balas/", views.reply, name="reply"),
+    path("aduan/<str:code>/status/", views.change_status, name="change_status"),
+    path("aduan/<str:code>/tugaskan/", views.assign, name="assign"),
+    path("aduan/<str:code>/label/", views.correct_labels, name="correct_labels"),
+    path("aduan/<str:code>/foto/<int:photo_id>/", views.photo, name="photo"),
+]

@@ -1,0 +1,314 @@
+"""Staff console: thin views — validate a form, call one action, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from posko.aduan.access import (
+    AduanNotFound,
+    access_aduan_by_code,
+    can_change,
+    can_dispatch,
+    can_intake,
+    officer_of,
+)
+from posko.aduan.actions import (
+    do_add_message,
+    do_assign_aduan,
+    do_change_status,
+    do_correct_labels,
+    do_submit_aduan,
+)
+from posko.aduan.actions.assign import AssignmentError
+from posko.aduan.actions.intake import Reporter
+from posko.aduan.actions.labels import LabelError
+from posko.aduan.actions.status import StatusTransitionError
+from posko.aduan.inbox import InboxFilters, inbox_counts, inbox_queryset
+from posko.aduan.models import Aduan
+from posko.console.forms import (
+    AssignForm,
+    InboxFilterForm,
+    IntakeForm,
+    LabelForm,
+    LoginForm,
+    ReplyForm,
+    StatusForm,
+)
+from posko.core.ratelimit import client_address, hit, is_limited
+from posko.org.models import Officer, Unit
+
+View = Callable[..., HttpResponse]
+
+
+def officer_required(view: View) -> View:
+    """Logged-in staff with an officer profile; others are sent to the login page."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        officer = officer_of(request.user)
+        if officer is None or officer.unit.polres is None:
+            return HttpResponseForbidden("Akun ini belum terdaftar sebagai personel Posko.")
+        request.officer = officer  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class LoginView(auth_views.LoginView):
+    """Login with throttling of failed attempts per client address and per username."""
+
+    template_name = "console/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        username = request.POST.get("username", "").strip().lower()
+        rate = settings.POSKO_RATE_LOGIN
+        if is_limited("login-ip", client_address(request), rate) or is_limited(
+            "login-user", username, rate
+        ):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(
+                None, "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam beberapa menit."
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        username = self.request.POST.get("username", "").strip().lower()
+        hit("login-ip", client_address(self.request), settings.POSKO_RATE_LOGIN)
+        hit("login-user", username, settings.POSKO_RATE_LOGIN)
+        return super().form_invalid(form)
+
+
+def _polres(request: HttpRequest) -> Unit:
+    polres = request.officer.unit.polres  # type: ignore[attr-defined]
+    assert polres is not None
+    return polres
+
+
+def _render_inbox(
+    request: HttpRequest, *, title: str, filters: InboxFilters, form: InboxFilterForm | None
+) -> HttpResponse:
+    now = timezone.now()
+    page = Paginator(inbox_queryset(request.user, filters, now=now), 50).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "title": title,
+        "form": form,
+        "page": page,
+        "now": now,
+        "counts": inbox_counts(request.user, now=now),
+        "can_intake": can_intake(request.user),
+        "querystring": request.GET.urlencode(),
+    }
+    template = "console/_inbox_table.html" if request.htmx else "console/inbox.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@officer_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    form = InboxFilterForm(request.GET or None, polres=_polres(request))
+    return _render_inbox(request, title="Kotak masuk aduan", filters=form.filters(), form=form)
+
+
+@officer_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    officer: Officer = request.officer  # type: ignore[attr-defined]
+    return _render_inbox(
+        request, title="Tugas saya", filters=InboxFilters(assigned_officer=officer.pk), form=None
+    )
+
+
+def _get_aduan(request: HttpRequest, code: str, *, record_view: bool = True) -> Aduan:
+    try:
+        return access_aduan_by_code(request.user, code, record_view=record_view)
+    except AduanNotFound as exc:
+        raise Http404("Aduan tidak ditemukan.") from exc
+
+
+def _detail_context(request: HttpRequest, aduan: Aduan, **forms: Any) -> dict[str, Any]:
+    polres = aduan.polres
+    return {
+        "aduan": aduan,
+        "now": timezone.now(),
+        "thread": aduan.messages.select_related("author").all(),
+        "audit": aduan.audit_events.select_related("actor").all(),
+        "photos": aduan.photos.all(),
+        "corrections": aduan.corrections.select_related("actor").all(),
+        "incident_peers": (
+            Aduan.objects.filter(incident_id=aduan.incident_id)
+            .exclude(pk=aduan.pk)
+            .filter(pk__in=_visible_ids(request, aduan.incident_id))
+            if aduan.incident_id
+            else []
+        ),
+        "can_change": can_change(request.user, aduan),
+        "can_dispatch": can_dispatch(request.user),
+        "reply_form": forms.get("reply_form") or ReplyForm(),
+        "status_form": forms.get("status_form") or StatusForm(current=aduan.status),
+        "assign_form": forms.get("assign_form")
+        or AssignForm(
+            polres=polres,
+            initial={"unit": aduan.handling_unit_id, "officer": aduan.assigned_officer_id},
+        ),
+        "label_form": forms.get("label_form")
+        or LabelForm(
+            polres=polres,
+            initial={
+                "category": aduan.category,
+                "priority": aduan.priority,
+                "tone": aduan.tone,
+                "desa": aduan.desa_id or "",
+            },
+        ),
+    }
+
+
+def _visible_ids(request: HttpRequest, incident_id: int) -> list[int]:
+    from posko.aduan.access import visible_aduan
+
+    return list(
+        visible_aduan(request.user).filter(incident_id=incident_id).values_list("pk", flat=True)
+    )
+
+
+@officer_required
+def aduan_detail(request: HttpRequest, code: str) -> HttpResponse:
+    aduan = _get_aduan(request, code)
+    return render(request, "console/aduan_detail.html", _detail_context(request, aduan))
+
+
+def _change_view(
+    form_name: str,
+    build_form: Callable[[HttpRequest, Aduan], Any],
+    apply: Callable[[HttpRequest, Aduan, Any], str],
+) -> View:
+    """A POST view on one aduan: check access, validate the form, call one action."""
+
+    @officer_required
+    @require_POST
+    def view(request: HttpRequest, code: str) -> HttpResponse:
+        aduan = _get_aduan(request, code, record_view=False)
+        if not can_change(request.user, aduan):
+            return HttpResponseForbidden("Anda tidak berwenang mengubah aduan ini.")
+        form = build_form(request, aduan)
+        if form.is_valid():
+            try:
+                messages.success(request, apply(request, aduan, form.cleaned_data))
+                return redirect("console:aduan_detail", code=aduan.code)
+            except (ValueError, StatusTransitionError, AssignmentError, LabelError) as exc:
+                form.add_error(None, str(exc))
+        context = _detail_context(
+            request, _get_aduan(request, code, record_view=False), **{form_name: form}
+        )
+        return render(request, "console/aduan_detail.html", context, status=400)
+
+    return view
+
+
+def _apply_reply(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> str:
+    do_add_message(aduan, data["text"], public=not data["internal"], acting_user=request.user)
+    return "Catatan internal disimpan." if data["internal"] else "Balasan terkirim ke pelapor."
+
+
+def _apply_status(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> str:
+    do_change_status(aduan, data["status"], reason=data["reason"], acting_user=request.user)
+    return "Status aduan diperbarui."
+
+
+def _apply_assign(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> str:
+    if not can_dispatch(request.user) and data["unit"].pk != aduan.handling_unit_id:
+        raise AssignmentError("Hanya operator atau pimpinan yang dapat memindahkan ke satuan lain.")
+    do_assign_aduan(aduan, data["unit"], officer=data["officer"], acting_user=request.user)
+    return "Penugasan diperbarui."
+
+
+def _apply_labels(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> str:
+    corrections = do_correct_labels(
+        aduan,
+        acting_user=request.user,
+        category=data["category"],
+        priority=data["priority"],
+        tone=data["tone"],
+        desa=data["desa"],
+    )
+    return (
+        f"{len(corrections)} label dikoreksi." if corrections else "Tidak ada label yang berubah."
+    )
+
+
+reply = _change_view("reply_form", lambda r, a: ReplyForm(r.POST), _apply_reply)
+change_status = _change_view(
+    "status_form", lambda r, a: StatusForm(r.POST, current=a.status), _apply_status
+)
+assign = _change_view(
+    "assign_form", lambda r, a: AssignForm(r.POST, polres=a.polres), _apply_assign
+)
+correct_labels = _change_view(
+    "label_form", lambda r, a: LabelForm(r.POST, polres=a.polres), _apply_labels
+)
+
+
+@officer_required
+def intake(request: HttpRequest) -> HttpResponse:
+    if not can_intake(request.user):
+        return HttpResponseForbidden("Anda tidak berwenang mencatat aduan.")
+    polres = _polres(request)
+    form = IntakeForm(request.POST or None, polres=polres)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        aduan = do_submit_aduan(
+            polres,
+            text=d["text"],
+            channel=d["channel"],
+            reporter=Reporter(
+                name=d["reporter_name"], phone=d["reporter_phone"], anonymous=d["anonymous"]
+            ),
+            desa=d["desa"],
+            category=d["category"] or None,
+            acting_user=request.user,
+        )
+        messages.success(request, f"Aduan {aduan.code} tercatat.")
+        try:
+            access_aduan_by_code(request.user, aduan.code, record_view=False)
+        except AduanNotFound:
+            # e.g. a complaint about a member, routed to Propam: the recorder may not see it.
+            messages.info(
+                request, "Aduan ini bersifat terbatas dan diteruskan ke satuan berwenang."
+            )
+            return redirect("console:inbox")
+        return redirect("console:aduan_detail", code=aduan.code)
+    return render(
+        request, "console/intake.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@officer_required
+def photo(request: HttpRequest, code: str, photo_id: int) -> FileResponse:
+    aduan = _get_aduan(request, code, record_view=False)
+    item = get_object_or_404(aduan.photos, pk=photo_id)
+    return FileResponse(item.image.open("rb"), content_type=item.content_type)
+
+
+@officer_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    officer: Officer = request.officer  # type: ignore[attr-defined]
+    items = list(officer.notifications.select_related("aduan")[:100])
+    officer.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return render(request, "console/notifications.html", {"items": items})

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from posko.aduan.access import officer_of
+
+
+def posko(request: HttpRequest) -> dict[str, Any]:
+    officer = officer_of(request.user) if hasattr(request, "user") else None
+    unread = 0
+    if officer is not None:
+        unread = officer.notifications.filter(read_at__isnull=True).count()
+    return {"current_officer": officer, "unread_notifications": unread}

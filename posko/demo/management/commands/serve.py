@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = (
+        "Jalankan Posko: server web produksi (gunicorn) dan worker tugas latar belakang. "
+        "Dengan --demo: migrasi dan isi data demo lebih dahulu."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--demo", action="store_true", help="migrasi + data demo")
+        parser.add_argument("--host", default=os.environ.get("POSKO_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("POSKO_PORT", "8000")))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("POSKO_WEB_WORKERS", "3"))
+        )
+        parser.add_argument("--no-worker", action="store_true", help="tanpa worker tugas")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["demo"]:
+            call_command("migrate", interactive=False, verbosity=0)
+            call_command("seed_demo", stdout=self.stdout)
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+        bind = f"{options['host']}:{options['port']}"
+        web = subprocess.Popen(  # noqa: S603 - fixed argument list
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "posko.config.wsgi:application",
+                "--bind",
+                bind,
+                "--workers",
+                str(options["workers"]),
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "10",
+            ]
+        )
+        processes = [web]
+        if not options["no_worker"]:
+            processes.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "posko",
+                        "db_worker",
+                        "--queue-name",
+                        "*",
+                        "--interval",
+                        "1",
+                        "--no-reload",
+                    ]
+                )
+            )
+        self.stdout.write(f"Posko berjalan di http://{bind}/  (Ctrl+C untuk berhenti)")
+
+        def stop(signum: int, frame: Any) -> None:
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)
+        exit_code = 0
+        try:
+            while all(p.poll() is None for p in processes):
+                time.sleep(0.5)
+            exit_code = 1
+            self.stderr.write("Salah satu proses berhenti; menghentikan yang lain.")
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for p in processes:
+                if p.poll() is None:
+                    p.terminate()
+            for p in processes:
+                try:
+                    p.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        if exit_code:
+            raise SystemExit(exit_code)

@@ -1,0 +1,330 @@
+"""Seed the demo tenant, Polres Belitung Timur: organisation, demo officers, sample aduan.
+
+Seeding twice is harmless: everything is created only when missing.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from posko.aduan.actions import do_add_message, do_change_status, do_submit_aduan
+from posko.aduan.actions.intake import Reporter
+from posko.aduan.models import Aduan
+from posko.org.actions.officers import ensure_officer
+from posko.org.actions.setup import ensure_polres
+from posko.org.lookup import satuan_of
+from posko.org.models import Officer, Role, Satuan, Unit, UnitKind
+from posko.regions.models import Region, RegionLevel
+
+KABUPATEN = "19.06"
+PREFIX = "BLT"
+POLRES_NAME = "Polres Belitung Timur"
+POLDA_NAME = "Polda Kepulauan Bangka Belitung"
+
+BHABIN_NAMES = [
+    "Andi Saputra",
+    "Budi Hartono",
+    "Candra Wijaya",
+    "Dedi Kurniawan",
+    "Eko Prasetyo",
+    "Fajar Ramadhan",
+    "Gilang Pratama",
+    "Hendra Gunawan",
+    "Irfan Hakim",
+    "Joko Susilo",
+    "Kurniadi",
+    "Lukman Hakim",
+    "Muhammad Rizki",
+    "Nanda Putra",
+    "Oki Setiawan",
+    "Putra Ananda",
+    "Rahmat Hidayat",
+    "Sandi Firmansyah",
+    "Taufik Rahman",
+    "Usman Effendi",
+    "Wahyu Nugroho",
+    "Yoga Permana",
+    "Zulkifli",
+    "Agus Salim",
+    "Bayu Aji",
+    "Dimas Anggara",
+    "Erwin Syahputra",
+    "Ferry Irawan",
+    "Guntur Wibowo",
+    "Hari Santoso",
+    "Indra Lesmana",
+    "Jefri Nichol",
+    "Krisna Mukti",
+    "Luthfi Aziz",
+    "Mulyadi",
+    "Novri Yanto",
+    "Rudi Hermawan",
+    "Slamet Riyadi",
+    "Teguh Santosa",
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    unit: str  # satuan code, "polres", or "polsek:<kecamatan>"
+    full_name: str
+    rank: str
+    head: bool = False
+
+
+DEMO_USERS = [
+    DemoUser("admin", Role.ADMIN, "polres", "Admin Posko", "Aipda"),
+    DemoUser("operator", Role.OPERATOR, Satuan.HUMAS, "Siti Rahmawati", "Brigpol"),
+    DemoUser("kapolres", Role.PIMPINAN, "polres", "Hendro Wibowo", "AKBP"),
+    DemoUser("propam", Role.PROPAM, Satuan.PROPAM, "Arif Budiman", "Ipda", head=True),
+    DemoUser("satlantas", Role.PETUGAS, Satuan.SATLANTAS, "Rudi Hartono", "Iptu", head=True),
+    DemoUser("satreskrim", Role.PETUGAS, Satuan.SATRESKRIM, "Yudi Pranata", "AKP", head=True),
+    DemoUser("samapta", Role.PETUGAS, Satuan.SAMAPTA, "Dani Setiawan", "Iptu", head=True),
+    DemoUser("ppa", Role.PETUGAS, Satuan.PPA, "Maria Ulfa", "Ipda", head=True),
+    DemoUser("spkt", Role.PETUGAS, Satuan.SPKT, "Rina Marlina", "Bripka"),
+    DemoUser("auditor", Role.AUDITOR, "polres", "Laras Sati", "Kompol"),
+    DemoUser("polsek.gantung", Role.PETUGAS, "polsek:Gantung", "Ahmad Fauzi", "Iptu", head=True),
+    DemoUser("polsek.manggar", Role.PETUGAS, "polsek:Manggar", "Benny Saputra", "AKP", head=True),
+]
+
+# (hours ago, channel, text, reporter name, phone) — a few days of what a Polres receives.
+SAMPLE_ADUAN = [
+    (
+        70,
+        "web",
+        "Mohon info syarat perpanjangan SIM C di Polres Beltim, apakah bisa hari Sabtu?",
+        "Rizal",
+        "081271000001",
+    ),
+    (
+        66,
+        "telepon",
+        "Motor saya hilang di parkiran pasar Manggar tadi siang, Honda Beat hitam BN 4521 XY",
+        "Darmawan",
+        "081271000002",
+    ),
+    (
+        60,
+        "web",
+        "Terima kasih pak polisi sudah bantu warga waktu banjir di Dendang kemarin, mantap",
+        "",
+        "",
+    ),
+    (
+        54,
+        "sms",
+        "Ada tambang timah ilegal di dekat sungai desa Mempaya, airnya jadi keruh",
+        "",
+        "081271000003",
+    ),
+    (
+        48,
+        "web",
+        "Balap liar tiap malam minggu di jalan raya Kelapa Kampit, sangat mengganggu dan bahaya",
+        "Wati",
+        "081271000004",
+    ),
+    (
+        44,
+        "datang_langsung",
+        "Pelapor datang ke SPKT melaporkan penipuan jual beli online, kerugian Rp 3.500.000",
+        "Suhardi",
+        "081271000005",
+    ),
+    (
+        40,
+        "web",
+        "Saya dimintai uang oleh oknum anggota saat razia di simpang Lintang tanpa surat tilang",
+        "",
+        "",
+    ),
+    (
+        36,
+        "bhabinkamtibmas",
+        "Warga desa Baru melaporkan ada orang asing mencurigakan mondar-mandir malam hari",
+        "Pak RT 03",
+        "081271000006",
+    ),
+    (
+        30,
+        "web",
+        "Tolong cek berita viral katanya ada penculikan anak di Gantung, benar tidak pak?",
+        "Nur",
+        "081271000007",
+    ),
+    (
+        26,
+        "telepon",
+        "Kecelakaan motor dengan truk di jalan Manggar - Gantung dekat desa Lalang, korban luka",
+        "Yanto",
+        "081271000008",
+    ),
+    (
+        24,
+        "web",
+        "Kenapa laporan saya soal pencurian kambing bulan lalu belum ada perkembangan?",
+        "Hasan",
+        "081271000009",
+    ),
+    (
+        20,
+        "web",
+        "Ada yang jual sabu di rumah kos dekat pelabuhan Manggar, sering ramai tengah malam",
+        "",
+        "",
+    ),
+    (
+        16,
+        "web",
+        "Tetangga saya sering memukul istrinya, kemarin terdengar teriakan minta tolong",
+        "",
+        "",
+    ),
+    (
+        12,
+        "sms",
+        "Anak saya belum pulang sejak kemarin sore, umur 14 tahun, "
+        "terakhir terlihat di Simpang Pesak",
+        "Lina",
+        "081271000010",
+    ),
+    (8, "web", "Judi sabung ayam tiap sore di kebun belakang desa Renggiang", "", ""),
+    (
+        6,
+        "web",
+        "Lampu lalu lintas di simpang empat Manggar mati sejak pagi, rawan tabrakan",
+        "Fikri",
+        "081271000011",
+    ),
+    (
+        4,
+        "telepon",
+        "Pohon tumbang menutup jalan di desa Buding, kendaraan tidak bisa lewat",
+        "Rahmat",
+        "081271000012",
+    ),
+    (3, "web", "Polisi kerjanya cuma tilang doang, dasar tidak becus semua!!!", "", ""),
+    (
+        2,
+        "web",
+        "Keributan pemuda mabuk di depan warung desa Batu Penyu, sudah larut malam",
+        "Sari",
+        "081271000013",
+    ),
+    (
+        1,
+        "web",
+        "Kebakaran rumah di desa Kurnia Jaya, api masih besar, tolong segera!",
+        "Dodi",
+        "081271000014",
+    ),
+]
+
+
+def demo_password() -> tuple[str, bool]:
+    """POSKO_DEMO_PASSWORD, else a random password kept in the data directory.
+
+    Returns (password, generated)."""
+    if password := os.environ.get("POSKO_DEMO_PASSWORD"):
+        return password, False
+    path = settings.DATA_DIR / "demo_password"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(9))
+        path.chmod(0o600)
+    return path.read_text().strip(), True
+
+
+def seed_demo(password: str, *, with_sample_aduan: bool = True) -> Unit:
+    polres = ensure_polres(KABUPATEN, PREFIX, POLRES_NAME, POLDA_NAME)
+    for demo in DEMO_USERS:
+        ensure_officer(
+            demo.username,
+            role=demo.role,
+            unit=_unit_for(polres, demo.unit),
+            full_name=demo.full_name,
+            rank=demo.rank,
+            is_unit_head=demo.head,
+        )
+    _seed_bhabinkamtibmas(polres)
+    _set_demo_password(password)
+    if with_sample_aduan and not Aduan.objects.filter(polres=polres).exists():
+        _seed_sample_aduan(polres)
+    return polres
+
+
+def _unit_for(polres: Unit, spec: str) -> Unit:
+    if spec == "polres":
+        return polres
+    if spec.startswith("polsek:"):
+        return Unit.objects.get(parent=polres, kind=UnitKind.POLSEK, name=f"Polsek {spec[7:]}")
+    unit = satuan_of(polres, spec)
+    assert unit is not None, spec
+    return unit
+
+
+def _set_demo_password(password: str) -> None:
+    """Give every demo account the demo password (hashed once: hashing is deliberately slow)."""
+    User = get_user_model()
+    usernames = [u.username for u in DEMO_USERS]
+    demo_users = User.objects.filter(Q(username__in=usernames) | Q(username__startswith="bhabin."))
+    probe = demo_users.filter(username="operator").first()
+    if probe is not None and probe.check_password(password):
+        return
+    demo_users.update(password=make_password(password))
+
+
+def _seed_bhabinkamtibmas(polres: Unit) -> None:
+    all_desa = Region.objects.filter(
+        level=RegionLevel.DESA, parent__parent=polres.region
+    ).select_related("parent")
+    for index, desa in enumerate(all_desa):
+        assert desa.parent is not None
+        polsek = Unit.objects.get(parent=polres, kind=UnitKind.POLSEK, kecamatan=desa.parent)
+        ensure_officer(
+            f"bhabin.{slugify(desa.name).replace('-', '')}",
+            role=Role.BHABINKAMTIBMAS,
+            unit=polsek,
+            full_name=BHABIN_NAMES[index % len(BHABIN_NAMES)],
+            rank="Bripka",
+            phone=f"08127{index:07d}",
+            desa=[desa],
+        )
+
+
+def _seed_sample_aduan(polres: Unit) -> None:
+    now = timezone.now()
+    operator = Officer.objects.get(user__username="operator").user
+    for hours, channel, text, name, phone in SAMPLE_ADUAN:
+        aduan = do_submit_aduan(
+            polres,
+            text=text,
+            channel=channel,
+            reporter=Reporter(name=name, phone=phone, anonymous=not (name or phone)),
+            received_at=now - timedelta(hours=hours),
+            acting_user=operator if channel != "web" else None,
+        )
+        # Older aduan have been worked on; recent ones are still waiting.
+        if hours >= 40:
+            do_add_message(
+                aduan,
+                "Terima kasih atas laporannya. Aduan Anda sudah kami terima dan diteruskan "
+                "ke satuan terkait.",
+                public=True,
+                acting_user=operator,
+            )
+            do_change_status(aduan, "diverifikasi", acting_user=operator)
+        if hours >= 60:
+            do_change_status(aduan, "ditangani", acting_user=operator)
+            do_change_status(aduan, "selesai", acting_user=operator)

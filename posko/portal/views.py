@@ -1,0 +1,150 @@
+"""Public portal (Bahasa Indonesia): report, track, contacts. No login, no personal data out."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from posko.aduan.actions import do_submit_aduan
+from posko.aduan.actions.intake import Reporter
+from posko.aduan.codes import is_valid_code, normalize_code
+from posko.aduan.models import Aduan, AduanMessage, Channel, MessageKind
+from posko.core.ratelimit import client_address, hit, is_limited
+from posko.org.lookup import get_polres_by_prefix
+from posko.org.models import Officer, Role, Unit, UnitKind
+from posko.portal.forms import LacakForm, LaporForm
+from posko.regions.models import RegionLevel
+
+LAST_CODE_SESSION_KEY = "posko_last_code"
+
+
+def current_polres() -> Unit:
+    polres = get_polres_by_prefix(settings.POSKO_DEFAULT_POLRES)
+    if polres is None:
+        raise Http404("Polres belum dikonfigurasi.")
+    return polres
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", {"polres": current_polres()})
+
+
+@require_http_methods(["GET", "POST"])
+def lapor(request: HttpRequest) -> HttpResponse:
+    polres = current_polres()
+    client = client_address(request)
+    if request.method == "POST":
+        form = LaporForm(request.POST, request.FILES, polres=polres)
+        if is_limited("lapor", client, settings.POSKO_RATE_REPORT):
+            form.add_error(
+                None,
+                "Terlalu banyak laporan dari perangkat ini. Silakan coba lagi beberapa menit "
+                "lagi, atau hubungi 110 untuk keadaan darurat.",
+            )
+            return render(
+                request, "portal/lapor.html", {"form": form, "polres": polres}, status=429
+            )
+        if form.is_valid():
+            hit("lapor", client, settings.POSKO_RATE_REPORT)
+            data = form.cleaned_data
+            aduan = do_submit_aduan(
+                polres,
+                text=data["text"],
+                channel=Channel.WEB,
+                reporter=Reporter(
+                    name=data["name"], phone=data["phone"], anonymous=data["anonymous"]
+                ),
+                desa=data["desa"],
+                category=data["category"] or None,
+                photos=form.cleaned_photos,
+            )
+            request.session[LAST_CODE_SESSION_KEY] = aduan.code
+            return redirect("portal:lapor_terkirim")
+        return render(request, "portal/lapor.html", {"form": form, "polres": polres}, status=400)
+    form = LaporForm(polres=polres)
+    return render(request, "portal/lapor.html", {"form": form, "polres": polres})
+
+
+def lapor_terkirim(request: HttpRequest) -> HttpResponse:
+    code = request.session.get(LAST_CODE_SESSION_KEY)
+    if not code:
+        return redirect("portal:lapor")
+    return render(request, "portal/lapor_terkirim.html", {"code": code})
+
+
+def lacak(request: HttpRequest) -> HttpResponse:
+    form = LacakForm(request.GET or None)
+    if form.is_valid():
+        return redirect("portal:lacak_detail", code=normalize_code(form.cleaned_data["kode"]))
+    return render(request, "portal/lacak.html", {"form": form})
+
+
+def lacak_detail(request: HttpRequest, code: str) -> HttpResponse:
+    code = normalize_code(code)
+    if hit("lacak", client_address(request), settings.POSKO_RATE_TRACK):
+        return render(
+            request,
+            "portal/lacak.html",
+            {
+                "form": LacakForm(initial={"kode": code}),
+                "error": "Terlalu banyak percobaan. Silakan tunggu sebentar lalu coba lagi.",
+            },
+            status=429,
+        )
+    aduan = None
+    if is_valid_code(code):
+        aduan = (
+            Aduan.objects.filter(code=code)
+            .select_related("kecamatan", "polres")
+            .prefetch_related(
+                "status_changes",
+                Prefetch(
+                    "messages",
+                    queryset=AduanMessage.objects.filter(kind=MessageKind.PUBLIC_REPLY),
+                    to_attr="public_replies",
+                ),
+            )
+            .first()
+        )
+    if aduan is None:
+        return render(
+            request,
+            "portal/lacak.html",
+            {
+                "form": LacakForm(initial={"kode": code}),
+                "error": f"Aduan dengan kode {code} tidak ditemukan. Periksa kembali kode Anda.",
+            },
+            status=404,
+        )
+    return render(request, "portal/lacak_detail.html", {"aduan": aduan})
+
+
+def kontak(request: HttpRequest) -> HttpResponse:
+    polres = current_polres()
+    kapolres = (
+        Officer.objects.filter(unit=polres, role=Role.PIMPINAN).select_related("user").first()
+    )
+    polsek_list = (
+        Unit.objects.filter(parent=polres, kind=UnitKind.POLSEK)
+        .prefetch_related("kecamatan")
+        .order_by("name")
+    )
+    rows = []
+    assert polres.region is not None
+    bhabins = {
+        desa.code: officer
+        for officer in Officer.objects.filter(role=Role.BHABINKAMTIBMAS, unit__parent=polres)
+        .select_related("user", "unit")
+        .prefetch_related("desa")
+        for desa in officer.desa.all()
+    }
+    for kec in polres.region.children.filter(level=RegionLevel.KECAMATAN).order_by("name"):
+        polsek = next((p for p in polsek_list if kec in p.kecamatan.all()), None)
+        desa_rows = [(d, bhabins.get(d.code)) for d in kec.children.order_by("name")]
+        rows.append({"kecamatan": kec, "polsek": polsek, "desa": desa_rows})
+    return render(
+        request, "portal/kontak.html", {"polres": polres, "kapolres": kapolres, "rows": rows}
+    )
