@@ -1,0 +1,82 @@
+"""Shared fixtures: the demo tenant (Polres Belitung Timur), a second Polres, officers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+
+from posko.org.actions.officers import ensure_officer
+from posko.org.actions.setup import ensure_polres
+from posko.org.lookup import satuan_of
+from posko.org.models import Officer, Role, Unit, UnitKind
+from posko.regions.models import Region
+
+PASSWORD = "uji-sandi-rahasia-123"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings: Any, tmp_path: Any) -> Iterator[None]:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def polres(db: None) -> Unit:
+    return ensure_polres("19.06", "BLT", "Polres Belitung Timur", "Polda Kepulauan Bangka Belitung")
+
+
+@pytest.fixture
+def other_polres(db: None) -> Unit:
+    return ensure_polres("19.02", "BLG", "Polres Belitung", "Polda Kepulauan Bangka Belitung")
+
+
+def make_officer(username: str, role: str, unit: Unit, **kwargs: Any) -> Officer:
+    return ensure_officer(
+        username, role=role, unit=unit, full_name=username.title(), password=PASSWORD, **kwargs
+    )
+
+
+@pytest.fixture
+def officers(polres: Unit, other_polres: Unit) -> dict[str, Officer]:
+    """One officer per role in Polres Belitung Timur, plus an operator of another Polres."""
+
+    def sat(code: str) -> Unit:
+        unit = satuan_of(polres, code)
+        assert unit is not None
+        return unit
+
+    gantung = Unit.objects.get(parent=polres, kind=UnitKind.POLSEK, name="Polsek Gantung")
+    return {
+        "admin": make_officer("admin", Role.ADMIN, polres),
+        "operator": make_officer("operator", Role.OPERATOR, sat("humas")),
+        "kapolres": make_officer("kapolres", Role.PIMPINAN, polres),
+        "auditor": make_officer("auditor", Role.AUDITOR, polres),
+        "propam": make_officer("propam", Role.PROPAM, sat("propam"), is_unit_head=True),
+        "satlantas": make_officer("satlantas", Role.PETUGAS, sat("satlantas"), is_unit_head=True),
+        "satreskrim": make_officer("satreskrim", Role.PETUGAS, sat("satreskrim")),
+        "samapta": make_officer("samapta", Role.PETUGAS, sat("samapta"), is_unit_head=True),
+        "ppa": make_officer("ppa", Role.PETUGAS, sat("ppa")),
+        "polsek_gantung": make_officer("polsek.gantung", Role.PETUGAS, gantung),
+        "bhabin_gantung": make_officer(
+            "bhabin.gantung",
+            Role.BHABINKAMTIBMAS,
+            gantung,
+            desa=[Region.objects.get(code="19.06.02.2001")],
+        ),
+        "other_operator": make_officer(
+            "operator.blg",
+            Role.OPERATOR,
+            satuan_of(other_polres, "humas"),  # type: ignore[arg-type]
+        ),
+    }
