@@ -43,6 +43,7 @@ class Command(BaseCommand):
                 bind,
                 "--workers",
                 str(options["workers"]),
+                "--no-control-socket",
                 "--access-logfile",
                 "-",
                 "--graceful-timeout",
