@@ -8,15 +8,14 @@ forgotten by a view, the API or a command.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from posko.aduan.models import Aduan, AuditEvent
 from posko.aduan.models.choices import RESTRICTED_CATEGORIES, Category
+from posko.core.types import AnyUser
 from posko.org.lookup import polres_units
 from posko.org.models import Officer, Role
-
-User = AbstractBaseUser | AnonymousUser
 
 # Roles that see every (non-restricted) aduan of their Polres.
 POLRES_WIDE_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.PIMPINAN, Role.AUDITOR})
@@ -38,16 +37,16 @@ class AduanPermissionDenied(Exception):
     """The user may see the aduan but not perform this change."""
 
 
-def officer_of(user: User) -> Officer | None:
-    if not user.is_authenticated:
+def officer_of(user: AnyUser) -> Officer | None:
+    if isinstance(user, AnonymousUser):
         return None
     try:
-        return user.officer  # type: ignore[union-attr]
+        return user.officer
     except Officer.DoesNotExist:
         return None
 
 
-def visible_aduan(user: User) -> QuerySet[Aduan]:
+def visible_aduan(user: AnyUser) -> QuerySet[Aduan]:
     """All aduan the user may see."""
     officer = officer_of(user)
     if officer is None:
@@ -74,7 +73,7 @@ def visible_aduan(user: User) -> QuerySet[Aduan]:
     return qs.filter(scope).filter(~restricted | (may_see_restricted & ~about_them))
 
 
-def access_aduan_by_code(user: User, code: str, *, record_view: bool = True) -> Aduan:
+def access_aduan_by_code(user: AnyUser, code: str, *, record_view: bool = True) -> Aduan:
     """Fetch one aduan the user may see, recording the view of a restricted one."""
     aduan = (
         visible_aduan(user)
@@ -87,26 +86,27 @@ def access_aduan_by_code(user: User, code: str, *, record_view: bool = True) -> 
     if aduan is None:
         raise AduanNotFound(code)
     if record_view and aduan.is_restricted:
-        AuditEvent.objects.create(aduan=aduan, actor=user, action="viewed", data={})
+        actor = None if isinstance(user, AnonymousUser) else user
+        AuditEvent.objects.create(aduan=aduan, actor=actor, action="viewed", data={})
     return aduan
 
 
-def can_change(user: User, aduan: Aduan) -> bool:
+def can_change(user: AnyUser, aduan: Aduan) -> bool:
     officer = officer_of(user)
     return officer is not None and officer.role not in READ_ONLY_ROLES
 
 
-def can_dispatch(user: User) -> bool:
+def can_dispatch(user: AnyUser) -> bool:
     officer = officer_of(user)
     return officer is not None and officer.role in DISPATCH_ROLES
 
 
-def can_intake(user: User) -> bool:
+def can_intake(user: AnyUser) -> bool:
     officer = officer_of(user)
     return officer is not None and officer.role in INTAKE_ROLES
 
 
-def require_change(user: User, aduan: Aduan) -> Officer:
+def require_change(user: AnyUser, aduan: Aduan) -> Officer:
     officer = officer_of(user)
     if officer is None or not can_change(user, aduan):
         raise AduanPermissionDenied

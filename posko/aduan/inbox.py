@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Case, Count, DateTimeField, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from posko.aduan.access import visible_aduan
 from posko.aduan.models import Aduan
 from posko.aduan.models.choices import CLOSED_STATUSES, OPEN_STATUSES, Status
+from posko.core.types import AnyUser
 
 ALL_STATUSES = "semua"
 OPEN = "terbuka"
@@ -43,7 +43,7 @@ def with_due(qs: QuerySet[Aduan]) -> QuerySet[Aduan]:
 
 
 def inbox_queryset(
-    user: AbstractBaseUser | AnonymousUser, filters: InboxFilters, *, now: datetime | None = None
+    user: AnyUser, filters: InboxFilters, *, now: datetime | None = None
 ) -> QuerySet[Aduan]:
     now = now or timezone.now()
     qs = with_due(visible_aduan(user))
@@ -64,7 +64,7 @@ def inbox_queryset(
     if filters.assigned_officer:
         qs = qs.filter(assigned_officer_id=filters.assigned_officer)
     if filters.overdue:
-        qs = qs.filter(status__in=OPEN_STATUSES, due__lt=now)
+        qs = qs.filter(status__in=OPEN_STATUSES, due__lt=now)  # type: ignore[misc]
     if filters.q:
         term = filters.q.strip()
         qs = qs.filter(Q(code__iexact=term) | Q(text__icontains=term))
@@ -73,12 +73,12 @@ def inbox_queryset(
     ).order_by("priority_rank", F("due").asc(nulls_last=True), "received_at", "id")
 
 
-def inbox_counts(user: AbstractBaseUser | AnonymousUser, *, now: datetime | None = None) -> dict:
+def inbox_counts(user: AnyUser, *, now: datetime | None = None) -> dict:
     """Counts per status and of overdue open aduan, for the inbox header."""
     now = now or timezone.now()
     qs = with_due(visible_aduan(user))
     per_status = dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-    overdue = qs.filter(status__in=OPEN_STATUSES, due__lt=now).count()
+    overdue = qs.filter(status__in=OPEN_STATUSES, due__lt=now).count()  # type: ignore[misc]
     return {
         "status": {s.value: per_status.get(s.value, 0) for s in Status},
         "open": sum(per_status.get(s, 0) for s in OPEN_STATUSES),

@@ -53,15 +53,18 @@ def clean_photo(upload: UploadedFile) -> CleanPhoto:
                     code="photo_pixels",
                 )
             probe.verify()
-        with Image.open(io.BytesIO(raw)) as img:
-            img.load()
-            img = ImageOps.exif_transpose(img)
-            if fmt == "JPEG" and img.mode not in ("RGB", "L"):
-                img = img.convert("RGB")
+        with Image.open(io.BytesIO(raw)) as opened:
+            opened.load()
+            image: Image.Image = ImageOps.exif_transpose(opened)
+            if fmt == "JPEG" and image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
             out = io.BytesIO()
             # Saving a fresh image without passing exif/icc/pnginfo drops all metadata.
-            img.save(out, format=fmt, quality=88) if fmt != "PNG" else img.save(out, format=fmt)
-            width, height = img.size
+            if fmt == "PNG":
+                image.save(out, format=fmt)
+            else:
+                image.save(out, format=fmt, quality=88)
+            width, height = image.size
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
@@ -33,6 +33,7 @@ from posko.api.schemas import (
     StatusIn,
 )
 from posko.api.serializers import aduan_detail, aduan_summary
+from posko.core.types import staff_user
 from posko.regions.models import Region, RegionLevel
 
 
@@ -99,8 +100,8 @@ def list_aduan(
     desa: str = "",
     channel: str = "",
     overdue: bool = False,
-    limit: int = Query(50, ge=1, le=500),  # type: ignore[type-arg]
-    offset: int = Query(0, ge=0),  # type: ignore[type-arg]
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
 ) -> dict[str, Any]:
     """Inbox order: priority, then SLA due time. ``status`` = a status code, ``terbuka``
     (every open status, the default) or ``semua``."""
@@ -128,7 +129,7 @@ def get_aduan(request: HttpRequest, code: str) -> dict[str, Any]:
 
 
 @api.post("/aduan", response={201: AduanDetailOut, 403: ErrorOut, 422: ErrorOut}, tags=["aduan"])
-def create_aduan(request: HttpRequest, payload: AduanIn) -> tuple[int, dict[str, Any]]:
+def create_aduan(request: HttpRequest, payload: AduanIn) -> Status[dict[str, Any]]:
     """Staff intake: record an aduan received by phone, SMS, walk-in or another channel."""
     officer = officer_of(request.user)
     if officer is None or not can_intake(request.user):
@@ -163,11 +164,12 @@ def create_aduan(request: HttpRequest, payload: AduanIn) -> tuple[int, dict[str,
             latitude=payload.latitude,
             longitude=payload.longitude,
             received_at=payload.received_at,
-            acting_user=request.user,
+            acting_user=staff_user(request),
         )
     except ValueError as exc:
         raise HttpError(422, str(exc)) from exc
-    return 201, aduan_detail(access_aduan_by_code(request.user, aduan.code, record_view=False))
+    detail = aduan_detail(access_aduan_by_code(request.user, aduan.code, record_view=False))
+    return Status(201, detail)
 
 
 @api.post(
@@ -175,15 +177,18 @@ def create_aduan(request: HttpRequest, payload: AduanIn) -> tuple[int, dict[str,
     response={201: AduanDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     tags=["aduan"],
 )
-def add_reply(request: HttpRequest, code: str, payload: ReplyIn) -> tuple[int, dict[str, Any]]:
+def add_reply(request: HttpRequest, code: str, payload: ReplyIn) -> Status[dict[str, Any]]:
     """A public reply to the reporter (``internal: false``) or an internal note."""
     aduan = access_aduan_by_code(request.user, code)
     require_change(request.user, aduan)
     try:
-        do_add_message(aduan, payload.text, public=not payload.internal, acting_user=request.user)
+        do_add_message(
+            aduan, payload.text, public=not payload.internal, acting_user=staff_user(request)
+        )
     except ValueError as exc:
         raise HttpError(422, str(exc)) from exc
-    return 201, aduan_detail(access_aduan_by_code(request.user, code, record_view=False))
+    detail = aduan_detail(access_aduan_by_code(request.user, code, record_view=False))
+    return Status(201, detail)
 
 
 @api.post(
@@ -195,7 +200,9 @@ def change_status(request: HttpRequest, code: str, payload: StatusIn) -> dict[st
     aduan = access_aduan_by_code(request.user, code)
     require_change(request.user, aduan)
     try:
-        do_change_status(aduan, payload.status, reason=payload.reason, acting_user=request.user)
+        do_change_status(
+            aduan, payload.status, reason=payload.reason, acting_user=staff_user(request)
+        )
     except StatusTransitionError as exc:
         raise HttpError(409, str(exc)) from exc
     return aduan_detail(access_aduan_by_code(request.user, code, record_view=False))

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -11,6 +11,14 @@ from posko.aduan.models.choices import STAFF_INTAKE_CHANNELS, TRANSITIONS
 from posko.org.models import Officer, Unit, UnitKind
 from posko.portal.forms import desa_choices, normalize_phone
 from posko.regions.models import Region, RegionLevel
+
+
+def _choice(form: forms.Form, name: str) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+def _model_choice(form: forms.Form, name: str) -> forms.ModelChoiceField:
+    return cast(forms.ModelChoiceField, form.fields[name])
 
 
 class LoginForm(AuthenticationForm):
@@ -63,9 +71,13 @@ class InboxFilterForm(forms.Form):
 
     def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(parent=polres, kind=UnitKind.SATUAN)  # type: ignore[attr-defined]
-        self.fields["polsek"].queryset = Unit.objects.filter(parent=polres, kind=UnitKind.POLSEK)  # type: ignore[attr-defined]
-        self.fields["desa"].choices = [("", "Semua"), *desa_choices(polres)]  # type: ignore[attr-defined]
+        _model_choice(self, "unit").queryset = Unit.objects.filter(
+            parent=polres, kind=UnitKind.SATUAN
+        )
+        _model_choice(self, "polsek").queryset = Unit.objects.filter(
+            parent=polres, kind=UnitKind.POLSEK
+        )
+        _choice(self, "desa").choices = [("", "Semua"), *desa_choices(polres)]
 
     def filters(self, **extra: Any) -> InboxFilters:
         if not self.is_valid():
@@ -106,23 +118,27 @@ class StatusForm(forms.Form):
     def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = TRANSITIONS.get(current, frozenset())
-        self.fields["status"].choices = [c for c in Status.choices if c[0] in allowed]  # type: ignore[attr-defined]
+        _choice(self, "status").choices = [c for c in Status.choices if c[0] in allowed]
+
+
+class OfficerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj} — {obj.unit.name}"
 
 
 class AssignForm(forms.Form):
     unit = forms.ModelChoiceField(label="Satuan", queryset=Unit.objects.none())
-    officer = forms.ModelChoiceField(
+    officer = OfficerChoiceField(
         label="Petugas (opsional)", queryset=Officer.objects.none(), required=False
     )
 
     def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = Unit.objects.filter(parent=polres, kind__in=[UnitKind.SATUAN, UnitKind.POLSEK])
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["officer"].queryset = Officer.objects.filter(unit__in=units).select_related(
-            "user", "unit"
-        )  # type: ignore[attr-defined]
-        self.fields["officer"].label_from_instance = lambda o: f"{o} — {o.unit.name}"  # type: ignore[attr-defined]
+        _model_choice(self, "unit").queryset = units
+        _model_choice(self, "officer").queryset = Officer.objects.filter(
+            unit__in=units
+        ).select_related("user", "unit")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -141,7 +157,7 @@ class LabelForm(forms.Form):
     def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.polres = polres
-        self.fields["desa"].choices = [("", "— Tidak diketahui —"), *desa_choices(polres)]  # type: ignore[attr-defined]
+        _choice(self, "desa").choices = [("", "— Tidak diketahui —"), *desa_choices(polres)]
 
     def clean_desa(self) -> Region | None:
         return _resolve_desa(self.polres, self.cleaned_data.get("desa"))
@@ -172,7 +188,7 @@ class IntakeForm(forms.Form):
     def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.polres = polres
-        self.fields["desa"].choices = [("", "— Tidak diketahui —"), *desa_choices(polres)]  # type: ignore[attr-defined]
+        _choice(self, "desa").choices = [("", "— Tidak diketahui —"), *desa_choices(polres)]
 
     def clean_desa(self) -> Region | None:
         return _resolve_desa(self.polres, self.cleaned_data.get("desa"))

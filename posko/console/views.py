@@ -12,6 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -47,9 +48,10 @@ from posko.console.forms import (
     StatusForm,
 )
 from posko.core.ratelimit import client_address, hit, is_limited
+from posko.core.types import staff_user
 from posko.org.models import Officer, Unit
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def officer_required(view: View) -> View:
@@ -57,7 +59,7 @@ def officer_required(view: View) -> View:
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         officer = officer_of(request.user)
         if officer is None or officer.unit.polres is None:
             return HttpResponseForbidden("Akun ini belum terdaftar sebagai personel Posko.")
@@ -203,7 +205,7 @@ def _change_view(
 
     @officer_required
     @require_POST
-    def view(request: HttpRequest, code: str) -> HttpResponse:
+    def view(request: HttpRequest, code: str) -> HttpResponseBase:
         aduan = _get_aduan(request, code, record_view=False)
         if not can_change(request.user, aduan):
             return HttpResponseForbidden("Anda tidak berwenang mengubah aduan ini.")
@@ -223,26 +225,28 @@ def _change_view(
 
 
 def _apply_reply(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> str:
-    do_add_message(aduan, data["text"], public=not data["internal"], acting_user=request.user)
+    do_add_message(
+        aduan, data["text"], public=not data["internal"], acting_user=staff_user(request)
+    )
     return "Catatan internal disimpan." if data["internal"] else "Balasan terkirim ke pelapor."
 
 
 def _apply_status(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> str:
-    do_change_status(aduan, data["status"], reason=data["reason"], acting_user=request.user)
+    do_change_status(aduan, data["status"], reason=data["reason"], acting_user=staff_user(request))
     return "Status aduan diperbarui."
 
 
 def _apply_assign(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> str:
     if not can_dispatch(request.user) and data["unit"].pk != aduan.handling_unit_id:
         raise AssignmentError("Hanya operator atau pimpinan yang dapat memindahkan ke satuan lain.")
-    do_assign_aduan(aduan, data["unit"], officer=data["officer"], acting_user=request.user)
+    do_assign_aduan(aduan, data["unit"], officer=data["officer"], acting_user=staff_user(request))
     return "Penugasan diperbarui."
 
 
 def _apply_labels(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> str:
     corrections = do_correct_labels(
         aduan,
-        acting_user=request.user,
+        acting_user=staff_user(request),
         category=data["category"],
         priority=data["priority"],
         tone=data["tone"],
@@ -282,7 +286,7 @@ def intake(request: HttpRequest) -> HttpResponse:
             ),
             desa=d["desa"],
             category=d["category"] or None,
-            acting_user=request.user,
+            acting_user=staff_user(request),
         )
         messages.success(request, f"Aduan {aduan.code} tercatat.")
         try:
@@ -300,7 +304,7 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 
 @officer_required
-def photo(request: HttpRequest, code: str, photo_id: int) -> FileResponse:
+def photo(request: HttpRequest, code: str, photo_id: int) -> HttpResponseBase:
     aduan = _get_aduan(request, code, record_view=False)
     item = get_object_or_404(aduan.photos, pk=photo_id)
     return FileResponse(item.image.open("rb"), content_type=item.content_type)

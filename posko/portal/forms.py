@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -84,7 +84,7 @@ class LaporForm(forms.Form):
     def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.polres = polres
-        self.fields["desa"].choices = [
+        cast(forms.ChoiceField, self.fields["desa"]).choices = [
             ("", "— Tidak tahu / tidak disebut —"),
             *desa_choices(polres),
         ]

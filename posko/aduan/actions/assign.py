@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
@@ -17,7 +17,7 @@ def do_assign_aduan(
     unit: Unit,
     *,
     officer: Officer | None = None,
-    acting_user: AbstractBaseUser,
+    acting_user: User,
 ) -> Aduan:
     """Hand the aduan to a unit of the same Polres (and optionally one of its officers)."""
     if unit.polres != aduan.polres:

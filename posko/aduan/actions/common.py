@@ -2,16 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from posko.aduan.models import Aduan, AuditEvent
 
 
-def record_audit(
-    aduan: Aduan, action: str, *, actor: AbstractBaseUser | None, **data: Any
-) -> AuditEvent:
+def record_audit(aduan: Aduan, action: str, *, actor: User | None, **data: Any) -> AuditEvent:
     return AuditEvent.objects.create(aduan=aduan, actor=actor, action=action, data=data)
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -49,7 +49,7 @@ def do_submit_aduan(
     longitude: Decimal | None = None,
     photos: Sequence[CleanPhoto] = (),
     received_at: datetime | None = None,
-    acting_user: AbstractBaseUser | None = None,
+    acting_user: User | None = None,
 ) -> Aduan:
     """Record a new aduan: triage, routing, SLA clocks, incident grouping, audit.
 
@@ -151,7 +151,7 @@ def _save_with_unique_code(aduan: Aduan, prefix: str) -> None:
     raise RuntimeError("could not allocate a unique tracking code")
 
 
-def _join_incident(aduan: Aduan, peer: Aduan, actor: AbstractBaseUser | None) -> None:
+def _join_incident(aduan: Aduan, peer: Aduan, actor: User | None) -> None:
     if peer.incident_id is None:
         incident = Incident.objects.create(polres=aduan.polres, category=peer.category)
         Aduan.objects.filter(pk=peer.pk).update(incident=incident)

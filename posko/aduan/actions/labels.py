@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from posko.aduan.actions.common import lock_aduan, record_audit, schedule_sla_checks, touch
@@ -17,7 +17,7 @@ class LabelError(ValueError):
 def do_correct_labels(
     aduan: Aduan,
     *,
-    acting_user: AbstractBaseUser,
+    acting_user: User,
     category: str | None = None,
     priority: str | None = None,
     tone: str | None = None,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,7 +14,7 @@ class StatusTransitionError(ValueError):
 
 
 def do_change_status(
-    aduan: Aduan, new_status: str, *, reason: str = "", acting_user: AbstractBaseUser
+    aduan: Aduan, new_status: str, *, reason: str = "", acting_user: User
 ) -> Aduan:
     """Move the aduan through the status machine (``choices.TRANSITIONS``).
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -169,7 +171,7 @@ class Aduan(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
-    def current_due(self):  # type: ignore[no-untyped-def]
+    def current_due(self) -> datetime | None:
         """The SLA deadline now running: first response until answered, then resolution."""
         if not self.is_open:
             return None
@@ -177,7 +179,7 @@ class Aduan(models.Model):
             return self.first_response_due
         return self.resolution_due
 
-    def is_overdue(self, now=None) -> bool:  # type: ignore[no-untyped-def]
+    def is_overdue(self, now: datetime | None = None) -> bool:
         due = self.current_due
         return due is not None and due < (now or timezone.now())
 

@@ -37,7 +37,7 @@ class Priority(models.TextChoices):
     RENDAH = "rendah", _("Rendah")
 
 
-PRIORITY_RANK = {
+PRIORITY_RANK: dict[str, int] = {
     Priority.DARURAT: 0,
     Priority.TINGGI: 1,
     Priority.SEDANG: 2,
