@@ -42,12 +42,16 @@ def rule_category(ev: Evidence) -> tuple[str, float]:
 def is_darurat(category: str, ev: Evidence) -> bool:
     """Danger to life or safety now: the taxonomy's `darurat`, decided from cues."""
     past = ev.past >= 2.0
+    calm = ev.calm >= 2.5
     if category == "darurat_bencana":
-        return not (ev.past >= 2.5 and ev.hazard < 3) and (ev.hazard >= 1.5 or ev.injury >= 2.5)
+        return not (past or calm) or ev.injury >= 3
     if category == "orang_hilang":
         return ev.child >= 1.5
     if category == "kecelakaan":
-        return ev.injury >= 2.5 and not past
+        danger = ev.injury >= 2.5 or (ev.hazard >= 2.5 and ev.ongoing >= 1.5)
+        return danger and not past and not (calm and ev.injury < 5)
+    if calm and ev.weapon < 2.5:
+        return False
     if category in VIOLENT:
         if past:
             return False

@@ -50,6 +50,10 @@ class Triager:
             masked[m.start : m.end] = [PLACE_TOKEN] + [""] * (m.end - m.start - 1)
         return norm, [t for t in masked if t], kec, desa
 
+    def tokens_for_model(self, text: str) -> list[str]:
+        """The token list the learned model sees: normalised, place names masked."""
+        return self._analyse(text)[1]
+
     def _labels(self, norm: NormText, tokens: list[str]) -> tuple[str, str, str, Evidence]:
         ev = evidence(tokens, norm.upper_ratio, norm.exclamations)
         if self.model is None:

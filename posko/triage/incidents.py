@@ -10,11 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
-from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
-
-from .text import stem, words
+from .text import stem, stop_words, words
 
 GROUP: dict[str, str] = {
     "kecelakaan": "lantas",
@@ -59,14 +56,8 @@ GENERIC = words(
 )
 
 
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    keep = {"tidak", "bukan", "belum", "jangan"}
-    return frozenset(w for w in StopWordRemoverFactory().get_stop_words() if w not in keep)
-
-
 def content_words(tokens: Sequence[str]) -> frozenset[str]:
-    stops = _stopwords()
+    stops = stop_words()
     return frozenset(stem(t) for t in tokens if t not in stops and t not in GENERIC and len(t) > 1)
 
 
@@ -86,27 +77,37 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     return inter / min(len(a), len(b)) * 0.5 + inter / len(a | b) * 0.5
 
 
+# Event kinds where two reports from the same place within a few hours are almost always
+# about the same event (one fire, one accident, one missing child).
+URGENT_GROUPS = frozenset({"bencana", "lantas", "orang_hilang", "ketertiban"})
+URGENT_HOURS: dict[str, float] = {"orang_hilang": 24}
+
+
 def same_event_score(a: EventFeatures, b: EventFeatures) -> float:
-    """Positive margin when a and b look like the same event, else <= 0."""
+    """Positive margin when a and b look like the same event, else < 0."""
     if a.group is None or a.group != b.group:
         return -1.0
     hours = abs((a.at - b.at).total_seconds()) / 3600
     if hours > WINDOW_HOURS.get(a.group, 12):
         return -1.0
+    urgent = a.group in URGENT_GROUPS and hours <= URGENT_HOURS.get(a.group, 3)
     if a.desa and b.desa:
         if a.desa != b.desa:
             return -1.0
-        need = 0.18
+        need = 0.05 if urgent else 0.22
     elif a.kecamatan and b.kecamatan:
         if a.kecamatan != b.kecamatan:
             return -1.0
-        need = 0.3
+        need = 0.15 if urgent else 0.3
     elif a.kecamatan or b.kecamatan:
         need = 0.4
     else:
-        need = 0.45
+        need = 0.5
     if a.group == "hoaks":
-        need = max(need, 0.4)
+        need = 0.2  # several people asking about one circulating message
+    shared = len(a.words & b.words)
+    if shared < 2 and not (urgent and a.desa and a.desa == b.desa):
+        return -1.0
     return similarity(a.words, b.words) - need
 
 

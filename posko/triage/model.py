@@ -27,6 +27,8 @@ HEADS: dict[str, tuple[str, ...]] = {
 }
 SHIPPED_PATH = Path(__file__).parent / "data" / "model.npz"
 FORMAT_VERSION = 1
+# bump when features() changes, so the shipped model is reported stale
+FEATURE_VERSION = 1
 
 
 def features(tokens: Sequence[str]) -> list[str]:

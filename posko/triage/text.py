@@ -112,7 +112,6 @@ SLANG: dict[str, str] = {
     "dalem": "dalam",
     "sampe": "sampai",
     "smpe": "sampai",
-    "smp2": "sampai",
     "ampe": "sampai",
     "aja": "saja",
     "aj": "saja",
@@ -305,6 +304,8 @@ SLANG: dict[str, str] = {
     "digebukin": "dipukul",
     "ngancem": "mengancam",
     "ngancam": "mengancam",
+    "bales": "balas",
+    "bls": "balas",
     "ancem": "ancam",
     "bunuh": "bunuh",
     "mampus": "mampus",
@@ -421,7 +422,7 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 _MENTION = re.compile(r"@\w+")
 _TOKEN = re.compile(r"[a-z0-9_]+")
 _ELONG = re.compile(r"([a-z])\1{2,}")
-_REDUP = re.compile(r"\b([a-z]{2,})2\b")
+_REDUP = re.compile(r"\b([a-z]{2,})2([a-z]*)\b")
 _DIGIT_SPLIT = re.compile(r"(?<=[a-z])(?=[0-9]{1,2}\b)")
 _EMOJI_RE = re.compile("|".join(re.escape(k) for k in EMOJI))
 
@@ -460,7 +461,7 @@ def normalize(raw: str) -> NormText:
     text = _URL.sub(" url ", text)
     text = _MENTION.sub(" ", text)
     text = _ELONG.sub(r"\1", text)
-    text = _REDUP.sub(r"\1 \1", text)
+    text = _REDUP.sub(r"\1 \1\2", text)
     text = text.replace("-", " ")
     raw_tokens = _TOKEN.findall(text)
     joined = " " + " ".join(SLANG.get(t, t) for t in raw_tokens) + " "
@@ -474,6 +475,15 @@ def normalize(raw: str) -> NormText:
 def root_words() -> frozenset[str]:
     data = resources.files("Sastrawi.Stemmer").joinpath("data/kata-dasar.txt").read_text()
     return frozenset(data.split())
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """PySastrawi's stop words without the negations (tidak, bukan, belum, jangan)."""
+    from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
+
+    words_ = StopWordRemoverFactory().get_stop_words()
+    return frozenset(words_) - {"tidak", "bukan", "belum", "jangan"}
 
 
 _SUFFIXES = ("nya", "lah", "kah", "kan", "an", "in", "i")

@@ -1,0 +1,84 @@
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from posko.triage.build import TRAIN_PATH, is_up_to_date
+from posko.triage.model import SHIPPED_PATH, ModelBundle, features, train
+from posko.triage.types import CATEGORIES, PRIORITIES, TONES
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def test_shipped_model_is_built_from_current_training_data() -> None:
+    assert is_up_to_date(), "run: python -m posko.triage.build"
+
+
+def test_shipped_model_loads_fast_and_scores_every_label() -> None:
+    start = time.perf_counter()
+    bundle = ModelBundle.load(SHIPPED_PATH)
+    assert time.perf_counter() - start < 1.0
+    scores = bundle.scores(["ada", "tawuran", "bawa", "sajam"])
+    assert set(scores["category"]) == set(CATEGORIES)
+    assert set(scores["priority"]) == set(PRIORITIES)
+    assert set(scores["tone"]) == set(TONES)
+    assert max(scores["category"], key=scores["category"].__getitem__) == "kekerasan"
+
+
+def test_training_files_use_only_contract_codes() -> None:
+    for name in ("train.jsonl", "dev.jsonl"):
+        for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            assert row["category"] in CATEGORIES
+            assert row["priority"] in PRIORITIES
+            assert row["tone"] in TONES
+            for key in ("kecamatan_code", "desa_code"):
+                assert row[key] is None or row[key].startswith("19.06.")
+
+
+def test_dev_set_does_not_repeat_training_texts() -> None:
+    train_texts = {json.loads(x)["text"].lower() for x in TRAIN_PATH.read_text().splitlines()}
+    dev_texts = {
+        json.loads(x)["text"].lower() for x in (DATA / "dev.jsonl").read_text().splitlines()
+    }
+    assert not train_texts & dev_texts
+
+
+def test_save_load_round_trip(tmp_path: Path) -> None:
+    examples = [
+        {
+            "text": "motor dicuri maling",
+            "category": "pencurian",
+            "priority": "tinggi",
+            "tone": "netral",
+        },
+        {
+            "text": "terima kasih pak polisi",
+            "category": "apresiasi",
+            "priority": "rendah",
+            "tone": "apresiasi",
+        },
+        {
+            "text": "kebakaran rumah api besar",
+            "category": "darurat_bencana",
+            "priority": "darurat",
+            "tone": "netral",
+        },
+    ]
+    bundle = train(examples, lambda t: t.split())
+    path = tmp_path / "m.npz"
+    bundle.save(path)
+    loaded = ModelBundle.load(path)
+    a = bundle.scores(["motor", "dicuri"])
+    b = loaded.scores(["motor", "dicuri"])
+    for head in a:
+        assert np.allclose(list(a[head].values()), list(b[head].values()), atol=1e-4)
+    assert max(b["category"], key=b["category"].__getitem__) == "pencurian"
+    # labels absent from training are never predicted
+    assert b["category"]["narkoba"] < -20
+
+
+def test_features_include_words_stems_and_char_ngrams() -> None:
+    feats = features(["pencurian"])
+    assert "w:pencurian" in feats and "s:curi" in feats and "cur" in feats
