@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from .rules import Evidence
 
 CRIME = frozenset(
@@ -88,10 +86,3 @@ def rule_tone(category: str, ev: Evidence) -> str:
     if category == "pelayanan" and ev.critic >= 1.0:
         return "kritik"
     return "netral"
-
-
-def combine(model: Mapping[str, float] | None, rules: Mapping[str, float], weight: float) -> str:
-    """Label with the highest model log-probability plus weighted rule evidence."""
-    if model is None:
-        return max(rules.items(), key=lambda kv: kv[1])[0]
-    return max(model, key=lambda k: model[k] + weight * rules.get(k, 0.0))

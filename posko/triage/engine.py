@@ -6,13 +6,24 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from .decide import combine, rule_category, rule_priority, rule_tone
+import numpy as np
+
+from .decide import rule_category, rule_priority, rule_tone
 from .incidents import GROUP, EventFeatures, cluster, content_words, same_event_score
 from .model import ModelBundle, load_shipped
 from .places import Gazetteer
 from .rules import Evidence, evidence
 from .text import NormText, normalize
-from .types import IncidentCandidate, Landmark, TriageInput, TriageResult, unit_for
+from .types import (
+    CATEGORIES,
+    PRIORITIES,
+    TONES,
+    IncidentCandidate,
+    Landmark,
+    TriageInput,
+    TriageResult,
+    unit_for,
+)
 
 PLACE_TOKEN = "_tempat_"  # noqa: S105 (a marker word, not a secret)
 
@@ -23,6 +34,15 @@ def _aware(at: datetime | None, now: datetime) -> datetime:
     if at.tzinfo is None:
         return at.replace(tzinfo=UTC)
     return at
+
+
+def _pick(scores: np.ndarray, labels: tuple[str, ...], rule_label: str, weight: float) -> str:
+    """The model's best label after adding `weight` to the label the rules chose."""
+    best = int(scores.argmax())
+    rule_idx = labels.index(rule_label)
+    if best != rule_idx and scores[best] - scores[rule_idx] <= weight:
+        return rule_label
+    return labels[best]
 
 
 class Triager:
@@ -59,13 +79,21 @@ class Triager:
         if self.model is None:
             category = rule_category(ev)[0]
             return category, rule_priority(category, ev), rule_tone(category, ev), ev
-        scores = self.model.scores(tokens)
-        category = combine(scores["category"], ev.category, self.model.rule_weight)
-        priority = rule_priority(category, ev)
-        rule_p = {priority: 1.0}
-        priority = combine(scores["priority"], rule_p, self.model.priority_rule_weight)
-        tone = rule_tone(category, ev)
-        tone = combine(scores["tone"], {tone: 1.0}, self.model.tone_rule_weight)
+        model = self.model
+        raw = model.raw(tokens)
+        cat_scores = model.head(raw, "category") + model.rule_weight * np.fromiter(
+            (ev.category[c] for c in CATEGORIES), dtype=np.float64, count=len(CATEGORIES)
+        )
+        category = CATEGORIES[int(cat_scores.argmax())]
+        priority = _pick(
+            model.head(raw, "priority"),
+            PRIORITIES,
+            rule_priority(category, ev),
+            model.priority_rule_weight,
+        )
+        tone = _pick(
+            model.head(raw, "tone"), TONES, rule_tone(category, ev), model.tone_rule_weight
+        )
         return category, priority, tone, ev
 
     def classify(self, inp: TriageInput) -> TriageResult:

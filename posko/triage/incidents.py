@@ -111,26 +111,40 @@ def same_event_score(a: EventFeatures, b: EventFeatures) -> float:
     return similarity(a.words, b.words) - need
 
 
-def cluster(features: Sequence[EventFeatures]) -> list[str | None]:
-    """Incident key per message ("I1", "I2", ... by first appearance), None when alone."""
+def cluster(features: Sequence[EventFeatures], max_compare: int = 200) -> list[str | None]:
+    """Incident key per message ("I1", "I2", ... by first appearance), None when alone.
+
+    Messages are taken in time order; each joins the best-matching earlier message's
+    incident. Candidates are blocked by (event group, kecamatan): a message with a
+    kecamatan is compared with that kecamatan's and the place-less messages only.
+    """
     order = sorted(range(len(features)), key=lambda i: features[i].at)
     cluster_of: list[int] = [-1] * len(features)
-    recent: dict[str, list[int]] = {}
+    blocks: dict[str, dict[str | None, list[int]]] = {}
     n_clusters = 0
     for i in order:
         f = features[i]
         best, best_score = -1, 0.0
         if f.group is not None:
-            members = recent.setdefault(f.group, [])
+            by_kec = blocks.setdefault(f.group, {})
             window = WINDOW_HOURS.get(f.group, 12) * 3600
-            # drop members too old for any later message (messages come in time order)
-            while members and (f.at - features[members[0]].at).total_seconds() > window:
-                members.pop(0)
-            for j in reversed(members[-300:]):
-                s = same_event_score(f, features[j])
-                if s >= 0 and (best < 0 or s > best_score):
-                    best, best_score = j, s
-            members.append(i)
+            lists = (
+                list(by_kec.values())
+                if f.kecamatan is None
+                else [
+                    by_kec.get(f.kecamatan, []),
+                    by_kec.get(None, []),
+                ]
+            )
+            for members in lists:
+                # drop members too old for any later message (messages come in time order)
+                while members and (f.at - features[members[0]].at).total_seconds() > window:
+                    members.pop(0)
+                for j in reversed(members[-max_compare:]):
+                    s = same_event_score(f, features[j])
+                    if s >= 0 and (best < 0 or s > best_score):
+                        best, best_score = j, s
+            by_kec.setdefault(f.kecamatan, []).append(i)
         if best >= 0:
             cluster_of[i] = cluster_of[best]
         else:

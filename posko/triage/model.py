@@ -31,23 +31,29 @@ FORMAT_VERSION = 1
 FEATURE_VERSION = 1
 
 
+def token_features(tok: str) -> list[str]:
+    """Features of one token: the word, its stem, and character 3-5-grams."""
+    out = ["w:" + tok]
+    st = stem(tok)
+    if st != tok:
+        out.append("s:" + st)
+    padded = " " + tok + " "
+    n = len(padded)
+    if n > 4:
+        for size in (3, 4, 5):
+            out.extend(padded[i : i + size] for i in range(n - size + 1))
+    return out
+
+
 def features(tokens: Sequence[str]) -> list[str]:
     """Feature strings of a (normalised, place-masked) token list."""
     out: list[str] = []
     prev = "<s>"
     for tok in tokens:
-        out.append("w:" + tok)
+        out.extend(token_features(tok))
         st = stem(tok)
-        if st != tok:
-            out.append("s:" + st)
         out.append("b:" + prev + "_" + st)
         prev = st
-        padded = " " + tok + " "
-        n = len(padded)
-        if n > 4:
-            for size in (3, 4, 5):
-                for i in range(n - size + 1):
-                    out.append(padded[i : i + size])
     return out
 
 
@@ -74,25 +80,47 @@ class ModelBundle:
             self.meta.get("priority_rule_weight", self.priority_rule_weight)
         )
         self.tone_rule_weight = float(self.meta.get("tone_rule_weight", self.tone_rule_weight))
+        self._token_cache: dict[str, np.ndarray] = {}
+        self._empty = np.zeros(0, dtype=np.int64)
+
+    def _token_indices(self, tok: str) -> np.ndarray:
+        cached = self._token_cache.get(tok)
+        if cached is None:
+            if len(self._token_cache) > 100_000:
+                self._token_cache.clear()
+            vocab = self.vocab
+            found = [i for f in token_features(tok) if (i := vocab.get(f)) is not None]
+            cached = np.array(found, dtype=np.int64)
+            self._token_cache[tok] = cached
+        return cached
+
+    def raw(self, tokens: Sequence[str]) -> np.ndarray:
+        """Unnormalised scores of every head side by side (argmax-equivalent to log-probs)."""
+        vocab = self.vocab
+        parts = [self._token_indices(tok) for tok in tokens]
+        bigrams: list[int] = []
+        prev = "<s>"
+        for tok in tokens:
+            st = stem(tok)
+            idx = vocab.get("b:" + prev + "_" + st)
+            if idx is not None:
+                bigrams.append(idx)
+            prev = st
+        parts.append(np.array(bigrams, dtype=np.int64))
+        all_idx = np.concatenate(parts) if parts else self._empty
+        if not len(all_idx):
+            return self.bias.copy()
+        uniq, counts = np.unique(all_idx, return_counts=True)
+        vals = (1.0 + np.log(counts)) * self.idf[uniq]
+        vals /= math.sqrt(float(vals @ vals))
+        return vals @ self.weights[uniq] + self.bias
+
+    def head(self, raw: np.ndarray, head: str) -> np.ndarray:
+        return raw[self._slices[head]]
 
     def scores(self, tokens: Sequence[str]) -> dict[str, dict[str, float]]:
         """Log-probabilities per head and label."""
-        counts: dict[int, int] = {}
-        vocab = self.vocab
-        for f in features(tokens):
-            idx = vocab.get(f)
-            if idx is not None:
-                counts[idx] = counts.get(idx, 0) + 1
-        if counts:
-            idx_arr = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-            tf = np.fromiter(
-                (1.0 + math.log(c) for c in counts.values()), dtype=np.float64, count=len(counts)
-            )
-            vals = tf * self.idf[idx_arr]
-            vals /= math.sqrt(float(vals @ vals))
-            raw = vals @ self.weights[idx_arr] + self.bias
-        else:
-            raw = self.bias.astype(np.float64)
+        raw = self.raw(tokens)
         out: dict[str, dict[str, float]] = {}
         for head, labels in self.heads.items():
             z = raw[self._slices[head]]
@@ -124,7 +152,7 @@ class ModelBundle:
             return cls(
                 vocab={n: i for i, n in enumerate(names)},
                 idf=data["idf"].astype(np.float64),
-                weights=data["weights"],
+                weights=data["weights"].astype(np.float64),
                 bias=data["bias"].astype(np.float64),
                 heads=heads,
                 meta=meta,

@@ -364,42 +364,100 @@ def _score(keys: Iterable[str], lex: dict[str, float]) -> float:
     return sum(lex.get(k, 0.0) for k in keys)
 
 
-NEGATORS = frozenset({"tidak", "tanpa", "bukan", "belum", "jangan"})
+CUE_LEXICONS: dict[str, dict[str, float]] = {
+    "ongoing": ONGOING,
+    "weapon": WEAPON,
+    "injury": INJURY,
+    "hazard": HAZARD,
+    "child": CHILD,
+    "past": PAST,
+    "abusive": ABUSIVE,
+    "incite": INCITE,
+    "sarcasm": SARCASM,
+    "critic": CRITIC,
+    "praise": PRAISE,
+    "calm": CALM,
+}
+DANGER = ("ongoing", "weapon", "injury", "hazard")
+
+
+def _invert(lexicons: dict[str, dict[str, float]]) -> dict[str, tuple[tuple[str, float], ...]]:
+    index: dict[str, list[tuple[str, float]]] = {}
+    for name, lex in lexicons.items():
+        for term, weight in lex.items():
+            index.setdefault(term, []).append((name, weight))
+    return {term: tuple(v) for term, v in index.items()}
+
+
+# One pass over a message's keys scores every lexicon at once.
+_CATEGORY_INDEX = _invert(CATEGORY_TERMS)
+_CUE_INDEX = _invert(CUE_LEXICONS)
+
+
+def _scores(
+    keys: Iterable[str], index: dict[str, tuple[tuple[str, float], ...]], names: Iterable[str]
+) -> dict[str, float]:
+    out = dict.fromkeys(names, 0.0)
+    for k in keys:
+        hits = index.get(k)
+        if hits:
+            for name, weight in hits:
+                if name in out:
+                    out[name] += weight
+    return out
+
+
+NEGATORS = frozenset({"tidak", "tanpa", "bukan", "belum"})
 
 
 def without_negated(tokens: Sequence[str], span: int = 3) -> list[str]:
-    """Tokens minus those within `span` words after a negation ("tidak ada korban")."""
+    """Tokens minus the words negated by "tidak ada", "belum ada", "tanpa" or "bukan"
+    ("tidak ada korban", "belum ada yang kena"); "tidak sadar" keeps its meaning."""
     out: list[str] = []
     left = 0
-    for tok in tokens:
-        if tok in NEGATORS:
+    n = len(tokens)
+    i = 0
+    while i < n:
+        tok = tokens[i]
+        if tok in ("tanpa", "bukan"):
             left = span
-            continue
-        if left:
+        elif tok in ("tidak", "belum") and i + 1 < n and tokens[i + 1] == "ada":
+            left = span
+            i += 1
+        elif left:
             left -= 1
-            continue
-        out.append(tok)
+        else:
+            out.append(tok)
+        i += 1
     return out
 
 
 def evidence(tokens: Sequence[str], upper_ratio: float = 0.0, exclamations: int = 0) -> Evidence:
     keys = term_keys(tokens)
-    cat = {c: _score(keys, lex) for c, lex in CATEGORY_TERMS.items()}
-    pos = term_keys(without_negated(tokens)) if NEGATORS.intersection(tokens) else keys
+    cat = _scores(keys, _CATEGORY_INDEX, CATEGORY_TERMS)
+    cue = _scores(keys, _CUE_INDEX, CUE_LEXICONS)
+    calm_bonus = 0.0
+    if NEGATORS.intersection(tokens):
+        pos_tokens = without_negated(tokens)
+        if len(pos_tokens) < len(tokens):
+            pos = _scores(term_keys(pos_tokens), _CUE_INDEX, DANGER)
+            if pos["injury"] < cue["injury"] or pos["hazard"] < cue["hazard"]:
+                calm_bonus = 2.5  # "tidak ada korban", "belum ada yang terluka"
+            cue.update(pos)
     return Evidence(
         category=cat,
-        ongoing=_score(pos, ONGOING),
-        weapon=_score(pos, WEAPON),
-        injury=_score(pos, INJURY),
-        hazard=_score(pos, HAZARD),
-        child=_score(keys, CHILD),
-        past=_score(keys, PAST),
-        abusive=_score(keys, ABUSIVE),
-        incite=_score(keys, INCITE),
-        sarcasm=_score(keys, SARCASM),
-        critic=_score(keys, CRITIC),
-        praise=_score(keys, PRAISE),
-        calm=_score(keys, CALM) + (2.5 if len(pos) < len(tokens) else 0.0),
+        ongoing=cue["ongoing"],
+        weapon=cue["weapon"],
+        injury=cue["injury"],
+        hazard=cue["hazard"],
+        child=cue["child"],
+        past=cue["past"],
+        abusive=cue["abusive"],
+        incite=cue["incite"],
+        sarcasm=cue["sarcasm"],
+        critic=cue["critic"],
+        praise=cue["praise"],
+        calm=cue["calm"] + calm_bonus,
         thanks="terima_kasih" in keys,
         shouting=upper_ratio > 0.6 or exclamations >= 3,
     )
