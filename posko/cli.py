@@ -8,10 +8,14 @@ from __future__ import annotations
 import os
 import sys
 
+# `posko triage …` subcommands that need the database (a Django management command);
+# everything else under `posko triage` runs offline.
+DB_TRIAGE = frozenset({"retrain", "versions", "rollback"})
+
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
-    if len(argv) > 1 and argv[1] == "triage" and (len(argv) == 2 or argv[2] != "retrain"):
+    if len(argv) > 1 and argv[1] == "triage" and (len(argv) == 2 or argv[2] not in DB_TRIAGE):
         from posko.triage.cli import main as triage_main
 
         return triage_main(argv[2:], sys.stdin, sys.stdout, sys.stderr)

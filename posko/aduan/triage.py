@@ -6,15 +6,11 @@ from datetime import datetime, timedelta
 
 from posko.aduan.models import Aduan
 from posko.org.models import Unit
-from posko.triage import IncidentCandidate, TriageInput, Triager, TriageResult, get_triager
+from posko.triage import IncidentCandidate, TriageInput, TriageResult
+from posko.triage_store.loader import triager_for
 
 # How far back an incoming report is compared with earlier ones for the same incident.
 INCIDENT_WINDOW = timedelta(hours=12)
-
-
-def triager_for(polres: Unit) -> Triager:
-    kabupaten_code = polres.region.code if polres.region else "19.06"
-    return get_triager(kabupaten_code)
 
 
 def triage_text(

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "posko.regions",
     "posko.org",
     "posko.aduan",
+    "posko.triage_store",
     "posko.portal",
     "posko.console",
     "posko.api",
@@ -134,6 +135,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns at start-up when it is missing
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"

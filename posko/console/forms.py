@@ -195,3 +195,30 @@ class IntakeForm(forms.Form):
 
     def clean_reporter_phone(self) -> str:
         return normalize_phone(self.cleaned_data.get("reporter_phone", ""))
+
+
+class LandmarkForm(forms.Form):
+    name = forms.CharField(label="Nama tempat", max_length=120)
+    desa = forms.ChoiceField(label="Desa")
+    aliases = forms.CharField(
+        label="Nama lain (pisahkan dengan koma)", max_length=300, required=False
+    )
+
+    def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.polres = polres
+        _choice(self, "desa").choices = [("", "— Pilih desa —"), *desa_choices(polres)]
+
+    def clean_desa(self) -> Region | None:
+        desa = _resolve_desa(self.polres, self.cleaned_data.get("desa"))
+        if desa is None:
+            raise forms.ValidationError("Pilih desa tempat landmark berada.")
+        return desa
+
+
+class JoinIncidentForm(forms.Form):
+    code = forms.CharField(label="Kode aduan lain (kejadian yang sama)", max_length=20)
+
+
+class MergeIncidentForm(forms.Form):
+    other = forms.IntegerField(label="Nomor insiden lain", min_value=1)

@@ -97,7 +97,7 @@ class LoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
 
-def _polres(request: HttpRequest) -> Unit:
+def polres_of_request(request: HttpRequest) -> Unit:
     polres = request.officer.unit.polres  # type: ignore[attr-defined]
     assert polres is not None
     return polres
@@ -125,7 +125,7 @@ def _render_inbox(
 
 @officer_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    form = InboxFilterForm(request.GET or None, polres=_polres(request))
+    form = InboxFilterForm(request.GET or None, polres=polres_of_request(request))
     return _render_inbox(request, title="Kotak masuk aduan", filters=form.filters(), form=form)
 
 
@@ -273,7 +273,7 @@ correct_labels = _change_view(
 def intake(request: HttpRequest) -> HttpResponse:
     if not can_intake(request.user):
         return HttpResponseForbidden("Anda tidak berwenang mencatat aduan.")
-    polres = _polres(request)
+    polres = polres_of_request(request)
     form = IntakeForm(request.POST or None, polres=polres)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

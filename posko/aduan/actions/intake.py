@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from posko.aduan.actions.common import record_audit, schedule_sla_checks
+from posko.aduan.actions.incidents import raise_priority_for_growth
 from posko.aduan.codes import new_tracking_code
 from posko.aduan.models import (
     Aduan,
@@ -107,6 +108,9 @@ def do_submit_aduan(
         _save_with_unique_code(aduan, polres.code_prefix)
         if peer is not None:
             _join_incident(aduan, peer, acting_user)
+            assert aduan.incident is not None
+            raise_priority_for_growth(aduan.incident, actor=acting_user)
+            aduan.refresh_from_db()
         AduanMessage.objects.create(
             aduan=aduan,
             kind=MessageKind.INCOMING,

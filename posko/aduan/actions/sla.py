@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from posko.aduan.actions.common import record_audit
-from posko.aduan.models import Aduan, Notification
+from posko.aduan.models import Aduan, AuditEvent, Notification
 from posko.org.models import Officer, Role
 
 SLA_KINDS = ("first_response", "resolution")
@@ -35,6 +35,11 @@ def do_check_sla_deadline(aduan_id: int, kind: str, due_iso: str) -> str:
             return "met"
         if timezone.now() < due:
             return "early"
+        already = AuditEvent.objects.filter(
+            aduan=aduan, action="escalated", data__kind=kind, data__due=due_iso
+        )
+        if already.exists():
+            return "duplicate"
         recipients = list(
             Officer.objects.filter(unit=aduan.handling_unit, is_unit_head=True)
             if aduan.handling_unit_id

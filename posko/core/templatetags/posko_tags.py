@@ -28,6 +28,9 @@ AUDIT_LABELS = {
     "labels_corrected": "Koreksi label",
     "escalated": "Eskalasi SLA",
     "incident_linked": "Digabung ke insiden",
+    "incident_merged": "Insiden digabung",
+    "incident_split": "Dikeluarkan dari insiden",
+    "priority_raised": "Prioritas naik (insiden membesar)",
 }
 
 

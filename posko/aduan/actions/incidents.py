@@ -1,0 +1,132 @@
+"""Incidents: several aduan about one real event. Grouping happens at intake; operators can
+merge two incidents, take a report out of one, and see priority rise as an incident grows."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from posko.aduan.actions.common import lock_aduan, record_audit, schedule_sla_checks, touch
+from posko.aduan.models import Aduan, Incident
+from posko.aduan.models.choices import OPEN_STATUSES, PRIORITY_RANK, Priority
+from posko.aduan.sla import due_times
+
+# An incident that grows fast is more urgent than any single report of it says.
+GROWTH_RULES: tuple[tuple[int, timedelta, str], ...] = (
+    (5, timedelta(minutes=10), Priority.DARURAT),  # five reports of one fire in ten minutes
+    (3, timedelta(minutes=30), Priority.TINGGI),
+)
+
+
+class IncidentError(ValueError):
+    pass
+
+
+def escalated_priority(report_times: list[datetime]) -> str | None:
+    """The priority an incident's reports call for, from how many arrived how fast."""
+    times = sorted(report_times)
+    for count, window, priority in GROWTH_RULES:
+        for i in range(len(times) - count + 1):
+            if times[i + count - 1] - times[i] <= window:
+                return priority
+    return None
+
+
+def raise_priority_for_growth(incident: Incident, *, actor: User | None) -> list[Aduan]:
+    """Within the caller's transaction: lift every open report of the incident to the
+    priority its growth calls for (never lowers one). Returns the aduan changed."""
+    reports = list(Aduan.objects.select_for_update().filter(incident=incident))
+    target = escalated_priority([a.received_at for a in reports])
+    if target is None:
+        return []
+    changed = []
+    for aduan in reports:
+        if (
+            aduan.status not in OPEN_STATUSES
+            or PRIORITY_RANK[aduan.priority] <= PRIORITY_RANK[target]
+        ):
+            continue
+        before = aduan.priority
+        aduan.priority = target
+        aduan.priority_rank = PRIORITY_RANK[target]
+        aduan.first_response_due, aduan.resolution_due = due_times(
+            aduan.polres, target, aduan.received_at
+        )
+        touch(aduan, "priority", "priority_rank", "first_response_due", "resolution_due")
+        schedule_sla_checks(aduan)
+        record_audit(
+            aduan,
+            "priority_raised",
+            actor=actor,
+            before=before,
+            after=target,
+            incident=incident.pk,
+            reports=len(reports),
+        )
+        changed.append(aduan)
+    return changed
+
+
+@transaction.atomic(durable=True)
+def do_merge_incidents(target: Incident, source: Incident, *, acting_user: User) -> Incident:
+    """Move every report of ``source`` into ``target`` and delete ``source``."""
+    if target.pk == source.pk:
+        raise IncidentError("Insiden tidak dapat digabung dengan dirinya sendiri.")
+    if target.polres_id != source.polres_id:
+        raise IncidentError("Insiden dari Polres lain tidak dapat digabung.")
+    moved = list(Aduan.objects.select_for_update().filter(incident=source))
+    for aduan in moved:
+        aduan.incident = target
+        touch(aduan, "incident")
+        record_audit(
+            aduan, "incident_merged", actor=acting_user, before=source.pk, incident=target.pk
+        )
+    source.delete()
+    raise_priority_for_growth(target, actor=acting_user)
+    return target
+
+
+@transaction.atomic(durable=True)
+def do_split_from_incident(aduan: Aduan, *, acting_user: User) -> Aduan:
+    """Take one report out of its incident (it describes another event). An incident left
+    with a single report is dissolved."""
+    aduan = lock_aduan(aduan)
+    incident_id = aduan.incident_id
+    if incident_id is None:
+        raise IncidentError("Aduan ini tidak tergabung dalam insiden.")
+    aduan.incident = None
+    touch(aduan, "incident")
+    record_audit(aduan, "incident_split", actor=acting_user, before=incident_id)
+    remaining = list(Aduan.objects.select_for_update().filter(incident_id=incident_id))
+    if len(remaining) <= 1:
+        for other in remaining:
+            other.incident = None
+            touch(other, "incident")
+            record_audit(other, "incident_split", actor=acting_user, before=incident_id)
+        Incident.objects.filter(pk=incident_id).delete()
+    return aduan
+
+
+@transaction.atomic(durable=True)
+def do_join_incident(aduan: Aduan, other: Aduan, *, acting_user: User | None) -> Incident:
+    """Put ``aduan`` in the incident of ``other`` (creating one if needed)."""
+    aduan, other = lock_aduan(aduan), lock_aduan(other)
+    if aduan.pk == other.pk:
+        raise IncidentError("Aduan tidak dapat digabung dengan dirinya sendiri.")
+    if aduan.polres_id != other.polres_id:
+        raise IncidentError("Aduan dari Polres lain tidak dapat digabung.")
+    if other.incident_id is None:
+        incident = Incident.objects.create(polres=other.polres, category=other.category)
+        other.incident = incident
+        touch(other, "incident")
+        record_audit(other, "incident_linked", actor=acting_user, incident=incident.pk)
+    else:
+        incident = Incident.objects.get(pk=other.incident_id)
+    before = aduan.incident_id
+    aduan.incident = incident
+    touch(aduan, "incident")
+    record_audit(aduan, "incident_linked", actor=acting_user, before=before, incident=incident.pk)
+    raise_priority_for_growth(incident, actor=acting_user)
+    return incident

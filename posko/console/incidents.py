@@ -1,0 +1,159 @@
+"""Console views for incidents (merge, split, join) and the Polres's landmarks."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from posko.aduan.access import AduanNotFound, access_aduan_by_code, can_dispatch, visible_aduan
+from posko.aduan.actions.incidents import (
+    IncidentError,
+    do_join_incident,
+    do_merge_incidents,
+    do_split_from_incident,
+)
+from posko.aduan.codes import normalize_code
+from posko.aduan.models import Incident
+from posko.console.forms import JoinIncidentForm, LandmarkForm, MergeIncidentForm
+from posko.console.views import officer_required, polres_of_request
+from posko.core.types import staff_user
+from posko.triage_store.actions.landmarks import LandmarkError, do_add_landmark, do_delete_landmark
+from posko.triage_store.models import Landmark
+
+
+def _incident_for(request: HttpRequest, incident_id: int) -> Incident:
+    """An incident the user may see: at least one of its reports is visible to them."""
+    if not visible_aduan(request.user).filter(incident_id=incident_id).exists():
+        raise Http404("Insiden tidak ditemukan.")
+    return get_object_or_404(Incident, pk=incident_id)
+
+
+@officer_required
+def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = _incident_for(request, incident_id)
+    reports = (
+        visible_aduan(request.user)
+        .filter(incident=incident)
+        .select_related("desa", "kecamatan", "handling_unit")
+        .order_by("received_at")
+    )
+    hidden = incident.aduan.count() - reports.count()
+    return render(
+        request,
+        "console/incident.html",
+        {
+            "incident": incident,
+            "reports": reports,
+            "hidden": hidden,
+            "can_dispatch": can_dispatch(request.user),
+            "merge_form": MergeIncidentForm(),
+        },
+    )
+
+
+@officer_required
+@require_POST
+def incident_merge(request: HttpRequest, incident_id: int) -> HttpResponse:
+    if not can_dispatch(request.user):
+        return HttpResponseForbidden(
+            "Hanya operator atau pimpinan yang dapat menggabungkan insiden."
+        )
+    incident = _incident_for(request, incident_id)
+    form = MergeIncidentForm(request.POST)
+    if form.is_valid():
+        try:
+            other = _incident_for(request, form.cleaned_data["other"])
+            do_merge_incidents(incident, other, acting_user=staff_user(request))
+            messages.success(request, f"Insiden #{other.pk} digabung ke insiden #{incident.pk}.")
+        except (IncidentError, Http404) as exc:
+            messages.error(request, str(exc) or "Insiden tidak ditemukan.")
+    else:
+        messages.error(request, "Nomor insiden tidak valid.")
+    return redirect("console:incident", incident_id=incident.pk)
+
+
+@officer_required
+@require_POST
+def aduan_split(request: HttpRequest, code: str) -> HttpResponse:
+    if not can_dispatch(request.user):
+        return HttpResponseForbidden("Hanya operator atau pimpinan yang dapat memisahkan laporan.")
+    try:
+        aduan = access_aduan_by_code(request.user, code, record_view=False)
+        do_split_from_incident(aduan, acting_user=staff_user(request))
+        messages.success(request, f"Aduan {aduan.code} dikeluarkan dari insiden.")
+    except AduanNotFound as exc:
+        raise Http404("Aduan tidak ditemukan.") from exc
+    except IncidentError as exc:
+        messages.error(request, str(exc))
+    return redirect("console:aduan_detail", code=code)
+
+
+@officer_required
+@require_POST
+def aduan_join(request: HttpRequest, code: str) -> HttpResponse:
+    if not can_dispatch(request.user):
+        return HttpResponseForbidden(
+            "Hanya operator atau pimpinan yang dapat menggabungkan laporan."
+        )
+    try:
+        aduan = access_aduan_by_code(request.user, code, record_view=False)
+    except AduanNotFound as exc:
+        raise Http404("Aduan tidak ditemukan.") from exc
+    form = JoinIncidentForm(request.POST)
+    if form.is_valid():
+        try:
+            other = access_aduan_by_code(
+                request.user, normalize_code(form.cleaned_data["code"]), record_view=False
+            )
+            incident = do_join_incident(aduan, other, acting_user=staff_user(request))
+            messages.success(request, f"Aduan {aduan.code} digabung ke insiden #{incident.pk}.")
+        except AduanNotFound:
+            messages.error(request, "Aduan lain dengan kode itu tidak ditemukan.")
+        except IncidentError as exc:
+            messages.error(request, str(exc))
+    return redirect("console:aduan_detail", code=aduan.code)
+
+
+@officer_required
+def landmarks(request: HttpRequest) -> HttpResponse:
+    polres = polres_of_request(request)
+    may_edit = can_dispatch(request.user)
+    form = LandmarkForm(request.POST or None, polres=polres)
+    if request.method == "POST":
+        if not may_edit:
+            return HttpResponseForbidden(
+                "Hanya operator atau pimpinan yang dapat mengubah landmark."
+            )
+        if form.is_valid():
+            try:
+                do_add_landmark(
+                    polres,
+                    name=form.cleaned_data["name"],
+                    desa=form.cleaned_data["desa"],
+                    aliases=form.cleaned_data["aliases"],
+                    acting_user=staff_user(request),
+                )
+                messages.success(request, "Landmark ditambahkan.")
+                return redirect("console:landmarks")
+            except LandmarkError as exc:
+                form.add_error(None, str(exc))
+    rows = Landmark.objects.filter(polres=polres).select_related("desa", "desa__parent")
+    return render(
+        request,
+        "console/landmarks.html",
+        {"form": form, "rows": rows, "may_edit": may_edit},
+        status=400 if form.errors else 200,
+    )
+
+
+@officer_required
+@require_POST
+def landmark_delete(request: HttpRequest, landmark_id: int) -> HttpResponse:
+    if not can_dispatch(request.user):
+        return HttpResponseForbidden("Hanya operator atau pimpinan yang dapat mengubah landmark.")
+    landmark = get_object_or_404(Landmark, pk=landmark_id, polres=polres_of_request(request))
+    do_delete_landmark(landmark, acting_user=staff_user(request))
+    messages.success(request, f"Landmark '{landmark.name}' dihapus.")
+    return redirect("console:landmarks")

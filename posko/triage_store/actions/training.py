@@ -1,0 +1,147 @@
+"""Retraining the triage model of a Polres from the base training set plus its operators'
+label corrections, with evaluation against the current model before activation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from posko.aduan.models import Aduan
+from posko.org.models import Unit
+from posko.triage import TriageInput, Triager
+from posko.triage.build import DATA_DIR as TRIAGE_DATA_DIR
+from posko.triage.build import TRAIN_PATH, load_examples
+from posko.triage.evaluation import evaluate
+from posko.triage.model import train
+from posko.triage_store.loader import kabupaten_of, landmarks_of, triager_for
+from posko.triage_store.models import TriageModelVersion
+
+DEV_PATH = TRIAGE_DATA_DIR / "dev.jsonl"
+# A correction is one operator's deliberate judgement about a real message of this Polres:
+# it weighs more than one line of the generic base set.
+CORRECTION_WEIGHT = 3
+HEADS = ("category", "priority", "tone")
+
+
+@dataclass(frozen=True)
+class RetrainResult:
+    version: TriageModelVersion
+    activated: bool
+    current_score: float
+    new_score: float
+    corrections_right: float | None
+
+
+def correction_examples(polres: Unit) -> list[dict[str, Any]]:
+    """One example per corrected aduan: its text with its labels as they stand now (the
+    operator's corrections plus the labels nobody needed to correct)."""
+    rows = (
+        Aduan.objects.filter(polres=polres, corrections__isnull=False)
+        .distinct()
+        .values("text", "category", "priority", "tone")
+    )
+    return [dict(row) for row in rows]
+
+
+def score(triager: Triager, gold: list[dict[str, Any]]) -> tuple[float, dict[str, Any]]:
+    """Mean macro-F1 over category, priority and tone."""
+    pred = [triager.classify(TriageInput(id=str(i), text=g["text"])) for i, g in enumerate(gold)]
+    report = evaluate(gold, pred)
+    return sum(report[h]["macro_f1"] for h in HEADS) / len(HEADS), report
+
+
+def _accuracy_on(triager: Triager, examples: list[dict[str, Any]]) -> float | None:
+    if not examples:
+        return None
+    right = 0
+    for ex in examples:
+        r = triager.classify(TriageInput(id="c", text=ex["text"]))
+        right += all(getattr(r, h) == ex[h] for h in HEADS)
+    return right / len(examples)
+
+
+def do_retrain_triage_model(
+    polres: Unit, *, force: bool = False, acting_user: User | None = None
+) -> RetrainResult:
+    """Train a new version, evaluate new vs. current on the held-out development set, and
+    activate the new one only if it is not worse (or ``force``)."""
+    corrections = correction_examples(polres)
+    examples = load_examples(TRAIN_PATH) + corrections * CORRECTION_WEIGHT
+    kabupaten, landmarks = kabupaten_of(polres), landmarks_of(polres)
+    tokenizer = Triager(kabupaten, landmarks, use_model=False).tokens_for_model
+    bundle = train(examples, tokenizer, meta={"polres": polres.code_prefix})
+    candidate = Triager(kabupaten, landmarks, model=bundle)
+
+    held_out = load_examples(DEV_PATH)
+    current_score, _ = score(triager_for(polres), held_out)
+    new_score, report = score(candidate, held_out)
+    activate = force or new_score >= current_score
+
+    with transaction.atomic(durable=True):
+        last = TriageModelVersion.objects.filter(polres=polres).aggregate(m=Max("version"))["m"]
+        number = (last or 0) + 1
+        directory = Path(settings.DATA_DIR) / "triage-models" / polres.code_prefix
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"v{number}.npz"
+        bundle.save(path)
+        version = TriageModelVersion.objects.create(
+            polres=polres,
+            version=number,
+            path=str(path),
+            examples=len(examples),
+            corrections=len(corrections),
+            metrics={
+                "held_out": DEV_PATH.name,
+                "held_out_n": report["n"],
+                "score_new": new_score,
+                "score_current": current_score,
+                **{f"{h}_macro_f1": report[h]["macro_f1"] for h in HEADS},
+                "darurat": report["darurat"],
+            },
+            note="dipaksa aktif" if force and new_score < current_score else "",
+            created_by=acting_user,
+        )
+        if activate:
+            _activate(version, acting_user=acting_user)
+    return RetrainResult(
+        version=version,
+        activated=activate,
+        current_score=current_score,
+        new_score=new_score,
+        corrections_right=_accuracy_on(candidate, corrections),
+    )
+
+
+def _activate(
+    version: TriageModelVersion | None,
+    *,
+    polres: Unit | None = None,
+    acting_user: User | None = None,
+) -> None:
+    target_polres = version.polres if version is not None else polres
+    TriageModelVersion.objects.filter(polres=target_polres, is_active=True).update(is_active=False)
+    if version is not None:
+        version.is_active = True
+        version.activated_at = timezone.now()
+        version.activated_by = acting_user
+        version.save(update_fields=["is_active", "activated_at", "activated_by"])
+
+
+@transaction.atomic(durable=True)
+def do_activate_triage_model(
+    polres: Unit, version_number: int | None, *, acting_user: User | None = None
+) -> TriageModelVersion | None:
+    """Roll back (or forward) to a version; ``None`` returns to the model shipped with Posko."""
+    if version_number is None:
+        _activate(None, polres=polres, acting_user=acting_user)
+        return None
+    version = TriageModelVersion.objects.get(polres=polres, version=version_number)
+    _activate(version, acting_user=acting_user)
+    return version

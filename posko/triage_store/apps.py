@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TriageStoreConfig(AppConfig):
+    name = "posko.triage_store"
+    label = "triage_store"
+    verbose_name = "Triase: model dan landmark per Polres"
