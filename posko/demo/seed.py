@@ -25,6 +25,7 @@ from posko.org.actions.setup import ensure_polres
 from posko.org.lookup import satuan_of
 from posko.org.models import Officer, Role, Satuan, Unit, UnitKind
 from posko.regions.models import Region, RegionLevel
+from posko.triage_store.models import Landmark
 
 KABUPATEN = "19.06"
 PREFIX = "BLT"
@@ -259,6 +260,7 @@ def seed_demo(password: str, *, with_sample_aduan: bool = True) -> Unit:
         )
     _seed_bhabinkamtibmas(polres)
     _set_demo_password(password)
+    _seed_landmarks(polres)
     if with_sample_aduan and not Aduan.objects.filter(polres=polres).exists():
         _seed_sample_aduan(polres)
     return polres
@@ -283,6 +285,23 @@ def _set_demo_password(password: str) -> None:
     if probe is not None and probe.check_password(password):
         return
     demo_users.update(password=make_password(password))
+
+
+# Well-known places of Belitung Timur (name, desa code, aliases).
+DEMO_LANDMARKS = [
+    ("Museum Kata Andrea Hirata", "19.06.02.2009", "museum kata, museum andrea hirata"),
+    ("Vihara Dewi Kwan Im", "19.06.05.2003", "vihara kwan im, klenteng burung mandi"),
+    ("Pantai Burung Mandi", "19.06.05.2003", "pantai burong mandi"),
+]
+
+
+def _seed_landmarks(polres: Unit) -> None:
+    for name, desa_code, aliases in DEMO_LANDMARKS:
+        Landmark.objects.get_or_create(
+            polres=polres,
+            name=name,
+            defaults={"desa": Region.objects.get(code=desa_code), "aliases": aliases},
+        )
 
 
 def _seed_bhabinkamtibmas(polres: Unit) -> None:

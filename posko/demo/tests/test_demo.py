@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from django.core.management import call_command
+
+from posko.aduan.models import Aduan
+from posko.org.models import Officer, Role
+from posko.triage_store.models import Landmark
+
+
+@pytest.mark.django_db
+def test_seeding_twice_is_harmless(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POSKO_DEMO_PASSWORD", "kata-sandi-demo-1")
+    call_command("seed_demo")
+    counts = (Aduan.objects.count(), Officer.objects.count(), Landmark.objects.count())
+    call_command("seed_demo")
+    assert (Aduan.objects.count(), Officer.objects.count(), Landmark.objects.count()) == counts
+    assert Officer.objects.filter(role=Role.BHABINKAMTIBMAS).count() == 39
+    for username in (
+        "operator",
+        "kapolres",
+        "propam",
+        "satlantas",
+        "polsek.gantung",
+        "bhabin.gantung",
+        "auditor",
+    ):
+        assert Officer.objects.get(user__username=username).user.check_password("kata-sandi-demo-1")
+    assert counts[0] >= 15
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_demo_runs_production_server_with_static_files(tmp_path: Path) -> None:
+    """`posko serve --demo` on the embedded default: gunicorn + worker, static files, healthz."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "POSKO_DATABASE_URL"}
+    env.update(POSKO_DATA_DIR=str(tmp_path / "var"), POSKO_DEMO_PASSWORD="demo-uji-123")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "posko", "serve", "--demo", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "demo server did not come up in 120 s"
+            time.sleep(0.5)
+        page = httpx.get(f"{base}/lapor/", timeout=5)
+        assert page.status_code == 200 and "Buat laporan" in page.text
+        assert "gunicorn" in page.headers.get("server", "")
+        css = httpx.get(f"{base}/static/posko/posko.css", timeout=5)
+        assert css.status_code == 200 and "--navy" in css.text
+        login = httpx.post(
+            f"{base}/posko/masuk/", data={"username": "operator", "password": "x"}, timeout=5
+        )
+        assert login.status_code == 403  # CSRF protection is on in the real server
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    assert proc.returncode == 0
