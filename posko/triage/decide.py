@@ -47,7 +47,7 @@ def is_darurat(category: str, ev: Evidence) -> bool:
         return ev.child >= 1.5
     if category == "kecelakaan":
         danger = ev.injury >= 2.5 or (ev.hazard >= 2.5 and ev.ongoing >= 1.5)
-        return danger and not past and not (calm and ev.injury < 5)
+        return danger and not past and not (calm and ev.injury < 6)
     if calm and ev.weapon < 2.5:
         return False
     if category in VIOLENT:

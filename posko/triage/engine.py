@@ -91,9 +91,11 @@ class Triager:
             rule_priority(category, ev),
             model.priority_rule_weight,
         )
-        tone = _pick(
-            model.head(raw, "tone"), TONES, rule_tone(category, ev), model.tone_rule_weight
-        )
+        tone_rule = rule_tone(category, ev)
+        if tone_rule == "provokatif":
+            tone = tone_rule  # insults and incitement are lexical: the rules are precise
+        else:
+            tone = _pick(model.head(raw, "tone"), TONES, tone_rule, model.tone_rule_weight)
         return category, priority, tone, ev
 
     def classify(self, inp: TriageInput) -> TriageResult:

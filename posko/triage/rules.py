@@ -40,7 +40,7 @@ CATEGORY_TERMS: dict[str, dict[str, float]] = {
         jalan rusak:2, jalan berlubang:2.5, overload:2, odol:2, terobos:2, menerobos:2,
         bonceng tiga:2.5, bonceng:1, pengatur:1, lalu lintas:2, lalin:2.5, angkut:1,
         truk:1, muatan:1.5, tilang:1, razia:1, penerangan:1.5, lampu jalan:2,
-        parkir sembarangan:3, menghalangi jalan:1.5, anak di bawah umur:0.5, sim:0.5,
+        parkir sembarangan:3, menghalangi jalan:1.5, bawah umur:0.5, sim:0.5,
         kendaraan:1, motor:0.5, mobil:0.5, jalan:0.5, pengendara:1.5, pelajar:0.5"""
     ),
     "pencurian": _lex(
@@ -135,7 +135,8 @@ CATEGORY_TERMS: dict[str, dict[str, float]] = {
         """kebakaran:3, bakar:1.5, terbakar:2.5, api:2, banjir:3, tenggelam:3, hanyut:3,
         pohon tumbang:3, tumbang:2.5, longsor:3, puting beliung:3, beliung:3, terjebak:2,
         tersengat:3, sengat listrik:3, korsleting:2.5, asap:1, damkar:2.5, bpbd:2.5,
-        gelombang:1.5, kapal terbalik:2.5, karam:2.5, air pasang:2, rob:2, tiang listrik:2,
+        gelombang:1.5, kapal terbalik:2.5, karam:3, orang di laut:2, air pasang:2, rob:2,
+        tiang listrik:2,
         kabel putus:2, buaya:2.5, petir:2.5, tersambar:2.5, gas bocor:3, bocor:1,
         terendam:2.5, genangan:1.5, angin kencang:2.5, badai:2.5, hujan deras:1.5,
         roboh:2, ambruk:2, runtuh:2, pemadam:2.5, hangus:2.5, menimpa:1.5, timpa:1.5,
@@ -240,7 +241,9 @@ INJURY = _lex(
     korban jiwa:3, kritis:3, patah:2.5, terjepit:3, tergeletak:3, sesak:2, kejang:2.5,
     parah:2, mati:1.5, sekarat:3, koma:3, bocor:0.5, korban:1.5, terluka:3, lebam:1.5,
     sobek:2.5, ambulans:2.5, rumah sakit:1.5, rs:1, puskesmas:1, terlindas:3, lindas:2.5,
-    kesakitan:2.5, tidak bergerak:3, muntah darah:3, gegar:2.5, benjol:1, memar:1"""
+    kesakitan:2.5, tidak bergerak:3, muntah darah:3, gegar:2.5, benjol:1, memar:1,
+    luka ringan:-2.5, spion patah:-2.5, stang patah:-2.5, kaca patah:-2.5, velg patah:-2.5,
+    bemper patah:-2.5, kaki tangan:0.5"""
 )
 HAZARD = _lex(
     """kebakaran:3, terbakar:3, api:2.5, tenggelam:3, hanyut:3, terjebak:3, tersengat:3,
@@ -249,10 +252,11 @@ HAZARD = _lex(
     ambruk:2, runtuh:2, karam:3, terbalik:1.5, kabel putus:2.5, angin kencang:1.5,
     tiang listrik:1.5, nyemplung:2.5, tercebur:3, cebur:2.5, jatuh sumur:3, jatuh laut:3,
     jatuh sungai:3, masuk sungai:2.5, tengah laut:2, rob:2, terus naik:1.5, naik terus:1.5,
-    sengat:2.5, disengat:2.5, tawon:1.5, kejepit:3, jepit:2, sesak:1.5"""
+    sengat:2.5, disengat:2.5, tawon:1.5, kejepit:3, jepit:2, sesak:1.5, longsor kecil:-2,
+    orang di laut:2.5"""
 )
 CHILD = _lex(
-    """anak:2, balita:3, bocah:3, anak kecil:3, adik:1.5, bayi:3, putri:1.5, putra:1.5,
+    """anak:2, balita:3, bocah:3, anak kecil:3, adik:1, bayi:3, putri:1.5, putra:1.5,
     siswa:1.5, siswi:1.5, murid:1.5, sd:1.5, tk:2, paud:2, cucu:1.5, umur:0.3, usia:0.3"""
 )
 PAST = _lex(
@@ -277,10 +281,19 @@ ABUSIVE = _lex(
     bajingan:3, keparat:3, sialan:2, brengsek:3, tai:2.5, taik:2.5, kampret:2.5,
     setan:2, iblis:2, laknat:3, mampus:2.5, emo_pig:2.5, emo_dog:2.5, emo_clown:2.5,
     emo_finger:3, kafir:3, monyet:3, bejat:2, biadab:2.5, sampah masyarakat:3,
-    tidak becus:2, bego:2.5, idiot:3, dungu:3, bangke:3, asu:3, jancuk:3, cuk:2,
+    tidak becus:2, bego:2.5, idiot:3, dungu:3, bangke:3, asu:3, jancuk:3, jancok:3, cuk:2,
     kimak:3, pantek:3, pukimak:3, lonte:3, pelacur:2.5, banci:2, bencong:2,
     cina:1, pki:2, antek:2, makan gaji buta:2.5, gaji buta:2.5, penjilat:2.5,
     pecundang:2, munafik:2, sok:1, bacot:2.5, mulut:0.5,
+    gila:1.5, sinting:2.5, edan:2, jahanam:3, busuk:1.5, bangkai:2.5, kunyuk:3, kerbau:1,
+    cebong:2.5, kadrun:2.5, buzzer:1.5, pki:2, komunis:1.5, pengkhianat:2.5, jablay:3,
+    homo:2, autis:1.5, budek:2, congek:2.5, memek:3, jembut:3, peler:3, titit:2.5, coli:2.5,
+    perek:3, sundal:3, cocot:3, matamu:2.5, ndasmu:3, raimu:2.5, gundulmu:2.5, taek:3,
+    celeng:2.5, kirik:2.5, modar:3, mati kau:3, cibai:3, rezim:1, plonga:2.5, dajjal:3,
+    antek asing:3, aseng:2.5, onta:1.5, sesat:2, kampungan:2, norak:1.5, lebay:1,
+    dasar:1, otak:1, tidak punya otak:3, tidak berotak:3, udik:2, binatang:2.5, hewan:0.5,
+    sampah:1.5, najis:2.5, terkutuk:3, laknatullah:3, bunuh:0.5, goblog:3, bloon:2.5,
+    bodoh:2, tai kucing:3, ngehe:2.5, bangke:3, kamvret:3, anjrit:2.5, jingan:3,
     anjing saya:-3, anjing kami:-3, anjing tetangga:-3, anjing liar:-3, gigit anjing:-3,
     tembak anjing:-3, ekor anjing:-3, racun anjing:-3, anjing peliharaan:-3, anjing gila:-1,
     anjing pelacak:-3, babi hutan:-3, ekor babi:-3, ternak babi:-3, monyet liar:-3,
@@ -288,6 +301,8 @@ ABUSIVE = _lex(
 )
 INCITE = _lex(
     """serbu:3, bakar saja:3, bakar:1, bunuh saja:3, hajar saja:3, usir:2, bantai:3,
+    usir saja:3, awas saja:2.5, balas dendam:3, bawa orang:1, habisi saja:3,
+    tunggu pembalasan:3, saya balas:2,
     ganyang:3, habisi:3, gantung saja:3, mati saja:3, ayo kita:1.5, ramai ramai:1,
     rame rame:1, turun ke jalan:2, lawan:1, kepung:2.5, jangan percaya:1.5,
     revolusi:1.5, balas:1.5, tunggu saja:2, awas kau:3, awas kamu:3, kubunuh:3,
@@ -313,7 +328,7 @@ CRITIC = _lex(
     tidak adil:2, pilih kasih:2, lelet:2, capek:1, malas:1.5, tolong ditindak:1,
     tidak ada hasil:2, takut lapor:1.5, sia sia:2, tidak pernah:1.5, kok tidak:2,
     polisi kok:2, kok:0.5, bolak balik:2, disuruh datang:1.5, selalu disuruh:2,
-    kapan ditangkap:2, kapan ditertibkan:2, makin parah:1.5, tidak ada yang datang:2,
+    kapan ditangkap:2, kapan ditertibkan:2, makin parah:1.5,
     tidak datang:1.5, tidak ditertibkan:2.5, ditertibkan:0.5, dibiarkan saja:2,
     ugal:1.5, ugalan:1.5, seenaknya:1.5, sembarangan:0.5, tanpa sirine:1"""
 )
@@ -349,12 +364,13 @@ class Evidence:
 
 
 def term_keys(tokens: Sequence[str]) -> set[str]:
-    """Unigrams and bigrams of tokens and of their stems."""
+    """Unigrams and bigrams of tokens and of their stems, token trigrams, skip-bigrams."""
     stems = [stem(t) for t in tokens]
     keys = set(tokens)
     keys.update(stems)
     for seq in (tokens, stems):
         keys.update(f"{a} {b}" for a, b in itertools.pairwise(seq))
+    keys.update(f"{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False))
     # one skipped word: "tabrak motor lari" is rare, but "pohon yang tumbang" is not
     keys.update(f"{a} {b}" for a, b in zip(stems, stems[2:], strict=False))
     return keys
@@ -432,6 +448,27 @@ def without_negated(tokens: Sequence[str], span: int = 3) -> list[str]:
     return out
 
 
+def _child_score(words: float, age: int | None) -> float:
+    if age is None:
+        return words
+    return 3.0 if age <= 12 else min(words, 0.0)
+
+
+AGE_AFTER = frozenset({"tahun", "thn", "th", "taun", "tahunan"})
+AGE_BEFORE = frozenset({"umur", "usia", "berumur", "berusia"})
+
+
+def age_mentioned(tokens: Sequence[str]) -> int | None:
+    """An age in years named in the message ("umur 7", "9 thn"), if any."""
+    for i, tok in enumerate(tokens):
+        if tok.isdigit() and len(tok) <= 2:
+            before = tokens[i - 1] if i else ""
+            after = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if before in AGE_BEFORE or after in AGE_AFTER:
+                return int(tok)
+    return None
+
+
 def evidence(tokens: Sequence[str], upper_ratio: float = 0.0, exclamations: int = 0) -> Evidence:
     keys = term_keys(tokens)
     cat = _scores(keys, _CATEGORY_INDEX, CATEGORY_TERMS)
@@ -450,7 +487,7 @@ def evidence(tokens: Sequence[str], upper_ratio: float = 0.0, exclamations: int 
         weapon=cue["weapon"],
         injury=cue["injury"],
         hazard=cue["hazard"],
-        child=cue["child"],
+        child=_child_score(cue["child"], age_mentioned(tokens)),
         past=cue["past"],
         abusive=cue["abusive"],
         incite=cue["incite"],
