@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from posko.console import incidents, views
+from posko.console import triage, views
 
 app_name = "console"
 urlpatterns = [
@@ -17,10 +17,11 @@ urlpatterns = [
     path("aduan/<str:code>/tugaskan/", views.assign, name="assign"),
     path("aduan/<str:code>/label/", views.correct_labels, name="correct_labels"),
     path("aduan/<str:code>/foto/<int:photo_id>/", views.photo, name="photo"),
-    path("aduan/<str:code>/gabung/", incidents.aduan_join, name="aduan_join"),
-    path("aduan/<str:code>/pisah/", incidents.aduan_split, name="aduan_split"),
-    path("insiden/<int:incident_id>/", incidents.incident_detail, name="incident"),
-    path("insiden/<int:incident_id>/gabung/", incidents.incident_merge, name="incident_merge"),
-    path("landmark/", incidents.landmarks, name="landmarks"),
-    path("landmark/<int:landmark_id>/hapus/", incidents.landmark_delete, name="landmark_delete"),
+    path("aduan/<str:code>/gabung/", triage.aduan_join, name="aduan_join"),
+    path("aduan/<str:code>/pisah/", triage.aduan_split, name="aduan_split"),
+    path("insiden/<int:incident_id>/", triage.incident_detail, name="incident"),
+    path("insiden/<int:incident_id>/gabung/", triage.incident_merge, name="incident_merge"),
+    path("landmark/", triage.landmarks, name="landmarks"),
+    path("triase/", triage.triage_models, name="triage_models"),
+    path("landmark/<int:landmark_id>/hapus/", triage.landmark_delete, name="landmark_delete"),
 ]

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from posko.aduan.access import officer_of
+from posko.aduan.access import DISPATCH_ROLES, officer_of
 
 
 def posko(request: HttpRequest) -> dict[str, Any]:
@@ -12,4 +12,8 @@ def posko(request: HttpRequest) -> dict[str, Any]:
     unread = 0
     if officer is not None:
         unread = officer.notifications.filter(read_at__isnull=True).count()
-    return {"current_officer": officer, "unread_notifications": unread}
+    return {
+        "current_officer": officer,
+        "unread_notifications": unread,
+        "console_can_dispatch": officer is not None and officer.role in DISPATCH_ROLES,
+    }

@@ -145,3 +145,11 @@ def do_activate_triage_model(
     version = TriageModelVersion.objects.get(polres=polres, version=version_number)
     _activate(version, acting_user=acting_user)
     return version
+
+
+def do_request_triage_retrain(polres: Unit, *, acting_user: User) -> None:
+    """Queue a retrain in the background (training takes seconds to minutes)."""
+    from posko.triage_store.tasks import retrain_triage_model
+
+    polres_id, user_id = polres.pk, acting_user.pk
+    transaction.on_commit(lambda: retrain_triage_model.enqueue(polres_id, user_id))

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from posko.aduan.actions import do_correct_labels, do_submit_aduan
+from posko.conftest import PASSWORD
+from posko.core.testing import run_tasks
 from posko.org.models import Officer, Unit
 from posko.triage import TriageInput
 from posko.triage_store.loader import triager_for
@@ -48,3 +51,22 @@ def test_versions_and_rollback(polres: Unit, capsys: pytest.CaptureFixture[str])
 
     call_command("triage", "rollback", "--shipped", "--polres", "BLT")
     assert not TriageModelVersion.objects.filter(is_active=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_console_retrain_runs_in_the_background(polres: Unit, officers: dict[str, Officer]) -> None:
+    client = Client()
+    client.login(username="operator", password=PASSWORD)
+    page = client.get("/posko/triase/")
+    assert page.status_code == 200 and "model bawaan" in page.content.decode().lower()
+
+    assert client.post("/posko/triase/", {"action": "retrain"}).status_code == 302
+    assert not TriageModelVersion.objects.exists()  # queued, not trained in the request
+    run_tasks()
+    version = TriageModelVersion.objects.get()
+    assert version.created_by == officers["operator"].user
+    assert "v1" in client.get("/posko/triase/").content.decode()
+
+    petugas = Client()
+    petugas.login(username="satlantas", password=PASSWORD)
+    assert petugas.get("/posko/triase/").status_code == 403

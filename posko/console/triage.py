@@ -1,4 +1,4 @@
-"""Console views for incidents (merge, split, join) and the Polres's landmarks."""
+"""Console views for triage: incidents (merge, split, join), landmarks, model versions."""
 
 from __future__ import annotations
 
@@ -15,12 +15,16 @@ from posko.aduan.actions.incidents import (
     do_split_from_incident,
 )
 from posko.aduan.codes import normalize_code
-from posko.aduan.models import Incident
+from posko.aduan.models import Incident, LabelCorrection
 from posko.console.forms import JoinIncidentForm, LandmarkForm, MergeIncidentForm
 from posko.console.views import officer_required, polres_of_request
 from posko.core.types import staff_user
 from posko.triage_store.actions.landmarks import LandmarkError, do_add_landmark, do_delete_landmark
-from posko.triage_store.models import Landmark
+from posko.triage_store.actions.training import (
+    do_activate_triage_model,
+    do_request_triage_retrain,
+)
+from posko.triage_store.models import Landmark, TriageModelVersion
 
 
 def _incident_for(request: HttpRequest, incident_id: int) -> Incident:
@@ -157,3 +161,44 @@ def landmark_delete(request: HttpRequest, landmark_id: int) -> HttpResponse:
     do_delete_landmark(landmark, acting_user=staff_user(request))
     messages.success(request, f"Landmark '{landmark.name}' dihapus.")
     return redirect("console:landmarks")
+
+
+@officer_required
+def triage_models(request: HttpRequest) -> HttpResponse:
+    if not can_dispatch(request.user):
+        return HttpResponseForbidden(
+            "Hanya operator atau pimpinan yang dapat mengelola model triase."
+        )
+    polres = polres_of_request(request)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "retrain":
+            do_request_triage_retrain(polres, acting_user=staff_user(request))
+            messages.success(
+                request, "Pelatihan ulang dijadwalkan; versi baru muncul di sini setelah selesai."
+            )
+        elif action == "activate":
+            raw = request.POST.get("version", "")
+            try:
+                do_activate_triage_model(
+                    polres, int(raw) if raw else None, acting_user=staff_user(request)
+                )
+                messages.success(request, "Model triase yang aktif diperbarui.")
+            except (ValueError, TriageModelVersion.DoesNotExist):
+                messages.error(request, "Versi tidak ditemukan.")
+        return redirect("console:triage_models")
+    versions = TriageModelVersion.objects.filter(polres=polres).order_by("-version")
+    last = versions.first()
+    corrections = LabelCorrection.objects.filter(aduan__polres=polres)
+    return render(
+        request,
+        "console/triage_models.html",
+        {
+            "versions": versions,
+            "any_active": versions.filter(is_active=True).exists(),
+            "corrections_total": corrections.count(),
+            "corrections_new": corrections.filter(created_at__gt=last.created_at).count()
+            if last
+            else corrections.count(),
+        },
+    )
