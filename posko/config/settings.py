@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "posko.portal",
     "posko.console",
     "posko.api",
+    "posko.channels",
     "posko.demo",
 ]
 
@@ -177,6 +178,11 @@ POSKO_RATE_TRACK = os.environ.get("POSKO_RATE_TRACK", "30/m")
 POSKO_RATE_LOGIN = os.environ.get("POSKO_RATE_LOGIN", "5/5m")
 POSKO_PHOTO_MAX_BYTES = int(os.environ.get("POSKO_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
 POSKO_DEFAULT_POLRES = os.environ.get("POSKO_DEFAULT_POLRES", "BLT")
+
+# Channels (WhatsApp, Meta, Telegram, X, e-mail, SMS). Accounts and their secrets live in the
+# database (encrypted with this key, default derived from SECRET_KEY); see docs/kanal/.
+POSKO_CHANNEL_KEY = os.environ.get("POSKO_CHANNEL_KEY", "")
+POSKO_CHANNEL_HTTP_TIMEOUT = float(os.environ.get("POSKO_CHANNEL_HTTP_TIMEOUT", "15"))
 
 LOGGING = {
     "version": 1,

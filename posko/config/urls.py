@@ -8,6 +8,7 @@ from posko.core.views import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
+    path("hooks/", include("posko.channels.urls")),
     path("posko/", include("posko.console.urls")),
     path("", include("posko.portal.urls")),
     # Aduan photos are served to staff only (console view checks access); this route

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
-from posko.aduan.models import Aduan, AduanMessage, DeliveryState, MessageKind
+from posko.aduan.models import Aduan, AduanMessage, AduanPhoto, DeliveryState, MessageKind
 from posko.aduan.models.choices import Channel
+from posko.aduan.photos import CleanPhoto
 
 # Channels where a public reply is read on Posko itself (tracking page), not sent out.
 SELF_SERVED_CHANNELS = frozenset(
@@ -25,10 +30,17 @@ def do_add_message(
     if not text:
         raise ValueError("Isi pesan tidak boleh kosong.")
     kind = MessageKind.PUBLIC_REPLY if public else MessageKind.INTERNAL_NOTE
+    external = public and aduan.channel not in SELF_SERVED_CHANNELS
+    if external:
+        # Tell the operator before sending when the platform will refuse (e.g. the WhatsApp
+        # 24-hour window is closed and no template is configured): raises ValueError.
+        from posko.channels.outbound import check_reply_allowed
+
+        check_reply_allowed(aduan)
     with transaction.atomic(durable=True):
         aduan = lock_aduan(aduan)
         delivery = DeliveryState.NOT_APPLICABLE
-        if public and aduan.channel not in SELF_SERVED_CHANNELS:
+        if external:
             delivery = DeliveryState.PENDING
         message = AduanMessage.objects.create(
             aduan=aduan,
@@ -48,5 +60,51 @@ def do_add_message(
             "reply_added" if public else "note_added",
             actor=acting_user,
             message=message.pk,
+        )
+        if external:
+            # Queue the send through the originating channel (on commit).
+            from posko.channels.outbound import prepare_delivery
+
+            prepare_delivery(message)
+    return message
+
+
+def do_add_incoming_message(
+    aduan: Aduan,
+    text: str,
+    *,
+    channel: str,
+    received_at: datetime | None = None,
+    photos: Sequence[CleanPhoto] = (),
+) -> AduanMessage:
+    """A follow-up message from the reporter (through a channel) joins the aduan's thread."""
+    received_at = received_at or timezone.now()
+    with transaction.atomic(durable=True):
+        aduan = lock_aduan(aduan)
+        message = AduanMessage.objects.create(
+            aduan=aduan,
+            kind=MessageKind.INCOMING,
+            text=text.strip() or "(tanpa teks)",
+            channel=channel,
+            created_at=received_at,
+        )
+        start = aduan.photos.count()
+        for index, photo in enumerate(photos, start=start + 1):
+            AduanPhoto.objects.create(
+                aduan=aduan,
+                image=ContentFile(photo.data, name=f"{aduan.code}-{index}.{photo.extension}"),
+                content_type=photo.content_type,
+                size=len(photo.data),
+                width=photo.width,
+                height=photo.height,
+            )
+        touch(aduan)
+        record_audit(
+            aduan,
+            "incoming_added",
+            actor=None,
+            message=message.pk,
+            channel=channel,
+            photos=len(photos),
         )
     return message

@@ -1,0 +1,1 @@
+"""Channel actions: inbound events → aduan/moderation, outbound deliveries, moderation."""

@@ -1,0 +1,139 @@
+"""Official accounts: create/update (console, ``posko channels``, demo seed)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from posko.channels.models import ChannelAccount, Platform
+from posko.org.models import Unit
+
+
+@transaction.atomic
+def do_save_account(
+    polres: Unit,
+    platform: str,
+    *,
+    external_id: str,
+    name: str = "",
+    slug: str = "",
+    api_base: str | None = None,
+    credentials: dict[str, Any] | None = None,
+    config: dict[str, Any] | None = None,
+    is_active: bool | None = None,
+) -> ChannelAccount:
+    """Create or update the account (platform, external id). Credentials given are merged
+    into the stored ones (an empty value removes a key); config likewise."""
+    if platform not in Platform.values:
+        raise ValueError(f"Platform tidak dikenal: {platform}")
+    external_id = external_id.strip()
+    if not external_id:
+        raise ValueError("ID akun di platform wajib diisi.")
+    account = (
+        ChannelAccount.objects.select_for_update()
+        .filter(platform=platform, external_id=external_id)
+        .first()
+    )
+    if account is None:
+        base = slugify(slug or f"{polres.code_prefix}-{platform}-{external_id}")[:50] or platform
+        candidate = base
+        while ChannelAccount.objects.filter(slug=candidate).exists():
+            candidate = f"{base}-{secrets.token_hex(2)}"
+        account = ChannelAccount(
+            polres=polres,
+            platform=platform,
+            external_id=external_id,
+            slug=candidate,
+            name=name or f"{Platform(platform).label} {polres.name}",
+        )
+    elif account.polres_id != polres.pk:
+        raise ValueError("Akun ini sudah terdaftar untuk Polres lain.")
+    if name:
+        account.name = name
+    if api_base is not None:
+        account.api_base = api_base
+    if credentials:
+        merged = {**account.credentials, **credentials}
+        account.set_credentials(merged)
+    if config:
+        account.config = {k: v for k, v in {**account.config, **config}.items() if v is not None}
+    if is_active is not None:
+        account.is_active = is_active
+    account.updated_at = timezone.now()
+    account.save()
+    return account
+
+
+def configure_demo_accounts(polres: Unit) -> list[ChannelAccount]:
+    """Demo: configure the Polres's accounts from environment variables, when set.
+
+    ``POSKO_META_APP_SECRET``/``POSKO_META_VERIFY_TOKEN`` (all Meta webhooks),
+    ``POSKO_WHATSAPP_ACCESS_TOKEN``/``POSKO_WHATSAPP_PHONE_NUMBER_ID``, ``POSKO_GRAPH_API_BASE``,
+    ``POSKO_INSTAGRAM_ACCOUNT_ID``/``POSKO_INSTAGRAM_ACCESS_TOKEN``,
+    ``POSKO_FACEBOOK_PAGE_ID``/``POSKO_FACEBOOK_PAGE_TOKEN``,
+    ``POSKO_TELEGRAM_BOT_TOKEN``/``POSKO_TELEGRAM_SECRET_TOKEN``/``POSKO_TELEGRAM_API_BASE``,
+    ``POSKO_X_BEARER_TOKEN``/``POSKO_X_USER_ID``/``POSKO_X_API_BASE``."""
+    env = os.environ.get
+    accounts: list[ChannelAccount] = []
+    meta = {
+        "app_secret": env("POSKO_META_APP_SECRET", ""),
+        "verify_token": env("POSKO_META_VERIFY_TOKEN", ""),
+    }
+    graph = env("POSKO_GRAPH_API_BASE", "")
+    if phone_id := env("POSKO_WHATSAPP_PHONE_NUMBER_ID", ""):
+        accounts.append(
+            do_save_account(
+                polres,
+                Platform.WHATSAPP,
+                external_id=phone_id,
+                slug=f"{polres.code_prefix}-whatsapp",
+                api_base=graph,
+                credentials={**meta, "access_token": env("POSKO_WHATSAPP_ACCESS_TOKEN", "")},
+            )
+        )
+    for platform, id_var, token_var in (
+        (Platform.INSTAGRAM, "POSKO_INSTAGRAM_ACCOUNT_ID", "POSKO_INSTAGRAM_ACCESS_TOKEN"),
+        (Platform.FACEBOOK, "POSKO_FACEBOOK_PAGE_ID", "POSKO_FACEBOOK_PAGE_TOKEN"),
+    ):
+        if external_id := env(id_var, ""):
+            accounts.append(
+                do_save_account(
+                    polres,
+                    platform,
+                    external_id=external_id,
+                    slug=f"{polres.code_prefix}-{platform}",
+                    api_base=graph,
+                    credentials={**meta, "access_token": env(token_var, "")},
+                )
+            )
+    if bot_token := env("POSKO_TELEGRAM_BOT_TOKEN", ""):
+        accounts.append(
+            do_save_account(
+                polres,
+                Platform.TELEGRAM,
+                external_id=bot_token.split(":", 1)[0],
+                slug=f"{polres.code_prefix}-telegram",
+                api_base=env("POSKO_TELEGRAM_API_BASE", ""),
+                credentials={
+                    "bot_token": bot_token,
+                    "secret_token": env("POSKO_TELEGRAM_SECRET_TOKEN", ""),
+                },
+            )
+        )
+    if bearer := env("POSKO_X_BEARER_TOKEN", ""):
+        accounts.append(
+            do_save_account(
+                polres,
+                Platform.X,
+                external_id=env("POSKO_X_USER_ID", "") or f"{polres.code_prefix.lower()}-x",
+                slug=f"{polres.code_prefix}-x",
+                api_base=env("POSKO_X_API_BASE", ""),
+                credentials={"bearer_token": bearer},
+            )
+        )
+    return [a for a in accounts if a.slug]

@@ -1,0 +1,435 @@
+"""From a raw webhook to an aduan.
+
+1. ``store_event`` (webhook view): the raw event and its processing task are written in one
+   transaction; the webhook answers 200 only after that commit. A redelivered event (same body,
+   same Telegram ``update_id``) hits the unique constraint and is acknowledged without work.
+2. ``do_process_event`` (background task): the adapter parses the event; each message is
+   claimed once (unique per account + platform message id) and then joins the thread of the
+   sender's open aduan, becomes a new aduan, or — public comments needing no police action —
+   goes to the moderation stream. Delivery statuses update our outgoing messages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from posko.aduan.actions import do_add_incoming_message, do_submit_aduan
+from posko.aduan.actions.intake import Reporter
+from posko.aduan.models import Aduan
+from posko.aduan.models.choices import OPEN_STATUSES, Category, Priority, Tone
+from posko.aduan.photos import CleanPhoto, clean_photo
+from posko.aduan.triage import triage_text
+from posko.channels.actions.outbound import do_apply_status
+from posko.channels.base import Incoming, MalformedEvent, SendError
+from posko.channels.http import client
+from posko.channels.models import (
+    DEFAULT_NOTICES,
+    ChannelAccount,
+    ChannelMedia,
+    ChannelMessage,
+    ChannelMessageState,
+    Contact,
+    ContactIdentity,
+    Conversation,
+    EventState,
+    InboundEvent,
+    MessageKind,
+    ModerationItem,
+    NoticeEvent,
+    NoticeTemplate,
+)
+from posko.channels.outbound import queue_comment_reply
+from posko.channels.registry import adapter_for
+
+log = logging.getLogger(__name__)
+
+MAX_EVENT_ATTEMPTS = 6
+KEEP_HEADERS = (
+    "Content-Type",
+    "User-Agent",
+    "X-Hub-Signature-256",
+    "X-Telegram-Bot-Api-Secret-Token",
+    "X-Posko-Signature",
+    "X-Twitter-Webhooks-Signature",
+)
+# Public comments in these categories need no police action: moderation stream, not aduan.
+NO_ACTION_CATEGORIES = frozenset({Category.APRESIASI, Category.LAINNYA})
+QUESTION_WORDS = (
+    "?",
+    "mohon",
+    "tolong",
+    "bagaimana",
+    "gimana",
+    "apakah",
+    "kapan",
+    "dimana",
+    "di mana",
+    "info",
+    "syarat",
+    "cara",
+    "bisa",
+    "minta",
+    "lapor",
+)
+
+
+def body_key(body: bytes) -> str:
+    return "sha256:" + hashlib.sha256(body).hexdigest()
+
+
+def store_event(
+    platform: str,
+    body: bytes,
+    headers: dict[str, str],
+    *,
+    dedupe_key: str,
+    account: ChannelAccount | None = None,
+) -> InboundEvent | None:
+    """Durably store a raw event and enqueue its processing, atomically. None = duplicate."""
+    from posko.channels.tasks import process_inbound_event
+
+    kept = {k: v for k, v in headers.items() if k in KEEP_HEADERS}
+    try:
+        with transaction.atomic():
+            event = InboundEvent.objects.create(
+                platform=platform,
+                account=account,
+                dedupe_key=dedupe_key[:100],
+                body=body,
+                headers=kept,
+            )
+            process_inbound_event.enqueue(event.pk)
+    except IntegrityError:
+        if InboundEvent.objects.filter(platform=platform, dedupe_key=dedupe_key[:100]).exists():
+            return None
+        raise
+    return event
+
+
+def account_for(platform: str, external_id: str) -> ChannelAccount | None:
+    return ChannelAccount.objects.filter(
+        platform=platform, external_id=external_id, is_active=True
+    ).first()
+
+
+def do_process_event(event_id: int) -> str:
+    """Process one stored event. Safe to run again (replay): each message is claimed once."""
+    event = InboundEvent.objects.filter(pk=event_id).first()
+    if event is None:
+        return "missing"
+    InboundEvent.objects.filter(pk=event.pk).update(attempts=event.attempts + 1)
+    event.attempts += 1
+    try:
+        parsed = adapter_for(event.platform).parse(bytes(event.body))
+    except MalformedEvent as exc:
+        _finish(event, EventState.FAILED, f"Format tidak dikenal: {exc}")
+        return "malformed"
+
+    unknown_statuses = 0
+    notes: list[str] = list(parsed.skipped)
+    try:
+        for item in parsed.messages:
+            account = event.account or account_for(item.platform, item.account_external_id)
+            if account is None:
+                notes.append(f"akun tidak dikenal {item.account_external_id}")
+                continue
+            notes.append(f"{item.external_id}: {do_ingest_message(account, item, event)}")
+        for status in parsed.statuses:
+            account = event.account or account_for(status.platform, status.account_external_id)
+            if account is None:
+                notes.append(f"akun tidak dikenal {status.account_external_id}")
+            elif not do_apply_status(account, status):
+                unknown_statuses += 1
+    except (SendError, OSError) as exc:
+        # Media download or storage failed: retry the whole event later (messages already
+        # claimed and finished are skipped on the next run).
+        return _retry_or_fail(event, f"{exc.__class__.__name__}: {exc}")
+
+    if unknown_statuses:
+        # A status may overtake the commit of our send; try again a little later.
+        if event.attempts < MAX_EVENT_ATTEMPTS:
+            return _retry_or_fail(
+                event, f"{unknown_statuses} status untuk pesan yang belum dikenal"
+            )
+        notes.append(f"{unknown_statuses} status untuk pesan yang tidak dikenal")
+    has_work = bool(parsed.messages or parsed.statuses)
+    _finish(event, EventState.PROCESSED if has_work else EventState.IGNORED, "; ".join(notes))
+    return "processed" if has_work else "ignored"
+
+
+def _finish(event: InboundEvent, state: str, note: str) -> None:
+    InboundEvent.objects.filter(pk=event.pk).update(
+        state=state, error=note[:5000], processed_at=timezone.now()
+    )
+
+
+def _retry_or_fail(event: InboundEvent, reason: str) -> str:
+    from posko.channels.tasks import process_inbound_event
+
+    if event.attempts >= MAX_EVENT_ATTEMPTS:
+        _finish(event, EventState.FAILED, reason)
+        return "failed"
+    delay = timedelta(seconds=10 * 2 ** (event.attempts - 1))
+    InboundEvent.objects.filter(pk=event.pk).update(error=reason[:5000])
+    process_inbound_event.using(run_after=timezone.now() + delay).enqueue(event.pk)
+    return "retry"
+
+
+def _identity(item: Incoming) -> ContactIdentity:
+    with transaction.atomic():
+        identity = (
+            ContactIdentity.objects.select_for_update()
+            .filter(platform=item.platform, external_id=item.sender_id)
+            .first()
+        )
+        if identity is None:
+            try:
+                with transaction.atomic():
+                    contact = Contact.objects.create(display_name=item.sender_name[:200])
+                    return ContactIdentity.objects.create(
+                        contact=contact,
+                        platform=item.platform,
+                        external_id=item.sender_id,
+                        display_name=item.sender_name[:200],
+                        username=item.sender_username[:200],
+                        phone=item.sender_phone[:40],
+                    )
+            except IntegrityError:
+                identity = ContactIdentity.objects.get(
+                    platform=item.platform, external_id=item.sender_id
+                )
+        changed = []
+        for field, value in (
+            ("display_name", item.sender_name[:200]),
+            ("username", item.sender_username[:200]),
+            ("phone", item.sender_phone[:40]),
+        ):
+            if value and getattr(identity, field) != value:
+                setattr(identity, field, value)
+                changed.append(field)
+        if changed:
+            identity.save(update_fields=changed)
+    return identity
+
+
+def _claim(
+    account: ChannelAccount, item: Incoming, event: InboundEvent | None, identity: ContactIdentity
+) -> ChannelMessage | None:
+    """The message row, created once. None when it was already handled (redelivery)."""
+    try:
+        with transaction.atomic():
+            return ChannelMessage.objects.create(
+                account=account,
+                event=event,
+                external_id=item.external_id,
+                identity=identity,
+                kind=item.kind,
+                message_type=item.message_type[:20],
+                text=item.text,
+                data={**item.data, "reply_target": item.reply_target, "subject": item.subject},
+                sent_at=item.sent_at,
+            )
+    except IntegrityError:
+        existing = ChannelMessage.objects.get(account=account, external_id=item.external_id)
+        # A previous run stopped half-way (crash before linking): resume it.
+        return existing if existing.state == ChannelMessageState.PENDING else None
+
+
+@dataclass
+class _Stored:
+    photos: list[CleanPhoto]
+
+
+def _store_media(account: ChannelAccount, item: Incoming, message: ChannelMessage) -> _Stored:
+    photos: list[CleanPhoto] = []
+    if not item.media:
+        return _Stored(photos)
+    stored = {m.caption + m.media_type: m for m in message.media.all()}
+    adapter = adapter_for(account.platform)
+    with client() as http:
+        for index, ref in enumerate(item.media):
+            existing = stored.get(ref.caption + ref.media_type)
+            if existing is not None:
+                data = existing.file.read()
+                content_type = existing.content_type
+            else:
+                data, content_type = adapter.fetch_media(http, account, ref)
+                extension = (content_type.split("/")[-1].split(";")[0] or "bin")[:8]
+                ChannelMedia.objects.create(
+                    message=message,
+                    media_type=ref.media_type,
+                    file=ContentFile(
+                        data, name=f"{account.platform}-{message.pk}-{index}.{extension}"
+                    ),
+                    content_type=content_type[:100],
+                    size=len(data),
+                    caption=ref.caption,
+                )
+            if ref.media_type == "image":
+                try:
+                    photos.append(clean_photo(SimpleUploadedFile("foto", data, content_type)))
+                except ValidationError:
+                    log.info("media %s of message %s is not a usable photo", index, message.pk)
+    return _Stored(photos[:3])
+
+
+def needs_no_police_action(category: str, priority: str, tone: str, text: str) -> bool:
+    """Public comments for the moderation stream instead of the inbox: praise, chatter,
+    information without a question, and provocation that reports nothing urgent."""
+    if category in NO_ACTION_CATEGORIES:
+        return True
+    lowered = text.lower()
+    if category == Category.INFORMASI and not any(w in lowered for w in QUESTION_WORDS):
+        return True
+    return tone == Tone.PROVOKATIF and priority not in (Priority.DARURAT, Priority.TINGGI)
+
+
+def _open_conversation(account: ChannelAccount, identity: ContactIdentity) -> Conversation | None:
+    return (
+        Conversation.objects.select_related("aduan")
+        .filter(
+            contact_id=identity.contact_id,
+            aduan__polres_id=account.polres_id,
+            aduan__status__in=OPEN_STATUSES,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _message_text(item: Incoming) -> str:
+    text = item.text.strip()
+    if text:
+        return text
+    labels = {"image": "Foto", "video": "Video", "audio": "Pesan suara", "document": "Dokumen"}
+    kinds = sorted({labels.get(m.media_type, "Berkas") for m in item.media})
+    return f"({', '.join(kinds) or 'Pesan'} tanpa keterangan)"
+
+
+def do_ingest_message(account: ChannelAccount, item: Incoming, event: InboundEvent | None) -> str:
+    identity = _identity(item)
+    message = _claim(account, item, event, identity)
+    if message is None:
+        return "duplicate"
+    media = _store_media(account, item, message)
+    text = _message_text(item)
+
+    conversation = _open_conversation(account, identity)
+    if conversation is not None:
+        aduan_message = do_add_incoming_message(
+            conversation.aduan,
+            text,
+            channel=account.platform,
+            received_at=item.sent_at,
+            photos=media.photos,
+        )
+        with transaction.atomic():
+            _link(message, conversation.aduan, aduan_message.pk)
+            fields = ["last_inbound_at", "last_inbound_external_id"]
+            conversation.last_inbound_at = item.sent_at
+            conversation.last_inbound_external_id = item.external_id
+            if item.kind == MessageKind.DIRECT and conversation.account_id == account.pk:
+                conversation.identity = identity  # the citizen moved to a private chat
+                fields.append("identity")
+            conversation.save(update_fields=fields)
+        return f"thread {conversation.aduan.code}"
+
+    public = item.kind in (MessageKind.COMMENT, MessageKind.MENTION)
+    if public:
+        result = triage_text(
+            account.polres, text, channel=account.platform, received_at=item.sent_at
+        )
+        if needs_no_police_action(result.category, result.priority, result.tone, text):
+            with transaction.atomic():
+                ModerationItem.objects.create(
+                    polres=account.polres,
+                    message=message,
+                    category=result.category,
+                    tone=result.tone,
+                    priority=result.priority,
+                    provocative=result.tone == Tone.PROVOKATIF or result.category == Category.HOAKS,
+                    created_at=item.sent_at,
+                )
+                ChannelMessage.objects.filter(pk=message.pk).update(
+                    state=ChannelMessageState.MODERATION
+                )
+            return "moderation"
+
+    aduan = create_aduan_from_message(account, message, item=item, text=text, photos=media.photos)
+    return f"aduan {aduan.code}"
+
+
+def create_aduan_from_message(
+    account: ChannelAccount,
+    message: ChannelMessage,
+    *,
+    item: Incoming | None = None,
+    text: str | None = None,
+    photos: list[CleanPhoto] | None = None,
+    acting_user: Any = None,
+) -> Aduan:
+    """A new aduan from a channel message, with the conversation that replies will use; a
+    public comment also gets the Polres's public acknowledgement (no personal data)."""
+    identity = message.identity
+    is_public = message.kind in (MessageKind.COMMENT, MessageKind.MENTION)
+    reporter = Reporter(
+        name=identity.display_name or identity.username,
+        phone=identity.phone,
+        email=identity.external_id if account.platform == "email" else "",
+    )
+    aduan = do_submit_aduan(
+        account.polres,
+        text=text or message.text or "(tanpa teks)",
+        channel=account.platform,
+        reporter=reporter,
+        latitude=item.latitude if item else None,
+        longitude=item.longitude if item else None,
+        photos=photos or [],
+        received_at=message.sent_at,
+        acting_user=acting_user,
+    )
+    reply_target = str(message.data.get("reply_target") or "") or message.external_id
+    with transaction.atomic():
+        conversation = Conversation.objects.create(
+            aduan=aduan,
+            account=account,
+            contact_id=identity.contact_id,
+            identity=identity,
+            public_comment_id=reply_target if is_public and account.platform != "x" else "",
+            subject=str(message.data.get("subject") or "")[:300],
+            last_inbound_at=message.sent_at,
+            last_inbound_external_id=message.external_id,
+        )
+        first = aduan.messages.order_by("created_at", "id").first()
+        _link(message, aduan, first.pk if first else None)
+        if is_public and account.platform in ("instagram", "facebook"):
+            queue_comment_reply(account, conversation.public_comment_id, notice_text(aduan))
+    return aduan
+
+
+def notice_text(aduan: Aduan, event: str = NoticeEvent.COMMENT_ACK, **extra: str) -> str:
+    template = NoticeTemplate.objects.filter(
+        polres=aduan.polres, event=event, is_active=True
+    ).first()
+    text = template.text if template else DEFAULT_NOTICES[event]
+    values = {"code": aduan.code, "polres": aduan.polres.name, "unit": "", **extra}
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return DEFAULT_NOTICES[event].format(**values)
+
+
+def _link(message: ChannelMessage, aduan: Aduan, aduan_message_id: int | None) -> None:
+    ChannelMessage.objects.filter(pk=message.pk).update(
+        state=ChannelMessageState.THREAD, aduan=aduan, aduan_message_id=aduan_message_id
+    )

@@ -1,0 +1,205 @@
+"""Sending deliveries through the platforms, delivery statuses, retries.
+
+Retry policy (on top of the Tasks API, no home-made loop): a retryable failure re-enqueues the
+send task with ``run_after`` = now + max(platform's retry_after, 30 s · 2^(attempt-1)), capped at
+one hour, counting attempts in the delivery row; after ``MAX_ATTEMPTS`` the delivery fails with
+the platform's reason. Per-recipient and per-account rate limits defer (not fail) a send.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from posko.aduan.actions.common import record_audit
+from posko.aduan.models import AduanMessage
+from posko.channels.base import SendError, StatusUpdate
+from posko.channels.http import client
+from posko.channels.models import (
+    DELIVERY_RANK,
+    ChannelAccount,
+    DeliveryState,
+    OutboundDelivery,
+    Platform,
+)
+from posko.channels.outbound import MESSAGE_STATE, enqueue_send_on_commit
+from posko.channels.registry import adapter_for
+
+MAX_ATTEMPTS = 8
+BASE_BACKOFF = timedelta(seconds=30)
+MAX_BACKOFF = timedelta(hours=1)
+# Minimum spacing of messages to one recipient, and messages per second per account.
+PAIR_INTERVAL: dict[str, float] = {Platform.WHATSAPP: 6.0, Platform.TELEGRAM: 1.0}
+ACCOUNT_PER_SECOND: dict[str, int] = {Platform.WHATSAPP: 80, Platform.TELEGRAM: 30, Platform.X: 5}
+FINAL = {DeliveryState.SENT, DeliveryState.DELIVERED, DeliveryState.READ}
+
+
+def _sync_message(delivery: OutboundDelivery) -> None:
+    if delivery.message_id is None:
+        return
+    AduanMessage.objects.filter(pk=delivery.message_id).update(
+        delivery_state=MESSAGE_STATE[DeliveryState(delivery.state)],
+        delivery_error=delivery.error,
+    )
+
+
+def _save(delivery: OutboundDelivery, *fields: str) -> None:
+    delivery.updated_at = timezone.now()
+    delivery.save(update_fields=[*fields, "updated_at"])
+    _sync_message(delivery)
+
+
+def _rate_delay(delivery: OutboundDelivery, now: datetime) -> datetime | None:
+    """When the send must wait for a per-recipient or per-account rate limit."""
+    account = delivery.account
+    config = account.config
+    pair = float(config.get("pair_interval_seconds", PAIR_INTERVAL.get(account.platform, 0)))
+    if pair > 0:
+        last = (
+            OutboundDelivery.objects.filter(
+                account=account,
+                recipient=delivery.recipient,
+                sent_at__gt=now - timedelta(seconds=pair),
+            )
+            .exclude(pk=delivery.pk)
+            .order_by("-sent_at")
+            .values_list("sent_at", flat=True)
+            .first()
+        )
+        if last is not None:
+            return last + timedelta(seconds=pair)
+    per_second = int(config.get("max_per_second", ACCOUNT_PER_SECOND.get(account.platform, 10)))
+    recent = OutboundDelivery.objects.filter(
+        account=account, sent_at__gt=now - timedelta(seconds=1)
+    ).count()
+    if recent >= per_second:
+        return now + timedelta(seconds=1)
+    return None
+
+
+def do_send_delivery(delivery_id: int) -> str:
+    """Send one delivery (the body of the ``send_delivery`` task). Returns what happened."""
+    now = timezone.now()
+    with transaction.atomic():
+        delivery = (
+            OutboundDelivery.objects.select_for_update()
+            .select_related("account")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None:
+            return "missing"
+        if delivery.state in FINAL or delivery.state == DeliveryState.FAILED:
+            return f"already {delivery.state}"
+        if delivery.next_attempt_at and delivery.next_attempt_at > now + timedelta(seconds=1):
+            return "early"  # a newer retry is scheduled
+        wait_until = _rate_delay(delivery, now)
+        if wait_until is not None:
+            delivery.next_attempt_at = wait_until
+            _save(delivery, "next_attempt_at")
+            enqueue_send_on_commit(delivery.pk, run_after=wait_until)
+            return "deferred"
+        delivery.state = DeliveryState.SENDING
+        delivery.attempts += 1
+        _save(delivery, "state", "attempts")
+    account: ChannelAccount = delivery.account
+
+    try:
+        if not account.is_active:
+            raise SendError("Akun resmi dinonaktifkan.", retryable=False)
+        with client() as http:
+            external_id = adapter_for(account.platform).send(http, account, delivery)
+    except SendError as exc:
+        return _record_failure(delivery, exc)
+
+    with transaction.atomic():
+        delivery = OutboundDelivery.objects.select_for_update().get(pk=delivery_id)
+        delivery.external_id = external_id
+        delivery.sent_at = timezone.now()
+        delivery.error = ""
+        if DELIVERY_RANK[DeliveryState(delivery.state)] < DELIVERY_RANK[DeliveryState.SENT]:
+            delivery.state = DeliveryState.SENT
+        _save(delivery, "external_id", "sent_at", "error", "state")
+    return "sent"
+
+
+def _record_failure(delivery: OutboundDelivery, exc: SendError) -> str:
+    now = timezone.now()
+    with transaction.atomic():
+        delivery = OutboundDelivery.objects.select_for_update().get(pk=delivery.pk)
+        if exc.retryable and delivery.attempts < MAX_ATTEMPTS:
+            backoff = min(BASE_BACKOFF * 2 ** (delivery.attempts - 1), MAX_BACKOFF)
+            delay = max(backoff, timedelta(seconds=exc.retry_after or 0))
+            retry_at = now + delay
+            delivery.state = DeliveryState.PENDING
+            delivery.next_attempt_at = retry_at
+            local = timezone.localtime(retry_at)
+            delivery.error = (
+                f"Percobaan {delivery.attempts} gagal: {exc.reason}. "
+                f"Dicoba lagi otomatis pukul {local:%H:%M:%S}."
+            )
+            _save(delivery, "state", "next_attempt_at", "error")
+            enqueue_send_on_commit(delivery.pk, run_after=retry_at)
+            return "retry"
+        delivery.state = DeliveryState.FAILED
+        delivery.error = exc.reason
+        _save(delivery, "state", "error")
+        if delivery.message_id is not None:
+            message = AduanMessage.objects.select_related("aduan").get(pk=delivery.message_id)
+            record_audit(
+                message.aduan,
+                "delivery_failed",
+                actor=None,
+                message=message.pk,
+                reason=exc.reason,
+                attempts=delivery.attempts,
+            )
+    return "failed"
+
+
+def do_apply_status(account: ChannelAccount, status: StatusUpdate) -> bool:
+    """Apply a delivery status webhook. Returns False when our delivery is not known (yet):
+    the status may have overtaken the send task's commit, so the caller retries later.
+    States never move backwards (read → delivered arriving late changes nothing)."""
+    with transaction.atomic():
+        delivery = (
+            OutboundDelivery.objects.select_for_update()
+            .filter(account=account, external_id=status.external_id)
+            .first()
+        )
+        if delivery is None:
+            return False
+        new = DeliveryState(status.state)
+        current = DeliveryState(delivery.state)
+        if new == DeliveryState.FAILED:
+            applies = current in (DeliveryState.PENDING, DeliveryState.SENDING, DeliveryState.SENT)
+        else:
+            applies = DELIVERY_RANK[new] > DELIVERY_RANK[current]
+        if applies:
+            delivery.state = new
+            fields = ["state"]
+            if new == DeliveryState.FAILED:
+                delivery.error = status.error or "Platform melaporkan pengiriman gagal."
+                fields.append("error")
+            _save(delivery, *fields)
+    return True
+
+
+def do_retry_delivery(delivery: OutboundDelivery, *, acting_user: User | None) -> None:
+    """An operator retries a failed delivery (counts start again)."""
+    with transaction.atomic():
+        delivery = OutboundDelivery.objects.select_for_update().get(pk=delivery.pk)
+        if delivery.state != DeliveryState.FAILED:
+            raise ValueError("Hanya pengiriman yang gagal yang dapat dicoba ulang.")
+        delivery.state = DeliveryState.PENDING
+        delivery.attempts = 0
+        delivery.next_attempt_at = None
+        delivery.error = ""
+        _save(delivery, "state", "attempts", "next_attempt_at", "error")
+        if delivery.message_id is not None:
+            message = AduanMessage.objects.select_related("aduan").get(pk=delivery.message_id)
+            record_audit(message.aduan, "delivery_retried", actor=acting_user, message=message.pk)
+        enqueue_send_on_commit(delivery.pk)

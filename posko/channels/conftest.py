@@ -1,0 +1,89 @@
+# ruff: noqa: S105 - test credentials
+"""Fixtures for channel tests: fake platform APIs and configured official accounts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from posko.channels.actions.accounts import do_save_account
+from posko.channels.models import ChannelAccount, Platform
+from posko.channels.testing import FakeApi
+from posko.org.models import Unit
+
+APP_SECRET = "meta-app-secret-uji"
+VERIFY_TOKEN = "verifikasi-posko-uji"
+WA_TOKEN = "EAAG-uji-token-whatsapp"
+WA_PHONE_ID = "106540352242922"
+IG_ACCOUNT_ID = "17841400000000001"
+FB_PAGE_ID = "448242228374517"
+TG_TOKEN = "7000000001:AAH-uji-token-telegram"
+TG_SECRET = "rahasia-telegram-uji_123"
+
+
+@pytest.fixture
+def fake_api() -> Iterator[FakeApi]:
+    api = FakeApi().start()
+    yield api
+    api.stop()
+
+
+@pytest.fixture
+def whatsapp_account(polres: Unit, fake_api: FakeApi) -> ChannelAccount:
+    return do_save_account(
+        polres,
+        Platform.WHATSAPP,
+        external_id=WA_PHONE_ID,
+        slug="blt-whatsapp",
+        api_base=fake_api.url + "/v23.0",
+        credentials={
+            "app_secret": APP_SECRET,
+            "verify_token": VERIFY_TOKEN,
+            "access_token": WA_TOKEN,
+        },
+    )
+
+
+@pytest.fixture
+def telegram_account(polres: Unit, fake_api: FakeApi) -> ChannelAccount:
+    return do_save_account(
+        polres,
+        Platform.TELEGRAM,
+        external_id=TG_TOKEN.split(":")[0],
+        slug="blt-telegram",
+        api_base=fake_api.url,
+        credentials={"bot_token": TG_TOKEN, "secret_token": TG_SECRET},
+    )
+
+
+@pytest.fixture
+def instagram_account(polres: Unit, fake_api: FakeApi) -> ChannelAccount:
+    return do_save_account(
+        polres,
+        Platform.INSTAGRAM,
+        external_id=IG_ACCOUNT_ID,
+        slug="blt-instagram",
+        api_base=fake_api.url + "/v23.0",
+        credentials={
+            "app_secret": APP_SECRET,
+            "verify_token": VERIFY_TOKEN,
+            "access_token": "IGAA-uji-token",
+        },
+    )
+
+
+@pytest.fixture
+def facebook_account(polres: Unit, fake_api: FakeApi) -> ChannelAccount:
+    return do_save_account(
+        polres,
+        Platform.FACEBOOK,
+        external_id=FB_PAGE_ID,
+        slug="blt-facebook",
+        api_base=fake_api.url + "/v23.0",
+        credentials={
+            "app_secret": APP_SECRET,
+            "verify_token": VERIFY_TOKEN,
+            "access_token": "EAAP-uji-page-token",
+        },
+    )

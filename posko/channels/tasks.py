@@ -1,0 +1,18 @@
+"""Background tasks of the channels (Django Tasks API; primitive arguments, one action each)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from posko.channels.actions.inbound import do_process_event
+from posko.channels.actions.outbound import do_send_delivery
+
+
+@task()
+def process_inbound_event(event_id: int) -> str:
+    return do_process_event(event_id)
+
+
+@task()
+def send_delivery(delivery_id: int) -> str:
+    return do_send_delivery(delivery_id)

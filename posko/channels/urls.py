@@ -1,0 +1,14 @@
+"""Webhook routes, mounted at ``/hooks/``."""
+
+from django.urls import path
+
+from posko.channels import webhooks
+
+app_name = "hooks"
+urlpatterns = [
+    path("whatsapp/", webhooks.whatsapp, name="whatsapp"),
+    path("meta/", webhooks.meta, name="meta"),
+    path("telegram/<slug:slug>/", webhooks.telegram, name="telegram"),
+    path("sms/<slug:slug>/", webhooks.sms, name="sms"),
+    path("x/<slug:slug>/", webhooks.x, name="x"),
+]
