@@ -178,6 +178,8 @@ POSKO_RATE_TRACK = os.environ.get("POSKO_RATE_TRACK", "30/m")
 POSKO_RATE_LOGIN = os.environ.get("POSKO_RATE_LOGIN", "5/5m")
 POSKO_PHOTO_MAX_BYTES = int(os.environ.get("POSKO_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
 POSKO_DEFAULT_POLRES = os.environ.get("POSKO_DEFAULT_POLRES", "BLT")
+# Number of trusted reverse proxies in front of Posko (0: use the socket's peer address).
+POSKO_PROXY_HOPS = int(os.environ.get("POSKO_PROXY_HOPS", "0"))
 
 # Channels (WhatsApp, Meta, Telegram, X, e-mail, SMS). Accounts and their secrets live in the
 # database (encrypted with this key, default derived from SECRET_KEY); see docs/kanal/.

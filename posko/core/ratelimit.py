@@ -6,6 +6,7 @@ import hashlib
 import re
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
@@ -23,6 +24,18 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 
 def client_address(request: HttpRequest) -> str:
+    """The client's address. Behind ``POSKO_PROXY_HOPS`` trusted reverse proxies (nginx …),
+    the address the nearest proxy saw, taken from the right end of X-Forwarded-For (entries
+    further left are supplied by the client and cannot be trusted)."""
+    hops = settings.POSKO_PROXY_HOPS
+    if hops > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
     return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
