@@ -7,6 +7,9 @@ from .rules import Evidence
 CRIME = frozenset(
     {"pencurian", "kekerasan", "narkoba", "penipuan", "perjudian", "asusila_kdrt", "lingkungan"}
 )
+NOT_EMERGENCY = frozenset(
+    {"informasi", "apresiasi", "hoaks", "pelayanan", "lainnya", "pelanggaran_anggota"}
+)
 VIOLENT = frozenset({"kekerasan", "asusila_kdrt", "pencurian", "ketertiban"})
 BASE_PRIORITY: dict[str, str] = {
     "kecelakaan": "tinggi",
@@ -62,7 +65,10 @@ def is_darurat(category: str, ev: Evidence) -> bool:
         if category == "pencurian" and ev.ongoing >= 2.0:
             return True
         return ev.injury >= 2.5 and ev.ongoing >= 1.5
-    return bool(ev.hazard >= 3 and not past and category in CRIME)
+    if category in NOT_EMERGENCY or past or calm:
+        return False
+    # injured victims or fire/drowning named outright are emergencies in any event category
+    return ev.injury >= 3 or ev.hazard >= 3
 
 
 def rule_priority(category: str, ev: Evidence) -> str:

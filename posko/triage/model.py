@@ -1,6 +1,7 @@
 """Learned part of the triager: linear models over word + character n-gram TF-IDF features.
 
-Training uses scikit-learn; the result is exported to plain numpy arrays (one `.npz` file,
+Features are binary (present or not), idf-weighted and L2-normalised. Training uses
+scikit-learn; the result is exported to plain numpy arrays (one `.npz` file,
 no pickle) and scored with numpy at run time, so loading takes milliseconds.
 """
 
@@ -28,7 +29,7 @@ HEADS: dict[str, tuple[str, ...]] = {
 SHIPPED_PATH = Path(__file__).parent / "data" / "model.npz"
 FORMAT_VERSION = 1
 # bump when features() changes, so the shipped model is reported stale
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 
 
 def token_features(tok: str) -> list[str]:
@@ -80,39 +81,37 @@ class ModelBundle:
             self.meta.get("priority_rule_weight", self.priority_rule_weight)
         )
         self.tone_rule_weight = float(self.meta.get("tone_rule_weight", self.tone_rule_weight))
-        self._token_cache: dict[str, np.ndarray] = {}
-        self._empty = np.zeros(0, dtype=np.int64)
+        self._token_cache: dict[str, tuple[int, ...]] = {}
 
-    def _token_indices(self, tok: str) -> np.ndarray:
+    def _token_indices(self, tok: str) -> tuple[int, ...]:
         cached = self._token_cache.get(tok)
         if cached is None:
             if len(self._token_cache) > 100_000:
                 self._token_cache.clear()
             vocab = self.vocab
-            found = [i for f in token_features(tok) if (i := vocab.get(f)) is not None]
-            cached = np.array(found, dtype=np.int64)
+            cached = tuple(i for f in token_features(tok) if (i := vocab.get(f)) is not None)
             self._token_cache[tok] = cached
         return cached
 
     def raw(self, tokens: Sequence[str]) -> np.ndarray:
-        """Unnormalised scores of every head side by side (argmax-equivalent to log-probs)."""
+        """Unnormalised scores of every head side by side (argmax-equivalent to log-probs).
+
+        Features are binary, weighted by idf and L2-normalised, as in training."""
         vocab = self.vocab
-        parts = [self._token_indices(tok) for tok in tokens]
-        bigrams: list[int] = []
+        present: set[int] = set()
         prev = "<s>"
         for tok in tokens:
+            present.update(self._token_indices(tok))
             st = stem(tok)
             idx = vocab.get("b:" + prev + "_" + st)
             if idx is not None:
-                bigrams.append(idx)
+                present.add(idx)
             prev = st
-        parts.append(np.array(bigrams, dtype=np.int64))
-        all_idx = np.concatenate(parts) if parts else self._empty
-        if not len(all_idx):
+        if not present:
             return self.bias.copy()
-        uniq, counts = np.unique(all_idx, return_counts=True)
-        vals = (1.0 + np.log(counts)) * self.idf[uniq]
-        vals /= math.sqrt(float(vals @ vals))
+        uniq = np.fromiter(present, dtype=np.int64, count=len(present))
+        vals = self.idf[uniq]
+        vals = vals / math.sqrt(float(vals @ vals))
         return vals @ self.weights[uniq] + self.bias
 
     def head(self, raw: np.ndarray, head: str) -> np.ndarray:
@@ -185,7 +184,7 @@ def train(
     from sklearn.linear_model import LogisticRegression
 
     docs = [features(tokenize(ex["text"])) for ex in examples]
-    vec = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True, min_df=1, dtype=np.float64)
+    vec = TfidfVectorizer(analyzer=lambda d: d, binary=True, min_df=1, dtype=np.float64)
     x = vec.fit_transform(docs)
     vocab = {str(k): int(v) for k, v in vec.vocabulary_.items()}
     blocks: list[np.ndarray] = []

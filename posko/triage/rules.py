@@ -405,9 +405,10 @@ def _invert(lexicons: dict[str, dict[str, float]]) -> dict[str, tuple[tuple[str,
     return {term: tuple(v) for term, v in index.items()}
 
 
-# One pass over a message's keys scores every lexicon at once.
-_CATEGORY_INDEX = _invert(CATEGORY_TERMS)
-_CUE_INDEX = _invert(CUE_LEXICONS)
+# One pass over a message's keys scores every lexicon at once (names do not collide).
+_ALL_LEXICONS = {**CATEGORY_TERMS, **CUE_LEXICONS}
+assert len(_ALL_LEXICONS) == len(CATEGORY_TERMS) + len(CUE_LEXICONS)
+_INDEX = _invert(_ALL_LEXICONS)
 
 
 def _scores(
@@ -471,13 +472,13 @@ def age_mentioned(tokens: Sequence[str]) -> int | None:
 
 def evidence(tokens: Sequence[str], upper_ratio: float = 0.0, exclamations: int = 0) -> Evidence:
     keys = term_keys(tokens)
-    cat = _scores(keys, _CATEGORY_INDEX, CATEGORY_TERMS)
-    cue = _scores(keys, _CUE_INDEX, CUE_LEXICONS)
+    cue = _scores(keys, _INDEX, _ALL_LEXICONS)
+    cat = {c: cue[c] for c in CATEGORY_TERMS}
     calm_bonus = 0.0
     if NEGATORS.intersection(tokens):
         pos_tokens = without_negated(tokens)
         if len(pos_tokens) < len(tokens):
-            pos = _scores(term_keys(pos_tokens), _CUE_INDEX, DANGER)
+            pos = _scores(term_keys(pos_tokens), _INDEX, DANGER)
             if pos["injury"] < cue["injury"] or pos["hazard"] < cue["hazard"]:
                 calm_bonus = 2.5  # "tidak ada korban", "belum ada yang terluka"
             cue.update(pos)

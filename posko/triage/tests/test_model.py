@@ -27,7 +27,7 @@ def test_shipped_model_loads_fast_and_scores_every_label() -> None:
 
 
 def test_training_files_use_only_contract_codes() -> None:
-    for name in ("train.jsonl", "dev.jsonl"):
+    for name in ("train.jsonl", "dev.jsonl", "test.jsonl"):
         for line in (DATA / name).read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
             assert row["category"] in CATEGORIES
@@ -37,12 +37,11 @@ def test_training_files_use_only_contract_codes() -> None:
                 assert row[key] is None or row[key].startswith("19.06.")
 
 
-def test_dev_set_does_not_repeat_training_texts() -> None:
+def test_evaluation_sets_do_not_repeat_training_texts() -> None:
     train_texts = {json.loads(x)["text"].lower() for x in TRAIN_PATH.read_text().splitlines()}
-    dev_texts = {
-        json.loads(x)["text"].lower() for x in (DATA / "dev.jsonl").read_text().splitlines()
-    }
-    assert not train_texts & dev_texts
+    for name in ("dev.jsonl", "test.jsonl"):
+        texts = {json.loads(x)["text"].lower() for x in (DATA / name).read_text().splitlines()}
+        assert not train_texts & texts, name
 
 
 def test_save_load_round_trip(tmp_path: Path) -> None:
