@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -48,11 +50,47 @@ def is_up_to_date(model_path: Path = SHIPPED_PATH, train_path: Path = TRAIN_PATH
     return bundle.meta.get("train_sha256") == training_fingerprint(train_path)
 
 
+COMMON_WORDS_PATH = DATA_DIR / "common_words.txt"
+COMMON_WORDS_HEADER = "\n".join(
+    [
+        "# Common Indonesian words: every word of 3+ letters seen at least 3 times in the"
+        " IndoNLU SmSA",
+        "# sentiment corpus (github.com/IndoNLP/indonlu @ ce728f69, MIT licence;"
+        " Wilie et al. 2020).",
+        "# Used only to decide which place names are also ordinary words."
+        " Regenerate: docs/triage.md.",
+        "",
+    ]
+)
+
+
+def write_common_words(smsa_dir: Path, out: Path = COMMON_WORDS_PATH, min_count: int = 3) -> int:
+    """Rebuild the ordinary-word list from the SmSA .tsv files (text<TAB>label)."""
+    counts: Counter[str] = Counter()
+    for split in ("train", "valid", "test"):
+        with open(smsa_dir / f"{split}_preprocess.tsv", encoding="utf-8") as fh:
+            for line in fh:
+                counts.update(re.findall("[a-z]+", line.rsplit("\t", 1)[0].lower()))
+    found = sorted(w for w, n in counts.items() if n >= min_count and len(w) >= 3)
+    out.write_text(COMMON_WORDS_HEADER + "\n".join(found) + "\n", encoding="utf-8")
+    return len(found)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m posko.triage.build")
     parser.add_argument("--check", action="store_true", help="only check the shipped model")
     parser.add_argument("--out", type=Path, default=SHIPPED_PATH)
+    parser.add_argument(
+        "--common-words-from",
+        type=Path,
+        metavar="SMSA_DIR",
+        help="rebuild data/common_words.txt from IndoNLU smsa_doc-sentiment-prosa/",
+    )
     args = parser.parse_args(argv)
+    if args.common_words_from:
+        n = write_common_words(args.common_words_from)
+        sys.stdout.write(f"wrote {COMMON_WORDS_PATH} ({n} words)\n")
+        return 0
     if args.check:
         ok = is_up_to_date(args.out)
         sys.stdout.write("model up to date\n" if ok else "model is stale: rebuild it\n")
