@@ -10,6 +10,13 @@ class ErrorOut(Schema):
     message: str
 
 
+class AcceptedOut(Schema):
+    """Recorded, but restricted: the recorder may not read it back (e.g. routed to Propam)."""
+
+    code: str
+    message: str
+
+
 class ReporterOut(Schema):
     anonymous: bool
     name: str

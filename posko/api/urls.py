@@ -25,6 +25,7 @@ from posko.aduan.inbox import InboxFilters, inbox_queryset
 from posko.aduan.models import Channel
 from posko.api.models import ApiToken, hash_token
 from posko.api.schemas import (
+    AcceptedOut,
     AduanDetailOut,
     AduanIn,
     AduanListOut,
@@ -128,9 +129,16 @@ def get_aduan(request: HttpRequest, code: str) -> dict[str, Any]:
     return aduan_detail(access_aduan_by_code(request.user, code))
 
 
-@api.post("/aduan", response={201: AduanDetailOut, 403: ErrorOut, 422: ErrorOut}, tags=["aduan"])
+@api.post(
+    "/aduan",
+    response={201: AduanDetailOut, 202: AcceptedOut, 403: ErrorOut, 422: ErrorOut},
+    tags=["aduan"],
+)
 def create_aduan(request: HttpRequest, payload: AduanIn) -> Status[dict[str, Any]]:
-    """Staff intake: record an aduan received by phone, SMS, walk-in or another channel."""
+    """Staff intake: record an aduan received by phone, SMS, walk-in or another channel.
+
+    201 with the aduan; 202 with only its code when it is restricted and the recorder may
+    not read it (e.g. a complaint about a member, routed to Propam)."""
     officer = officer_of(request.user)
     if officer is None or not can_intake(request.user):
         raise AduanPermissionDenied
@@ -168,8 +176,12 @@ def create_aduan(request: HttpRequest, payload: AduanIn) -> Status[dict[str, Any
         )
     except ValueError as exc:
         raise HttpError(422, str(exc)) from exc
-    detail = aduan_detail(access_aduan_by_code(request.user, aduan.code, record_view=False))
-    return Status(201, detail)
+    try:
+        visible = access_aduan_by_code(request.user, aduan.code, record_view=False)
+    except AduanNotFound:
+        message = "Aduan tercatat. Aduan ini bersifat terbatas dan diteruskan ke satuan berwenang."
+        return Status(202, {"code": aduan.code, "message": message})
+    return Status(201, aduan_detail(visible))
 
 
 @api.post(
