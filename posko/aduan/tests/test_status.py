@@ -14,7 +14,9 @@ from posko.aduan.actions.status import StatusTransitionError
 from posko.aduan.models import Aduan, AuditEvent, Status, StatusChange
 from posko.aduan.models.choices import TRANSITIONS
 from posko.aduan.tests.factories import make_aduan
-from posko.org.models import Officer, Unit
+from posko.conftest import make_officer
+from posko.org.lookup import satuan_of
+from posko.org.models import Officer, Role, Unit
 
 B, V, T, S, X, D = (
     Status.BARU,
@@ -38,8 +40,11 @@ START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def operator(officers: dict[str, Officer]) -> Officer:
-    return officers["operator"]
+def operator(polres: Unit) -> Officer:
+    # One Polres and one officer are enough here (the full ``officers`` set loads two).
+    humas = satuan_of(polres, "humas")
+    assert humas is not None
+    return make_officer("operator", Role.OPERATOR, humas)
 
 
 def _aduan_in(polres: Unit, status: str) -> Aduan:
