@@ -285,13 +285,15 @@ def _store_media(account: ChannelAccount, item: Incoming, message: ChannelMessag
 
 def needs_no_police_action(category: str, priority: str, tone: str, text: str) -> bool:
     """Public comments for the moderation stream instead of the inbox: praise, chatter,
-    information without a question, and provocation that reports nothing urgent."""
+    information without a question, and provocative comments (not emergencies)."""
     if category in NO_ACTION_CATEGORIES:
         return True
     lowered = text.lower()
     if category == Category.INFORMASI and not any(w in lowered for w in QUESTION_WORDS):
         return True
-    return tone == Tone.PROVOKATIF and priority not in (Priority.DARURAT, Priority.TINGGI)
+    # Provocation goes to the stream (flagged) unless someone may be in danger right now;
+    # operators turn it into an aduan there when it does report something.
+    return tone == Tone.PROVOKATIF and priority != Priority.DARURAT
 
 
 def _open_conversation(account: ChannelAccount, identity: ContactIdentity) -> Conversation | None:

@@ -1,0 +1,94 @@
+"""The comment moderation stream: operators make a comment an aduan, reply publicly, hide it
+(on the platform), or dismiss it. Each action is one transaction with an explicit actor."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from posko.aduan.models import Aduan
+from posko.channels.actions.inbound import create_aduan_from_message
+from posko.channels.base import SendError
+from posko.channels.http import client
+from posko.channels.models import (
+    ChannelMessageState,
+    ModerationItem,
+    ModerationState,
+    Platform,
+)
+from posko.channels.outbound import queue_comment_reply
+
+
+class ModerationError(ValueError):
+    pass
+
+
+def _lock(item: ModerationItem) -> ModerationItem:
+    return (
+        ModerationItem.objects.select_for_update()
+        .select_related("message__account", "message__identity")
+        .get(pk=item.pk)
+    )
+
+
+def _done(item: ModerationItem, state: str, user: User) -> None:
+    item.state = state
+    item.handled_by = user
+    item.handled_at = timezone.now()
+    item.save(update_fields=["state", "handled_by", "handled_at", "aduan"])
+
+
+def do_convert_to_aduan(item: ModerationItem, *, acting_user: User) -> Aduan:
+    """The operator decides the comment needs police action after all."""
+    with transaction.atomic():
+        item = _lock(item)
+        if item.state == ModerationState.CONVERTED:
+            raise ModerationError("Komentar ini sudah dijadikan aduan.")
+    message = item.message
+    aduan = create_aduan_from_message(message.account, message, acting_user=acting_user)
+    with transaction.atomic():
+        item = _lock(item)
+        item.aduan = aduan
+        _done(item, ModerationState.CONVERTED, acting_user)
+    return aduan
+
+
+def do_reply_to_comment(item: ModerationItem, text: str, *, acting_user: User) -> None:
+    text = text.strip()
+    if not text:
+        raise ModerationError("Isi balasan tidak boleh kosong.")
+    with transaction.atomic():
+        item = _lock(item)
+        message = item.message
+        if message.account.platform not in (Platform.INSTAGRAM, Platform.FACEBOOK):
+            raise ModerationError("Balasan komentar hanya untuk Instagram dan Facebook.")
+        target = str(message.data.get("reply_target") or message.external_id)
+        queue_comment_reply(message.account, target, text, moderation_item=item)
+        _done(item, ModerationState.REPLIED, acting_user)
+
+
+def do_hide_comment(item: ModerationItem, *, acting_user: User) -> None:
+    """Hide the comment on the platform now (the operator sees the platform's answer)."""
+    item = ModerationItem.objects.select_related("message__account").get(pk=item.pk)
+    account = item.message.account
+    if account.platform not in (Platform.INSTAGRAM, Platform.FACEBOOK):
+        raise ModerationError("Menyembunyikan komentar hanya didukung untuk Instagram/Facebook.")
+    from posko.channels.meta.adapter import hide_comment
+
+    try:
+        with client() as http:
+            hide_comment(http, account, item.message.external_id)
+    except SendError as exc:
+        raise ModerationError(f"Gagal menyembunyikan komentar: {exc.reason}") from exc
+    with transaction.atomic():
+        item = _lock(item)
+        _done(item, ModerationState.HIDDEN, acting_user)
+
+
+def do_dismiss(item: ModerationItem, *, acting_user: User) -> None:
+    with transaction.atomic():
+        item = _lock(item)
+        _done(item, ModerationState.DISMISSED, acting_user)
+        item.message.state = ChannelMessageState.IGNORED
+        item.message.save(update_fields=["state"])
