@@ -5,6 +5,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from posko.aduan.access import visible_aduan
 from posko.aduan.actions.common import record_audit
 from posko.aduan.models import Aduan, AuditEvent, Notification
 from posko.org.models import Officer, Role
@@ -40,13 +41,24 @@ def do_check_sla_deadline(aduan_id: int, kind: str, due_iso: str) -> str:
         )
         if already.exists():
             return "duplicate"
-        recipients = list(
-            Officer.objects.filter(unit=aduan.handling_unit, is_unit_head=True)
+        candidates = list(
+            Officer.objects.filter(unit=aduan.handling_unit, is_unit_head=True).select_related(
+                "user"
+            )
             if aduan.handling_unit_id
             else []
-        ) + list(Officer.objects.filter(unit=aduan.polres, role=Role.PIMPINAN))
+        ) + list(
+            Officer.objects.filter(unit=aduan.polres, role=Role.PIMPINAN).select_related("user")
+        )
+        # Only officers who may see the aduan: a restricted complaint is never announced to
+        # the unit or officer it is about.
+        recipients = [
+            o
+            for o in {o.pk: o for o in candidates}.values()
+            if visible_aduan(o.user).filter(pk=aduan.pk).exists()
+        ]
         label = "respons pertama" if kind == "first_response" else "penyelesaian"
-        for officer in {o.pk: o for o in recipients}.values():
+        for officer in recipients:
             Notification.objects.create(
                 recipient=officer,
                 aduan=aduan,

@@ -301,3 +301,43 @@ def test_correction_to_the_same_priority_keeps_the_clock(
     assert aduan.first_response_due == START + DAY
     assert not LabelCorrection.objects.exists()
     assert not AuditEvent.objects.filter(action="labels_corrected").exists()
+
+
+@pytest.mark.parametrize(
+    ("about", "notified"),
+    [
+        # A complaint about the Kapolres: Propam's head is told, the Kapolres is not.
+        ({"subject_officer": "kapolres"}, {"propam"}),
+        # A complaint about a unit, (wrongly) handled by that unit: its head is not told.
+        ({"subject_unit": "satlantas", "handling_unit": "satlantas"}, {"kapolres"}),
+    ],
+    ids=["about-kapolres", "about-handling-unit"],
+)
+def test_escalation_never_tells_the_people_a_complaint_is_about(
+    polres: Unit, officers: dict[str, Officer], about: dict[str, str], notified: set[str]
+) -> None:
+    extra: dict[str, object] = {}
+    if "subject_officer" in about:
+        extra["subject_officer"] = officers[about["subject_officer"]]
+    if "subject_unit" in about:
+        extra["subject_unit"] = officers[about["subject_unit"]].unit
+        extra["handling_unit"] = officers[about["handling_unit"]].unit
+    aduan = make_aduan(
+        polres,
+        text="Oknum anggota minta uang damai",
+        category="pelanggaran_anggota",
+        priority="tinggi",
+        received_at=START,
+        **extra,
+    )
+    with time_machine.travel(START + 2 * HOUR, tick=False):
+        outcome = do_check_sla_deadline(
+            aduan.pk,
+            "first_response",
+            aduan.first_response_due.isoformat(),  # type: ignore[union-attr]
+        )
+    assert outcome == "escalated"
+    told = set(Notification.objects.values_list("recipient__user__username", flat=True))
+    assert told == notified
+    event = AuditEvent.objects.get(aduan=aduan, action="escalated")
+    assert event.data["notified"] == sorted(officers[name].pk for name in notified)
