@@ -26,6 +26,13 @@ def do_assign_aduan(
         raise AssignmentError("Petugas yang dipilih bukan anggota satuan tujuan.")
     with transaction.atomic(durable=True):
         aduan = lock_aduan(aduan)
+        if aduan.is_restricted and (
+            unit.pk == aduan.subject_unit_id
+            or (officer is not None and officer.pk == aduan.subject_officer_id)
+        ):
+            raise AssignmentError(
+                "Aduan terbatas tidak dapat ditugaskan kepada satuan atau anggota yang diadukan."
+            )
         before = {"unit": aduan.handling_unit_id, "officer": aduan.assigned_officer_id}
         aduan.handling_unit = unit
         aduan.assigned_officer = officer

@@ -17,7 +17,14 @@ from django.urls import reverse
 
 from posko.aduan.access import visible_aduan
 from posko.aduan.inbox import InboxFilters, inbox_queryset
-from posko.aduan.models import Aduan, AduanMessage, AuditEvent, MessageKind, Status
+from posko.aduan.models import (
+    Aduan,
+    AduanMessage,
+    AuditEvent,
+    MessageKind,
+    Notification,
+    Status,
+)
 from posko.aduan.tests.factories import make_aduan, polsek_named
 from posko.api.actions import do_create_api_token
 from posko.org.lookup import satuan_of
@@ -316,4 +323,44 @@ def test_anonymous_and_non_officer_users_see_nothing(
     assert client.get(reverse("console:inbox")).status_code == 403
     assert (
         client.get(reverse("console:aduan_detail", args=[cases["lantas"].code])).status_code == 403
+    )
+
+
+def test_restricted_aduan_cannot_be_handed_to_the_people_it_is_about(
+    officers: dict[str, Officer], cases: dict[str, Aduan]
+) -> None:
+    """Assigning it there would notify them of a complaint they may never see."""
+    aduan = cases["propam_case"]  # about Satlantas, handled by Propam
+    aduan.subject_officer = officers["satreskrim"]
+    aduan.save(update_fields=["subject_officer"])
+    kapolres = _console(officers["kapolres"])
+    url = reverse("console:assign", args=[aduan.code])
+    refused = [
+        {"unit": officers["satlantas"].unit.pk},
+        {"unit": officers["satlantas"].unit.pk, "officer": officers["satlantas"].pk},
+        {"unit": officers["satreskrim"].unit.pk, "officer": officers["satreskrim"].pk},
+    ]
+    for data in refused:
+        response = kapolres.post(url, data)
+        assert response.status_code == 400, data
+        assert "tidak dapat ditugaskan kepada satuan atau anggota yang diadukan" in (
+            response.content.decode()
+        )
+    aduan.refresh_from_db()
+    assert aduan.handling_unit == officers["propam"].unit and aduan.assigned_officer is None
+    assert not Notification.objects.exists()
+
+    # Another officer of Propam is fine.
+    ok = kapolres.post(url, {"unit": officers["propam"].unit.pk, "officer": officers["propam"].pk})
+    assert ok.status_code == 302
+    # And an ordinary aduan is not affected by the rule.
+    lantas = cases["lantas"]
+    lantas.subject_unit = officers["satlantas"].unit
+    lantas.save(update_fields=["subject_unit"])
+    assert (
+        kapolres.post(
+            reverse("console:assign", args=[lantas.code]),
+            {"unit": officers["satlantas"].unit.pk, "officer": officers["satlantas"].pk},
+        ).status_code
+        == 302
     )
