@@ -12,7 +12,7 @@ from .decide import rule_category, rule_priority, rule_tone
 from .incidents import GROUP, EventFeatures, cluster, content_words, same_event_score
 from .model import ModelBundle, load_shipped
 from .places import Gazetteer
-from .rules import Evidence, evidence
+from .rules import evidence
 from .text import NormText, normalize
 from .types import (
     CATEGORIES,
@@ -74,11 +74,11 @@ class Triager:
         """The token list the learned model sees: normalised, place names masked."""
         return self._analyse(text)[1]
 
-    def _labels(self, norm: NormText, tokens: list[str]) -> tuple[str, str, str, Evidence]:
-        ev = evidence(tokens, norm.upper_ratio, norm.exclamations)
+    def _labels(self, tokens: list[str]) -> tuple[str, str, str]:
+        ev = evidence(tokens)
         if self.model is None:
             category = rule_category(ev)[0]
-            return category, rule_priority(category, ev), rule_tone(category, ev), ev
+            return category, rule_priority(category, ev), rule_tone(category, ev)
         model = self.model
         raw = model.raw(tokens)
         cat_scores = model.head(raw, "category") + model.rule_weight * np.fromiter(
@@ -96,11 +96,11 @@ class Triager:
             tone = tone_rule  # insults and incitement are lexical: the rules are precise
         else:
             tone = _pick(model.head(raw, "tone"), TONES, tone_rule, model.tone_rule_weight)
-        return category, priority, tone, ev
+        return category, priority, tone
 
     def classify(self, inp: TriageInput) -> TriageResult:
-        norm, tokens, kec, desa = self._analyse(inp.text)
-        category, priority, tone, _ = self._labels(norm, tokens)
+        _, tokens, kec, desa = self._analyse(inp.text)
+        category, priority, tone = self._labels(tokens)
         return TriageResult(
             id=inp.id,
             category=category,
@@ -119,7 +119,7 @@ class Triager:
         feats: list[EventFeatures] = []
         for inp in inputs:
             norm, tokens, kec, desa = self._analyse(inp.text)
-            category, priority, tone, _ = self._labels(norm, tokens)
+            category, priority, tone = self._labels(tokens)
             results.append(
                 TriageResult(
                     inp.id, category, priority, tone, kec, desa, unit_for(category, priority), None

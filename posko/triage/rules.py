@@ -198,7 +198,7 @@ CATEGORY_TERMS: dict[str, dict[str, float]] = {
         jam berapa:2, nomor darurat:2.5"""
     ),
     "apresiasi": _lex(
-        """terima_kasih:2.5, mantap:2, salut:3, bangga:2.5, hebat:1.5, keren:1.5,
+        """terima_kasih:1.5, mantap:2, salut:3, bangga:2.5, hebat:1.5, keren:1.5,
         gerak_cepat:3, sigap:2.5, apresiasi:3, sukses:1.5, berkah:1, amanah:1.5,
         ramah:2, membantu:1.5, emo_pray:0.5, emo_good:1, emo_clap:0.5, emo_love:1.5,
         respon cepat:2.5, tanggap:2, top:1.5, luar biasa:1.5, semangat:1.5, presisi:1,
@@ -359,8 +359,6 @@ class Evidence:
     critic: float
     praise: float
     calm: float
-    thanks: bool
-    shouting: bool
 
 
 def term_keys(tokens: Sequence[str]) -> set[str]:
@@ -470,7 +468,7 @@ def age_mentioned(tokens: Sequence[str]) -> int | None:
     return None
 
 
-def evidence(tokens: Sequence[str], upper_ratio: float = 0.0, exclamations: int = 0) -> Evidence:
+def evidence(tokens: Sequence[str]) -> Evidence:
     keys = term_keys(tokens)
     cue = _scores(keys, _INDEX, _ALL_LEXICONS)
     cat = {c: cue[c] for c in CATEGORY_TERMS}
@@ -496,6 +494,4 @@ def evidence(tokens: Sequence[str], upper_ratio: float = 0.0, exclamations: int 
         critic=cue["critic"],
         praise=cue["praise"],
         calm=cue["calm"] + calm_bonus,
-        thanks="terima_kasih" in keys,
-        shouting=upper_ratio > 0.6 or exclamations >= 3,
     )

@@ -437,11 +437,9 @@ def words(spec: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class NormText:
-    """A normalised message: tokens after slang replacement, plus the shouting ratio."""
+    """A normalised message: tokens after slang replacement."""
 
     tokens: tuple[str, ...]
-    upper_ratio: float
-    exclamations: int
 
     @property
     def text(self) -> str:
@@ -455,10 +453,6 @@ def _fold(text: str) -> str:
 
 def normalize(raw: str) -> NormText:
     text = _fold(raw)
-    letters = [c for c in text if c.isalpha()]
-    upper = sum(1 for c in letters if c.isupper())
-    upper_ratio = upper / len(letters) if len(letters) >= 8 else 0.0
-    exclamations = text.count("!")
     text = _EMOJI_RE.sub(lambda m: EMOJI[m.group(0)], text)
     text = text.lower()
     text = _URL.sub(" url ", text)
@@ -471,7 +465,7 @@ def normalize(raw: str) -> NormText:
     for src, dst in PHRASES:
         if src in joined:
             joined = joined.replace(" " + src + " ", " " + dst + " ")
-    return NormText(tuple(joined.split()), upper_ratio, exclamations)
+    return NormText(tuple(joined.split()))
 
 
 @lru_cache(maxsize=1)

@@ -173,3 +173,35 @@ def test_naive_and_missing_times_are_accepted(triager: Triager) -> None:
         ]
     )
     assert len(res) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "priority"),
+    [
+        ("ADA MOTOR PARKIR DI DEPAN GANG SAYA!!! TOLONG SEKARANG!!!", "sedang"),
+        ("laka motor di jalan raya, korban luka ringan sudah dibawa pulang", "tinggi"),
+        ("pohon tumbang menutup jalan, tidak ada korban", "tinggi"),
+        ("ada orang ngamuk bawa golok di pasar, warga lari", "darurat"),
+        ("rumah tetangga terbakar, apinya makin besar", "darurat"),
+        ("adik saya 16 tahun belum pulang 2 hari", "tinggi"),
+        ("anak saya umur 5 tahun hilang di pantai", "darurat"),
+        ("pengendara tidak sadarkan diri setelah tabrakan", "darurat"),
+    ],
+)
+def test_priority_follows_danger_not_shouting(triager: Triager, text: str, priority: str) -> None:
+    assert classify(triager, text).priority == priority
+
+
+@pytest.mark.parametrize(
+    ("text", "tone"),
+    [
+        ("anjing saya ditembak tetangga pakai senapan angin", "netral"),
+        ("motor saya nabrak babi hutan di jalan", "netral"),
+        ("hebat ya polisi, razia rajin pas tanggal tua wkwk 🤣 pungli terus", "provokatif"),
+        ("orang kampung itu usir aja semua dari sini", "provokatif"),
+        ("sudah lapor sebulan tidak ada kabar, kecewa dengan pelayanan", "kritik"),
+        ("mohon ditindaklanjuti, ada pencurian motor, terima kasih", "netral"),
+    ],
+)
+def test_tone(triager: Triager, text: str, tone: str) -> None:
+    assert classify(triager, text).tone == tone
