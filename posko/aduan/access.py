@@ -27,6 +27,8 @@ INTAKE_ROLES = frozenset(
 )
 # Roles allowed to route an aduan to any unit of the Polres.
 DISPATCH_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.PIMPINAN})
+# Roles allowed to change the Polres's policy (SLA targets, service hours).
+SETTINGS_ROLES = frozenset({Role.ADMIN, Role.PIMPINAN})
 
 
 class AduanNotFound(Exception):
@@ -99,6 +101,11 @@ def can_change(user: AnyUser, aduan: Aduan) -> bool:
 def can_dispatch(user: AnyUser) -> bool:
     officer = officer_of(user)
     return officer is not None and officer.role in DISPATCH_ROLES
+
+
+def can_configure(user: AnyUser) -> bool:
+    officer = officer_of(user)
+    return officer is not None and officer.role in SETTINGS_ROLES
 
 
 def can_intake(user: AnyUser) -> bool:

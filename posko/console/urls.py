@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from posko.console import triage, views
+from posko.console import settings, triage, views
 
 app_name = "console"
 urlpatterns = [
@@ -23,5 +23,6 @@ urlpatterns = [
     path("insiden/<int:incident_id>/gabung/", triage.incident_merge, name="incident_merge"),
     path("landmark/", triage.landmarks, name="landmarks"),
     path("triase/", triage.triage_models, name="triage_models"),
+    path("pengaturan/sla/", settings.sla_settings, name="sla_settings"),
     path("landmark/<int:landmark_id>/hapus/", triage.landmark_delete, name="landmark_delete"),
 ]

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from posko.aduan.access import DISPATCH_ROLES, officer_of
+from posko.aduan.access import DISPATCH_ROLES, SETTINGS_ROLES, officer_of
 
 
 def posko(request: HttpRequest) -> dict[str, Any]:
@@ -16,4 +16,5 @@ def posko(request: HttpRequest) -> dict[str, Any]:
         "current_officer": officer,
         "unread_notifications": unread,
         "console_can_dispatch": officer is not None and officer.role in DISPATCH_ROLES,
+        "console_can_configure": officer is not None and officer.role in SETTINGS_ROLES,
     }

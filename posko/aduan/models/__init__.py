@@ -7,7 +7,7 @@ from posko.aduan.models.choices import (
     Status,
     Tone,
 )
-from posko.aduan.models.policy import Notification, SlaPolicy
+from posko.aduan.models.policy import Notification, ServiceHours, SlaPolicy
 from posko.aduan.models.thread import AduanMessage, DeliveryState, MessageKind
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "MessageKind",
     "Notification",
     "Priority",
+    "ServiceHours",
     "SlaPolicy",
     "Status",
     "StatusChange",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import time
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +25,12 @@ class SlaPolicy(models.Model):
     priority = models.CharField(_("prioritas"), max_length=10, choices=Priority.choices)
     first_response_minutes = models.PositiveIntegerField(_("respons pertama (menit)"))
     resolution_minutes = models.PositiveIntegerField(_("penyelesaian (menit)"))
+    working_hours_only = models.BooleanField(
+        _("hanya jam kerja"),
+        default=False,
+        help_text=_("Hitung target hanya pada jam pelayanan, di luar akhir pekan dan hari libur."),
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("target SLA")
@@ -33,6 +41,30 @@ class SlaPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.polres_id}/{self.priority}"
+
+
+class ServiceHours(models.Model):
+    """A Polres's service hours, used by SLA targets marked "working hours only"."""
+
+    polres = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="service_hours")
+    opens_at = models.TimeField(_("jam buka"), default=time(8, 0))
+    closes_at = models.TimeField(_("jam tutup"), default=time(16, 0))
+    saturday_open = models.BooleanField(_("buka hari Sabtu"), default=False)
+    observe_cuti_bersama = models.BooleanField(_("libur cuti bersama"), default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("jam pelayanan")
+        verbose_name_plural = _("jam pelayanan")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="service_hours_close_after_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
 
 
 class Notification(models.Model):

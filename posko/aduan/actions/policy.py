@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from posko.aduan.models import ServiceHours, SlaPolicy
+from posko.aduan.models.choices import Priority
+from posko.org.models import Unit
+
+
+class PolicyError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class SlaTarget:
+    first_response_minutes: int
+    resolution_minutes: int
+    working_hours_only: bool = False
+
+
+@dataclass(frozen=True)
+class Hours:
+    opens_at: time
+    closes_at: time
+    saturday_open: bool = False
+    observe_cuti_bersama: bool = True
+
+
+@transaction.atomic(durable=True)
+def do_update_sla_settings(
+    polres: Unit, *, targets: dict[str, SlaTarget], hours: Hours, acting_user: User
+) -> None:
+    """Replace the Polres's SLA targets and service hours. Applies to aduan received from now
+    on; the due times of existing aduan are kept."""
+    if set(targets) != set(Priority.values):
+        raise PolicyError("Target SLA harus diisi untuk setiap prioritas.")
+    for priority, target in targets.items():
+        if target.first_response_minutes < 1 or target.resolution_minutes < 1:
+            raise PolicyError(f"Target prioritas {priority} harus lebih dari 0 menit.")
+        if target.resolution_minutes < target.first_response_minutes:
+            raise PolicyError(
+                f"Target penyelesaian prioritas {priority} tidak boleh lebih singkat dari "
+                "target respons pertama."
+            )
+    if hours.closes_at <= hours.opens_at:
+        raise PolicyError("Jam tutup harus setelah jam buka.")
+    now = timezone.now()
+    for priority, target in targets.items():
+        SlaPolicy.objects.update_or_create(
+            polres=polres,
+            priority=priority,
+            defaults={
+                "first_response_minutes": target.first_response_minutes,
+                "resolution_minutes": target.resolution_minutes,
+                "working_hours_only": target.working_hours_only,
+                "updated_at": now,
+            },
+        )
+    ServiceHours.objects.update_or_create(
+        polres=polres,
+        defaults={
+            "opens_at": hours.opens_at,
+            "closes_at": hours.closes_at,
+            "saturday_open": hours.saturday_open,
+            "observe_cuti_bersama": hours.observe_cuti_bersama,
+            "updated_at": now,
+        },
+    )
