@@ -16,3 +16,10 @@ def process_inbound_event(event_id: int) -> str:
 @task()
 def send_delivery(delivery_id: int) -> str:
     return do_send_delivery(delivery_id)
+
+
+@task()
+def poll_x_mentions(account_id: int) -> str:
+    from posko.channels.actions.polling import do_poll_x_mentions
+
+    return do_poll_x_mentions(account_id)

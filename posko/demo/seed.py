@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from posko.aduan.actions import do_add_message, do_change_status, do_submit_aduan
 from posko.aduan.actions.intake import Reporter
 from posko.aduan.models import Aduan
+from posko.channels.actions.accounts import configure_demo_accounts
 from posko.org.actions.officers import ensure_officer
 from posko.org.actions.setup import ensure_polres
 from posko.org.lookup import satuan_of
@@ -263,6 +264,7 @@ def seed_demo(password: str, *, with_sample_aduan: bool = True) -> Unit:
     _seed_landmarks(polres)
     if with_sample_aduan and not Aduan.objects.filter(polres=polres).exists():
         _seed_sample_aduan(polres)
+    configure_demo_accounts(polres)  # channel accounts from POSKO_* env vars, when set
     return polres
 
 

@@ -24,8 +24,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from posko.aduan.actions import do_add_incoming_message, do_submit_aduan
+from posko.aduan.actions.common import record_audit
 from posko.aduan.actions.intake import Reporter
-from posko.aduan.models import Aduan
+from posko.aduan.models import Aduan, AduanMessage
+from posko.aduan.models import DeliveryState as AduanDelivery
+from posko.aduan.models import MessageKind as AduanMessageKind
 from posko.aduan.models.choices import OPEN_STATUSES, Category, Priority, Tone
 from posko.aduan.photos import CleanPhoto, clean_photo
 from posko.aduan.triage import triage_text
@@ -415,7 +418,18 @@ def create_aduan_from_message(
         first = aduan.messages.order_by("created_at", "id").first()
         _link(message, aduan, first.pk if first else None)
         if is_public and account.platform in ("instagram", "facebook"):
-            queue_comment_reply(account, conversation.public_comment_id, notice_text(aduan))
+            # The automatic public acknowledgement is part of the thread (with its delivery
+            # state) but does not stop the first-response clock: no officer has answered yet.
+            text = notice_text(aduan)
+            ack = AduanMessage.objects.create(
+                aduan=aduan,
+                kind=AduanMessageKind.PUBLIC_REPLY,
+                text=text,
+                channel=account.platform,
+                delivery_state=AduanDelivery.PENDING,
+            )
+            queue_comment_reply(account, conversation.public_comment_id, text, message=ack)
+            record_audit(aduan, "public_ack_queued", actor=None, message=ack.pk)
     return aduan
 
 

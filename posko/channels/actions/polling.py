@@ -1,0 +1,58 @@
+"""Polled channels (X mentions). The schedule is a self-re-enqueueing task: each run polls
+once, stores the page as a raw event (processed like a webhook) and enqueues the next run with
+``run_after`` = now + ``poll_seconds`` (account config, default 300). A run that finds another
+poll happened less than half an interval ago stops its chain, so at most one chain survives."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from posko.channels.actions.inbound import body_key, store_event
+from posko.channels.base import SendError
+from posko.channels.http import client
+from posko.channels.models import ChannelAccount, Platform
+
+DEFAULT_POLL_SECONDS = 300
+
+
+def poll_interval(account: ChannelAccount) -> timedelta:
+    return timedelta(seconds=int(account.config.get("poll_seconds", DEFAULT_POLL_SECONDS)))
+
+
+def do_poll_x_mentions(account_id: int, *, reschedule: bool = True) -> str:
+    from posko.channels.tasks import poll_x_mentions
+    from posko.channels.x.adapter import fetch_mentions, parse
+
+    now = timezone.now()
+    with transaction.atomic():
+        account = (
+            ChannelAccount.objects.select_for_update()
+            .filter(pk=account_id, platform=Platform.X, is_active=True)
+            .first()
+        )
+        if account is None:
+            return "inactive"
+        last = account.config.get("last_poll_at")
+        interval = poll_interval(account)
+        if reschedule and last and datetime.fromisoformat(last) > now - interval / 2:
+            return "another chain is running"
+        account.config = {**account.config, "last_poll_at": now.isoformat()}
+        account.save(update_fields=["config"])
+    result = "polled"
+    try:
+        with client() as http:
+            body = fetch_mentions(http, account)
+    except SendError as exc:
+        result = f"error: {exc.reason}"
+    else:
+        parsed = parse(body)
+        store_event(Platform.X, body, {}, dedupe_key=body_key(body), account=account)
+        if parsed.messages:
+            newest = max(parsed.messages, key=lambda m: int(m.external_id or 0)).external_id
+            ChannelAccount.objects.filter(pk=account.pk).update(cursor=newest)
+    if reschedule:
+        poll_x_mentions.using(run_after=now + interval).enqueue(account.pk)
+    return result
