@@ -153,11 +153,15 @@ def test_list_filters(polres: Unit, officers: dict[str, Officer]) -> None:
     satreskrim = satuan_of(polres, "satreskrim")
     assert satreskrim is not None
     board = {
-        "lantas": make_aduan(polres, category="lalu_lintas", desa="19.06.01.2003"),
-        "curi": make_aduan(polres, category="pencurian", desa="19.06.02.2002", channel="sms"),
-        "ribut": make_aduan(polres, category="ketertiban", desa="19.06.02.2001"),
+        "lantas": make_aduan(
+            polres, category="lalu_lintas", desa="19.06.01.2003", received_at=START
+        ),
+        "curi": make_aduan(
+            polres, category="pencurian", desa="19.06.02.2002", channel="sms", received_at=START
+        ),
+        "ribut": make_aduan(polres, category="ketertiban", desa="19.06.02.2001", received_at=START),
         "lama": make_aduan(polres, category="pencurian", received_at=START - 3 * DAY),
-        "selesai": make_aduan(polres, category="informasi", status="selesai"),
+        "selesai": make_aduan(polres, category="informasi", status="selesai", received_at=START),
     }
     by_code = {a.code: name for name, a in board.items()}
     cases: list[tuple[dict[str, Any], set[str]]] = [
@@ -174,7 +178,8 @@ def test_list_filters(polres: Unit, officers: dict[str, Officer]) -> None:
     ]
     api = _api(officers["operator"])
     for params, expected in cases:
-        body = api.get("/aduan", **params).json()
+        with time_machine.travel(START + HOUR, tick=False):
+            body = api.get("/aduan", **params).json()
         assert {by_code[item["code"]] for item in body["items"]} == expected, params
         assert body["count"] == len(expected), params
 
@@ -343,6 +348,25 @@ def test_status_changes_and_forbidden_transition(
     assert closed.json()["due"] is None and closed.json()["overdue"] is False
     aduan.refresh_from_db()
     assert aduan.status == "dialihkan"
+
+
+def test_bearer_requests_need_no_csrf_token(polres: Unit, officers: dict[str, Officer]) -> None:
+    aduan = make_aduan(polres, category="pencurian")
+    client = Client(enforce_csrf_checks=True)
+    token = do_create_api_token(officers["operator"].user)
+    response = client.post(
+        f"/api/v1/aduan/{aduan.code}/replies",
+        {"text": "Balasan dari aplikasi piket"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 201
+
+
+def test_a_session_cookie_is_not_an_api_credential(officers: dict[str, Officer]) -> None:
+    client = Client()
+    client.force_login(officers["operator"].user)
+    assert client.get("/api/v1/aduan").status_code == 401
 
 
 def test_openapi_lists_the_paths(officers: dict[str, Officer]) -> None:

@@ -94,8 +94,26 @@ def test_login_is_throttled_after_repeated_failures(
         assert other_user.status_code == 429
     with time_machine.travel(START + 2 * MIN, tick=False):
         ok = client.post(LOGIN, {"username": "operator", "password": PASSWORD})
-    assert ok.status_code == 302
-    assert client.session["_auth_user_id"] == str(officers["operator"].user.pk)
+        assert ok.status_code == 302
+        assert client.session["_auth_user_id"] == str(officers["operator"].user.pk)
+
+
+def test_login_never_redirects_off_site(officers: dict[str, Officer]) -> None:
+    response = Client().post(
+        f"{LOGIN}?next=https://phishing.example/posko/",
+        {"username": "operator", "password": PASSWORD, "next": "https://phishing.example/"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("console:inbox")
+
+
+def test_console_forms_are_csrf_protected(officers: dict[str, Officer], polres: Unit) -> None:
+    aduan = make_aduan(polres)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officers["operator"].user)
+    response = client.post(reverse("console:reply", args=[aduan.code]), {"text": "tanpa token"})
+    assert response.status_code == 403
+    assert not AduanMessage.objects.filter(aduan=aduan, text="tanpa token").exists()
 
 
 def test_logout(officers: dict[str, Officer]) -> None:

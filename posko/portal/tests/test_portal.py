@@ -69,6 +69,15 @@ def test_home_and_report_form_render(polres: Unit, client: Client) -> None:
     assert "Gantung" in html  # desa picker of the Polres
 
 
+def test_public_pages_carry_security_headers(polres: Unit, client: Client) -> None:
+    for url in ("/", reverse("portal:lapor"), reverse("portal:lacak"), reverse("portal:kontak")):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        csp = response["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp, url
+        assert response["X-Frame-Options"] == "DENY", url
+
+
 def test_report_happy_path_shows_tracking_code(polres: Unit, client: Client) -> None:
     response = client.post(
         reverse("portal:lapor"), _form(desa="19.06.01.2003", category="pencurian")
