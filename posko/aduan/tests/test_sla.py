@@ -4,6 +4,7 @@ escalation checks and the overdue view of the inbox. The clock is always frozen.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -81,6 +82,7 @@ def test_priority_correction_recomputes_due_times_and_makes_old_checks_stale(
     with time_machine.travel(START, tick=False):
         aduan = do_submit_aduan(polres, text=TEXTS["sedang"], channel="web")
     old_first, old_resolution = aduan.first_response_due, aduan.resolution_due
+    assert old_first is not None and old_resolution is not None
     assert old_first == START + DAY
 
     with time_machine.travel(START + 10 * MIN, tick=False):
@@ -316,7 +318,7 @@ def test_correction_to_the_same_priority_keeps_the_clock(
 def test_escalation_never_tells_the_people_a_complaint_is_about(
     polres: Unit, officers: dict[str, Officer], about: dict[str, str], notified: set[str]
 ) -> None:
-    extra: dict[str, object] = {}
+    extra: dict[str, Any] = {}
     if "subject_officer" in about:
         extra["subject_officer"] = officers[about["subject_officer"]]
     if "subject_unit" in about:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from itertools import product
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -48,7 +49,7 @@ def operator(polres: Unit) -> Officer:
 
 
 def _aduan_in(polres: Unit, status: str) -> Aduan:
-    extra = {}
+    extra: dict[str, Any] = {}
     if status in CLOSED:
         extra = {"resolved_at": START, "first_responded_at": START}
     return make_aduan(polres, status=status, received_at=START, **extra)

@@ -519,7 +519,7 @@ def test_photo_is_served_to_staff_who_may_see_the_aduan(
     ok = _client(officers["operator"]).get(url)
     assert ok.status_code == 200
     assert ok["Content-Type"] == "image/png"
-    assert b"".join(ok.streaming_content) == buf.getvalue()
+    assert ok.getvalue() == buf.getvalue()
     assert _client(officers["other_operator"]).get(url).status_code == 404
     assert Client().get(url).status_code == 302  # to the login page
 
