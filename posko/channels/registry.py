@@ -33,7 +33,6 @@ MODULES = {
     "facebook": "posko.channels.meta.adapter",
     "telegram": "posko.channels.telegram.adapter",
     "x": "posko.channels.x.adapter",
-    "email": "posko.channels.email.adapter",
     "sms": "posko.channels.sms.adapter",
 }
 

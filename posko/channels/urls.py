@@ -11,4 +11,5 @@ urlpatterns = [
     path("telegram/<slug:slug>/", webhooks.telegram, name="telegram"),
     path("sms/<slug:slug>/", webhooks.sms, name="sms"),
     path("x/<slug:slug>/", webhooks.x, name="x"),
+    path("ping/", webhooks.ping, name="ping"),
 ]

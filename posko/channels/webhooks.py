@@ -94,9 +94,10 @@ def _meta(request: HttpRequest, objects: set[str]) -> HttpResponse:
     if not meta_signature_valid(body, request.headers.get("X-Hub-Signature-256"), secrets):
         return forbidden()
     payload = _json_object(body)
-    if payload is None or payload.get("object") not in objects:
+    kind = payload.get("object") if payload is not None else None
+    if not isinstance(kind, str) or kind not in objects:
         return _reply(400, "unsupported payload")
-    platform = META_OBJECTS[str(payload["object"])]
+    platform = META_OBJECTS[kind]
     stored = store_event(platform, body, dict(request.headers), dedupe_key=body_key(body))
     return _reply(200, "ok" if stored else "duplicate")
 
@@ -190,3 +191,9 @@ def x(request: HttpRequest, slug: str) -> HttpResponse:
         Platform.X, body, dict(request.headers), dedupe_key=body_key(body), account=account
     )
     return _reply(200, "ok" if stored else "duplicate")
+
+
+@csrf_exempt
+def ping(request: HttpRequest) -> HttpResponse:
+    """Does nothing: the baseline the webhook benchmark compares against."""
+    return HttpResponse(status=204)

@@ -41,7 +41,11 @@ def parse(body: bytes) -> Parsed:
         payload = json.loads(body)
     except ValueError as exc:
         raise MalformedEvent("bukan JSON") from exc
-    if not isinstance(payload, dict) or payload.get("object") not in OBJECTS:
+    if (
+        not isinstance(payload, dict)
+        or not isinstance(payload.get("object"), str)
+        or payload["object"] not in OBJECTS
+    ):
         raise MalformedEvent("bukan peristiwa instagram/page")
     platform = OBJECTS[payload["object"]]
     parsed = Parsed()
