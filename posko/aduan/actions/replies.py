@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -19,9 +19,7 @@ SELF_SERVED_CHANNELS = frozenset(
 )
 
 
-def do_add_message(
-    aduan: Aduan, text: str, *, public: bool, acting_user: AbstractBaseUser
-) -> AduanMessage:
+def do_add_message(aduan: Aduan, text: str, *, public: bool, acting_user: User) -> AduanMessage:
     """Add a public reply (seen by the reporter) or an internal note to the thread.
 
     The first public reply stops the first-response clock.
