@@ -45,6 +45,8 @@ def is_darurat(category: str, ev: Evidence) -> bool:
     past = ev.past >= 2.0
     calm = ev.calm >= 2.5
     if category == "darurat_bencana":
+        if ev.hazard >= 2.5 and ev.ongoing >= 2.0 and ev.past < 3:
+            return True  # "api masih menyala" even when "belum ada korban"
         return not (past or calm) or ev.injury >= 3
     if category == "orang_hilang":
         return ev.child >= 1.5
@@ -56,15 +58,18 @@ def is_darurat(category: str, ev: Evidence) -> bool:
     if category in VIOLENT:
         if past:
             return False
-        if ev.weapon >= 2.5 and (ev.ongoing >= 0.8 or category == "kekerasan"):
+        now = ev.ongoing + ev.just  # an attack that has just happened is still "now"
+        if ev.weapon >= 2.5 and (now >= 0.8 or category == "kekerasan"):
             return True
-        if category == "kekerasan" and ev.ongoing >= 1.5:
+        if category == "kekerasan" and now >= 1.5:
             return True
-        if category == "asusila_kdrt" and ev.ongoing >= 1.5:
+        if category == "asusila_kdrt" and ev.ongoing >= 2.0:
             return True
         if category == "pencurian" and ev.ongoing >= 2.0:
-            return True
-        return ev.injury >= 2.5 and ev.ongoing >= 1.5
+            return True  # the thief is still there; a theft that just happened is tinggi
+        return ev.injury >= 2.5 and now >= 1.5
+    if category == "lingkungan":
+        return ev.injury >= 3 and not past  # blasts of fish bombs are not a danger to people
     if category in NOT_EMERGENCY or past or calm:
         return False
     # injured victims or fire/drowning named outright are emergencies in any event category
@@ -83,7 +88,12 @@ def rule_priority(category: str, ev: Evidence) -> str:
 def rule_tone(category: str, ev: Evidence) -> str:
     if ev.abusive >= 2.0 or ev.incite >= 2.5:
         return "provokatif"
-    if ev.sarcasm >= 2.0 and (ev.critic >= 1.0 or category in ("pelanggaran_anggota",)):
+    if ev.sarcasm >= 2.0 and (
+        ev.critic >= 1.0 or ev.negsit >= 1.5 or category in ("pelanggaran_anggota",)
+    ):
+        return "provokatif"
+    # mock praise or thanks about a bad state of affairs ("makasih udah biarin maling")
+    if ev.sarcasm >= 1.0 and ev.negsit >= 2.5 and (ev.praise >= 1.0 or category == "apresiasi"):
         return "provokatif"
     if category == "apresiasi" or (ev.praise >= 2.5 and ev.critic < 1.0):
         return "apresiasi"

@@ -9,7 +9,15 @@ from functools import lru_cache
 import numpy as np
 
 from .decide import rule_category, rule_priority, rule_tone
-from .incidents import GROUP, EventFeatures, cluster, content_words, same_event_score
+from .incidents import (
+    GROUP,
+    EventFeatures,
+    cluster,
+    content_words,
+    grown_incidents,
+    is_followup,
+    same_event_score,
+)
 from .model import ModelBundle, load_shipped
 from .places import Gazetteer
 from .rules import evidence
@@ -131,11 +139,18 @@ class Triager:
                     kec,
                     desa,
                     _aware(inp.received_at, now),
-                    content_words(norm.tokens),
+                    content_words(tokens),
+                    is_followup(norm.tokens),
                 )
             )
-        for res, key in zip(results, cluster(feats), strict=True):
+        keys = cluster(feats)
+        grown = grown_incidents(feats, keys)
+        for res, key in zip(results, keys, strict=True):
             res.incident = key
+            if key in grown and res.priority != "darurat":
+                # growth rule: >= 5 reports of one incident within 10 minutes
+                res.priority = "darurat"
+                res.unit = unit_for(res.category, res.priority)
         return results
 
     def match_incident(
@@ -146,12 +161,14 @@ class Triager:
         candidates: Sequence[IncidentCandidate],
     ) -> str | None:
         now = datetime.now(UTC)
+        norm, tokens, _, _ = self._analyse(text)
         mine = EventFeatures(
             GROUP.get(result.category),
             result.kecamatan_code,
             result.desa_code,
             _aware(received_at, now),
-            content_words(normalize(text).tokens),
+            content_words(tokens),
+            is_followup(norm.tokens),
         )
         best: str | None = None
         best_score = 0.0
@@ -161,7 +178,7 @@ class Triager:
                 cand.kecamatan_code,
                 cand.desa_code,
                 _aware(cand.received_at, now),
-                content_words(normalize(cand.text).tokens),
+                content_words(self._analyse(cand.text)[1]),
             )
             s = same_event_score(mine, other)
             if s >= 0 and (best is None or s > best_score):

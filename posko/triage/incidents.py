@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from .text import stem, stop_words, words
+from .text import root_words, stem, stop_words, words
 
 GROUP: dict[str, str] = {
     "kecelakaan": "lantas",
@@ -51,14 +52,40 @@ GENERIC = words(
     terima_kasih mas bang bro gan kak dek emo_pray emo_alarm emo_angry emo_cry emo_fear
     minta bantuan bantu tangan tindak lanjut polres polsek sana sini situ daerah desa
     kecamatan dekat depan jalan di ke dari yang dan atau tapi juga banget sangat wilayah
-    lokasi kejadian terjadi tkp pagi siang sore malam jam hari
+    lokasi kejadian terjadi tkp pagi siang sore malam jam hari qmark _tempat_ juga lihat
+    melihat dengar saksi ya sih dong kok nya
     """
 )
+# "saya juga melihat ...": a witness adding to a report that is already in.
+FOLLOWUP_VERBS = words("lihat melihat dengar mendengar saksikan menyaksikan alami mengalami")
+FOLLOWUP_HOURS = 3.0
+# Ongoing activities at a place (a TI pit, a drug house, a gambling den): reports from the
+# same desa within the window are about the same activity.
+ACTIVITY_GROUPS = frozenset({"lingkungan", "narkoba", "perjudian"})
+# Growth rule for batches (shared/spec: the Django layer's GROWTH_RULES, darurat part only):
+# five or more reports of one incident within ten minutes make every report of it darurat.
+GROWTH_COUNT = 5
+GROWTH_SECONDS = 600.0
 
 
 def content_words(tokens: Sequence[str]) -> frozenset[str]:
+    """Stems of the content words (place names are masked by the caller and skipped)."""
     stops = stop_words()
     return frozenset(stem(t) for t in tokens if t not in stops and t not in GENERIC and len(t) > 1)
+
+
+def is_followup(tokens: Sequence[str]) -> bool:
+    """ "saya juga melihat/liat ...", "kami juga dengar ...": a witness's follow-up."""
+    for i, tok in enumerate(tokens):
+        if tok == "juga" and i + 1 < len(tokens):
+            nxt = tokens[i + 1]
+            if nxt in FOLLOWUP_VERBS or stem(nxt) in FOLLOWUP_VERBS:
+                return True
+    return False
+
+
+def _ages(ws: frozenset[str]) -> frozenset[str]:
+    return frozenset(w for w in ws if w.isdigit() and len(w) <= 2)
 
 
 @dataclass(frozen=True)
@@ -68,6 +95,7 @@ class EventFeatures:
     desa: str | None
     at: datetime
     words: frozenset[str]
+    followup: bool = False
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
@@ -85,30 +113,79 @@ URGENT_HOURS: dict[str, float] = {"orang_hilang": 24}
 
 def same_event_score(a: EventFeatures, b: EventFeatures) -> float:
     """Positive margin when a and b look like the same event, else < 0."""
-    if a.group is None or a.group != b.group:
-        return -1.0
     hours = abs((a.at - b.at).total_seconds()) / 3600
+    if a.group is None or a.group != b.group:
+        return _cross_group_score(a, b, hours)
     if hours > WINDOW_HOURS.get(a.group, 12):
         return -1.0
     urgent = a.group in URGENT_GROUPS and hours <= URGENT_HOURS.get(a.group, 3)
+    followup = a.followup and hours <= FOLLOWUP_HOURS  # a (the later report) adds to b
+    same_desa = bool(a.desa and a.desa == b.desa)
+    same_kec = False
     if a.desa and b.desa:
         if a.desa != b.desa:
             return -1.0
-        need = 0.05 if urgent else 0.22
+        need = -0.05 if urgent else 0.2  # one fire in one desa within hours: one event
     elif a.kecamatan and b.kecamatan:
         if a.kecamatan != b.kecamatan:
             return -1.0
-        need = 0.15 if urgent else 0.3
+        same_kec = True
+        need = 0.15 if urgent else 0.28
     elif a.kecamatan or b.kecamatan:
         need = 0.4
     else:
         need = 0.5
     if a.group == "hoaks":
-        need = 0.2  # several people asking about one circulating message
+        # several people asking about one circulating message, mostly the same day
+        need = 0.2 if hours <= 24 else 0.4
+    if a.group == "orang_hilang":
+        ages_a, ages_b = _ages(a.words), _ages(b.words)
+        if ages_a and ages_b and not ages_a & ages_b:
+            return -1.0  # "anak 10 tahun" and "anak 15 tahun" are two people
     shared = len(a.words & b.words)
-    if shared < 2 and not (urgent and a.desa and a.desa == b.desa):
+    if followup:
+        need = max(0.0, need - 0.3)
+        if shared < 1 and not (a.desa and same_desa):
+            return -1.0
+        return similarity(a.words, b.words) - need + 0.05
+    if same_desa and a.group in ACTIVITY_GROUPS:
+        return 0.1 + similarity(a.words, b.words) if shared >= 1 else -1.0
+    if shared < 2 and not (urgent and (same_desa or (same_kec and hours <= 1 and shared))):
         return -1.0
-    return similarity(a.words, b.words) - need
+    return similarity(a.words, b.words) - need + _rare_bonus(a.words & b.words)
+
+
+def _rare_bonus(shared: frozenset[str]) -> float:
+    """Shared rare words (names: "Rina", "Sahrul", a plate number) are strong evidence."""
+    n = sum(1 for w in shared if _is_rare(w))
+    return min(n, 2) * 0.1
+
+
+@lru_cache(maxsize=50_000)
+def _is_rare(word: str) -> bool:
+    return len(word) >= 4 and word.isalpha() and word not in _known_words()
+
+
+@lru_cache(maxsize=1)
+def _known_words() -> frozenset[str]:
+    from .places import ordinary_words
+
+    return root_words() | ordinary_words()
+
+
+# Reports of one event the classifier put in different groups (a crowd seen as a protest
+# by one sender and as a threat by another): same desa, within half an hour, clear overlap.
+CROSS_GROUP_HOURS = 0.5
+
+
+def _cross_group_score(a: EventFeatures, b: EventFeatures, hours: float) -> float:
+    if a.group is None or b.group is None or hours > CROSS_GROUP_HOURS:
+        return -1.0
+    if not (a.desa and a.desa == b.desa):
+        return -1.0
+    if len(a.words & b.words) < 2:
+        return -1.0
+    return similarity(a.words, b.words) - 0.25
 
 
 def cluster(features: Sequence[EventFeatures], max_compare: int = 200) -> list[str | None]:
@@ -122,10 +199,22 @@ def cluster(features: Sequence[EventFeatures], max_compare: int = 200) -> list[s
     cluster_of: list[int] = [-1] * len(features)
     blocks: dict[str, dict[str | None, list[int]]] = {}
     n_clusters = 0
+    recent: list[int] = []  # the last half hour, any group (cross-group matches)
+    places: list[set[tuple[str, str | None]]] = []  # (kecamatan, desa) named per cluster
     for i in order:
         f = features[i]
         best, best_score = -1, 0.0
+        if f.group is not None and f.desa is not None:
+            while recent and (f.at - features[recent[0]].at).total_seconds() > 1800:
+                recent.pop(0)
+            for j in recent:
+                g = features[j]
+                if g.group != f.group and g.desa == f.desa:
+                    s = _cross_group_score(f, g, (f.at - g.at).total_seconds() / 3600)
+                    if s >= 0 and (best < 0 or s > best_score):
+                        best, best_score = j, s
         if f.group is not None:
+            recent.append(i)
             by_kec = blocks.setdefault(f.group, {})
             window = WINDOW_HOURS.get(f.group, 12) * 3600
             lists = (
@@ -143,6 +232,8 @@ def cluster(features: Sequence[EventFeatures], max_compare: int = 200) -> list[s
                 for j in reversed(members[-max_compare:]):
                     s = same_event_score(f, features[j])
                     if s >= 0 and (best < 0 or s > best_score):
+                        if f.kecamatan and _conflicts(f, places[cluster_of[j]]):
+                            continue  # a place-less report must not bridge two places
                         best, best_score = j, s
             by_kec.setdefault(f.kecamatan, []).append(i)
         if best >= 0:
@@ -150,6 +241,9 @@ def cluster(features: Sequence[EventFeatures], max_compare: int = 200) -> list[s
         else:
             cluster_of[i] = n_clusters
             n_clusters += 1
+            places.append(set())
+        if f.kecamatan:
+            places[cluster_of[i]].add((f.kecamatan, f.desa))
     sizes: dict[int, int] = {}
     for c in cluster_of:
         sizes[c] = sizes.get(c, 0) + 1
@@ -162,4 +256,30 @@ def cluster(features: Sequence[EventFeatures], max_compare: int = 200) -> list[s
         if c not in keys:
             keys[c] = f"I{len(keys) + 1}"
         out.append(keys[c])
+    return out
+
+
+def _conflicts(f: EventFeatures, named: set[tuple[str, str | None]]) -> bool:
+    """True when a cluster already names a place that contradicts f's place."""
+    for kec, desa in named:
+        if kec != f.kecamatan or (desa and f.desa and desa != f.desa):
+            return True
+    return False
+
+
+def grown_incidents(features: Sequence[EventFeatures], keys: Sequence[str | None]) -> set[str]:
+    """Incident keys with at least GROWTH_COUNT reports inside GROWTH_SECONDS."""
+    times: dict[str, list[float]] = {}
+    for f, key in zip(features, keys, strict=True):
+        if key is not None:
+            times.setdefault(key, []).append(f.at.timestamp())
+    out: set[str] = set()
+    for key, ts in times.items():
+        if len(ts) < GROWTH_COUNT:
+            continue
+        ts.sort()
+        for i in range(len(ts) - GROWTH_COUNT + 1):
+            if ts[i + GROWTH_COUNT - 1] - ts[i] <= GROWTH_SECONDS:
+                out.add(key)
+                break
     return out

@@ -25,6 +25,8 @@ PLACE_CUES = words(
     simpang jembatan pelabuhan dermaga pantai masjid musholla gereja sekolah sd smp sma
     smk puskesmas polsek koramil kantor lapangan terminal perbatasan warga jalan gang
     lorong tambang bundaran tugu perumahan komplek kompleks ronda kebun kolong sungai
+    raya warkop balai pos tikungan pertigaan perempatan seberang pinggir pinggiran
+    sekitaran seputar perairan pesisir pelosok
     """
 )
 # Cues that say "this is an administrative area", required for very common words.

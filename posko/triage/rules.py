@@ -10,7 +10,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .text import stem
+from .text import stem, words
 
 
 def _lex(spec: str) -> dict[str, float]:
@@ -342,6 +342,175 @@ PRAISE = _lex(
 )
 
 
+def _add(lex: dict[str, float], spec: str) -> None:
+    """Add or override terms of a lexicon ("term:weight, ...")."""
+    lex.update(_lex(spec))
+
+
+# Second pass (generalisation work): crowds, boats, falls into wells/rivers, animal bites,
+# neglect, roads as public works, patrol requests, slow follow-up of a report.
+_add(
+    CATEGORY_TERMS["ketertiban"],
+    """massa:2.5, demo:2, unjuk rasa:3, protes:1.5, kerumun:2.5, kerumunan:2.5,
+    dikerumuni:2.5, memanas:2, geruduk:2.5, ngamuk massa:2.5, hakim sendiri:2,
+    main hakim:2.5""",
+)
+_add(
+    CATEGORY_TERMS["darurat_bencana"],
+    """mati mesin:2.5, ombak besar:3, ombak:1.5, terombang:3, jatuh sumur:3, jatuh sungai:3,
+    jatuh laut:3, tercebur:3, cebur:2.5, jembatan:1, gigit:2, digigit:2.5, ular:2, sawa:2.5,
+    ular sawa:3, tertimbun:3, timbun:2, tertimpa:3, tersengat:3, menyala:2, kebakaran
+    lahan:3, anjing gila:2.5, ditemukan mengambang:3, mengambang:2, anjing gigit:3,
+    gigit anjing:3, digigit anjing:3""",
+)
+_add(
+    CATEGORY_TERMS["asusila_kdrt"],
+    """dikunci:2, sendirian:1.5, ditinggal:1.5, nikah:0.5, nikahkan:2.5, dinikahkan:3,
+    menikahkan:2.5, istrinya:1, mukul istri:3, pukul istrinya:3, anak tiri:2""",
+)
+_add(
+    CATEGORY_TERMS["lainnya"],
+    """tiket:2, salah kirim:3, perbaikan jalan:3, jalan berlubang:2.5, jalan rusak:2.5,
+    dinas mana:2.5, dinas pu:3, pu:1.5, jalan raya rusak:2.5, air tidak mengalir:2.5,
+    listrik mati:2.5, mati lampu:2.5""",
+)
+_add(CATEGORY_TERMS["lalu_lintas"], "jalan rusak:1, jalan berlubang:1, lubang:0.5, rawan:1.5")
+_add(
+    CATEGORY_TERMS["kecelakaan"],
+    "rawan tabrakan:-3, rawan kecelakaan:-3, hampir tabrak:-1, nyaris tabrak:-1",
+)
+_add(
+    CATEGORY_TERMS["informasi"],
+    """patroli ditambah:3, tambah patroli:3, minta patroli:2.5, patroli jarang:3,
+    jarang patroli:3, tingkatkan patroli:3, perbanyak patroli:3, patroli rutin:2.5,
+    jarang lewat:2, siskamling:2, kamling:1.5, gabung:1.5, pendampingan:1.5, qmark:0.7,
+    mohon diperhatikan:1.5, lowongan polisi:3, penerimaan polisi:3, pendaftaran polisi:3""",
+)
+_add(
+    CATEGORY_TERMS["pelayanan"],
+    """tidak ada tindak:2.5, tidak ada tindak lanjut:3, belum ada perkembangan:3,
+    tidak ada perkembangan:3, tidak ada kabar:2, tidak ada yang datang:2.5, lapor dari:1.5,
+    sudah lapor:2.5, laporan kami:2.5, laporan saya:3, qmark:0.5, nunggu:1,
+    disuruh tunggu:2, disuruh nunggu:2""",
+)
+_add(CATEGORY_TERMS["hoaks"], "qmark:0.5, bener tidak:2.5, benar tidak qmark:1")
+# Danger cues.
+_add(
+    INJURY,
+    """luka berat:4, kepala bocor:3, bocor kepala:3, patah tulang:3, tidak gerak:3,
+    tidak sadarkan:3, sesak napas:2.5, dirawat:0.5, dijahit:1""",
+)
+_add(
+    HAZARD,
+    """menyala:2.5, ombak besar:2.5, mati mesin:2, terombang:3, tertimbun:3, timbun:2,
+    tertimpa:3, tersengat:3, merambat:2, menjalar:2, mendekati rumah:2, api mendekat:2.5,
+    digigit:1.5, gigit:1""",
+)
+_add(
+    ONGOING,
+    """kini:1.5, masih menyala:2.5, belum padam:3, belum ketemu:2, belum ditemukan:2,
+    sedang dicari:2, masih dicari:2, baru saja:0, barusan:0, masih berkeliaran:2.5,
+    berkeliaran:1.5, masih keliling:2""",
+)
+# Just happened: counts as "now" for violence and injuries, not for a theft (taxonomy:
+# "a crime that just happened" is tinggi, an attack that just happened is darurat).
+JUST = _lex("baru saja:1.5, barusan:1.5, baru terjadi:1.5, tadi barusan:1.5, baru kejadian:1.5")
+_add(
+    PAST,
+    """semalam:2, tadi malam:2, sudah kabur:2.5, sudah lari:2, kabur ke:1, tiap malam:2,
+    setiap malam:2, tiap hari:2, setiap hari:2, tiap minggu:2, setiap minggu:2,
+    sering:1.5, tiap malem:2, dirawat:1.5, sudah dirawat:2.5, bulan ini:1.5""",
+)
+# Tone.
+_add(
+    ABUSIVE,
+    """pemeras:1.5, tidak punya malu:2.5, tidak tahu malu:2.5, muka tembok:2.5,
+    pemalas:1.5, tidak berguna:2, buta tuli:3, otak udang:3, mata duitan:2.5,
+    lintah darat:2, bakar hidup:3, anak setan:3, dasar polisi:2, polisi bodoh:3,
+    dajal:3, kurang ajar:2, keparat:3""",
+)
+_add(
+    INCITE,
+    """kepung:1, tandain:2.5, tandai:1.5, tunggu saja:2.5, lihat saja nanti:3,
+    habis kamu:2.5, bakar hidup:3, hajar ramai:2.5, hajar rame:2.5, gebuk ramai:2.5,
+    gebuk rame:2.5, siap bakar:3, ayo usir:3, usir semua:3, usir mereka:3""",
+)
+_add(
+    SARCASM,
+    """hebat ya:2, hebat bener:2, hebat benar:2, hebat sekali:1, mantap kali:1.5,
+    keren ya:1.5, berkat kalian:1.5, emo_eyeroll:2, juara:1, prestasi:1,
+    terima_kasih sudah membiarkan:3, terima_kasih sudah biarkan:3""",
+)
+_add(
+    CRITIC,
+    """aparat kemana:2.5, polisi kemana:2.5, kok diam:2.5, pura pura:1.5, kebal hukum:2.5,
+    disuruh tunggu:2, disuruh nunggu:2, nunggu terus:2, belum ada perkembangan:2.5,
+    tidak ada perkembangan:2.5, jutek:2, komplain:2.5, jarang:1, jarang sekali:1.5,
+    kok dibiarkan:2.5, dibiarkan:1.5, tidak ada tindak:2, mohon diperhatikan:1,
+    tolong dibina:2, dibina:1, kemana ya:1, diam saja:2""",
+)
+# A bad state of affairs that mock praise is about ("maling dibiarkan", "makin subur").
+NEGSIT = _lex(
+    """dibiarkan:2, biarkan:2, membiarkan:2, tidak pernah:1.5, tidak ketangkap:2.5,
+    tidak ditangkap:2.5, makin subur:3, subur:1.5, merajalela:2.5, dipelihara:2.5,
+    pelihara:2, cuma:1, saja:0.3, tidak ada kabar:2, tidak datang:2, malah:1.5,
+    disuruh pulang:2.5, lambat:1.5, lama:1, lelet:2, tilang:1, razia:1, pungli:2,
+    maling:1, bandar:1, begal:1, balap_liar:1, tidur:1, tanggal tua:2, nilang:1,
+    menilang:1, tidak becus:2, kabur:1, bulan:0.5, kurir:1, pemakai:1, rajin:1""",
+)
+# Groups named in SARA hostility, and the hostility itself.
+SARA_GROUP = _lex(
+    """cina:2, china:2, tionghoa:2, aseng:2, pendatang:2, suku:1.5, jawa:1.5, batak:1.5,
+    madura:1.5, bugis:1.5, flores:1.5, arab:1, kafir:2, kristen:1.5, katolik:1.5,
+    islam:1, muslim:1, hindu:1.5, budha:1.5, agama:1, etnis:2, ras:1, keturunan:1,
+    orang luar:1.5, pulau sebelah:1.5, kampung sebelah:1""",
+)
+SARA_HOSTILE = _lex(
+    """usir:3, bersihkan:2.5, basmi:3, musnahkan:3, boikot:2.5, jangan belanja:3,
+    jangan beli:2.5, penipu:1.5, semua penipu:3, penjajah:3, benci:2, bunuh:2, bakar:2,
+    serang:2, ganyang:3, hajar:2, bikin rusuh:2, bikin susah:2, pergi dari:2,
+    tidak pantas:1.5, sampah:2, anjing:2, babi:2, najis:2.5, sesat:2, tidak boleh tinggal:3""",
+)
+# Somebody reporting such content, not writing it.
+REPORTING = _lex(
+    """akun:2, postingan:2, posting:1.5, menyebar:2, sebar:1.5, beredar:2, tolong diusut:2,
+    diusut:1.5, video:1, konten:2, grup:1, komentar:1.5, status:1, ajak:0.5, ngajak:0.5""",
+)
+# Police members as actors of misconduct: an actor word followed closely by one of these.
+POLICE_ACTORS = words(
+    """polisi oknum anggota aparat polantas satlantas brimob bhabinkamtibmas kapolsek
+    polwan intel reskrim provos patroli petugas"""
+)
+MISCONDUCT = words(
+    """mabuk pukul memukul mukul tampar menampar tendang hajar aniaya tembak menembak
+    ngebut kebut tabrak menabrak bentak membentak ketus jutek kasar arogan minta pungli
+    peras memeras palak memalak pelihara dipelihara memelihara backing beking lindungi
+    melindungi dilindungi judi berjudi selingkuh ancam mengancam tilang menilang sogok
+    suap setoran jatah pungut memungut terima nagih sewenang"""
+)
+_NOT_POLICE_ACTOR_BEFORE = words("pak bapak tolong lapor kepada ke minta mohon panggil")
+_OTHER_ACTORS = words(
+    """orang pemuda warga preman maling pelaku dia mereka tetangga suami istri anak ada
+    yang sopir pengendara"""
+)
+
+
+def police_misconduct(tokens: Sequence[str], stems: Sequence[str]) -> float:
+    """Evidence that a police member is the actor of misconduct ("oknum polisi minta uang",
+    "mobil patroli ngebut", "polisi mabuk mukul warga")."""
+    for i, tok in enumerate(tokens):
+        if tok not in POLICE_ACTORS:
+            continue
+        if i and tokens[i - 1] in _NOT_POLICE_ACTOR_BEFORE:
+            continue
+        for j in range(i + 1, min(len(tokens), i + 6)):
+            if tokens[j] in _OTHER_ACTORS:
+                break
+            if tokens[j] in MISCONDUCT or stems[j] in MISCONDUCT:
+                return 5.0
+    return 0.0
+
+
 @dataclass(frozen=True)
 class Evidence:
     """What the rules saw in one message."""
@@ -359,6 +528,8 @@ class Evidence:
     critic: float
     praise: float
     calm: float
+    just: float = 0.0
+    negsit: float = 0.0
 
 
 def term_keys(tokens: Sequence[str]) -> set[str]:
@@ -391,6 +562,11 @@ CUE_LEXICONS: dict[str, dict[str, float]] = {
     "critic": CRITIC,
     "praise": PRAISE,
     "calm": CALM,
+    "just": JUST,
+    "negsit": NEGSIT,
+    "sara_group": SARA_GROUP,
+    "sara_hostile": SARA_HOSTILE,
+    "reporting": REPORTING,
 }
 DANGER = ("ongoing", "weapon", "injury", "hazard")
 
@@ -480,6 +656,13 @@ def evidence(tokens: Sequence[str]) -> Evidence:
             if pos["injury"] < cue["injury"] or pos["hazard"] < cue["hazard"]:
                 calm_bonus = 2.5  # "tidak ada korban", "belum ada yang terluka"
             cue.update(pos)
+    # SARA hostility written by the sender (not somebody reporting such a post)
+    if cue["sara_group"] >= 1.5 and cue["sara_hostile"] >= 2.5 and cue["reporting"] < 2.0:
+        cue["incite"] += 3.0
+        cat["hoaks"] += 6.0
+    police = police_misconduct(tokens, [stem(t) for t in tokens])
+    if police:
+        cat["pelanggaran_anggota"] += police
     return Evidence(
         category=cat,
         ongoing=cue["ongoing"],
@@ -494,4 +677,6 @@ def evidence(tokens: Sequence[str]) -> Evidence:
         critic=cue["critic"],
         praise=cue["praise"],
         calm=cue["calm"] + calm_bonus,
+        just=cue["just"],
+        negsit=cue["negsit"],
     )

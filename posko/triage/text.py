@@ -373,6 +373,138 @@ SLANG: dict[str, str] = {
     "bajingan": "bajingan",
 }
 
+# More chat forms and Belitung Malay (written for Posko; checked against the common words so
+# that no entry turns an ordinary word into another one).
+SLANG.update(
+    {
+        # Belitung Malay
+        "budak": "anak",
+        "kecik": "kecil",
+        "bini": "istri",
+        "die": "dia",
+        "mane": "mana",
+        "kemane": "kemana",
+        "dimane": "dimana",
+        "sape": "siapa",
+        "berape": "berapa",
+        "pacak": "bisa",
+        "ngambik": "mengambil",
+        "ambik": "ambil",
+        "kene": "kena",
+        "rume": "rumah",
+        "tige": "tiga",
+        "dakde": "tidak ada",
+        "ndakde": "tidak ada",
+        "ape2": "apa apa",
+        "lakinye": "suaminya",
+        "nye": "nya",
+        "gi": "pergi",
+        # chat abbreviations
+        "lum": "belum",
+        "lom": "belum",
+        "blum": "belum",
+        "uda": "sudah",
+        "ud": "sudah",
+        "msh": "masih",
+        "msih": "masih",
+        "masi": "masih",
+        "sdg": "sedang",
+        "lgi2": "lagi",
+        "jgn": "jangan",
+        "jngn": "jangan",
+        "gada": "tidak ada",
+        "gaada": "tidak ada",
+        "gakada": "tidak ada",
+        "kaga": "tidak",
+        "ngak": "tidak",
+        "nda": "tidak",
+        "knapa": "kenapa",
+        "klu": "kalau",
+        "spy": "supaya",
+        "bbrp": "beberapa",
+        "sblm": "sebelum",
+        "stlh": "setelah",
+        "krg": "kurang",
+        "sj": "saja",
+        "hrs": "harus",
+        "brp": "berapa",
+        "lbh": "lebih",
+        "sgt": "sangat",
+        "dpt": "dapat",
+        "dapet": "dapat",
+        "kmn": "kemana",
+        "kmana": "kemana",
+        "tmn": "teman",
+        "temen": "teman",
+        "ortu": "orang tua",
+        "cewe": "perempuan",
+        "cewek": "perempuan",
+        "cwe": "perempuan",
+        "cowo": "laki laki",
+        "cowok": "laki laki",
+        "bocil": "bocah",
+        "urg": "orang",
+        "dtg": "datang",
+        "dtng": "datang",
+        "dateng": "datang",
+        "liat": "lihat",
+        "ngeliat": "melihat",
+        "ngliat": "melihat",
+        "nengok": "melihat",
+        "dgr": "dengar",
+        "denger": "dengar",
+        "nyari": "mencari",
+        "nyariin": "mencari",
+        "bwt": "buat",
+        "tlp": "telepon",
+        "telp": "telepon",
+        "tlpn": "telepon",
+        "bhabin": "bhabinkamtibmas",
+        "babin": "bhabinkamtibmas",
+        "pakpol": "polisi",
+        # events
+        "hlg": "hilang",
+        "kbakar": "terbakar",
+        "tenggelem": "tenggelam",
+        "kecebur": "tercebur",
+        "kejebak": "terjebak",
+        "ketiban": "tertimpa",
+        "kesetrum": "tersengat",
+        "nyetrum": "menyetrum",
+        "kesengat": "tersengat",
+        "kepleset": "tergelincir",
+        "dikejer": "dikejar",
+        "ngejar": "mengejar",
+        "nyulik": "menculik",
+        "ngeroyok": "mengeroyok",
+        "ngerampok": "merampok",
+        "ngebegal": "membegal",
+        "malak": "memalak",
+        "nyuri": "mencuri",
+        "nyurik": "mencuri",
+        "curik": "curi",
+        "dicurik": "dicuri",
+        "mukulin": "memukul",
+        "nampar": "menampar",
+        "nendang": "menendang",
+        "nusuk": "menusuk",
+        "ngebacok": "membacok",
+        "dibiarin": "dibiarkan",
+        "biarin": "biarkan",
+        "ngebiarin": "membiarkan",
+        "nangkep": "menangkap",
+        "ditangkep": "ditangkap",
+        "ketangkep": "ketangkap",
+        "tangkep": "tangkap",
+        "nilang": "menilang",
+        "ngebom": "mengebom",
+        "nyabu2": "sabu",
+        "nongkrong2": "nongkrong",
+        "complain": "komplain",
+        "komplen": "komplain",
+    }
+)
+
 # Multi-word slang, applied on the space-joined token string before splitting.
 PHRASES: tuple[tuple[str, str], ...] = (
     ("pak pol", "pak polisi"),
@@ -419,6 +551,16 @@ EMOJI: dict[str, str] = {
     "🙄": " emo_eyeroll ",
     "😒": " emo_eyeroll ",
     "🤔": " emo_think ",
+    "🙃": " emo_eyeroll ",
+    "😏": " emo_eyeroll ",
+    "🤭": " emo_laugh ",
+    "😜": " emo_laugh ",
+    "💩": " emo_pig ",
+    "🤮": " emo_pig ",
+    "🐒": " emo_pig ",
+    "🐕": " emo_dog ",
+    "🚒": " emo_fire ",
+    "🚑": " emo_alarm ",
 }
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -428,6 +570,8 @@ _ELONG = re.compile(r"([a-z])\1{2,}")
 _REDUP = re.compile(r"\b([a-z]{2,})2([a-z]*)\b")
 _DIGIT_SPLIT = re.compile(r"(?<=[a-z])(?=[0-9]{1,2}\b)")
 _EMOJI_RE = re.compile("|".join(re.escape(k) for k in EMOJI))
+_QMARK = re.compile(r"\?+")
+QMARK = "qmark"  # a question mark is a word: questions are informasi/pelayanan/hoaks
 
 
 def words(spec: str) -> frozenset[str]:
@@ -460,6 +604,8 @@ def normalize(raw: str) -> NormText:
     text = _ELONG.sub(r"\1", text)
     text = _REDUP.sub(r"\1 \1\2", text)
     text = text.replace("-", " ")
+    if "?" in text:
+        text = _QMARK.sub(" " + QMARK + " ", text)
     raw_tokens = _TOKEN.findall(text)
     joined = " " + " ".join(SLANG.get(t, t) for t in raw_tokens) + " "
     for src, dst in PHRASES:

@@ -205,3 +205,68 @@ def test_priority_follows_danger_not_shouting(triager: Triager, text: str, prior
 )
 def test_tone(triager: Triager, text: str, tone: str) -> None:
     assert classify(triager, text).tone == tone
+
+
+def test_growth_rule_makes_a_fast_growing_incident_darurat(triager: Triager) -> None:
+    texts = [
+        "warga ramai berkumpul di kantor desa lalang jaya, protes soal pembagian sembako",
+        "kantor desa lalang jaya dikerumuni warga, mereka protes soal sembako",
+        "ramai warga protes sembako di kantor desa lalang jaya",
+        "warga lalang jaya protes pembagian sembako di kantor desa, makin ramai",
+        "mohon pengamanan, warga protes sembako di kantor desa lalang jaya",
+    ]
+    inputs = [
+        TriageInput(str(i), t, received_at=T0 + timedelta(minutes=2 * i))
+        for i, t in enumerate(texts)
+    ]
+    res = triager.batch(inputs)
+    assert len({r.incident for r in res}) == 1 and res[0].incident is not None
+    assert {r.priority for r in res} == {"darurat"}
+    # four reports, or five spread over an hour: no escalation
+    slow = [
+        TriageInput(str(i), t, received_at=T0 + timedelta(minutes=15 * i))
+        for i, t in enumerate(texts)
+    ]
+    assert "darurat" not in {r.priority for r in triager.batch(slow)}
+
+
+def test_witness_follow_up_joins_the_incident(triager: Triager) -> None:
+    inputs = [
+        TriageInput("a", "kebakaran rumah di desa cendil, api besar", received_at=T0),
+        TriageInput(
+            "b",
+            "saya juga melihat apinya dari jalan, asap hitam",
+            received_at=T0 + timedelta(minutes=20),
+        ),
+        TriageInput(
+            "c",
+            "kebakaran gudang di desa mempaya, api besar",
+            received_at=T0 + timedelta(minutes=25),
+        ),
+    ]
+    a, b, c = triager.batch(inputs)
+    assert a.incident is not None and a.incident == b.incident != c.incident
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hebat ya polisi, maling dibiarkan, tilang jalan terus 👏👏",
+        "makasih pak polisi udah biarin judi buka tiap malam 🙃",
+        "orang cina semua licik, usir dari kampung kita",
+        "dasar pemalas tidak berguna, lapor sebulan tidak ada kabar",
+    ],
+)
+def test_sarcasm_and_incitement_are_provocative(triager: Triager, text: str) -> None:
+    assert classify(triager, text).tone == "provokatif"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("oknum polisi mabuk memukul pemilik warung", "pelanggaran_anggota"),
+        ("tolong pak polisi ada orang mabuk memukul pemilik warung", "kekerasan"),
+    ],
+)
+def test_police_as_actor(triager: Triager, text: str, category: str) -> None:
+    assert classify(triager, text).category == category
