@@ -261,10 +261,9 @@ def cluster(features: Sequence[EventFeatures], max_compare: int = 200) -> list[s
 
 def _conflicts(f: EventFeatures, named: set[tuple[str, str | None]]) -> bool:
     """True when a cluster already names a place that contradicts f's place."""
-    for kec, desa in named:
-        if kec != f.kecamatan or (desa and f.desa and desa != f.desa):
-            return True
-    return False
+    return any(
+        kec != f.kecamatan or bool(desa and f.desa and desa != f.desa) for kec, desa in named
+    )
 
 
 def grown_incidents(features: Sequence[EventFeatures], keys: Sequence[str | None]) -> set[str]:
