@@ -108,6 +108,12 @@ def can_configure(user: AnyUser) -> bool:
     return officer is not None and officer.role in SETTINGS_ROLES
 
 
+def can_set_subject(user: AnyUser) -> bool:
+    """Who may record the unit/member a restricted complaint is about."""
+    officer = officer_of(user)
+    return officer is not None and officer.role in {Role.PROPAM, Role.PIMPINAN}
+
+
 def can_intake(user: AnyUser) -> bool:
     officer = officer_of(user)
     return officer is not None and officer.role in INTAKE_ROLES

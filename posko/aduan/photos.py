@@ -25,15 +25,23 @@ class CleanPhoto:
     height: int
 
 
+def human_size(size: int) -> str:
+    """``5 MB``, ``1,5 MB``, ``300 KB`` — for messages to citizens."""
+    mib, kib = 1024 * 1024, 1024
+    if size >= mib:
+        value = size / mib
+        return f"{value:.0f} MB" if value == int(value) else f"{value:.1f} MB".replace(".", ",")
+    return f"{max(1, size // kib)} KB"
+
+
 def clean_photo(upload: UploadedFile) -> CleanPhoto:
     """Validate one uploaded photo and return it re-encoded with EXIF/GPS and other metadata
     removed. Raises ``ValidationError`` with a message for the citizen."""
     name = upload.name or "foto"
     if upload.size is None or upload.size > settings.POSKO_PHOTO_MAX_BYTES:
-        limit_mb = settings.POSKO_PHOTO_MAX_BYTES // (1024 * 1024)
         raise ValidationError(
-            "Foto %(name)s terlalu besar (maksimal %(limit)s MB).",
-            params={"name": name, "limit": limit_mb},
+            "Foto %(name)s terlalu besar (maksimal %(limit)s).",
+            params={"name": name, "limit": human_size(settings.POSKO_PHOTO_MAX_BYTES)},
             code="photo_too_large",
         )
     raw = upload.read()

@@ -23,6 +23,7 @@ from posko.aduan.actions.intake import Reporter
 from posko.aduan.actions.status import StatusTransitionError
 from posko.aduan.inbox import InboxFilters, inbox_queryset
 from posko.aduan.models import Channel
+from posko.aduan.models.choices import STAFF_INTAKE_CHANNELS
 from posko.api.models import ApiToken, hash_token
 from posko.api.schemas import (
     AcceptedOut,
@@ -36,6 +37,10 @@ from posko.api.schemas import (
 from posko.api.serializers import aduan_detail, aduan_summary
 from posko.core.types import staff_user
 from posko.regions.models import Region, RegionLevel
+
+# Staff intake records reports received outside Posko; platform channels (Instagram, Telegram,
+# X …) arrive through their own webhooks, where identity and deduplication are handled.
+API_INTAKE_CHANNELS = frozenset({*(c.value for c in STAFF_INTAKE_CHANNELS), Channel.API.value})
 
 
 class TokenAuth(HttpBearer):
@@ -147,6 +152,11 @@ def create_aduan(request: HttpRequest, payload: AduanIn) -> Status[dict[str, Any
         raise HttpError(403, "Akun ini tidak terikat pada Polres.")
     if payload.channel not in Channel.values:
         raise HttpError(422, f"Kanal tidak dikenal: {payload.channel}")
+    if payload.channel not in API_INTAKE_CHANNELS:
+        allowed = ", ".join(sorted(API_INTAKE_CHANNELS))
+        raise HttpError(
+            422, f"Kanal '{payload.channel}' tidak dapat dicatat lewat API ({allowed})."
+        )
     desa = None
     if payload.desa_code:
         desa = Region.objects.filter(

@@ -222,3 +222,23 @@ class JoinIncidentForm(forms.Form):
 
 class MergeIncidentForm(forms.Form):
     other = forms.IntegerField(label="Nomor insiden lain", min_value=1)
+
+
+class SubjectForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label="Satuan yang diadukan",
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label="— Tidak diketahui —",
+    )
+    officer = OfficerChoiceField(
+        label="Anggota yang diadukan (opsional)", queryset=Officer.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(parent=polres, kind__in=[UnitKind.SATUAN, UnitKind.POLSEK])
+        _model_choice(self, "unit").queryset = units
+        _model_choice(self, "officer").queryset = Officer.objects.filter(
+            unit__in=[*units, polres]
+        ).select_related("user", "unit")

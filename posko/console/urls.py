@@ -16,6 +16,7 @@ urlpatterns = [
     path("aduan/<str:code>/status/", views.change_status, name="change_status"),
     path("aduan/<str:code>/tugaskan/", views.assign, name="assign"),
     path("aduan/<str:code>/label/", views.correct_labels, name="correct_labels"),
+    path("aduan/<str:code>/diadukan/", views.set_subject, name="set_subject"),
     path("aduan/<str:code>/foto/<int:photo_id>/", views.photo, name="photo"),
     path("aduan/<str:code>/gabung/", triage.aduan_join, name="aduan_join"),
     path("aduan/<str:code>/pisah/", triage.aduan_split, name="aduan_split"),

@@ -23,6 +23,7 @@ from posko.aduan.access import (
     can_change,
     can_dispatch,
     can_intake,
+    can_set_subject,
     officer_of,
 )
 from posko.aduan.actions import (
@@ -36,6 +37,7 @@ from posko.aduan.actions.assign import AssignmentError
 from posko.aduan.actions.intake import Reporter
 from posko.aduan.actions.labels import LabelError
 from posko.aduan.actions.status import StatusTransitionError
+from posko.aduan.actions.subject import SubjectError, do_set_complaint_subject
 from posko.aduan.inbox import InboxFilters, inbox_counts, inbox_queryset
 from posko.aduan.models import Aduan
 from posko.console.forms import (
@@ -46,6 +48,7 @@ from posko.console.forms import (
     LoginForm,
     ReplyForm,
     StatusForm,
+    SubjectForm,
 )
 from posko.core.ratelimit import client_address, hit, is_limited
 from posko.core.types import staff_user
@@ -169,6 +172,12 @@ def _detail_context(request: HttpRequest, aduan: Aduan, **forms: Any) -> dict[st
             polres=polres,
             initial={"unit": aduan.handling_unit_id, "officer": aduan.assigned_officer_id},
         ),
+        "can_set_subject": aduan.is_restricted and can_set_subject(request.user),
+        "subject_form": forms.get("subject_form")
+        or SubjectForm(
+            polres=polres,
+            initial={"unit": aduan.subject_unit_id, "officer": aduan.subject_officer_id},
+        ),
         "label_form": forms.get("label_form")
         or LabelForm(
             polres=polres,
@@ -214,7 +223,13 @@ def _change_view(
             try:
                 messages.success(request, apply(request, aduan, form.cleaned_data))
                 return redirect("console:aduan_detail", code=aduan.code)
-            except (ValueError, StatusTransitionError, AssignmentError, LabelError) as exc:
+            except (
+                ValueError,
+                StatusTransitionError,
+                AssignmentError,
+                LabelError,
+                SubjectError,
+            ) as exc:
                 form.add_error(None, str(exc))
         context = _detail_context(
             request, _get_aduan(request, code, record_view=False), **{form_name: form}
@@ -257,12 +272,24 @@ def _apply_labels(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> s
     )
 
 
+def _apply_subject(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> str:
+    if not can_set_subject(request.user):
+        raise SubjectError("Hanya Propam atau pimpinan yang dapat mencatat pihak yang diadukan.")
+    do_set_complaint_subject(
+        aduan, unit=data["unit"], officer=data["officer"], acting_user=staff_user(request)
+    )
+    return "Pihak yang diadukan dicatat; aduan ini tertutup bagi mereka."
+
+
 reply = _change_view("reply_form", lambda r, a: ReplyForm(r.POST), _apply_reply)
 change_status = _change_view(
     "status_form", lambda r, a: StatusForm(r.POST, current=a.status), _apply_status
 )
 assign = _change_view(
     "assign_form", lambda r, a: AssignForm(r.POST, polres=a.polres), _apply_assign
+)
+set_subject = _change_view(
+    "subject_form", lambda r, a: SubjectForm(r.POST, polres=a.polres), _apply_subject
 )
 correct_labels = _change_view(
     "label_form", lambda r, a: LabelForm(r.POST, polres=a.polres), _apply_labels

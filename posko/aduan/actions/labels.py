@@ -5,13 +5,49 @@ from django.db import transaction
 
 from posko.aduan.actions.common import lock_aduan, record_audit, schedule_sla_checks, touch
 from posko.aduan.models import Aduan, LabelCorrection
-from posko.aduan.models.choices import PRIORITY_RANK, Category, Priority, Tone
+from posko.aduan.models.choices import (
+    PRIORITY_RANK,
+    RESTRICTED_CATEGORIES,
+    Category,
+    Priority,
+    Tone,
+)
+from posko.aduan.routing import route
 from posko.aduan.sla import due_times
 from posko.regions.models import Region, RegionLevel
 
 
 class LabelError(ValueError):
     pass
+
+
+def _follow_default_routing(
+    aduan: Aduan, old_category: str, old_priority: str, old_kecamatan: Region | None
+) -> list[str]:
+    """After a correction, move the aduan to the units the corrected labels call for — but
+    only where it still sits with the units the old labels had chosen (an operator's explicit
+    assignment stands). A restricted category always goes to its handling unit: anywhere else
+    it would be hidden from everyone but the Kapolres and auditors."""
+    old_unit, old_polsek = route(aduan.polres, old_category, old_priority, old_kecamatan)
+    new_unit, new_polsek = route(aduan.polres, aduan.category, aduan.priority, aduan.kecamatan)
+    fields: list[str] = []
+    restricted = aduan.category in RESTRICTED_CATEGORIES
+    if (
+        new_unit is not None
+        and aduan.handling_unit_id != new_unit.pk
+        and (restricted or aduan.handling_unit_id in (None, getattr(old_unit, "pk", None)))
+    ):
+        aduan.handling_unit = new_unit
+        fields.append("handling_unit")
+        if aduan.assigned_officer is not None and aduan.assigned_officer.unit_id != new_unit.pk:
+            aduan.assigned_officer = None
+            fields.append("assigned_officer")
+    if aduan.polsek_id != getattr(new_polsek, "pk", None) and aduan.polsek_id == getattr(
+        old_polsek, "pk", None
+    ):
+        aduan.polsek = new_polsek
+        fields.append("polsek")
+    return fields
 
 
 def do_correct_labels(
@@ -43,6 +79,7 @@ def do_correct_labels(
             and not desa.code.startswith(aduan.polres.region.code if aduan.polres.region else "")
         ):
             raise LabelError("Desa berada di luar wilayah Polres ini.")
+        before_route = (aduan.category, aduan.priority, aduan.kecamatan)
         changes: list[tuple[str, str, str]] = []
         for field, new in (("category", category), ("priority", priority), ("tone", tone)):
             old = getattr(aduan, field)
@@ -58,6 +95,8 @@ def do_correct_labels(
         fields = [c[0] for c in changes]
         if "desa" in fields:
             fields.append("kecamatan")
+        rerouted = _follow_default_routing(aduan, *before_route)
+        fields += rerouted
         if "priority" in fields:
             aduan.priority_rank = PRIORITY_RANK[aduan.priority]
             aduan.first_response_due, aduan.resolution_due = due_times(
@@ -82,5 +121,11 @@ def do_correct_labels(
             "labels_corrected",
             actor=acting_user,
             changes={field: [old, new] for field, old, new in changes},
+            rerouted={
+                "handling_unit": aduan.handling_unit.name if aduan.handling_unit else None,
+                "polsek": aduan.polsek.name if aduan.polsek else None,
+            }
+            if rerouted
+            else None,
         )
     return corrections

@@ -253,12 +253,17 @@ def test_staff_intake(officers: dict[str, Officer]) -> None:
     ("body", "message"),
     [
         ({"channel": "merpati"}, "Kanal tidak dikenal: merpati"),
+        (
+            {"channel": "instagram"},
+            "Kanal 'instagram' tidak dapat dicatat lewat API "
+            "(api, bhabinkamtibmas, datang_langsung, email, sms, telepon, whatsapp).",
+        ),
         ({"desa_code": "19.02.01.1001"}, "Desa tidak dikenal di wilayah Polres ini."),
         ({"desa_code": "19.06.02"}, "Desa tidak dikenal di wilayah Polres ini."),  # a kecamatan
         ({"category": "santet"}, "kategori tidak dikenal: santet"),
         ({"text": "tolong"[:4]}, "Data tidak valid."),
     ],
-    ids=["channel", "foreign-desa", "kecamatan", "category", "short-text"],
+    ids=["channel", "platform-channel", "foreign-desa", "kecamatan", "category", "short-text"],
 )
 def test_bad_intake_is_a_json_422_and_saves_nothing(
     officers: dict[str, Officer], body: dict[str, str], message: str

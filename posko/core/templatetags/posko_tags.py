@@ -31,6 +31,7 @@ AUDIT_LABELS = {
     "incident_merged": "Insiden digabung",
     "incident_split": "Dikeluarkan dari insiden",
     "priority_raised": "Prioritas naik (insiden membesar)",
+    "subject_set": "Pihak yang diadukan dicatat",
 }
 
 

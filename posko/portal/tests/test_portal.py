@@ -341,3 +341,13 @@ def test_contacts_list_polsek_and_bhabinkamtibmas(
     assert gantung["polsek"].name == "Polsek Gantung"
     assigned = {desa.code: officer for desa, officer in gantung["desa"] if officer}
     assert assigned == {"19.06.02.2001": bhabin}
+
+
+def test_size_limit_is_readable_below_one_megabyte() -> None:
+    from posko.aduan.photos import human_size
+
+    assert [human_size(n) for n in (5 * 1024 * 1024, 1536 * 1024, 300 * 1024)] == [
+        "5 MB",
+        "1,5 MB",
+        "300 KB",
+    ]

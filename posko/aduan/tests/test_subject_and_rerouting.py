@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from posko.aduan.access import visible_aduan
+from posko.aduan.actions import do_assign_aduan, do_correct_labels, do_submit_aduan
+from posko.aduan.actions.subject import SubjectError, do_set_complaint_subject
+from posko.aduan.models import AuditEvent
+from posko.conftest import PASSWORD
+from posko.org.lookup import satuan_of
+from posko.org.models import Officer, Unit
+
+MEMBER = "Oknum anggota lantas minta uang damai waktu razia di simpang Manggar"
+
+
+def sat(polres: Unit, code: str) -> Unit:
+    unit = satuan_of(polres, code)
+    assert unit is not None
+    return unit
+
+
+def _client(username: str) -> Client:
+    client = Client()
+    client.login(username=username, password=PASSWORD)
+    return client
+
+
+@pytest.mark.django_db
+def test_propam_records_the_unit_concerned_which_then_loses_sight(
+    polres: Unit, officers: dict[str, Officer]
+) -> None:
+    aduan = do_submit_aduan(polres, text=MEMBER, channel="web", category="pelanggaran_anggota")
+    satlantas = satuan_of(polres, "satlantas")
+    assert aduan.handling_unit == satuan_of(polres, "propam")
+
+    denied = _client("operator").post(
+        f"/posko/aduan/{aduan.code}/diadukan/",
+        {"unit": satlantas.pk},  # type: ignore[union-attr]
+    )
+    assert denied.status_code == 404  # the operator cannot even see it
+    response = _client("propam").post(
+        f"/posko/aduan/{aduan.code}/diadukan/",
+        {"unit": satlantas.pk, "officer": officers["satlantas"].pk},  # type: ignore[union-attr]
+    )
+    assert response.status_code == 302
+    aduan.refresh_from_db()
+    assert aduan.subject_unit == satlantas and aduan.subject_officer == officers["satlantas"]
+    assert AuditEvent.objects.filter(aduan=aduan, action="subject_set").exists()
+    assert not visible_aduan(officers["satlantas"].user).filter(pk=aduan.pk).exists()
+    assert visible_aduan(officers["kapolres"].user).filter(pk=aduan.pk).exists()
+
+
+@pytest.mark.django_db
+def test_subject_rules(polres: Unit, officers: dict[str, Officer]) -> None:
+    propam_user = officers["propam"].user
+    plain = do_submit_aduan(polres, text="Lampu jalan mati di Manggar", channel="web")
+    with pytest.raises(SubjectError):
+        do_set_complaint_subject(plain, unit=None, officer=None, acting_user=propam_user)
+    aduan = do_submit_aduan(polres, text=MEMBER, channel="web", category="pelanggaran_anggota")
+    with pytest.raises(SubjectError):  # Propam handles it; it cannot be "about" Propam too
+        do_set_complaint_subject(
+            aduan, unit=satuan_of(polres, "propam"), officer=None, acting_user=propam_user
+        )
+    with pytest.raises(SubjectError):  # officer not in the named unit
+        do_set_complaint_subject(
+            aduan,
+            unit=satuan_of(polres, "samapta"),
+            officer=officers["satlantas"],
+            acting_user=propam_user,
+        )
+
+
+@pytest.mark.django_db
+def test_correcting_to_a_restricted_category_reroutes_it(
+    polres: Unit, officers: dict[str, Officer]
+) -> None:
+    aduan = do_submit_aduan(
+        polres, text="Mohon info syarat perpanjangan SIM C", channel="web", category="pelayanan"
+    )
+    assert aduan.handling_unit == satuan_of(polres, "spkt")
+    do_assign_aduan(aduan, sat(polres, "spkt"), acting_user=officers["operator"].user)
+    do_correct_labels(aduan, acting_user=officers["operator"].user, category="pelanggaran_anggota")
+    aduan.refresh_from_db()
+    assert aduan.handling_unit == satuan_of(polres, "propam")
+    assert visible_aduan(officers["propam"].user).filter(pk=aduan.pk).exists()
+
+
+@pytest.mark.django_db
+def test_correction_keeps_an_explicit_assignment(
+    polres: Unit, officers: dict[str, Officer]
+) -> None:
+    aduan = do_submit_aduan(
+        polres,
+        text="Ada yang jual sabu di rumah kos dekat pelabuhan",
+        channel="web",
+        category="narkoba",
+    )
+    samapta = sat(polres, "samapta")
+    do_assign_aduan(aduan, samapta, acting_user=officers["operator"].user)
+    do_correct_labels(aduan, acting_user=officers["operator"].user, category="perjudian")
+    aduan.refresh_from_db()
+    assert aduan.handling_unit == samapta  # the operator chose Samapta; the correction keeps it
+
+    other = do_submit_aduan(
+        polres,
+        text="Ada yang jual sabu di rumah kos dekat pelabuhan",
+        channel="web",
+        category="narkoba",
+    )
+    do_correct_labels(other, acting_user=officers["operator"].user, category="perjudian")
+    other.refresh_from_db()
+    assert other.handling_unit == satuan_of(polres, "satreskrim")  # followed the new label
