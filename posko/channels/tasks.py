@@ -9,8 +9,8 @@ from posko.channels.actions.outbound import do_send_delivery
 
 
 @task()
-def process_inbound_event(event_id: int) -> str:
-    return do_process_event(event_id)
+def process_inbound_event(event_id: int, lease_of: int | None = None) -> str:
+    return do_process_event(event_id, lease_of)
 
 
 @task()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -51,12 +51,17 @@ def do_submit_aduan(
     photos: Sequence[CleanPhoto] = (),
     received_at: datetime | None = None,
     acting_user: User | None = None,
+    on_created: Callable[[Aduan], None] | None = None,
 ) -> Aduan:
     """Record a new aduan: triage, routing, SLA clocks, incident grouping, audit.
 
     ``acting_user`` is the staff member recording it (staff intake), or None when the public
     submits it. A reporter-chosen ``category`` or ``desa`` wins over triage; the triage output
     is kept in the audit row so later corrections can be measured against it.
+
+    ``on_created`` runs inside the same transaction (a channel links its message to the new
+    aduan there, so a crash can never leave an aduan without the link that prevents a second
+    one); raising in it rolls the aduan back.
     """
     text = text.strip()
     if not text:
@@ -138,6 +143,8 @@ def do_submit_aduan(
             photos=len(photos),
         )
         schedule_sla_checks(aduan)
+        if on_created is not None:
+            on_created(aduan)
     return aduan
 
 

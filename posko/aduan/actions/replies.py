@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django.contrib.auth.models import User
@@ -74,8 +74,11 @@ def do_add_incoming_message(
     channel: str,
     received_at: datetime | None = None,
     photos: Sequence[CleanPhoto] = (),
+    on_added: Callable[[AduanMessage], None] | None = None,
 ) -> AduanMessage:
-    """A follow-up message from the reporter (through a channel) joins the aduan's thread."""
+    """A follow-up message from the reporter (through a channel) joins the aduan's thread.
+
+    ``on_added`` runs inside the same transaction (the channel links its message there)."""
     received_at = received_at or timezone.now()
     with transaction.atomic(durable=True):
         aduan = lock_aduan(aduan)
@@ -105,4 +108,6 @@ def do_add_incoming_message(
             channel=channel,
             photos=len(photos),
         )
+        if on_added is not None:
+            on_added(message)
     return message

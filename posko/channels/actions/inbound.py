@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -57,6 +58,8 @@ from posko.channels.registry import adapter_for
 log = logging.getLogger(__name__)
 
 MAX_EVENT_ATTEMPTS = 6
+# After this long an attempt that has not finished is taken for dead (worker crash) and resumed.
+EVENT_LEASE = timedelta(minutes=15)
 KEEP_HEADERS = (
     "Content-Type",
     "User-Agent",
@@ -125,13 +128,28 @@ def account_for(platform: str, external_id: str) -> ChannelAccount | None:
     ).first()
 
 
-def do_process_event(event_id: int) -> str:
-    """Process one stored event. Safe to run again (replay): each message is claimed once."""
-    event = InboundEvent.objects.filter(pk=event_id).first()
-    if event is None:
-        return "missing"
-    InboundEvent.objects.filter(pk=event.pk).update(attempts=event.attempts + 1)
-    event.attempts += 1
+def do_process_event(event_id: int, lease_of: int | None = None) -> str:
+    """Process one stored event. Safe to run again (replay): each message is claimed once.
+
+    Each attempt enqueues, in the transaction that counts it, a watchdog run of the task
+    (``lease_of`` = that attempt) for ``EVENT_LEASE`` later. When the worker died during the
+    attempt, the event is still ``received`` with the same count then, and the watchdog
+    processes it again; otherwise the watchdog does nothing."""
+    from posko.channels.tasks import process_inbound_event
+
+    with transaction.atomic():
+        event = InboundEvent.objects.select_for_update().filter(pk=event_id).first()
+        if event is None:
+            return "missing"
+        if lease_of is not None and (
+            event.state != EventState.RECEIVED or event.attempts != lease_of
+        ):
+            return "lease: nothing to resume"
+        event.attempts += 1
+        InboundEvent.objects.filter(pk=event.pk).update(attempts=event.attempts)
+        process_inbound_event.using(run_after=timezone.now() + EVENT_LEASE).enqueue(
+            event.pk, event.attempts
+        )
     try:
         parsed = adapter_for(event.platform).parse(bytes(event.body))
     except MalformedEvent as exc:
@@ -321,6 +339,23 @@ def _message_text(item: Incoming) -> str:
     return f"({', '.join(kinds) or 'Pesan'} tanpa keterangan)"
 
 
+class AlreadyLinked(Exception):
+    """The channel message was linked by another run meanwhile (replay, concurrent worker)."""
+
+
+def _link_checked(message: ChannelMessage, aduan: Aduan, aduan_message_id: int | None) -> None:
+    """Link the message to its aduan under a row lock, inside the transaction that created the
+    aduan (or thread message). A message already linked raises ``AlreadyLinked``, which rolls
+    that transaction back: a replay after a crash can never produce a second aduan."""
+    locked = ChannelMessage.objects.select_for_update().get(pk=message.pk)
+    if locked.aduan_id is not None or locked.state not in (
+        ChannelMessageState.PENDING,
+        ChannelMessageState.MODERATION,
+    ):
+        raise AlreadyLinked(message.pk)
+    _link(message, aduan, aduan_message_id)
+
+
 def do_ingest_message(account: ChannelAccount, item: Incoming, event: InboundEvent | None) -> str:
     identity = _identity(item)
     message = _claim(account, item, event, identity)
@@ -331,15 +366,10 @@ def do_ingest_message(account: ChannelAccount, item: Incoming, event: InboundEve
 
     conversation = _open_conversation(account, identity)
     if conversation is not None:
-        aduan_message = do_add_incoming_message(
-            conversation.aduan,
-            text,
-            channel=account.platform,
-            received_at=item.sent_at,
-            photos=media.photos,
-        )
-        with transaction.atomic():
-            _link(message, conversation.aduan, aduan_message.pk)
+
+        def link_followup(aduan_message: AduanMessage) -> None:
+            assert conversation is not None
+            _link_checked(message, conversation.aduan, aduan_message.pk)
             fields = ["last_inbound_at", "last_inbound_external_id"]
             conversation.last_inbound_at = item.sent_at
             conversation.last_inbound_external_id = item.external_id
@@ -347,6 +377,18 @@ def do_ingest_message(account: ChannelAccount, item: Incoming, event: InboundEve
                 conversation.identity = identity  # the citizen moved to a private chat
                 fields.append("identity")
             conversation.save(update_fields=fields)
+
+        try:
+            do_add_incoming_message(
+                conversation.aduan,
+                text,
+                channel=account.platform,
+                received_at=item.sent_at,
+                photos=media.photos,
+                on_added=link_followup,
+            )
+        except AlreadyLinked:
+            return "duplicate"
         return f"thread {conversation.aduan.code}"
 
     public = item.kind in (MessageKind.COMMENT, MessageKind.MENTION)
@@ -370,7 +412,12 @@ def do_ingest_message(account: ChannelAccount, item: Incoming, event: InboundEve
                 )
             return "moderation"
 
-    aduan = create_aduan_from_message(account, message, item=item, text=text, photos=media.photos)
+    try:
+        aduan = create_aduan_from_message(
+            account, message, item=item, text=text, photos=media.photos
+        )
+    except AlreadyLinked:
+        return "duplicate"
     return f"aduan {aduan.code}"
 
 
@@ -382,9 +429,15 @@ def create_aduan_from_message(
     text: str | None = None,
     photos: list[CleanPhoto] | None = None,
     acting_user: Any = None,
+    then: Callable[[Aduan], None] | None = None,
 ) -> Aduan:
     """A new aduan from a channel message, with the conversation that replies will use; a
-    public comment also gets the Polres's public acknowledgement (no personal data)."""
+    public comment also gets the Polres's public acknowledgement (no personal data).
+
+    The link message → aduan, the conversation and the acknowledgement commit in the aduan's
+    own transaction (``on_created``), together with ``then`` (the moderation stream marks its
+    item there). Raises ``AlreadyLinked`` — and creates nothing — when the message already
+    belongs to an aduan."""
     identity = message.identity
     is_public = message.kind in (MessageKind.COMMENT, MessageKind.MENTION)
     reporter = Reporter(
@@ -392,19 +445,11 @@ def create_aduan_from_message(
         phone=identity.phone,
         email=identity.external_id if account.platform == "email" else "",
     )
-    aduan = do_submit_aduan(
-        account.polres,
-        text=text or message.text or "(tanpa teks)",
-        channel=account.platform,
-        reporter=reporter,
-        latitude=item.latitude if item else None,
-        longitude=item.longitude if item else None,
-        photos=photos or [],
-        received_at=message.sent_at,
-        acting_user=acting_user,
-    )
     reply_target = str(message.data.get("reply_target") or "") or message.external_id
-    with transaction.atomic():
+
+    def link(aduan: Aduan) -> None:
+        first = aduan.messages.order_by("created_at", "id").first()
+        _link_checked(message, aduan, first.pk if first else None)
         conversation = Conversation.objects.create(
             aduan=aduan,
             account=account,
@@ -415,22 +460,34 @@ def create_aduan_from_message(
             last_inbound_at=message.sent_at,
             last_inbound_external_id=message.external_id,
         )
-        first = aduan.messages.order_by("created_at", "id").first()
-        _link(message, aduan, first.pk if first else None)
         if is_public and account.platform in ("instagram", "facebook"):
             # The automatic public acknowledgement is part of the thread (with its delivery
             # state) but does not stop the first-response clock: no officer has answered yet.
-            text = notice_text(aduan)
+            ack_text = notice_text(aduan)
             ack = AduanMessage.objects.create(
                 aduan=aduan,
                 kind=AduanMessageKind.PUBLIC_REPLY,
-                text=text,
+                text=ack_text,
                 channel=account.platform,
                 delivery_state=AduanDelivery.PENDING,
             )
-            queue_comment_reply(account, conversation.public_comment_id, text, message=ack)
+            queue_comment_reply(account, conversation.public_comment_id, ack_text, message=ack)
             record_audit(aduan, "public_ack_queued", actor=None, message=ack.pk)
-    return aduan
+        if then is not None:
+            then(aduan)
+
+    return do_submit_aduan(
+        account.polres,
+        text=text or message.text or "(tanpa teks)",
+        channel=account.platform,
+        reporter=reporter,
+        latitude=item.latitude if item else None,
+        longitude=item.longitude if item else None,
+        photos=photos or [],
+        received_at=message.sent_at,
+        acting_user=acting_user,
+        on_created=link,
+    )
 
 
 def notice_text(aduan: Aduan, event: str = NoticeEvent.COMMENT_ACK, **extra: str) -> str:

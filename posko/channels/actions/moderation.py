@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from posko.aduan.models import Aduan
-from posko.channels.actions.inbound import create_aduan_from_message
+from posko.channels.actions.inbound import AlreadyLinked, create_aduan_from_message
 from posko.channels.base import SendError
 from posko.channels.http import client
 from posko.channels.models import (
@@ -40,18 +40,25 @@ def _done(item: ModerationItem, state: str, user: User) -> None:
 
 
 def do_convert_to_aduan(item: ModerationItem, *, acting_user: User) -> Aduan:
-    """The operator decides the comment needs police action after all."""
+    """The operator decides the comment needs police action after all. The item is marked in
+    the new aduan's own transaction, so a double click cannot make two aduan."""
     with transaction.atomic():
         item = _lock(item)
         if item.state == ModerationState.CONVERTED:
             raise ModerationError("Komentar ini sudah dijadikan aduan.")
     message = item.message
-    aduan = create_aduan_from_message(message.account, message, acting_user=acting_user)
-    with transaction.atomic():
-        item = _lock(item)
-        item.aduan = aduan
-        _done(item, ModerationState.CONVERTED, acting_user)
-    return aduan
+
+    def mark(aduan: Aduan) -> None:
+        locked = _lock(item)
+        locked.aduan = aduan
+        _done(locked, ModerationState.CONVERTED, acting_user)
+
+    try:
+        return create_aduan_from_message(
+            message.account, message, acting_user=acting_user, then=mark
+        )
+    except AlreadyLinked as exc:
+        raise ModerationError("Komentar ini sudah dijadikan aduan.") from exc
 
 
 def do_reply_to_comment(item: ModerationItem, text: str, *, acting_user: User) -> None:

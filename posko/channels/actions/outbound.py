@@ -35,6 +35,10 @@ MAX_BACKOFF = timedelta(hours=1)
 PAIR_INTERVAL: dict[str, float] = {Platform.WHATSAPP: 6.0, Platform.TELEGRAM: 1.0}
 ACCOUNT_PER_SECOND: dict[str, int] = {Platform.WHATSAPP: 80, Platform.TELEGRAM: 30, Platform.X: 5}
 FINAL = {DeliveryState.SENT, DeliveryState.DELIVERED, DeliveryState.READ}
+# Longer than any send can take (HTTP timeout): a delivery still "sending" after this is taken
+# for the victim of a worker crash and sent again (the platform may show it twice, rarely).
+SEND_LEASE = timedelta(minutes=10)
+CRASHED = "Pengiriman sebelumnya terputus (proses berhenti) sebelum ada jawaban platform."
 
 
 def _sync_message(delivery: OutboundDelivery) -> None:
@@ -82,6 +86,8 @@ def _rate_delay(delivery: OutboundDelivery, now: datetime) -> datetime | None:
 
 def do_send_delivery(delivery_id: int) -> str:
     """Send one delivery (the body of the ``send_delivery`` task). Returns what happened."""
+    from posko.channels.tasks import send_delivery
+
     now = timezone.now()
     with transaction.atomic():
         delivery = (
@@ -94,6 +100,9 @@ def do_send_delivery(delivery_id: int) -> str:
             return "missing"
         if delivery.state in FINAL or delivery.state == DeliveryState.FAILED:
             return f"already {delivery.state}"
+        resumed = delivery.state == DeliveryState.SENDING
+        if resumed and delivery.updated_at > now - SEND_LEASE:
+            return "in progress"
         if delivery.next_attempt_at and delivery.next_attempt_at > now + timedelta(seconds=1):
             return "early"  # a newer retry is scheduled
         wait_until = _rate_delay(delivery, now)
@@ -102,9 +111,17 @@ def do_send_delivery(delivery_id: int) -> str:
             _save(delivery, "next_attempt_at")
             enqueue_send_on_commit(delivery.pk, run_after=wait_until)
             return "deferred"
+        if resumed and delivery.attempts >= MAX_ATTEMPTS:
+            return _record_failure(delivery, SendError(CRASHED, retryable=False))
         delivery.state = DeliveryState.SENDING
         delivery.attempts += 1
-        _save(delivery, "state", "attempts")
+        if resumed:
+            delivery.error = CRASHED + " Dikirim ulang."
+        _save(delivery, "state", "attempts", *(["error"] if resumed else []))
+        # The lease: a run of this task after SEND_LEASE finds the delivery still "sending"
+        # only when this attempt died (worker crash) and sends it again. Enqueued in the same
+        # transaction as the state, so it cannot be lost.
+        send_delivery.using(run_after=timezone.now() + SEND_LEASE).enqueue(delivery.pk)
     account: ChannelAccount = delivery.account
 
     try:
