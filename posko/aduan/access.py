@@ -8,6 +8,8 @@ forgotten by a view, the API or a command.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
@@ -16,6 +18,9 @@ from posko.aduan.models.choices import RESTRICTED_CATEGORIES, Category
 from posko.core.types import AnyUser
 from posko.org.lookup import polres_units
 from posko.org.models import Officer, Role
+
+if TYPE_CHECKING:
+    from posko.channels.models import ChannelAccount, ModerationItem
 
 # Roles that see every (non-restricted) aduan of their Polres.
 POLRES_WIDE_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.PIMPINAN, Role.AUDITOR})
@@ -29,6 +34,10 @@ INTAKE_ROLES = frozenset(
 DISPATCH_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.PIMPINAN})
 # Roles allowed to change the Polres's policy (SLA targets, service hours).
 SETTINGS_ROLES = frozenset({Role.ADMIN, Role.PIMPINAN})
+# Roles that work the public-comment moderation stream of their Polres.
+MODERATION_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.PIMPINAN})
+# Roles that manage the Polres's official channel accounts (credentials).
+CHANNEL_ADMIN_ROLES = frozenset({Role.ADMIN})
 
 
 class AduanNotFound(Exception):
@@ -117,6 +126,36 @@ def can_set_subject(user: AnyUser) -> bool:
 def can_intake(user: AnyUser) -> bool:
     officer = officer_of(user)
     return officer is not None and officer.role in INTAKE_ROLES
+
+
+def can_moderate(user: AnyUser) -> bool:
+    officer = officer_of(user)
+    return officer is not None and officer.role in MODERATION_ROLES
+
+
+def can_manage_channels(user: AnyUser) -> bool:
+    officer = officer_of(user)
+    return officer is not None and officer.role in CHANNEL_ADMIN_ROLES
+
+
+def moderation_items(user: AnyUser) -> QuerySet[ModerationItem]:
+    """The moderation stream the user may work: their Polres's items, moderators only."""
+    from posko.channels.models import ModerationItem
+
+    officer = officer_of(user)
+    if officer is None or officer.role not in MODERATION_ROLES:
+        return ModerationItem.objects.none()
+    return ModerationItem.objects.filter(polres__in=polres_units(officer.unit))
+
+
+def channel_accounts(user: AnyUser) -> QuerySet[ChannelAccount]:
+    """The official accounts the user may manage: their Polres's, channel admins only."""
+    from posko.channels.models import ChannelAccount
+
+    officer = officer_of(user)
+    if officer is None or officer.role not in CHANNEL_ADMIN_ROLES:
+        return ChannelAccount.objects.none()
+    return ChannelAccount.objects.filter(polres__in=polres_units(officer.unit))
 
 
 def require_change(user: AnyUser, aduan: Aduan) -> Officer:

@@ -399,7 +399,10 @@ class ModerationItem(models.Model):
 class NoticeEvent(models.TextChoices):
     ASSIGNED = "assigned", _("Aduan ditugaskan")
     RESOLVED = "resolved", _("Aduan selesai")
+    REJECTED = "rejected", _("Aduan ditolak")
+    REDIRECTED = "redirected", _("Aduan dialihkan")
     COMMENT_ACK = "comment_ack", _("Tanggapan publik atas komentar")
+    PUBLIC_UPDATE = "public_update", _("Pembaruan status di balasan publik")
 
 
 DEFAULT_NOTICES: dict[str, str] = {
@@ -409,16 +412,30 @@ DEFAULT_NOTICES: dict[str, str] = {
     NoticeEvent.RESOLVED: (
         "Laporan Anda ({code}) telah selesai ditangani. Terima kasih telah melapor kepada {polres}."
     ),
+    NoticeEvent.REJECTED: (
+        "Laporan Anda ({code}) tidak dapat kami tindak lanjuti. Alasan: {reason}. "
+        "Terima kasih telah melapor kepada {polres}."
+    ),
+    NoticeEvent.REDIRECTED: (
+        "Laporan Anda ({code}) kami alihkan kepada instansi yang berwenang. Keterangan: {reason}."
+    ),
     NoticeEvent.COMMENT_ACK: (
         "Terima kasih, laporan Anda sudah kami terima dan sedang ditindaklanjuti. "
         "Mohon lanjutkan lewat pesan pribadi (DM) agar data Anda tetap aman."
+    ),
+    # Public replies (comment threads, X): only {status} and {polres}, never the tracking code,
+    # the unit or a reason.
+    NoticeEvent.PUBLIC_UPDATE: (
+        "Pembaruan dari {polres}: laporan Anda {status}. Rincian hanya kami sampaikan lewat "
+        "pesan pribadi. Terima kasih."
     ),
 }
 
 
 class NoticeTemplate(models.Model):
     """Per-Polres wording of automatic messages to the citizen. Placeholders: {code}, {unit},
-    {polres}. Never put personal data in the public comment acknowledgement."""
+    {polres}, {reason} (ditolak/dialihkan); the public update has {status} and {polres} only.
+    Never put personal data in the public comment acknowledgement or public update."""
 
     polres = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="notice_templates")
     event = models.CharField(_("peristiwa"), max_length=15, choices=NoticeEvent.choices)
@@ -434,3 +451,28 @@ class NoticeTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.polres_id}/{self.event}"
+
+
+class AccountChange(models.Model):
+    """Audit trail of official-account changes (who, when, which fields). Secret values are
+    never recorded: only the names of the credentials that changed."""
+
+    account = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(max_length=30)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("perubahan akun resmi")
+        verbose_name_plural = _("perubahan akun resmi")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.action}"

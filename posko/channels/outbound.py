@@ -95,6 +95,17 @@ def check_reply_allowed(aduan: Aduan) -> None:
             )
 
 
+def reply_blocked_reason(aduan: Aduan) -> str:
+    """Why a public reply cannot go out now (shown above the reply form), or ''."""
+    if aduan.channel not in Platform.values:
+        return ""
+    try:
+        check_reply_allowed(aduan)
+    except ReplyNotAllowed as exc:
+        return str(exc)
+    return ""
+
+
 def _route(conversation: Conversation, message: AduanMessage) -> dict[str, Any]:
     """Delivery fields for a reply on the conversation's platform."""
     account = conversation.account

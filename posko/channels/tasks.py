@@ -23,3 +23,10 @@ def poll_x_mentions(account_id: int) -> str:
     from posko.channels.actions.polling import do_poll_x_mentions
 
     return do_poll_x_mentions(account_id)
+
+
+@task()
+def send_status_notice(aduan_id: int, event: str, reason: str = "") -> str:
+    from posko.channels.actions.notices import do_send_status_notice
+
+    return do_send_status_notice(aduan_id, event, reason)

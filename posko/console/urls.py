@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from posko.channels import console as channels
 from posko.console import settings, triage, views
 
 app_name = "console"
@@ -26,4 +27,15 @@ urlpatterns = [
     path("triase/", triage.triage_models, name="triage_models"),
     path("pengaturan/sla/", settings.sla_settings, name="sla_settings"),
     path("landmark/<int:landmark_id>/hapus/", triage.landmark_delete, name="landmark_delete"),
+    path(
+        "aduan/<str:code>/kirim-ulang/<int:message_id>/",
+        channels.retry_delivery,
+        name="retry_delivery",
+    ),
+    path("moderasi/", channels.moderation, name="moderation"),
+    path("moderasi/<int:pk>/<slug:action>/", channels.moderation_action, name="moderation_action"),
+    path("kanal/akun/", channels.accounts, name="channel_accounts"),
+    path("kanal/akun/baru/", channels.account_new, name="channel_account_new"),
+    path("kanal/akun/<int:pk>/", channels.account_edit, name="channel_account_edit"),
+    path("kanal/akun/<int:pk>/aktif/", channels.account_toggle, name="channel_account_toggle"),
 ]

@@ -40,6 +40,7 @@ from posko.aduan.actions.status import StatusTransitionError
 from posko.aduan.actions.subject import SubjectError, do_set_complaint_subject
 from posko.aduan.inbox import InboxFilters, inbox_counts, inbox_queryset
 from posko.aduan.models import Aduan
+from posko.channels.outbound import reply_blocked_reason
 from posko.console.forms import (
     AssignForm,
     InboxFilterForm,
@@ -152,7 +153,8 @@ def _detail_context(request: HttpRequest, aduan: Aduan, **forms: Any) -> dict[st
     return {
         "aduan": aduan,
         "now": timezone.now(),
-        "thread": aduan.messages.select_related("author").all(),
+        "thread": aduan.messages.select_related("author", "delivery").all(),
+        "reply_blocked": reply_blocked_reason(aduan),
         "audit": aduan.audit_events.select_related("actor").all(),
         "photos": aduan.photos.all(),
         "corrections": aduan.corrections.select_related("actor").all(),

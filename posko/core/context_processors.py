@@ -4,7 +4,13 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from posko.aduan.access import DISPATCH_ROLES, SETTINGS_ROLES, officer_of
+from posko.aduan.access import (
+    CHANNEL_ADMIN_ROLES,
+    DISPATCH_ROLES,
+    MODERATION_ROLES,
+    SETTINGS_ROLES,
+    officer_of,
+)
 
 
 def posko(request: HttpRequest) -> dict[str, Any]:
@@ -17,4 +23,6 @@ def posko(request: HttpRequest) -> dict[str, Any]:
         "unread_notifications": unread,
         "console_can_dispatch": officer is not None and officer.role in DISPATCH_ROLES,
         "console_can_configure": officer is not None and officer.role in SETTINGS_ROLES,
+        "console_can_moderate": officer is not None and officer.role in MODERATION_ROLES,
+        "console_can_manage_channels": officer is not None and officer.role in CHANNEL_ADMIN_ROLES,
     }

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
 from posko.aduan.models import Aduan, Notification
+from posko.channels.notices import notify_assignment
 from posko.org.models import Officer, Unit
 
 
@@ -53,4 +54,5 @@ def do_assign_aduan(
                 aduan=aduan,
                 text=f"Aduan {aduan.code} ditugaskan kepada Anda.",
             )
+        notify_assignment(aduan)  # the citizen hears it on their channel (on commit)
     return aduan

@@ -7,6 +7,7 @@ from django.utils import timezone
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
 from posko.aduan.models import Aduan, StatusChange
 from posko.aduan.models.choices import REASON_REQUIRED, TRANSITIONS, Status
+from posko.channels.notices import notify_status_change
 
 
 class StatusTransitionError(ValueError):
@@ -56,4 +57,5 @@ def do_change_status(
             after=new_status,
             reason=reason,
         )
+        notify_status_change(aduan, new_status, reason)  # told on their channel (on commit)
     return aduan

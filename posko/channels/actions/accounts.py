@@ -6,12 +6,16 @@ import os
 import secrets
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from posko.channels.models import ChannelAccount, Platform
+from posko.channels.models import AccountChange, ChannelAccount, Platform
 from posko.org.models import Unit
+
+# Non-secret fields whose changes are recorded.
+TRACKED = ("name", "api_base", "config", "is_active")
 
 
 @transaction.atomic
@@ -26,9 +30,12 @@ def do_save_account(
     credentials: dict[str, Any] | None = None,
     config: dict[str, Any] | None = None,
     is_active: bool | None = None,
+    acting_user: User | None = None,
 ) -> ChannelAccount:
     """Create or update the account (platform, external id). Credentials given are merged
-    into the stored ones (an empty value removes a key); config likewise."""
+    into the stored ones (an empty value removes a key); config likewise. The change is
+    recorded (``AccountChange``) with the actor and the names — never the values — of the
+    credentials that changed."""
     if platform not in Platform.values:
         raise ValueError(f"Platform tidak dikenal: {platform}")
     external_id = external_id.strip()
@@ -53,6 +60,9 @@ def do_save_account(
         )
     elif account.polres_id != polres.pk:
         raise ValueError("Akun ini sudah terdaftar untuk Polres lain.")
+    created = account.pk is None
+    before = {f: getattr(account, f) for f in TRACKED}
+    old_credentials = {} if created else account.credentials
     if name:
         account.name = name
     if api_base is not None:
@@ -66,6 +76,38 @@ def do_save_account(
         account.is_active = is_active
     account.updated_at = timezone.now()
     account.save()
+    changed = [f for f in TRACKED if getattr(account, f) != before[f]]
+    new_credentials = account.credentials
+    secrets_changed = sorted(
+        k
+        for k in {*old_credentials, *new_credentials}
+        if old_credentials.get(k) != new_credentials.get(k)
+    )
+    if created or changed or secrets_changed:
+        AccountChange.objects.create(
+            account=account,
+            actor=acting_user,
+            action="created" if created else "updated",
+            data={"fields": changed, "credentials": secrets_changed},
+        )
+    return account
+
+
+@transaction.atomic
+def do_set_account_active(
+    account: ChannelAccount, active: bool, *, acting_user: User | None
+) -> ChannelAccount:
+    """Enable or disable an official account (disabled: webhooks for it are ignored, replies
+    fail with the reason, polling stops)."""
+    account = ChannelAccount.objects.select_for_update().get(pk=account.pk)
+    if account.is_active == active:
+        return account
+    account.is_active = active
+    account.updated_at = timezone.now()
+    account.save(update_fields=["is_active", "updated_at"])
+    AccountChange.objects.create(
+        account=account, actor=acting_user, action="enabled" if active else "disabled", data={}
+    )
     return account
 
 

@@ -32,6 +32,12 @@ AUDIT_LABELS = {
     "incident_split": "Dikeluarkan dari insiden",
     "priority_raised": "Prioritas naik (insiden membesar)",
     "subject_set": "Pihak yang diadukan dicatat",
+    "incoming_added": "Pesan pelapor masuk",
+    "public_ack_queued": "Tanggapan publik otomatis",
+    "notice_queued": "Pemberitahuan status ke pelapor",
+    "notice_skipped": "Pemberitahuan status tidak dikirim",
+    "delivery_failed": "Pengiriman gagal",
+    "delivery_retried": "Pengiriman diulang",
 }
 
 

@@ -1,0 +1,200 @@
+"""Status notices (assigned, selesai, ditolak/dialihkan) sent to the citizen on the channel the
+aduan came from, worded by the Polres's ``NoticeTemplate``.
+
+Where the notice goes:
+* a private chat (WhatsApp, Telegram, SMS, e-mail, Instagram/Messenger DM): the full notice
+  (tracking code, unit, reason);
+* WhatsApp after the 24-hour window: the account's approved template, or — without one — no
+  notice, with an internal note in the thread saying why;
+* a public comment on Instagram/Facebook (no DM yet) and X: a public reply with the public
+  update only ({status}, {polres}: no tracking code, no unit, no reason); the one private
+  reply Meta allows per comment stays for the officer's own answer.
+
+The notice is a message in the aduan's thread with its own delivery state; it does not stop
+the first-response clock.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from posko.aduan.actions.common import record_audit
+from posko.aduan.models import Aduan, AduanMessage, AuditEvent
+from posko.aduan.models import DeliveryState as MessageDelivery
+from posko.aduan.models import MessageKind as AduanMessageKind
+from posko.channels.actions.inbound import notice_text
+from posko.channels.models import (
+    DEFAULT_NOTICES,
+    Conversation,
+    DeliveryKind,
+    NoticeEvent,
+    NoticeTemplate,
+    OutboundDelivery,
+    Platform,
+)
+from posko.channels.outbound import (
+    META_WINDOW,
+    _has_direct_thread,
+    enqueue_send_on_commit,
+    whatsapp_window_open,
+    window_template,
+)
+
+PUBLIC_STATUS = {
+    NoticeEvent.ASSIGNED: "sedang ditindaklanjuti petugas",
+    NoticeEvent.RESOLVED: "telah selesai ditangani",
+    NoticeEvent.REJECTED: "sudah kami tinjau",
+    NoticeEvent.REDIRECTED: "sudah kami tinjau",
+}
+
+
+class NoticeSkipped(Exception):
+    """The platform does not allow a message now; the reason is noted in the thread."""
+
+
+def public_update_text(aduan: Aduan, event: str) -> str:
+    """The public wording: only the status and the Polres, whatever the template says."""
+    template = NoticeTemplate.objects.filter(
+        polres=aduan.polres, event=NoticeEvent.PUBLIC_UPDATE, is_active=True
+    ).first()
+    default = DEFAULT_NOTICES[NoticeEvent.PUBLIC_UPDATE]
+    values = {"status": PUBLIC_STATUS[NoticeEvent(event)], "polres": aduan.polres.name}
+    try:
+        return (template.text if template else default).format(**values)
+    except (KeyError, IndexError, ValueError):
+        return default.format(**values)
+
+
+def _route(conversation: Conversation, event: str, private_text: str) -> dict[str, Any]:
+    """Delivery fields (kind, recipient, reply_to, template, text) or ``NoticeSkipped``."""
+    account = conversation.account
+    identity = conversation.identity
+    aduan = conversation.aduan
+    direct: dict[str, Any] = {
+        "kind": DeliveryKind.DIRECT,
+        "recipient": identity.external_id,
+        "text": private_text,
+    }
+    if not account.is_active:
+        raise NoticeSkipped("akun resmi kanal ini sedang dinonaktifkan.")
+    if account.platform == Platform.WHATSAPP:
+        if whatsapp_window_open(conversation):
+            return direct
+        template = window_template(account)
+        if template is None:
+            raise NoticeSkipped(
+                "pesan terakhir pelapor di WhatsApp lebih dari 24 jam yang lalu dan akun ini "
+                "belum punya templat yang disetujui. Hubungi pelapor lewat telepon bila perlu."
+            )
+        return {
+            **direct,
+            "kind": DeliveryKind.TEMPLATE,
+            "template": {
+                "name": template["name"],
+                "language": template.get("language", "id"),
+                "params": [aduan.code, private_text[:1000]],
+            },
+        }
+    if account.platform in (Platform.INSTAGRAM, Platform.FACEBOOK):
+        if _has_direct_thread(conversation):
+            last = conversation.last_inbound_at
+            if last is not None and timezone.now() - last > META_WINDOW:
+                raise NoticeSkipped(
+                    "pesan terakhir pelapor lebih dari 7 hari yang lalu; Meta tidak mengizinkan "
+                    "pesan setelah itu."
+                )
+            return direct
+        if not conversation.public_comment_id:
+            raise NoticeSkipped("tidak ada percakapan atau komentar yang dapat dibalas.")
+        # The one private reply Meta allows per comment is kept for the officer's own answer.
+        return {
+            "kind": DeliveryKind.COMMENT_REPLY,
+            "recipient": conversation.public_comment_id,
+            "reply_to": conversation.public_comment_id,
+            "text": public_update_text(aduan, event),
+        }
+    if account.platform == Platform.X:
+        return {
+            "kind": DeliveryKind.COMMENT_REPLY,
+            "recipient": identity.username or identity.external_id,
+            "reply_to": conversation.last_inbound_external_id,
+            "text": public_update_text(aduan, event),
+        }
+    if account.platform == Platform.EMAIL:
+        return {**direct, "reply_to": conversation.last_inbound_external_id}
+    return direct
+
+
+def do_send_status_notice(aduan_id: int, event: str, reason: str = "") -> str:
+    """Compose and queue the notice (body of the ``send_status_notice`` task)."""
+    if event not in PUBLIC_STATUS:
+        return f"unknown event {event}"
+    with transaction.atomic():
+        aduan = (
+            Aduan.objects.select_for_update()
+            .select_related("polres", "handling_unit")
+            .filter(pk=aduan_id)
+            .first()
+        )
+        if aduan is None:
+            return "missing"
+        conversation = (
+            Conversation.objects.select_related("account", "identity", "aduan__polres")
+            .filter(aduan=aduan)
+            .first()
+        )
+        if conversation is None:
+            return "no conversation"
+        unit_id = aduan.handling_unit_id
+        if event == NoticeEvent.ASSIGNED:
+            told = AuditEvent.objects.filter(
+                aduan=aduan, action__in=("notice_queued", "notice_skipped")
+            )
+            if any(
+                e.data.get("event") == event and e.data.get("unit") == unit_id
+                for e in told.only("data")
+            ):
+                return "already told about this unit"
+        extra = {
+            "unit": aduan.handling_unit.name if aduan.handling_unit else aduan.polres.name,
+            "reason": reason or "-",
+        }
+        private_text = notice_text(aduan, event, **extra)
+        label = NoticeEvent(event).label
+        try:
+            route = _route(conversation, event, private_text)
+        except NoticeSkipped as exc:
+            note = AduanMessage.objects.create(
+                aduan=aduan,
+                kind=AduanMessageKind.INTERNAL_NOTE,
+                text=f"Pemberitahuan otomatis «{label}» tidak dikirim: {exc}",
+            )
+            record_audit(
+                aduan, "notice_skipped", actor=None, event=event, unit=unit_id, message=note.pk
+            )
+            return "skipped"
+        text = route.pop("text")
+        message = AduanMessage.objects.create(
+            aduan=aduan,
+            kind=AduanMessageKind.PUBLIC_REPLY,
+            text=text,
+            channel=conversation.account.platform,
+            delivery_state=MessageDelivery.PENDING,
+        )
+        delivery = OutboundDelivery.objects.create(
+            account=conversation.account, message=message, text=text, **route
+        )
+        enqueue_send_on_commit(delivery.pk)
+        record_audit(
+            aduan,
+            "notice_queued",
+            actor=None,
+            event=event,
+            unit=unit_id,
+            message=message.pk,
+            kind=route["kind"],
+        )
+    return f"queued {route['kind']}"
