@@ -43,6 +43,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=20000)
     parser.add_argument("--single", type=int, default=3000)
+    parser.add_argument("--repeat", type=int, default=3, help="batch runs (best is reported)")
     args = parser.parse_args()
 
     colds = [cold_start() for _ in range(3)]
@@ -73,10 +74,15 @@ def main() -> None:
     triager = Triager()
     triager.batch(inputs[:200])  # warm-up
 
-    t, c = time.perf_counter(), time.process_time()
-    results = triager.batch(inputs)
-    batch_s, batch_cpu = time.perf_counter() - t, time.process_time() - c
+    runs: list[tuple[float, float]] = []
+    for _ in range(args.repeat):
+        t, c = time.perf_counter(), time.process_time()
+        results = triager.batch(inputs)
+        runs.append((time.process_time() - c, time.perf_counter() - t))
     incidents = sum(1 for r in results if r.incident)
+    runs.sort()
+    batch_cpu, batch_s = runs[0]  # best run: the least disturbed by other jobs
+    med_cpu = runs[len(runs) // 2][0]
 
     wall: list[float] = []
     cpu: list[float] = []
@@ -99,7 +105,8 @@ def main() -> None:
     print(
         f"batch: {len(inputs)} messages, {batch_cpu:.2f} s CPU / {batch_s:.2f} s wall = "
         f"{len(inputs) / batch_cpu:,.0f} msgs per CPU-second (one core; "
-        f"{len(inputs) / batch_s:,.0f}/s wall); {incidents} grouped into incidents"
+        f"{len(inputs) / batch_s:,.0f}/s wall); {incidents} grouped into incidents; "
+        f"best of {len(runs)} runs, median {len(inputs) / med_cpu:,.0f} msgs per CPU-second"
     )
     print(
         f"single message classify(), n={len(wall)}: wall p50 {pct(wall, 0.5):.3f} ms, "

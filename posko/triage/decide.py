@@ -93,7 +93,10 @@ def rule_tone(category: str, ev: Evidence) -> str:
     ):
         return "provokatif"
     # mock praise or thanks about a bad state of affairs ("makasih udah biarin maling")
-    if ev.sarcasm >= 1.0 and ev.negsit >= 2.5 and (ev.praise >= 1.0 or category == "apresiasi"):
+    thanks = ev.praise >= 1.0 or ev.category["apresiasi"] >= 1.5 or category == "apresiasi"
+    if thanks and ev.sarcasm >= 1.0 and ev.negsit >= 2.5:
+        return "provokatif"
+    if thanks and ev.sarcasm >= 1.5 and ev.negsit >= 1.5:
         return "provokatif"
     if category == "apresiasi" or (ev.praise >= 2.5 and ev.critic < 1.0):
         return "apresiasi"

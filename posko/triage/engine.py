@@ -92,6 +92,10 @@ class Triager:
         cat_scores = model.head(raw, "category") + model.rule_weight * np.fromiter(
             (ev.category[c] for c in CATEGORIES), dtype=np.float64, count=len(CATEGORIES)
         )
+        if ev.boost:
+            # frames count fully: undo the scaling their share of ev.category got
+            for name, b in ev.boost.items():
+                cat_scores[CATEGORIES.index(name)] += b * (1.0 - model.rule_weight / 0.35)
         category = CATEGORIES[int(cat_scores.argmax())]
         priority = _pick(
             model.head(raw, "priority"),
@@ -144,6 +148,7 @@ class Triager:
                 )
             )
         keys = cluster(feats)
+        _adopt_incident_labels(results, keys, feats)
         grown = grown_incidents(feats, keys)
         for res, key in zip(results, keys, strict=True):
             res.incident = key
@@ -184,6 +189,41 @@ class Triager:
             if s >= 0 and (best is None or s > best_score):
                 best, best_score = cand.key, s
         return best
+
+
+PRIORITY_RANK = {p: i for i, p in enumerate(PRIORITIES)}  # darurat = 0
+
+
+def _adopt_incident_labels(
+    results: list[TriageResult], keys: Sequence[str | None], feats: Sequence[EventFeatures]
+) -> None:
+    """A witness follow-up in an incident takes the incident's category and (most urgent)
+    priority: "saya juga lihat asapnya" is about the fire, whatever its own words say."""
+    members: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        if key is not None:
+            members.setdefault(key, []).append(i)
+    for idx in members.values():
+        follow = [i for i in idx if feats[i].followup]
+        if not follow:
+            continue
+        base = [i for i in idx if not feats[i].followup] or idx
+        counts: dict[str, int] = {}
+        for i in base:
+            counts[results[i].category] = counts.get(results[i].category, 0) + 1
+        category = max(
+            counts, key=lambda c: (counts[c], -min(i for i in base if results[i].category == c))
+        )
+        priority = min(
+            (results[i].priority for i in base if results[i].category == category),
+            key=PRIORITY_RANK.__getitem__,
+        )
+        for i in follow:
+            res = results[i]
+            if res.category != category:
+                res.category = category
+                res.priority = priority
+                res.unit = unit_for(category, priority)
 
 
 @lru_cache(maxsize=32)

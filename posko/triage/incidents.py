@@ -96,6 +96,13 @@ class EventFeatures:
     at: datetime
     words: frozenset[str]
     followup: bool = False
+    ts: float = 0.0  # at as a POSIX timestamp (set from `at`)
+    ages: frozenset[str] = frozenset()  # numbers of one or two digits (set from `words`)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ts", self.at.timestamp())
+        if self.group == "orang_hilang":
+            object.__setattr__(self, "ages", _ages(self.words))
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
@@ -113,7 +120,7 @@ URGENT_HOURS: dict[str, float] = {"orang_hilang": 24}
 
 def same_event_score(a: EventFeatures, b: EventFeatures) -> float:
     """Positive margin when a and b look like the same event, else < 0."""
-    hours = abs((a.at - b.at).total_seconds()) / 3600
+    hours = abs(a.ts - b.ts) / 3600
     if a.group is None or a.group != b.group:
         return _cross_group_score(a, b, hours)
     if hours > WINDOW_HOURS.get(a.group, 12):
@@ -138,10 +145,8 @@ def same_event_score(a: EventFeatures, b: EventFeatures) -> float:
     if a.group == "hoaks":
         # several people asking about one circulating message, mostly the same day
         need = 0.2 if hours <= 24 else 0.4
-    if a.group == "orang_hilang":
-        ages_a, ages_b = _ages(a.words), _ages(b.words)
-        if ages_a and ages_b and not ages_a & ages_b:
-            return -1.0  # "anak 10 tahun" and "anak 15 tahun" are two people
+    if a.group == "orang_hilang" and a.ages and b.ages and not a.ages & b.ages:
+        return -1.0  # "anak 10 tahun" and "anak 15 tahun" are two people
     shared = len(a.words & b.words)
     if followup:
         need = max(0.0, need - 0.3)
@@ -192,42 +197,44 @@ def cluster(features: Sequence[EventFeatures], max_compare: int = 200) -> list[s
     """Incident key per message ("I1", "I2", ... by first appearance), None when alone.
 
     Messages are taken in time order; each joins the best-matching earlier message's
-    incident. Candidates are blocked by (event group, kecamatan): a message with a
-    kecamatan is compared with that kecamatan's and the place-less messages only.
+    incident. Candidates are blocked by (event group, kecamatan, desa): a message with a
+    desa is compared with that desa's, its kecamatan's desa-less and the place-less
+    messages only.
     """
-    order = sorted(range(len(features)), key=lambda i: features[i].at)
+    order = sorted(range(len(features)), key=lambda i: features[i].ts)
     cluster_of: list[int] = [-1] * len(features)
-    blocks: dict[str, dict[str | None, list[int]]] = {}
+    blocks: dict[str, dict[tuple[str | None, str | None], list[int]]] = {}
     n_clusters = 0
     recent: list[int] = []  # the last half hour, any group (cross-group matches)
     places: list[set[tuple[str, str | None]]] = []  # (kecamatan, desa) named per cluster
+    sizes: list[int] = []  # reports per cluster so far
+    recent_hour: list[int] = []  # the last FOLLOWUP_FALLBACK_S seconds (witness follow-ups)
     for i in order:
         f = features[i]
         best, best_score = -1, 0.0
         if f.group is not None and f.desa is not None:
-            while recent and (f.at - features[recent[0]].at).total_seconds() > 1800:
+            while recent and f.ts - features[recent[0]].ts > 1800:
                 recent.pop(0)
             for j in recent:
                 g = features[j]
                 if g.group != f.group and g.desa == f.desa:
-                    s = _cross_group_score(f, g, (f.at - g.at).total_seconds() / 3600)
+                    s = _cross_group_score(f, g, (f.ts - g.ts) / 3600)
                     if s >= 0 and (best < 0 or s > best_score):
                         best, best_score = j, s
         if f.group is not None:
             recent.append(i)
-            by_kec = blocks.setdefault(f.group, {})
+            by_place = blocks.setdefault(f.group, {})
             window = WINDOW_HOURS.get(f.group, 12) * 3600
-            lists = (
-                list(by_kec.values())
-                if f.kecamatan is None
-                else [
-                    by_kec.get(f.kecamatan, []),
-                    by_kec.get(None, []),
-                ]
-            )
+            if f.desa is not None:  # same desa, same kecamatan without desa, no place
+                lists = [by_place.get(k, []) for k in ((f.kecamatan, f.desa), (f.kecamatan, None))]
+                lists.append(by_place.get((None, None), []))
+            elif f.kecamatan is not None:
+                lists = [v for k, v in by_place.items() if k[0] in (f.kecamatan, None)]
+            else:
+                lists = list(by_place.values())
             for members in lists:
                 # drop members too old for any later message (messages come in time order)
-                while members and (f.at - features[members[0]].at).total_seconds() > window:
+                while members and f.ts - features[members[0]].ts > window:
                     members.pop(0)
                 for j in reversed(members[-max_compare:]):
                     s = same_event_score(f, features[j])
@@ -235,18 +242,23 @@ def cluster(features: Sequence[EventFeatures], max_compare: int = 200) -> list[s
                         if f.kecamatan and _conflicts(f, places[cluster_of[j]]):
                             continue  # a place-less report must not bridge two places
                         best, best_score = j, s
-            by_kec.setdefault(f.kecamatan, []).append(i)
+            by_place.setdefault((f.kecamatan, f.desa), []).append(i)
+        if best < 0 and f.followup:
+            best = _followup_target(f, recent_hour, features, cluster_of, sizes, places)
+        if f.group is not None or f.followup:
+            while recent_hour and f.ts - features[recent_hour[0]].ts > FOLLOWUP_FALLBACK_S:
+                recent_hour.pop(0)
+            recent_hour.append(i)
         if best >= 0:
             cluster_of[i] = cluster_of[best]
+            sizes[cluster_of[i]] += 1
         else:
+            sizes.append(1)
             cluster_of[i] = n_clusters
             n_clusters += 1
             places.append(set())
         if f.kecamatan:
             places[cluster_of[i]].add((f.kecamatan, f.desa))
-    sizes: dict[int, int] = {}
-    for c in cluster_of:
-        sizes[c] = sizes.get(c, 0) + 1
     keys: dict[int, str] = {}
     out: list[str | None] = []
     for c in cluster_of:
@@ -257,6 +269,34 @@ def cluster(features: Sequence[EventFeatures], max_compare: int = 200) -> list[s
             keys[c] = f"I{len(keys) + 1}"
         out.append(keys[c])
     return out
+
+
+FOLLOWUP_FALLBACK_S = 3600.0
+
+
+def _followup_target(
+    f: EventFeatures,
+    recent: Sequence[int],
+    features: Sequence[EventFeatures],
+    cluster_of: Sequence[int],
+    sizes: Sequence[int],
+    places: Sequence[set[tuple[str, str | None]]],
+) -> int:
+    """A witness follow-up ("saya juga lihat asapnya") that matched nothing by content joins
+    the latest report of the last hour that it shares a word with, or else the latest
+    report of an incident already reported twice; never one at another place."""
+    best_word = best_incident = -1
+    for j in reversed(recent):
+        g = features[j]
+        if f.ts - g.ts > FOLLOWUP_FALLBACK_S:
+            break
+        if f.kecamatan and _conflicts(f, places[cluster_of[j]]):
+            continue
+        if best_word < 0 and f.words & g.words:
+            best_word = j
+        if best_incident < 0 and sizes[cluster_of[j]] >= 2:
+            best_incident = j
+    return best_word if best_word >= 0 else best_incident
 
 
 def _conflicts(f: EventFeatures, named: set[tuple[str, str | None]]) -> bool:
@@ -271,7 +311,7 @@ def grown_incidents(features: Sequence[EventFeatures], keys: Sequence[str | None
     times: dict[str, list[float]] = {}
     for f, key in zip(features, keys, strict=True):
         if key is not None:
-            times.setdefault(key, []).append(f.at.timestamp())
+            times.setdefault(key, []).append(f.ts)
     out: set[str] = set()
     for key, ts in times.items():
         if len(ts) < GROWTH_COUNT:

@@ -98,21 +98,25 @@ class ModelBundle:
 
         Features are binary, weighted by idf and L2-normalised, as in training."""
         vocab = self.vocab
-        present: set[int] = set()
+        cache = self._token_cache
+        parts: list[tuple[int, ...]] = []
+        bigrams: list[int] = []
         prev = "<s>"
         for tok in tokens:
-            present.update(self._token_indices(tok))
+            idx_t = cache.get(tok)
+            parts.append(idx_t if idx_t is not None else self._token_indices(tok))
             st = stem(tok)
             idx = vocab.get("b:" + prev + "_" + st)
             if idx is not None:
-                present.add(idx)
+                bigrams.append(idx)
             prev = st
+        present = set(bigrams).union(*parts)
         if not present:
             return self.bias.copy()
         uniq = np.fromiter(present, dtype=np.int64, count=len(present))
-        vals = self.idf[uniq]
+        vals = self.idf.take(uniq)
         vals = vals / math.sqrt(float(vals @ vals))
-        return vals @ self.weights[uniq] + self.bias
+        return vals @ self.weights.take(uniq, axis=0) + self.bias
 
     def head(self, raw: np.ndarray, head: str) -> np.ndarray:
         return raw[self._slices[head]]

@@ -26,13 +26,13 @@ PLACE_CUES = words(
     smk puskesmas polsek koramil kantor lapangan terminal perbatasan warga jalan gang
     lorong tambang bundaran tugu perumahan komplek kompleks ronda kebun kolong sungai
     raya warkop balai pos tikungan pertigaan perempatan seberang pinggir pinggiran
-    sekitaran seputar perairan pesisir pelosok
+    sekitaran seputar perairan pesisir pelosok camat
     """
 )
 # Cues that say "this is an administrative area", required for very common words.
 ADMIN_CUES = words(
     """
-    desa dusun kampung kelurahan kecamatan pasar polsek kota
+    desa dusun kampung kelurahan kecamatan pasar polsek kota camat
     """
 )
 # Very common words: only with an administrative cue.

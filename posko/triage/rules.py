@@ -6,7 +6,6 @@ either ("tabrak lari"). Weights are evidence points; the learned model adds its 
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -394,6 +393,31 @@ _add(
     disuruh tunggu:2, disuruh nunggu:2""",
 )
 _add(CATEGORY_TERMS["hoaks"], "qmark:0.5, bener tidak:2.5, benar tidak qmark:1")
+# Livestock counted in "ekor", accidents that cause the jam, weapons brandished.
+_add(
+    CATEGORY_TERMS["pencurian"],
+    """ekor:1.5, kambing:1.5, sapi:1.5, ayam:1, ternak:1.5, hilang sapi:2.5,
+    hilang kambing:2.5, hilang ternak:2.5, kehilangan:1.5, kunci t:3, kunci letter:3""",
+)
+_add(CATEGORY_TERMS["orang_hilang"], "ekor:-2, kambing:-1.5, sapi:-1.5, ternak:-1.5")
+_add(
+    CATEGORY_TERMS["kecelakaan"],
+    """terguling:3, guling:2.5, terbalik:2, hampir tabrak:-3, nyaris tabrak:-3,
+    hampir celaka:-2""",
+)
+_add(
+    CATEGORY_TERMS["kekerasan"],
+    "acung:2, mengacungkan:2.5, todong:2.5, menodong:3, ditodong:3, cekik:2, dicekik:2",
+)
+_add(
+    CATEGORY_TERMS["narkoba"],
+    "kebun ganja:3, ladang ganja:3, pohon ganja:3, tanam ganja:3, obat keras:3, pil:2",
+)
+_add(CATEGORY_TERMS["asusila_kdrt"], "cekik:1.5, dicekik:2, ipar:1, suaminya:1.5")
+_add(CRITIC, "belum ada kejelasan:2.5, tidak ada kejelasan:2.5, kejelasan:1")
+_add(CATEGORY_TERMS["apresiasi"], "respek:2.5, respect:2.5, hormat setinggi:2.5")
+_add(PRAISE, "respek:2.5, respect:2.5")
+_add(CATEGORY_TERMS["pencurian"], "preteli:2.5, dipreteli:3, pengepul:1, penadah:2")
 # Danger cues.
 _add(
     INJURY,
@@ -456,7 +480,9 @@ NEGSIT = _lex(
     pelihara:2, cuma:1, saja:0.3, tidak ada kabar:2, tidak datang:2, malah:1.5,
     disuruh pulang:2.5, lambat:1.5, lama:1, lelet:2, tilang:1, razia:1, pungli:2,
     maling:1, bandar:1, begal:1, balap_liar:1, tidur:1, tanggal tua:2, nilang:1,
-    menilang:1, tidak becus:2, kabur:1, bulan:0.5, kurir:1, pemakai:1, rajin:1""",
+    menilang:1, tidak becus:2, kabur:1, bulan:0.5, kurir:1, pemakai:1, rajin:1,
+    lapor:1, laporan:1, sabar:1, sabu:1, narkoba:1, judi:1, togel:1, jagain:1.5,
+    jaga:0.5, aman:0.5, ikhlas:1.5, pungut:1, setoran:1.5""",
 )
 # Groups named in SARA hostility, and the hostility itself.
 SARA_GROUP = _lex(
@@ -495,6 +521,61 @@ _OTHER_ACTORS = words(
 )
 
 
+FAMILY = words(
+    """istri istrinya suami suaminya bini ipar mertua menantu anaknya ayahnya ibunya
+    bapaknya kakaknya adiknya tiri"""
+)
+FAMILY_VIOLENCE = words(
+    """pukul memukul mukul tampar menampar cekik mencekik tendang menendang aniaya siksa
+    menyiksa hajar ngamuk mengamuk amuk jambak menjambak bacok banting membanting"""
+)
+_OUTSIDE_ACTORS = words("tetangga preman pemuda maling begal geng")
+
+
+def family_violence(tokens: Sequence[str], stems: Sequence[str]) -> float:
+    """Violence with a family member in the sentence and no outside actor ("istrinya
+    dicekik", "dipukul suaminya") is domestic violence (asusila_kdrt)."""
+    toks = set(tokens)
+    if not (toks & FAMILY) or toks & _OUTSIDE_ACTORS:
+        return 0.0
+    if toks & FAMILY_VIOLENCE or set(stems) & FAMILY_VIOLENCE:
+        return 3.0
+    return 0.0
+
+
+ACCIDENT_EVENTS = words(
+    """tabrakan kecelakaan terlindas terguling terbalik tertabrak ditabrak menabrak
+    nyungsep terserempet diserempet"""
+)
+_NOT_HAPPENED = words("rawan hampir nyaris sering potensi bisa takut")
+_FRAUD_FRAME = words("ngaku mengaku transfer penelpon hoaks viral benarkah katanya")
+
+
+def accident_happened(tokens: Sequence[str]) -> bool:
+    """An accident that happened ("truk terguling", "ada yang terlindas"), not a risk of
+    one ("rawan kecelakaan", "hampir tabrakan")."""
+    if _FRAUD_FRAME.intersection(tokens):
+        return False  # "ngaku dari rumah sakit, anak ibu kecelakaan, transfer"
+    for i, tok in enumerate(tokens):
+        if tok in ACCIDENT_EVENTS:
+            before = tokens[max(0, i - 2) : i]
+            if not _NOT_HAPPENED.intersection(before):
+                return True
+    return False
+
+
+PRAISE_ADJ = words("hebat keren mantap mantul salut bagus pintar canggih top juara luar")
+PARTICLES = words("ya yah deh dong sekali banget bener benar kali")
+
+
+def praise_then_particle(stems: Sequence[str]) -> float:
+    """ "keren banget ya", "hebat bener ya", "mantap kali": the frame of mock praise."""
+    for i, st in enumerate(stems[:-1]):
+        if st in PRAISE_ADJ and stems[i + 1] in PARTICLES:
+            return 1.0
+    return 0.0
+
+
 def police_misconduct(tokens: Sequence[str], stems: Sequence[str]) -> float:
     """Evidence that a police member is the actor of misconduct ("oknum polisi minta uang",
     "mobil patroli ngebut", "polisi mabuk mukul warga")."""
@@ -507,7 +588,7 @@ def police_misconduct(tokens: Sequence[str], stems: Sequence[str]) -> float:
             if tokens[j] in _OTHER_ACTORS:
                 break
             if tokens[j] in MISCONDUCT or stems[j] in MISCONDUCT:
-                return 5.0
+                return 3.5
     return 0.0
 
 
@@ -530,18 +611,32 @@ class Evidence:
     calm: float
     just: float = 0.0
     negsit: float = 0.0
+    boost: dict[str, float] | None = None  # frame bonuses added to the category logits
 
 
-def term_keys(tokens: Sequence[str]) -> set[str]:
-    """Unigrams and bigrams of tokens and of their stems, token trigrams, skip-bigrams."""
-    stems = [stem(t) for t in tokens]
+def term_keys(tokens: Sequence[str], stems: Sequence[str] | None = None) -> set[str]:
+    """Unigrams and bigrams of tokens and of their stems, token trigrams, skip-bigrams.
+
+    Only keys some lexicon can contain are built: a pair is formed only when its first
+    word starts a multi-word term (most pairs never do, and joining strings is the cost)."""
+    if stems is None:
+        stems = [stem(t) for t in tokens]
     keys = set(tokens)
     keys.update(stems)
+    first2, first3 = _FIRST2, _FIRST3
+    n = len(tokens)
     for seq in (tokens, stems):
-        keys.update(f"{a} {b}" for a, b in itertools.pairwise(seq))
-    keys.update(f"{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False))
-    # one skipped word: "tabrak motor lari" is rare, but "pohon yang tumbang" is not
-    keys.update(f"{a} {b}" for a, b in zip(stems, stems[2:], strict=False))
+        for i in range(n - 1):
+            a = seq[i]
+            if a in first2:
+                keys.add(a + " " + seq[i + 1])
+                # one skipped word: "pohon yang tumbang" (stems only)
+                if seq is stems and i + 2 < n:
+                    keys.add(a + " " + seq[i + 2])
+    for i in range(n - 2):
+        a = tokens[i]
+        if a in first3:
+            keys.add(a + " " + tokens[i + 1] + " " + tokens[i + 2])
     return keys
 
 
@@ -583,6 +678,8 @@ def _invert(lexicons: dict[str, dict[str, float]]) -> dict[str, tuple[tuple[str,
 _ALL_LEXICONS = {**CATEGORY_TERMS, **CUE_LEXICONS}
 assert len(_ALL_LEXICONS) == len(CATEGORY_TERMS) + len(CUE_LEXICONS)
 _INDEX = _invert(_ALL_LEXICONS)
+_FIRST2 = frozenset(t.split()[0] for t in _INDEX if len(t.split()) == 2)
+_FIRST3 = frozenset(t.split()[0] for t in _INDEX if len(t.split()) == 3)
 
 
 def _scores(
@@ -644,9 +741,21 @@ def age_mentioned(tokens: Sequence[str]) -> int | None:
     return None
 
 
+def _scores_all(keys: Iterable[str]) -> dict[str, float]:
+    out = dict.fromkeys(_ALL_LEXICONS, 0.0)
+    get = _INDEX.get
+    for k in keys:
+        hits = get(k)
+        if hits:
+            for name, weight in hits:
+                out[name] += weight
+    return out
+
+
 def evidence(tokens: Sequence[str]) -> Evidence:
-    keys = term_keys(tokens)
-    cue = _scores(keys, _INDEX, _ALL_LEXICONS)
+    stems = [stem(t) for t in tokens]
+    keys = term_keys(tokens, stems)
+    cue = _scores_all(keys)
     cat = {c: cue[c] for c in CATEGORY_TERMS}
     calm_bonus = 0.0
     if NEGATORS.intersection(tokens):
@@ -656,13 +765,30 @@ def evidence(tokens: Sequence[str]) -> Evidence:
             if pos["injury"] < cue["injury"] or pos["hazard"] < cue["hazard"]:
                 calm_bonus = 2.5  # "tidak ada korban", "belum ada yang terluka"
             cue.update(pos)
+    # Frames: precise patterns whose bonus goes to the category logits directly (not
+    # scaled down like the keyword evidence).
+    boost: dict[str, float] = {}
     # SARA hostility written by the sender (not somebody reporting such a post)
     if cue["sara_group"] >= 1.5 and cue["sara_hostile"] >= 2.5 and cue["reporting"] < 2.0:
         cue["incite"] += 3.0
-        cat["hoaks"] += 6.0
-    police = police_misconduct(tokens, [stem(t) for t in tokens])
+        boost["hoaks"] = 2.5
+    police = police_misconduct(tokens, stems)
     if police:
-        cat["pelanggaran_anggota"] += police
+        boost["pelanggaran_anggota"] = police
+    if cue["weapon"] >= 2.5 and not police:
+        # a weapon carried or brandished is violence, whoever the person is (labelling rules)
+        cat["kekerasan"] += 2.0
+        cat["ketertiban"] -= 1.0
+    if accident_happened(tokens):
+        boost["kecelakaan"] = 1.0  # the jam or the broken light is a consequence here
+    family = family_violence(tokens, stems)
+    if family:
+        boost["asusila_kdrt"] = family
+    for name, b in boost.items():
+        cat[name] += b / 0.35  # the rules-only path sees the same ranking
+    sarcasm_frame = praise_then_particle(stems)
+    if sarcasm_frame:
+        cue["sarcasm"] += sarcasm_frame
     return Evidence(
         category=cat,
         ongoing=cue["ongoing"],
@@ -679,4 +805,5 @@ def evidence(tokens: Sequence[str]) -> Evidence:
         calm=cue["calm"] + calm_bonus,
         just=cue["just"],
         negsit=cue["negsit"],
+        boost=boost or None,
     )
