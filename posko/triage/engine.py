@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 
-import numpy as np
-
 from .decide import rule_category, rule_priority, rule_tone
 from .incidents import (
     GROUP,
@@ -44,9 +42,9 @@ def _aware(at: datetime | None, now: datetime) -> datetime:
     return at
 
 
-def _pick(scores: np.ndarray, labels: tuple[str, ...], rule_label: str, weight: float) -> str:
+def _pick(scores: list[float], labels: tuple[str, ...], rule_label: str, weight: float) -> str:
     """The model's best label after adding `weight` to the label the rules chose."""
-    best = int(scores.argmax())
+    best = scores.index(max(scores))
     rule_idx = labels.index(rule_label)
     if best != rule_idx and scores[best] - scores[rule_idx] <= weight:
         return rule_label
@@ -88,17 +86,19 @@ class Triager:
             category = rule_category(ev)[0]
             return category, rule_priority(category, ev), rule_tone(category, ev)
         model = self.model
-        raw = model.raw(tokens)
-        cat_scores = model.head(raw, "category") + model.rule_weight * np.fromiter(
-            (ev.category[c] for c in CATEGORIES), dtype=np.float64, count=len(CATEGORIES)
-        )
+        # the heads are a few dozen numbers: plain Python is faster than numpy here
+        raw = model.raw(tokens).tolist()
+        sl = model.head_slices
+        rw = model.rule_weight
+        evc = ev.category
+        cat_scores = [s + rw * evc[c] for s, c in zip(raw[sl["category"]], CATEGORIES, strict=True)]
         if ev.boost:
             # frames count fully: undo the scaling their share of ev.category got
             for name, b in ev.boost.items():
-                cat_scores[CATEGORIES.index(name)] += b * (1.0 - model.rule_weight / 0.35)
-        category = CATEGORIES[int(cat_scores.argmax())]
+                cat_scores[CATEGORIES.index(name)] += b * (1.0 - rw / 0.35)
+        category = CATEGORIES[cat_scores.index(max(cat_scores))]
         priority = _pick(
-            model.head(raw, "priority"),
+            raw[sl["priority"]],
             PRIORITIES,
             rule_priority(category, ev),
             model.priority_rule_weight,
@@ -107,7 +107,7 @@ class Triager:
         if tone_rule == "provokatif":
             tone = tone_rule  # insults and incitement are lexical: the rules are precise
         else:
-            tone = _pick(model.head(raw, "tone"), TONES, tone_rule, model.tone_rule_weight)
+            tone = _pick(raw[sl["tone"]], TONES, tone_rule, model.tone_rule_weight)
         return category, priority, tone
 
     def classify(self, inp: TriageInput) -> TriageResult:

@@ -82,6 +82,7 @@ class ModelBundle:
         )
         self.tone_rule_weight = float(self.meta.get("tone_rule_weight", self.tone_rule_weight))
         self._token_cache: dict[str, tuple[int, ...]] = {}
+        self._stem_cache: dict[str, tuple[tuple[int, ...], str]] = {}
 
     def _token_indices(self, tok: str) -> tuple[int, ...]:
         cached = self._token_cache.get(tok)
@@ -98,14 +99,18 @@ class ModelBundle:
 
         Features are binary, weighted by idf and L2-normalised, as in training."""
         vocab = self.vocab
-        cache = self._token_cache
+        cache = self._stem_cache
         parts: list[tuple[int, ...]] = []
         bigrams: list[int] = []
         prev = "<s>"
         for tok in tokens:
-            idx_t = cache.get(tok)
-            parts.append(idx_t if idx_t is not None else self._token_indices(tok))
-            st = stem(tok)
+            hit = cache.get(tok)
+            if hit is None:
+                if len(cache) > 100_000:
+                    cache.clear()
+                hit = cache[tok] = (self._token_indices(tok), stem(tok))
+            parts.append(hit[0])
+            st = hit[1]
             idx = vocab.get("b:" + prev + "_" + st)
             if idx is not None:
                 bigrams.append(idx)
@@ -117,6 +122,11 @@ class ModelBundle:
         vals = self.idf.take(uniq)
         vals = vals / math.sqrt(float(vals @ vals))
         return vals @ self.weights.take(uniq, axis=0) + self.bias
+
+    @property
+    def head_slices(self) -> dict[str, slice]:
+        """Where each head's labels sit in the output of raw()."""
+        return self._slices
 
     def head(self, raw: np.ndarray, head: str) -> np.ndarray:
         return raw[self._slices[head]]

