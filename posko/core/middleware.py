@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 # No inline scripts or styles anywhere: a strict policy the public pages can carry.
 CONTENT_SECURITY_POLICY = (
@@ -24,11 +25,18 @@ class SecurityHeadersMiddleware:
         return response
 
 
+# Not translated yet: the staff console, the API and the channel webhooks speak Indonesian
+# whatever a visitor chose on the public portal (no half-English console).
+INDONESIAN_ONLY_PREFIXES = ("/posko/", "/api/", "/hooks/")
+
+
 class LanguageMiddleware:
     """Bahasa Indonesia unless the user chose another language (language cookie).
 
     Unlike Django's LocaleMiddleware this ignores the browser's Accept-Language: many
     Indonesian phones and office PCs are set to English, and Posko speaks Indonesian first.
+    The cookie is the one Django's ``set_language`` view sets (the portal's ID/EN switcher,
+    ``/i18n/setlang/``); it applies to the public portal only (``INDONESIAN_ONLY_PREFIXES``).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -36,10 +44,16 @@ class LanguageMiddleware:
         self.languages = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        language = chosen if chosen in self.languages else settings.LANGUAGE_CODE
+        language = settings.LANGUAGE_CODE
+        translated = not request.path_info.startswith(INDONESIAN_ONLY_PREFIXES)
+        if translated:
+            chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+            language = chosen if chosen in self.languages else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        if translated:
+            # The same URL answers in either language: caches must key on the cookie.
+            patch_vary_headers(response, ("Cookie",))
         return response
