@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_PHOTOS = 3
@@ -26,21 +28,23 @@ class CleanPhoto:
 
 
 def human_size(size: int) -> str:
-    """``5 MB``, ``1,5 MB``, ``300 KB`` — for messages to citizens."""
+    """``5 MB``, ``1,5 MB``, ``300 KB`` — for messages to citizens (``1.5 MB`` in English)."""
     mib, kib = 1024 * 1024, 1024
     if size >= mib:
-        value = size / mib
-        return f"{value:.0f} MB" if value == int(value) else f"{value:.1f} MB".replace(".", ",")
+        value = round(size / mib, 1)
+        if value == int(value):
+            return f"{value:.0f} MB"
+        return f"{number_format(value, decimal_pos=1)} MB"
     return f"{max(1, size // kib)} KB"
 
 
 def clean_photo(upload: UploadedFile) -> CleanPhoto:
     """Validate one uploaded photo and return it re-encoded with EXIF/GPS and other metadata
     removed. Raises ``ValidationError`` with a message for the citizen."""
-    name = upload.name or "foto"
+    name = upload.name or _("foto")
     if upload.size is None or upload.size > settings.POSKO_PHOTO_MAX_BYTES:
         raise ValidationError(
-            "Foto %(name)s terlalu besar (maksimal %(limit)s).",
+            _("Foto %(name)s terlalu besar (maksimal %(limit)s)."),
             params={"name": name, "limit": human_size(settings.POSKO_PHOTO_MAX_BYTES)},
             code="photo_too_large",
         )
@@ -50,13 +54,13 @@ def clean_photo(upload: UploadedFile) -> CleanPhoto:
             fmt = probe.format or ""
             if fmt not in ALLOWED_FORMATS:
                 raise ValidationError(
-                    "Berkas %(name)s bukan foto JPEG, PNG, atau WEBP.",
+                    _("Berkas %(name)s bukan foto JPEG, PNG, atau WEBP."),
                     params={"name": name},
                     code="photo_type",
                 )
             if probe.width * probe.height > MAX_PIXELS:
                 raise ValidationError(
-                    "Foto %(name)s resolusinya terlalu besar.",
+                    _("Foto %(name)s resolusinya terlalu besar."),
                     params={"name": name},
                     code="photo_pixels",
                 )
@@ -77,7 +81,7 @@ def clean_photo(upload: UploadedFile) -> CleanPhoto:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
         raise ValidationError(
-            "Berkas %(name)s bukan foto yang valid atau rusak.",
+            _("Berkas %(name)s bukan foto yang valid atau rusak."),
             params={"name": name},
             code="photo_invalid",
         ) from exc
@@ -87,6 +91,6 @@ def clean_photo(upload: UploadedFile) -> CleanPhoto:
 def clean_photos(uploads: list[UploadedFile]) -> list[CleanPhoto]:
     if len(uploads) > MAX_PHOTOS:
         raise ValidationError(
-            "Maksimal %(max)s foto per aduan.", params={"max": MAX_PHOTOS}, code="photo_count"
+            _("Maksimal %(max)s foto per aduan."), params={"max": MAX_PHOTOS}, code="photo_count"
         )
     return [clean_photo(u) for u in uploads]

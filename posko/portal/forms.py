@@ -3,11 +3,14 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from lokal import parse_phone
 
 from posko.aduan.models import Category
-from posko.aduan.photos import MAX_PHOTOS, CleanPhoto, clean_photos
+from posko.aduan.photos import MAX_PHOTOS, CleanPhoto, clean_photos, human_size
 from posko.org.models import Unit
 from posko.regions.models import Region, RegionLevel
 
@@ -31,7 +34,7 @@ def desa_choices(polres: Unit) -> list[tuple[str, list[tuple[str, str]]]]:
         return groups
     for kec in polres.region.children.filter(level=RegionLevel.KECAMATAN).order_by("name"):
         desa = [(d.code, d.name) for d in kec.children.order_by("name")]
-        groups.append((f"Kec. {kec.name}", desa))
+        groups.append((gettext("Kec. %(kecamatan)s") % {"kecamatan": kec.name}, desa))
     return groups
 
 
@@ -42,52 +45,56 @@ def normalize_phone(value: str) -> str:
     parsed = parse_phone(value)
     if not parsed.valid:
         raise ValidationError(
-            "Nomor telepon tidak valid. Contoh yang benar: 0812 3456 7890.", code="phone"
+            gettext("Nomor telepon tidak valid. Contoh yang benar: 0812 3456 7890."), code="phone"
         )
     return str(parsed.e164)
 
 
 class LaporForm(forms.Form):
     text = forms.CharField(
-        label="Apa yang ingin Anda laporkan?",
+        label=_("Apa yang ingin Anda laporkan?"),
         min_length=10,
         max_length=5000,
         widget=forms.Textarea(
-            attrs={"rows": 6, "placeholder": "Ceritakan kejadiannya: apa, di mana, kapan…"}
+            attrs={"rows": 6, "placeholder": _("Ceritakan kejadiannya: apa, di mana, kapan…")}
         ),
         error_messages={
-            "required": "Isi laporan wajib diisi.",
-            "min_length": "Isi laporan terlalu pendek (minimal %(limit_value)d karakter).",
-            "max_length": "Isi laporan terlalu panjang (maksimal %(limit_value)d karakter).",
+            "required": _("Isi laporan wajib diisi."),
+            "min_length": _("Isi laporan terlalu pendek (minimal %(limit_value)d karakter)."),
+            "max_length": _("Isi laporan terlalu panjang (maksimal %(limit_value)d karakter)."),
         },
     )
     category = forms.ChoiceField(
-        label="Kategori (boleh dikosongkan)",
+        label=_("Kategori (boleh dikosongkan)"),
         required=False,
-        choices=[("", "— Biarkan petugas yang menentukan —"), *Category.choices],
+        choices=[("", _("— Biarkan petugas yang menentukan —")), *Category.choices],
     )
-    desa = forms.ChoiceField(label="Desa/kelurahan kejadian (jika tahu)", required=False)
-    photos = MultipleImageField(
-        label=f"Foto pendukung (maksimal {MAX_PHOTOS}, JPEG/PNG/WEBP, ≤ 5 MB)", required=False
-    )
-    anonymous = forms.BooleanField(label="Kirim tanpa identitas (anonim)", required=False)
-    name = forms.CharField(label="Nama", max_length=120, required=False)
-    phone = forms.CharField(label="Nomor HP/WhatsApp", max_length=30, required=False)
+    desa = forms.ChoiceField(label=_("Desa/kelurahan kejadian (jika tahu)"), required=False)
+    # The label names the limits in force: it is set per form (see __init__).
+    photos = MultipleImageField(label=_("Foto pendukung"), required=False)
+    anonymous = forms.BooleanField(label=_("Kirim tanpa identitas (anonim)"), required=False)
+    name = forms.CharField(label=_("Nama"), max_length=120, required=False)
+    phone = forms.CharField(label=_("Nomor HP/WhatsApp"), max_length=30, required=False)
     consent = forms.BooleanField(
-        label="Saya menyatakan laporan ini benar dan menyetujui data saya diproses oleh Polres "
-        "hanya untuk menindaklanjuti laporan ini.",
-        error_messages={"required": "Centang persetujuan untuk mengirim laporan."},
+        label=_(
+            "Saya menyatakan laporan ini benar dan menyetujui data saya diproses oleh Polres "
+            "hanya untuk menindaklanjuti laporan ini."
+        ),
+        error_messages={"required": _("Centang persetujuan untuk mengirim laporan.")},
     )
     # Honeypot: hidden from people by CSS; bots fill it in.
-    website = forms.CharField(label="Jangan diisi", required=False)
+    website = forms.CharField(label=_("Jangan diisi"), required=False)
 
     def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.polres = polres
         cast(forms.ChoiceField, self.fields["desa"]).choices = [
-            ("", "— Tidak tahu / tidak disebut —"),
+            ("", gettext("— Tidak tahu / tidak disebut —")),
             *desa_choices(polres),
         ]
+        self.fields["photos"].label = gettext(
+            "Foto pendukung (maksimal %(count)s, JPEG/PNG/WEBP, ≤ %(size)s)"
+        ) % {"count": MAX_PHOTOS, "size": human_size(settings.POSKO_PHOTO_MAX_BYTES)}
         self.cleaned_photos: list[CleanPhoto] = []
 
     def clean_phone(self) -> str:
@@ -101,7 +108,7 @@ class LaporForm(forms.Form):
             code=code, level=RegionLevel.DESA, parent__parent=self.polres.region
         ).first()
         if desa is None:
-            raise ValidationError("Desa tidak dikenal.", code="desa")
+            raise ValidationError(gettext("Desa tidak dikenal."), code="desa")
         return desa
 
     def clean_photos(self) -> list[Any]:
@@ -112,16 +119,16 @@ class LaporForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("website"):
-            raise ValidationError("Laporan tidak dapat diproses.", code="honeypot")
+            raise ValidationError(gettext("Laporan tidak dapat diproses."), code="honeypot")
         return data
 
 
 class LacakForm(forms.Form):
     kode = forms.CharField(
-        label="Kode lacak",
+        label=_("Kode lacak"),
         max_length=20,
         widget=forms.TextInput(
-            attrs={"placeholder": "mis. BLT-7K3Q9P", "autocapitalize": "characters"}
+            attrs={"placeholder": _("mis. BLT-7K3Q9P"), "autocapitalize": "characters"}
         ),
-        error_messages={"required": "Masukkan kode lacak Anda."},
+        error_messages={"required": _("Masukkan kode lacak Anda.")},
     )

@@ -1,4 +1,8 @@
-"""Public portal (Bahasa Indonesia): report, track, contacts. No login, no personal data out."""
+"""Public portal: report, track, contacts. No login, no personal data out.
+
+Bahasa Indonesia first (the source language of every message), English when the visitor
+chooses it with the language switcher (``posko/locale/en``).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from posko.aduan.actions import do_submit_aduan
@@ -24,7 +29,7 @@ LAST_CODE_SESSION_KEY = "posko_last_code"
 def current_polres() -> Unit:
     polres = get_polres_by_prefix(settings.POSKO_DEFAULT_POLRES)
     if polres is None:
-        raise Http404("Polres belum dikonfigurasi.")
+        raise Http404(_("Polres belum dikonfigurasi."))
     return polres
 
 
@@ -41,8 +46,10 @@ def lapor(request: HttpRequest) -> HttpResponse:
         if is_limited("lapor", client, settings.POSKO_RATE_REPORT):
             form.add_error(
                 None,
-                "Terlalu banyak laporan dari perangkat ini. Silakan coba lagi beberapa menit "
-                "lagi, atau hubungi 110 untuk keadaan darurat.",
+                _(
+                    "Terlalu banyak laporan dari perangkat ini. Silakan coba lagi beberapa menit "
+                    "lagi, atau hubungi 110 untuk keadaan darurat."
+                ),
             )
             return render(
                 request, "portal/lapor.html", {"form": form, "polres": polres}, status=429
@@ -90,7 +97,7 @@ def lacak_detail(request: HttpRequest, code: str) -> HttpResponse:
             "portal/lacak.html",
             {
                 "form": LacakForm(initial={"kode": code}),
-                "error": "Terlalu banyak percobaan. Silakan tunggu sebentar lalu coba lagi.",
+                "error": _("Terlalu banyak percobaan. Silakan tunggu sebentar lalu coba lagi."),
             },
             status=429,
         )
@@ -115,7 +122,8 @@ def lacak_detail(request: HttpRequest, code: str) -> HttpResponse:
             "portal/lacak.html",
             {
                 "form": LacakForm(initial={"kode": code}),
-                "error": f"Aduan dengan kode {code} tidak ditemukan. Periksa kembali kode Anda.",
+                "error": _("Aduan dengan kode %(code)s tidak ditemukan. Periksa kembali kode Anda.")
+                % {"code": code},
             },
             status=404,
         )
