@@ -38,7 +38,7 @@ def test_report_reply_track(
     page.fill("#id_phone", "0812 3456 7890")
     page.check("#id_consent")
     shot(page, "01-lapor")
-    page.click("button[type=submit]")
+    page.click("form.form--public button[type=submit]")
     code = page.locator("[data-testid=tracking-code]").inner_text().strip()
     assert code.startswith("BLT-")
     shot(page, "02-terkirim")
@@ -69,7 +69,7 @@ def test_report_reply_track(
     # 4. The citizen tracks the report and reads the reply, not the internal note.
     page.goto(f"{live_server.url}/lacak/")
     page.fill("#id_kode", code.lower())
-    page.click("button[type=submit]")
+    page.click("form.form--inline button[type=submit]")
     assert page.locator("[data-testid=public-reply]").inner_text().startswith(reply[:30])
     body = page.content()
     assert "koordinasi dengan Polsek Gantung via HT" not in body

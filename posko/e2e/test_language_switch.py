@@ -1,0 +1,43 @@
+"""The portal's ID/EN switcher in a real browser: a plain form (no script), under strict CSP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from posko.e2e.test_citizen_flow import shot
+from posko.org.models import Unit
+
+
+@pytest.mark.django_db(transaction=True)
+def test_switch_to_english_and_back(page: Any, live_server: Any, polres: Unit) -> None:
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if "Security Policy" in m.text else None)
+
+    page.goto(f"{live_server.url}/lacak/")
+    assert page.locator("html").get_attribute("lang") == "id"
+    assert page.locator("h1").inner_text() == "Lacak laporan"
+    english = page.locator(".lang-switch button[value=en]")
+    assert english.get_attribute("aria-pressed") == "false"
+
+    english.click()
+    page.wait_for_load_state()
+    assert page.url == f"{live_server.url}/lacak/"  # back on the same page
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "Track a report"
+    assert page.locator(".lang-switch button[value=en]").get_attribute("aria-pressed") == "true"
+    shot(page, "10-lacak-en")
+
+    # The choice is kept from page to page.
+    page.click(".pub-nav >> text=Make a report")
+    assert page.locator("h1").inner_text() == "Make a report"
+    page.fill("#id_text", "short")
+    page.click("form.form--public button[type=submit]")
+    assert "Your report has not been sent" in page.content()
+
+    page.click(".lang-switch button[value=id]")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "id"
+    assert page.locator("h1").inner_text() == "Buat laporan"
+    assert problems == []  # nothing refused by the Content-Security-Policy
