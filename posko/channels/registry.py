@@ -34,6 +34,7 @@ MODULES = {
     "telegram": "posko.channels.telegram.adapter",
     "x": "posko.channels.x.adapter",
     "sms": "posko.channels.sms.adapter",
+    "email": "posko.channels.email.adapter",
 }
 
 

@@ -30,3 +30,10 @@ def send_status_notice(aduan_id: int, event: str, reason: str = "") -> str:
     from posko.channels.actions.notices import do_send_status_notice
 
     return do_send_status_notice(aduan_id, event, reason)
+
+
+@task()
+def poll_email(account_id: int) -> str:
+    from posko.channels.actions.polling import do_poll_email
+
+    return do_poll_email(account_id)

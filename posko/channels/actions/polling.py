@@ -1,7 +1,8 @@
-"""Polled channels (X mentions). The schedule is a self-re-enqueueing task: each run polls
-once, stores the page as a raw event (processed like a webhook) and enqueues the next run with
-``run_after`` = now + ``poll_seconds`` (account config, default 300). A run that finds another
-poll happened less than half an interval ago stops its chain, so at most one chain survives."""
+"""Polled channels (X mentions, e-mail over IMAP). The schedule is a self-re-enqueueing task:
+each run polls once, stores what it found as raw events (processed like webhooks) and enqueues
+the next run with ``run_after`` = now + ``poll_seconds`` (account config, default 300). A run
+that finds another poll happened less than half an interval ago stops its chain, so at most one
+chain survives."""
 
 from __future__ import annotations
 
@@ -22,15 +23,14 @@ def poll_interval(account: ChannelAccount) -> timedelta:
     return timedelta(seconds=int(account.config.get("poll_seconds", DEFAULT_POLL_SECONDS)))
 
 
-def do_poll_x_mentions(account_id: int, *, reschedule: bool = True) -> str:
-    from posko.channels.tasks import poll_x_mentions
-    from posko.channels.x.adapter import fetch_mentions, parse
-
-    now = timezone.now()
+def _start_poll(
+    account_id: int, platform: str, now: datetime, *, reschedule: bool
+) -> ChannelAccount | str:
+    """Claim this poll for the account: the account, or why the chain stops here."""
     with transaction.atomic():
         account = (
             ChannelAccount.objects.select_for_update()
-            .filter(pk=account_id, platform=Platform.X, is_active=True)
+            .filter(pk=account_id, platform=platform, is_active=True)
             .first()
         )
         if account is None:
@@ -41,6 +41,17 @@ def do_poll_x_mentions(account_id: int, *, reschedule: bool = True) -> str:
             return "another chain is running"
         account.config = {**account.config, "last_poll_at": now.isoformat()}
         account.save(update_fields=["config"])
+    return account
+
+
+def do_poll_x_mentions(account_id: int, *, reschedule: bool = True) -> str:
+    from posko.channels.tasks import poll_x_mentions
+    from posko.channels.x.adapter import fetch_mentions, parse
+
+    now = timezone.now()
+    account = _start_poll(account_id, Platform.X, now, reschedule=reschedule)
+    if isinstance(account, str):
+        return account
     result = "polled"
     try:
         with client() as http:
@@ -54,5 +65,33 @@ def do_poll_x_mentions(account_id: int, *, reschedule: bool = True) -> str:
             newest = max(parsed.messages, key=lambda m: int(m.external_id or 0)).external_id
             ChannelAccount.objects.filter(pk=account.pk).update(cursor=newest)
     if reschedule:
-        poll_x_mentions.using(run_after=now + interval).enqueue(account.pk)
+        poll_x_mentions.using(run_after=now + poll_interval(account)).enqueue(account.pk)
+    return result
+
+
+def do_poll_email(account_id: int, *, reschedule: bool = True) -> str:
+    """Fetch new messages of the mailbox over IMAP; each is stored as one raw event (unique per
+    Message-ID) before the cursor (UIDVALIDITY:UID) moves past it, so a crash between the two
+    only fetches it again — and the duplicate is dropped."""
+    from posko.channels.email.adapter import dedupe_key, fetch_new
+    from posko.channels.tasks import poll_email
+
+    now = timezone.now()
+    account = _start_poll(account_id, Platform.EMAIL, now, reschedule=reschedule)
+    if isinstance(account, str):
+        return account
+    result = "polled"
+    try:
+        found, cursor = fetch_new(account)
+    except SendError as exc:
+        result = f"error: {exc.reason}"
+    else:
+        stored = 0
+        for _uid, raw in found:
+            if store_event(Platform.EMAIL, raw, {}, dedupe_key=dedupe_key(raw), account=account):
+                stored += 1
+        ChannelAccount.objects.filter(pk=account.pk).update(cursor=cursor)
+        result = f"polled: {len(found)} baru, {stored} disimpan"
+    if reschedule:
+        poll_email.using(run_after=now + poll_interval(account)).enqueue(account.pk)
     return result

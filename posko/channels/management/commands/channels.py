@@ -1,5 +1,5 @@
 """``posko channels …``: manage official accounts, register the Telegram webhook, replay raw
-events, retry failed deliveries, start X polling."""
+events, retry failed deliveries, start X and e-mail polling."""
 
 from __future__ import annotations
 
@@ -63,6 +63,9 @@ class Command(BaseCommand):
         retry.add_argument("--all-failed", action="store_true")
         poll = sub.add_parser("poll-x", help="mulai jadwal polling sebutan X")
         poll.add_argument("slug")
+        poll_mail = sub.add_parser("poll-email", help="mulai jadwal polling kotak masuk e-mail")
+        poll_mail.add_argument("slug")
+        poll_mail.add_argument("--now", action="store_true", help="ambil sekali sekarang saja")
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, "do_" + options["action"].replace("-", "_"))(options)
@@ -150,3 +153,18 @@ class Command(BaseCommand):
             raise CommandError("Akun X tidak dikenal.")
         poll_x_mentions.enqueue(account.pk)
         self.stdout.write("Polling X dimulai (berulang sendiri sesuai poll_seconds).")
+
+    def do_poll_email(self, options: dict[str, Any]) -> None:
+        from posko.channels.actions.polling import do_poll_email
+        from posko.channels.tasks import poll_email
+
+        account = ChannelAccount.objects.filter(
+            slug=options["slug"], platform=Platform.EMAIL
+        ).first()
+        if account is None:
+            raise CommandError("Akun e-mail tidak dikenal.")
+        if options["now"]:
+            self.stdout.write(do_poll_email(account.pk, reschedule=False))
+            return
+        poll_email.enqueue(account.pk)
+        self.stdout.write("Polling e-mail dimulai (berulang sendiri sesuai poll_seconds).")
