@@ -237,7 +237,11 @@ def cluster(features: Sequence[EventFeatures], max_compare: int = 200) -> list[s
                 while members and f.ts - features[members[0]].ts > window:
                     members.pop(0)
                 for j in reversed(members[-max_compare:]):
-                    s = same_event_score(f, features[j])
+                    g = features[j]
+                    # without the same desa, a match needs a shared word (cheap test first)
+                    if (f.desa is None or f.desa != g.desa) and f.words.isdisjoint(g.words):
+                        continue
+                    s = same_event_score(f, g)
                     if s >= 0 and (best < 0 or s > best_score):
                         if f.kecamatan and _conflicts(f, places[cluster_of[j]]):
                             continue  # a place-less report must not bridge two places

@@ -231,7 +231,7 @@ class Gazetteer:
                     score = self._score(tokens, i, i + k, e)
                     if score > 0 and (found is None or score > found.score):
                         found = PlaceMatch(i, i + k, e, score)
-            if found is None and len(tok) >= 6 and tok not in self.known_words:
+            if found is None and len(tok) >= 6 and tok.isalpha() and tok not in self.known_words:
                 e2 = self.fuzzy.get(tok)
                 if e2 is None:
                     for v in _deletes(tok):
