@@ -67,6 +67,8 @@ def is_darurat(category: str, ev: Evidence) -> bool:
             return True
         if category == "pencurian" and ev.ongoing >= 2.0:
             return True  # the thief is still there; a theft that just happened is tinggi
+        if category in ("kekerasan", "pencurian", "asusila_kdrt") and ev.injury >= 3:
+            return ev.calm < 2  # a victim badly hurt, attacker not said to be caught
         return ev.injury >= 2.5 and now >= 1.5
     if category == "lingkungan":
         return ev.injury >= 3 and not past  # blasts of fish bombs are not a danger to people

@@ -31,6 +31,7 @@ from .types import (
     unit_for,
 )
 
+STRONG_CRITIC = 2.5  # criticism cues this strong are not overridden by the model
 PLACE_TOKEN = "_tempat_"  # noqa: S105 (a marker word, not a secret)
 
 
@@ -106,6 +107,8 @@ class Triager:
         tone_rule = rule_tone(category, ev)
         if tone_rule == "provokatif":
             tone = tone_rule  # insults and incitement are lexical: the rules are precise
+        elif tone_rule == "kritik" and ev.critic >= STRONG_CRITIC:
+            tone = tone_rule  # "aparat kemana", "kebal hukum", "tidak ada tindak lanjut"
         else:
             tone = _pick(raw[sl["tone"]], TONES, tone_rule, model.tone_rule_weight)
         return category, priority, tone

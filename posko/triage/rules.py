@@ -422,7 +422,8 @@ _add(CATEGORY_TERMS["pencurian"], "preteli:2.5, dipreteli:3, pengepul:1, penadah
 _add(
     INJURY,
     """luka berat:4, kepala bocor:3, bocor kepala:3, patah tulang:3, tidak gerak:3,
-    tidak sadarkan:3, sesak napas:2.5, dirawat:0.5, dijahit:1""",
+    tidak sadarkan:3, sesak napas:2.5, dirawat:0.5, dijahit:1, luka kepala:1,
+    luka memar:-1.5, memar memar:-1""",
 )
 _add(
     HAZARD,
