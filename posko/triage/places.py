@@ -59,6 +59,8 @@ GENERIC_HEADS = words(
     simpang pasar kampung sungai air batu tanjung teluk bukit kota
     """
 )
+# Cue words before a place someone is heading to.
+DIRECTION_CUES = words("arah menuju")
 # Cue words that mean the place is where something comes from, not where it happens.
 WEAK_CUES = words(
     """
@@ -82,6 +84,7 @@ class PlaceMatch:
     end: int
     entry: PlaceEntry
     score: float
+    directional: bool = False  # after "arah", "menuju", "ke arah"
 
 
 @lru_cache(maxsize=1)
@@ -241,6 +244,8 @@ class Gazetteer:
                 if e2 is not None:
                     found = PlaceMatch(i, i + 1, e2, self._score(tokens, i, i + 1, e2) * 0.9)
             if found is not None and found.score > 0:
+                if i and tokens[i - 1] in DIRECTION_CUES:
+                    found = PlaceMatch(found.start, found.end, found.entry, found.score, True)
                 matches.append(found)
                 i = found.end
             else:
@@ -285,6 +290,13 @@ class Gazetteer:
             return None, None
         desa = [m for m in matches if m.entry.level in ("desa", "landmark")]
         kec = [m for m in matches if m.entry.level == "kecamatan"]
+        if len(matches) > 1:
+            # "di Kelapa Kampit, kabur ke arah Buding": a place after a direction cue is
+            # where someone went, not where it happened, when another place is named
+            direct = [m for m in matches if not m.directional]
+            if direct:
+                desa = [m for m in desa if not m.directional]
+                kec = [m for m in kec if not m.directional]
         if desa:
             kec_codes = {m.entry.code for m in kec}
             best = max(

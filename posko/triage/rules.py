@@ -418,12 +418,40 @@ _add(CRITIC, "belum ada kejelasan:2.5, tidak ada kejelasan:2.5, kejelasan:1")
 _add(CATEGORY_TERMS["apresiasi"], "respek:2.5, respect:2.5, hormat setinggi:2.5")
 _add(PRAISE, "respek:2.5, respect:2.5")
 _add(CATEGORY_TERMS["pencurian"], "preteli:2.5, dipreteli:3, pengepul:1, penadah:2")
+# Third pass: boats in distress, poisoning, robbery words, fraud by pretext, reporting
+# procedure, threats, and minor injuries.
+_add(
+    CATEGORY_TERMS["darurat_bencana"],
+    """kandas:3, terdampar:2.5, karam:3, kapal miring:3, miring:1, ombak tinggi:3,
+    keracunan:3, racun:1, menghirup:2, gas beracun:3, pusing:1, mual:1, sesak:1.5,
+    jatuh pohon:2.5, jatuh dari pohon:3, pohon kelapa:1, tertimbun:3""",
+)
+_add(
+    HAZARD,
+    """kandas:2.5, terdampar:2, ombak tinggi:2.5, keracunan:3, gas beracun:3,
+    menghirup:1.5, tidak napas:3, tidak bernapas:3""",
+)
+_add(
+    CATEGORY_TERMS["pencurian"],
+    """curas:3, curat:3, rampok:3, perampokan:3, dirampok:3, penodongan:2, todong:1,
+    bawa lari:2, dibawa lari:2.5, begal motor:3""",
+)
+_add(CATEGORY_TERMS["penipuan"], "ngaku:2, test drive:3, pura pura:1.5, bawa kabur:1")
+_add(
+    CATEGORY_TERMS["pelayanan"],
+    """prosedur pengaduan:3, cara lapor:3, cara melapor:3, prosedur lapor:3,
+    pengaduan:1.5, cara membuat laporan:3, buat laporan:2""",
+)
+_add(INCITE, "lihat saja:2, kami bakar:2.5, bakar kantor:3, kita bakar:3")
+_add(CRITIC, "kok:1, bikin macet:1, mending:1, sayang sekali:1.5, sering kosong:2")
+_add(CALM, "sudah bisa dilewati:3, bisa dilewati:2, sudah dipotong:2, sudah dibersihkan:2.5")
+_add(CALM, "luka lecet:3, lecet lecet:1")
 # Danger cues.
 _add(
     INJURY,
     """luka berat:4, kepala bocor:3, bocor kepala:3, patah tulang:3, tidak gerak:3,
     tidak sadarkan:3, sesak napas:2.5, dirawat:0.5, dijahit:1, luka kepala:1,
-    luka memar:-1.5, memar memar:-1""",
+    luka memar:-1.5, memar memar:-1, luka lecet:-2.5, tidak napas:3, kaki patah:1""",
 )
 _add(
     HAZARD,
@@ -544,6 +572,12 @@ def family_violence(tokens: Sequence[str], stems: Sequence[str]) -> float:
     return 0.0
 
 
+VEHICLE_OR_ROAD = words(
+    """motor mobil truk kendaraan pengendara jalan jalanan sepeda bus angkot pick pickup
+    becak ambulans tikungan tanjakan turunan simpang perempatan pertigaan aspal tol
+    lalu lintas laka kecelakaan tabrakan menabrak ditabrak tertabrak pengemudi sopir supir
+    travel taksi ojek bentor avanza xenia vario beat scoopy nmax truck kontainer"""
+)
 ACCIDENT_EVENTS = words(
     """tabrakan kecelakaan terlindas terguling terbalik tertabrak ditabrak menabrak
     nyungsep terserempet diserempet"""
@@ -769,6 +803,8 @@ def evidence(tokens: Sequence[str]) -> Evidence:
     # Frames: precise patterns whose bonus goes to the category logits directly (not
     # scaled down like the keyword evidence).
     boost: dict[str, float] = {}
+    if cue["reporting"] >= 3.0 and cue["abusive"] < 2.0:
+        cue["incite"] *= 0.3  # "akun ini ngajak bakar kantor polsek, tolong diusut": a report
     # SARA hostility written by the sender (not somebody reporting such a post)
     if cue["sara_group"] >= 1.5 and cue["sara_hostile"] >= 2.5 and cue["reporting"] < 2.0:
         cue["incite"] += 3.0
@@ -776,10 +812,12 @@ def evidence(tokens: Sequence[str]) -> Evidence:
     police = police_misconduct(tokens, stems)
     if police:
         boost["pelanggaran_anggota"] = police
-    if cue["weapon"] >= 2.5 and not police:
+    if cue["weapon"] >= 2.5 and not police and cat["pencurian"] < 2.5:
         # a weapon carried or brandished is violence, whoever the person is (labelling rules)
         cat["kekerasan"] += 2.0
         cat["ketertiban"] -= 1.0
+    if cat["kecelakaan"] > 0 and not VEHICLE_OR_ROAD.intersection(tokens):
+        cat["kecelakaan"] -= 2.5  # a fall from a tree is not a traffic accident
     if accident_happened(tokens):
         boost["kecelakaan"] = 1.0  # the jam or the broken light is a consequence here
     family = family_violence(tokens, stems)
