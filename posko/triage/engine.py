@@ -67,15 +67,28 @@ class Triager:
 
     # -- single message -------------------------------------------------------------------
     def _analyse(self, text: str) -> tuple[NormText, list[str], str | None, str | None]:
+        norm, tokens, kec, desa, _ = self._analyse_places(text)
+        return norm, tokens, kec, desa
+
+    def _analyse_places(
+        self, text: str
+    ) -> tuple[NormText, list[str], str | None, str | None, frozenset[str]]:
+        """Normalised text, place-masked tokens, kecamatan, desa, and the other desa the
+        message names ("antara Mempaya dan Sukamandi"), used only for incident matching."""
         norm = normalize(text)
         tokens = list(norm.tokens)
         matches = self.gazetteer.find(tokens)
         kec, desa = self.gazetteer.locate_matches(matches)
+        also = frozenset(
+            m.entry.code
+            for m in matches
+            if m.entry.level in ("desa", "landmark") and m.entry.code != desa and not m.directional
+        )
         # place names are not evidence for a category ("Batu Penyu", "Air Kelik")
         masked = list(tokens)
         for m in matches:
             masked[m.start : m.end] = [PLACE_TOKEN] + [""] * (m.end - m.start - 1)
-        return norm, [t for t in masked if t], kec, desa
+        return norm, [t for t in masked if t], kec, desa, also
 
     def tokens_for_model(self, text: str) -> list[str]:
         """The token list the learned model sees: normalised, place names masked."""
@@ -133,7 +146,7 @@ class Triager:
         results: list[TriageResult] = []
         feats: list[EventFeatures] = []
         for inp in inputs:
-            norm, tokens, kec, desa = self._analyse(inp.text)
+            norm, tokens, kec, desa, also = self._analyse_places(inp.text)
             category, priority, tone = self._labels(tokens)
             results.append(
                 TriageResult(
@@ -148,6 +161,7 @@ class Triager:
                     _aware(inp.received_at, now),
                     content_words(tokens),
                     is_followup(norm.tokens),
+                    also_desa=also if desa else frozenset(),
                 )
             )
         keys = cluster(feats)

@@ -96,6 +96,7 @@ class EventFeatures:
     at: datetime
     words: frozenset[str]
     followup: bool = False
+    also_desa: frozenset[str] = frozenset()  # other desa the message names
     ts: float = 0.0  # at as a POSIX timestamp (set from `at`)
     ages: frozenset[str] = frozenset()  # numbers of one or two digits (set from `words`)
 
@@ -127,10 +128,10 @@ def same_event_score(a: EventFeatures, b: EventFeatures) -> float:
         return -1.0
     urgent = a.group in URGENT_GROUPS and hours <= URGENT_HOURS.get(a.group, 3)
     followup = a.followup and hours <= FOLLOWUP_HOURS  # a (the later report) adds to b
-    same_desa = bool(a.desa and a.desa == b.desa)
+    same_desa = bool(a.desa and b.desa and (a.desa == b.desa or _share_desa(a, b)))
     same_kec = False
     if a.desa and b.desa:
-        if a.desa != b.desa:
+        if a.desa != b.desa and not _share_desa(a, b):
             return -1.0
         need = -0.05 if urgent else 0.2  # one fire in one desa within hours: one event
     elif a.kecamatan and b.kecamatan:
@@ -158,6 +159,13 @@ def same_event_score(a: EventFeatures, b: EventFeatures) -> float:
     if shared < 2 and not (urgent and (same_desa or (same_kec and hours <= 1 and shared))):
         return -1.0
     return similarity(a.words, b.words) - need + _rare_bonus(a.words & b.words)
+
+
+def _share_desa(a: EventFeatures, b: EventFeatures) -> bool:
+    """A message naming two desa ("antara Mempaya dan Sukamandi") is at either of them."""
+    if not (a.also_desa or b.also_desa):
+        return False
+    return bool(({a.desa} | a.also_desa) & ({b.desa} | b.also_desa))
 
 
 def _rare_bonus(shared: frozenset[str]) -> float:
@@ -228,6 +236,7 @@ def cluster(features: Sequence[EventFeatures], max_compare: int = 200) -> list[s
             if f.desa is not None:  # same desa, same kecamatan without desa, no place
                 lists = [by_place.get(k, []) for k in ((f.kecamatan, f.desa), (f.kecamatan, None))]
                 lists.append(by_place.get((None, None), []))
+                lists.extend(by_place.get((d[:8], d), []) for d in f.also_desa)
             elif f.kecamatan is not None:
                 lists = [v for k, v in by_place.items() if k[0] in (f.kecamatan, None)]
             else:
@@ -247,6 +256,8 @@ def cluster(features: Sequence[EventFeatures], max_compare: int = 200) -> list[s
                             continue  # a place-less report must not bridge two places
                         best, best_score = j, s
             by_place.setdefault((f.kecamatan, f.desa), []).append(i)
+            for d in f.also_desa:
+                by_place.setdefault((d[:8], d), []).append(i)
         if best < 0 and f.followup:
             best = _followup_target(f, recent_hour, features, cluster_of, sizes, places)
         if f.group is not None or f.followup:
@@ -263,6 +274,8 @@ def cluster(features: Sequence[EventFeatures], max_compare: int = 200) -> list[s
             places.append(set())
         if f.kecamatan:
             places[cluster_of[i]].add((f.kecamatan, f.desa))
+            for d in f.also_desa:
+                places[cluster_of[i]].add((d[:8], d))
     keys: dict[int, str] = {}
     out: list[str | None] = []
     for c in cluster_of:
@@ -304,10 +317,15 @@ def _followup_target(
 
 
 def _conflicts(f: EventFeatures, named: set[tuple[str, str | None]]) -> bool:
-    """True when a cluster already names a place that contradicts f's place."""
-    return any(
-        kec != f.kecamatan or bool(desa and f.desa and desa != f.desa) for kec, desa in named
-    )
+    """True when f's place is compatible with none of the places a cluster names."""
+    if not named:
+        return False
+    kecs = {k for k, _ in named}
+    if f.kecamatan not in kecs and not any(d[:8] in kecs for d in f.also_desa):
+        return True
+    desas = {d for _, d in named if d}
+    mine = ({f.desa} | f.also_desa) if f.desa else set()
+    return bool(desas and mine and not desas & mine)
 
 
 def grown_incidents(features: Sequence[EventFeatures], keys: Sequence[str | None]) -> set[str]:

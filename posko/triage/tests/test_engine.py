@@ -270,3 +270,26 @@ def test_sarcasm_and_incitement_are_provocative(triager: Triager, text: str) -> 
 )
 def test_police_as_actor(triager: Triager, text: str, category: str) -> None:
     assert classify(triager, text).category == category
+
+
+def test_a_report_naming_two_desa_joins_reports_from_either(triager: Triager) -> None:
+    inputs = [
+        TriageInput(
+            "a",
+            "kebakaran lahan di perbatasan mempaya dan sukamandi, api besar mendekati rumah",
+            received_at=T0,
+        ),
+        TriageInput(
+            "b",
+            "lahan terbakar di sukamandi, api mendekati rumah warga",
+            received_at=T0 + timedelta(minutes=15),
+        ),
+        TriageInput(
+            "c",
+            "kebakaran lahan di cendil, api besar",
+            received_at=T0 + timedelta(minutes=20),
+        ),
+    ]
+    a, b, c = triager.batch(inputs)
+    assert a.desa_code == "19.06.05.2002"
+    assert a.incident is not None and a.incident == b.incident != c.incident
