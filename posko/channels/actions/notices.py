@@ -134,7 +134,7 @@ def do_send_status_notice(aduan_id: int, event: str, reason: str = "") -> str:
         return f"unknown event {event}"
     with transaction.atomic():
         aduan = (
-            Aduan.objects.select_for_update()
+            Aduan.objects.select_for_update(of=("self",))
             .select_related("polres", "handling_unit")
             .filter(pk=aduan_id)
             .first()
