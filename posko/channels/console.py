@@ -28,17 +28,26 @@ from posko.channels.actions.moderation import (
     do_hide_comment,
     do_reply_to_comment,
 )
+from posko.channels.actions.notices import (
+    ALLOWED_PLACEHOLDERS,
+    NoticeTemplateError,
+    do_save_notice_template,
+)
 from posko.channels.actions.outbound import do_retry_delivery
 from posko.channels.forms import (
     AccountForm,
     ModerationFilterForm,
     ModerationReplyForm,
+    NoticeTemplateForm,
     config_update,
 )
 from posko.channels.models import (
+    DEFAULT_NOTICES,
     ChannelAccount,
     ModerationItem,
     ModerationState,
+    NoticeEvent,
+    NoticeTemplate,
     OutboundDelivery,
     Platform,
 )
@@ -124,6 +133,69 @@ def account_toggle(request: HttpRequest, pk: int) -> HttpResponseBase:
     do_set_account_active(account, active, acting_user=staff_user(request))
     messages.success(request, f"Akun {account.name} {'diaktifkan' if active else 'dinonaktifkan'}.")
     return redirect("console:channel_accounts")
+
+
+# Notice templates -------------------------------------------------------------------------
+
+
+def _notice_rows(
+    request: HttpRequest, bound: NoticeTemplateForm | None = None
+) -> list[dict[str, object]]:
+    polres = polres_of_request(request)
+    stored = {t.event: t for t in NoticeTemplate.objects.filter(polres=polres)}
+    rows: list[dict[str, object]] = []
+    for event, label in NoticeEvent.choices:
+        template = stored.get(event)
+        form = (
+            bound
+            if bound is not None and bound.data.get("event") == event
+            else NoticeTemplateForm(
+                initial={
+                    "event": event,
+                    "text": template.text if template else DEFAULT_NOTICES[event],
+                    "is_active": template.is_active if template else True,
+                }
+            )
+        )
+        rows.append(
+            {
+                "event": event,
+                "label": label,
+                "form": form,
+                "template": template,
+                "placeholders": sorted(ALLOWED_PLACEHOLDERS[event]),
+                "public": event in (NoticeEvent.COMMENT_ACK, NoticeEvent.PUBLIC_UPDATE),
+            }
+        )
+    return rows
+
+
+@officer_required
+def notice_templates(request: HttpRequest) -> HttpResponseBase:
+    if not can_manage_channels(request.user):
+        return HttpResponseForbidden(ADMIN_ONLY)
+    bound = NoticeTemplateForm(request.POST) if request.method == "POST" else None
+    if bound is not None and bound.is_valid():
+        d = bound.cleaned_data
+        try:
+            do_save_notice_template(
+                polres_of_request(request),
+                d["event"],
+                d["text"],
+                is_active=d["is_active"],
+                acting_user=staff_user(request),
+            )
+        except NoticeTemplateError as exc:
+            bound.add_error("text", str(exc))
+        else:
+            messages.success(request, f"Templat «{NoticeEvent(d['event']).label}» disimpan.")
+            return redirect("console:notice_templates")
+    return render(
+        request,
+        "channels/notice_templates.html",
+        {"rows": _notice_rows(request, bound)},
+        status=400 if bound is not None and bound.errors else 200,
+    )
 
 
 # Moderation stream ------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from posko.channels.models import ChannelAccount, Platform
+from posko.channels.models import ChannelAccount, NoticeEvent, Platform
 
 # Secret credentials per platform: (key, label). Write-only in the console.
 SECRET_FIELDS: dict[str, list[tuple[str, str]]] = {
@@ -172,3 +172,9 @@ def config_update(form: AccountForm) -> dict[str, Any]:
             if key not in new and key != "last_poll_at":
                 new[key] = None
     return new
+
+
+class NoticeTemplateForm(forms.Form):
+    event = forms.ChoiceField(choices=NoticeEvent.choices, widget=forms.HiddenInput)
+    text = forms.CharField(label="Teks", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    is_active = forms.BooleanField(label="Pakai templat ini", required=False, initial=True)

@@ -441,6 +441,14 @@ class NoticeTemplate(models.Model):
     event = models.CharField(_("peristiwa"), max_length=15, choices=NoticeEvent.choices)
     text = models.TextField(_("teks"))
     is_active = models.BooleanField(_("aktif"), default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("templat pemberitahuan")

@@ -38,4 +38,5 @@ urlpatterns = [
     path("kanal/akun/baru/", channels.account_new, name="channel_account_new"),
     path("kanal/akun/<int:pk>/", channels.account_edit, name="channel_account_edit"),
     path("kanal/akun/<int:pk>/aktif/", channels.account_toggle, name="channel_account_toggle"),
+    path("kanal/templat/", channels.notice_templates, name="notice_templates"),
 ]

@@ -16,8 +16,10 @@ the first-response clock.
 
 from __future__ import annotations
 
+from string import Formatter
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -42,6 +44,7 @@ from posko.channels.outbound import (
     whatsapp_window_open,
     window_template,
 )
+from posko.org.models import Unit
 
 PUBLIC_STATUS = {
     NoticeEvent.ASSIGNED: "sedang ditindaklanjuti petugas",
@@ -198,3 +201,60 @@ def do_send_status_notice(aduan_id: int, event: str, reason: str = "") -> str:
             kind=route["kind"],
         )
     return f"queued {route['kind']}"
+
+
+# Placeholders each template may use. Public wordings (comment acknowledgement, public update)
+# get nothing that identifies the report or the citizen.
+ALLOWED_PLACEHOLDERS: dict[str, frozenset[str]] = {
+    NoticeEvent.ASSIGNED: frozenset({"code", "unit", "polres"}),
+    NoticeEvent.RESOLVED: frozenset({"code", "unit", "polres"}),
+    NoticeEvent.REJECTED: frozenset({"code", "unit", "polres", "reason"}),
+    NoticeEvent.REDIRECTED: frozenset({"code", "unit", "polres", "reason"}),
+    NoticeEvent.COMMENT_ACK: frozenset({"polres"}),
+    NoticeEvent.PUBLIC_UPDATE: frozenset({"status", "polres"}),
+}
+
+
+class NoticeTemplateError(ValueError):
+    pass
+
+
+def placeholders_of(text: str) -> set[str]:
+    try:
+        return {field for _, field, _, _ in Formatter().parse(text) if field is not None}
+    except ValueError as exc:
+        raise NoticeTemplateError(
+            "Kurung kurawal tidak seimbang; tulis penanda seperti {code}."
+        ) from exc
+
+
+@transaction.atomic
+def do_save_notice_template(
+    polres: Unit, event: str, text: str, *, is_active: bool, acting_user: User
+) -> NoticeTemplate:
+    """Set the Polres's wording of one automatic notice (checked: only the placeholders that
+    event allows, so a public reply can never carry the tracking code or a reason)."""
+    if event not in ALLOWED_PLACEHOLDERS:
+        raise NoticeTemplateError("Jenis pemberitahuan tidak dikenal.")
+    text = text.strip()
+    if not text:
+        raise NoticeTemplateError("Teks pemberitahuan tidak boleh kosong.")
+    allowed = ALLOWED_PLACEHOLDERS[event]
+    wrong = sorted(placeholders_of(text) - allowed)
+    if wrong:
+        shown = ", ".join("{" + w + "}" for w in wrong)
+        permitted = ", ".join("{" + a + "}" for a in sorted(allowed))
+        raise NoticeTemplateError(
+            f"Penanda {shown} tidak boleh dipakai di templat ini. Yang boleh: {permitted}."
+        )
+    template, _ = NoticeTemplate.objects.select_for_update().update_or_create(
+        polres=polres,
+        event=event,
+        defaults={
+            "text": text,
+            "is_active": is_active,
+            "updated_by": acting_user,
+            "updated_at": timezone.now(),
+        },
+    )
+    return template

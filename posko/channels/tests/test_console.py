@@ -319,3 +319,42 @@ def test_closed_whatsapp_window_is_explained_before_sending(
         )
         assert note.status_code == 302
     assert not aduan.messages.filter(kind="public_reply").exists()
+
+
+# Notice templates -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_notice_templates_are_edited_by_admins_with_safe_placeholders(
+    officers: dict[str, Officer], polres: Unit
+) -> None:
+    from posko.channels.models import NoticeTemplate
+
+    assert login(officers["operator"]).get("/posko/kanal/templat/").status_code == 403
+    admin = login(officers["admin"])
+    page = admin.get("/posko/kanal/templat/").content.decode()
+    assert 'data-testid="notice-rejected"' in page and "memakai teks bawaan" in page
+
+    response = admin.post(
+        "/posko/kanal/templat/",
+        {"event": "rejected", "text": "Aduan {code} ditolak: {reason}.", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    template = NoticeTemplate.objects.get(polres=polres, event="rejected")
+    assert template.text == "Aduan {code} ditolak: {reason}."
+    assert template.updated_by == officers["admin"].user
+
+    # A public wording may not carry the tracking code; broken braces are refused too.
+    for text in ("Laporan {code} kami terima.", "Terima kasih {polres"):
+        response = admin.post(
+            "/posko/kanal/templat/", {"event": "comment_ack", "text": text, "is_active": "on"}
+        )
+        assert response.status_code == 400
+    assert (
+        "tidak boleh dipakai"
+        in admin.post(
+            "/posko/kanal/templat/",
+            {"event": "public_update", "text": "Status {status}: {reason}", "is_active": "on"},
+        ).content.decode()
+    )
+    assert not NoticeTemplate.objects.filter(event__in=("comment_ack", "public_update")).exists()
