@@ -637,6 +637,11 @@ def stop_words() -> frozenset[str]:
 
 
 _SUFFIXES = ("nya", "lah", "kah", "kan", "an", "in", "i")
+# After a noun-forming prefix (pe-…-an, ke-…-an) "-an" is tried before "-kan":
+# "pemalakan" is pe + palak + an, not pe + pala + kan ("penculikan", "pembacokan");
+# after di-/me-/ter- "-kan" comes first ("diberikan" is di + beri + kan).
+_SUFFIXES_NOUN = ("nya", "lah", "kah", "an", "kan", "in", "i")
+_NOUN_PREFIXES = frozenset({"peny", "peng", "pem", "pen", "per", "pe", "ke"})
 _PREFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("menye", ("s",)),
     ("peny", ("s",)),
@@ -652,7 +657,7 @@ _PREFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("diper", ("",)),
     ("ter", ("",)),
     ("ber", ("",)),
-    ("per", ("",)),
+    ("per", ("r", "")),  # per + ampokan → rampok (pe-rampok-an), per + umahan → rumah
     ("me", ("",)),
     ("pe", ("",)),
     ("di", ("",)),
@@ -664,13 +669,13 @@ _PREFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-def _strip_suffix(word: str) -> list[str]:
+def _strip_suffix(word: str, noun: bool = False) -> list[str]:
     out = [word]
-    for suf in _SUFFIXES:
+    for suf in _SUFFIXES_NOUN if noun else _SUFFIXES:
         if word.endswith(suf) and len(word) - len(suf) >= 3:
             base = word[: -len(suf)]
             out.append(base)
-            for suf2 in ("kan", "an", "i"):
+            for suf2 in ("an", "kan", "i") if noun else ("kan", "an", "i"):
                 if base.endswith(suf2) and len(base) - len(suf2) >= 3:
                     out.append(base[: -len(suf2)])
     return out
@@ -690,7 +695,7 @@ def stem(word: str) -> str:
     for pre, restore in _PREFIXES:
         if word.startswith(pre) and len(word) - len(pre) >= 3:
             rest = word[len(pre) :]
-            for cand in _strip_suffix(rest):
+            for cand in _strip_suffix(rest, pre in _NOUN_PREFIXES):
                 for r in restore:
                     if r + cand in roots:
                         return r + cand
