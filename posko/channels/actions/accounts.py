@@ -119,7 +119,9 @@ def configure_demo_accounts(polres: Unit) -> list[ChannelAccount]:
     ``POSKO_INSTAGRAM_ACCOUNT_ID``/``POSKO_INSTAGRAM_ACCESS_TOKEN``,
     ``POSKO_FACEBOOK_PAGE_ID``/``POSKO_FACEBOOK_PAGE_TOKEN``,
     ``POSKO_TELEGRAM_BOT_TOKEN``/``POSKO_TELEGRAM_SECRET_TOKEN``/``POSKO_TELEGRAM_API_BASE``,
-    ``POSKO_X_BEARER_TOKEN``/``POSKO_X_USER_ID``/``POSKO_X_API_BASE``."""
+    ``POSKO_X_BEARER_TOKEN``/``POSKO_X_USER_ID``/``POSKO_X_API_BASE``,
+    ``POSKO_EMAIL_ADDRESS``/``POSKO_EMAIL_PASSWORD``/``POSKO_EMAIL_IMAP_HOST``/
+    ``POSKO_EMAIL_SMTP_HOST``."""
     env = os.environ.get
     accounts: list[ChannelAccount] = []
     meta = {
@@ -176,6 +178,21 @@ def configure_demo_accounts(polres: Unit) -> list[ChannelAccount]:
                 slug=f"{polres.code_prefix}-x",
                 api_base=env("POSKO_X_API_BASE", ""),
                 credentials={"bearer_token": bearer},
+            )
+        )
+    if address := env("POSKO_EMAIL_ADDRESS", ""):
+        password = env("POSKO_EMAIL_PASSWORD", "")
+        accounts.append(
+            do_save_account(
+                polres,
+                Platform.EMAIL,
+                external_id=address,
+                slug=f"{polres.code_prefix}-email",
+                credentials={"imap_password": password, "smtp_password": password},
+                config={
+                    "imap_host": env("POSKO_EMAIL_IMAP_HOST", "") or None,
+                    "smtp_host": env("POSKO_EMAIL_SMTP_HOST", "") or None,
+                },
             )
         )
     return [a for a in accounts if a.slug]

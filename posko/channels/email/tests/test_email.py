@@ -256,3 +256,16 @@ def test_command_polls_once_or_starts_the_chain(
     assert "1 baru" in out.getvalue()
     call_command("channels", "poll-email", email_account.slug, stdout=out)
     assert DBTaskResult.objects.filter(task_path__endswith="poll_email").count() == 1
+
+
+@pytest.mark.django_db
+def test_demo_account_from_environment(monkeypatch: pytest.MonkeyPatch, polres: Unit) -> None:
+    from posko.channels.actions.accounts import configure_demo_accounts
+
+    monkeypatch.setenv("POSKO_EMAIL_ADDRESS", MAILBOX)
+    monkeypatch.setenv("POSKO_EMAIL_PASSWORD", "sandi-demo")
+    monkeypatch.setenv("POSKO_EMAIL_IMAP_HOST", "imap.example")
+    [account] = configure_demo_accounts(polres)
+    assert (account.platform, account.slug) == ("email", "blt-email")
+    assert account.config == {"imap_host": "imap.example"}
+    assert account.credentials == {"imap_password": "sandi-demo", "smtp_password": "sandi-demo"}
