@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .text import stem, words
+from .text import QMARK, stem, words
 
 
 def _lex(spec: str) -> dict[str, float]:
@@ -526,6 +526,11 @@ SARA_HOSTILE = _lex(
     serang:2, ganyang:3, hajar:2, bikin rusuh:2, bikin susah:2, pergi dari:2,
     tidak pantas:1.5, sampah:2, anjing:2, babi:2, najis:2.5, sesat:2, tidak boleh tinggal:3""",
 )
+# Asking whether something heard or seen is true (with a question mark: hoaks check).
+HOAX_ASK = _lex(
+    """hoaks:2, hoax:2, benarkah:2, apa benar:2, benar tidak:2, bener tidak:2, katanya:1,
+    viral:1, beredar:1, kabarnya:1, isu:1, benar atau:2, asli atau:2"""
+)
 # Somebody reporting such content, not writing it.
 REPORTING = _lex(
     """akun:2, postingan:2, posting:1.5, menyebar:2, sebar:1.5, beredar:2, tolong diusut:2,
@@ -697,6 +702,7 @@ CUE_LEXICONS: dict[str, dict[str, float]] = {
     "sara_group": SARA_GROUP,
     "sara_hostile": SARA_HOSTILE,
     "reporting": REPORTING,
+    "hoax_ask": HOAX_ASK,
 }
 DANGER = ("ongoing", "weapon", "injury", "hazard")
 
@@ -818,6 +824,8 @@ def evidence(tokens: Sequence[str]) -> Evidence:
         cat["ketertiban"] -= 1.0
     if cat["kecelakaan"] > 0 and not VEHICLE_OR_ROAD.intersection(tokens):
         cat["kecelakaan"] -= 2.5  # a fall from a tree is not a traffic accident
+    if QMARK in tokens and cue["hoax_ask"] >= 2.0:
+        boost["hoaks"] = 2.0  # "hoaks itu ya pak, katanya ada perampokan lagi?"
     if accident_happened(tokens):
         boost["kecelakaan"] = 1.0  # the jam or the broken light is a consequence here
     family = family_violence(tokens, stems)
