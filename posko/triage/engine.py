@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -31,6 +32,7 @@ from .types import (
     unit_for,
 )
 
+_HEAD = re.compile(r"\s*([A-Za-z][A-Za-z .'-]{1,40}):")  # "Gantung: …" (officer's note)
 STRONG_CRITIC = 2.5  # criticism cues this strong are not overridden by the model
 PLACE_TOKEN = "_tempat_"  # noqa: S105 (a marker word, not a secret)
 
@@ -77,7 +79,9 @@ class Triager:
         message names ("antara Mempaya dan Sukamandi"), used only for incident matching."""
         norm = normalize(text)
         tokens = list(norm.tokens)
-        matches = self.gazetteer.find(tokens)
+        head = _HEAD.match(text)
+        head_len = len(normalize(head.group(1)).tokens) if head else 0
+        matches = self.gazetteer.find(tokens, head_len)
         kec, desa = self.gazetteer.locate_matches(matches)
         also = frozenset(
             m.entry.code

@@ -77,10 +77,14 @@ def content_words(tokens: Sequence[str]) -> frozenset[str]:
 def is_followup(tokens: Sequence[str]) -> bool:
     """ "saya juga melihat/liat ...", "kami juga dengar ...": a witness's follow-up."""
     for i, tok in enumerate(tokens):
-        if tok == "juga" and i + 1 < len(tokens):
-            nxt = tokens[i + 1]
-            if nxt in FOLLOWUP_VERBS or stem(nxt) in FOLLOWUP_VERBS:
-                return True
+        if tok != "juga":
+            continue
+        # "saya juga melihat", and "kami lihat juga" / "liat jg"
+        for j in (i + 1, i - 1):
+            if 0 <= j < len(tokens):
+                w = tokens[j]
+                if w in FOLLOWUP_VERBS or stem(w) in FOLLOWUP_VERBS:
+                    return True
     return False
 
 

@@ -206,6 +206,7 @@ class Gazetteer:
                     self.fuzzy.setdefault(v, e)
         self.regions = _other_regions()
         self.known_words = root_words() | ordinary
+        self._head_len = 0
 
     @staticmethod
     def _entry(
@@ -219,7 +220,11 @@ class Gazetteer:
             strict = False
         return PlaceEntry(toks, level, code, amb, strict)
 
-    def find(self, tokens: Sequence[str]) -> list[PlaceMatch]:
+    def find(self, tokens: Sequence[str], head_len: int = 0) -> list[PlaceMatch]:
+        """Places named in the tokens. head_len: the message starts with that many tokens
+        and a colon ("Gantung: perkelahian di pasar …", an officer's note) — a name that
+        fills exactly that head is a place even without a cue word."""
+        self._head_len = head_len
         matches: list[PlaceMatch] = []
         n = len(tokens)
         i = 0
@@ -266,7 +271,11 @@ class Gazetteer:
             return 0.0
         if e.level == "landmark":
             return 3.0
-        admin = prev in ADMIN_CUES or (prev == "simpang" and e.level == "desa")
+        admin = (
+            prev in ADMIN_CUES
+            or (prev == "simpang" and e.level == "desa")
+            or (start == 0 and end == self._head_len)
+        )
         cue = prev in PLACE_CUES or (prev2 in PLACE_CUES and prev in ("desa", "ds"))
         if e.strict and not admin:
             return 0.0

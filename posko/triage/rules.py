@@ -446,6 +446,41 @@ _add(INCITE, "lihat saja:2, kami bakar:2.5, bakar kantor:3, kita bakar:3")
 _add(CRITIC, "kok:1, bikin macet:1, mending:1, sayang sekali:1.5, sering kosong:2")
 _add(CALM, "sudah bisa dilewati:3, bisa dilewati:2, sudah dipotong:2, sudah dibersihkan:2.5")
 _add(CALM, "luka lecet:3, lecet lecet:1")
+# Fourth pass: people swept away, medical emergencies, somebody not seen for days,
+# drunk driving, grooming, threats to break bones, greetings to the police, slow replies.
+_add(
+    CATEGORY_TERMS["darurat_bencana"],
+    """terseret ombak:3, terseret arus:3, seret:1.5, ombak:2, pingsan:2, ambulans:1.5,
+    butuh ambulans:3, kejang:2, bau tidak sedap:2.5, bau busuk:2.5, tidak keluar rumah:2,
+    pintu terkunci:1.5, tidak ada kabar:0.5""",
+)
+_add(HAZARD, "terseret ombak:3, terseret arus:3, tengah laut:2.5, melambai:1.5")
+_add(
+    CATEGORY_TERMS["lalu_lintas"],
+    "nyetir:1.5, menyetir:1.5, mengemudi:1.5, zig zag:2.5, ugal:2, sopir mabuk:2.5",
+)
+_add(
+    CATEGORY_TERMS["asusila_kdrt"],
+    """senonoh:3, tidak senonoh:3, digoda:2, goda:1.5, foto bugil:3, grooming:3,
+    video call mesum:3, om om:1""",
+)
+_add(CATEGORY_TERMS["apresiasi"], "hari bhayangkara:3, bhayangkara:2, dirgahayu:3")
+_add(PRAISE, "hari bhayangkara:2.5, dirgahayu:2.5")
+_add(
+    CATEGORY_TERMS["ketertiban"],
+    "nutup jalan:1.5, tutup jalan:1.5, portal liar:3, pungutan liar:2.5, minta uang:1",
+)
+_add(
+    CATEGORY_TERMS["pelayanan"],
+    "tidak dibalas:2.5, respon:1, dibalas:1, admin:0.5, pesan saya:1.5, ditolak:1",
+)
+_add(CRITIC, "tidak dibalas:2.5, lama banget:1.5, respon lama:2, ribet amat:1, masa harus:1.5")
+_add(
+    INCITE,
+    """patahkan:3, kami patahkan:3, kupatahkan:3, kubacok:3, kutusuk:3, kuhabisi:3,
+    kami hajar:3, berani lewat:1.5, berani datang:1.5""",
+)
+_add(INJURY, "maut:3, tabrakan maut:1, luka robek:3, robek:2")
 # Danger cues.
 _add(
     INJURY,
@@ -585,7 +620,7 @@ VEHICLE_OR_ROAD = words(
 )
 ACCIDENT_EVENTS = words(
     """tabrakan kecelakaan terlindas terguling terbalik tertabrak ditabrak menabrak
-    nyungsep terserempet diserempet"""
+    nyungsep terserempet diserempet vs versus"""
 )
 _NOT_HAPPENED = words("rawan hampir nyaris sering potensi bisa takut")
 _FRAUD_FRAME = words("ngaku mengaku transfer penelpon hoaks viral benarkah katanya")

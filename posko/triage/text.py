@@ -401,6 +401,11 @@ SLANG.update(
         "gi": "pergi",
         # chat abbreviations
         "jugak": "juga",
+        # police shorthand in officer notes
+        "r2": "motor",
+        "r4": "mobil",
+        "r6": "truk",
+        "ranmor": "kendaraan bermotor",
         "gak2": "tidak",
         "lum": "belum",
         "lom": "belum",
