@@ -27,7 +27,8 @@ def test_shipped_model_loads_fast_and_scores_every_label() -> None:
 
 
 def test_training_files_use_only_contract_codes() -> None:
-    for name in ("train.jsonl", "dev.jsonl", "test.jsonl", "holdout.jsonl"):
+    holdouts = tuple(sorted(p.name for p in DATA.glob("holdout*.jsonl")))
+    for name in ("train.jsonl", "dev.jsonl", "test.jsonl", *holdouts):
         for line in (DATA / name).read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
             assert row["category"] in CATEGORIES
@@ -39,7 +40,9 @@ def test_training_files_use_only_contract_codes() -> None:
 
 def test_evaluation_sets_do_not_repeat_training_texts() -> None:
     train_texts = {json.loads(x)["text"].lower() for x in TRAIN_PATH.read_text().splitlines()}
-    for name in ("dev.jsonl", "test.jsonl", "holdout.jsonl"):
+    holdouts = tuple(sorted(p.name for p in DATA.glob("holdout*.jsonl")))
+    assert len(holdouts) >= 4
+    for name in ("dev.jsonl", "test.jsonl", *holdouts):
         texts = {json.loads(x)["text"].lower() for x in (DATA / name).read_text().splitlines()}
         assert not train_texts & texts, name
 
