@@ -1,20 +1,32 @@
 """Webhook endpoints. Each one: authenticate the raw request (403, nothing stored, when the
 signature or secret is wrong or missing), store the raw event durably with its processing
-task, then acknowledge. Database trouble answers 503 so the platform redelivers later."""
+task, then acknowledge. Database trouble answers 503 so the platform redelivers later.
+
+Hot path, per signed event: no session, auth, CSRF, messages, htmx or language middleware
+(``WebhookFastPath``), credentials from a per-process cache of decrypted secrets
+(``AccountCache``, no query and no Fernet decryption), then one SQL statement that stores the
+event and its task (``store_event``).
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
+from django.core.signals import setting_changed
 from django.db import DatabaseError
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, get_resolver
 from django.views.decorators.csrf import csrf_exempt
 
-from posko.channels.actions.inbound import body_key, store_event
+from posko.channels.actions.store import body_key, store_event
 from posko.channels.crypto import CredentialsUnreadable
 from posko.channels.models import META_PLATFORMS, ChannelAccount, Platform
 from posko.channels.signatures import (
@@ -36,6 +48,12 @@ META_OBJECTS = {
 View = Callable[..., HttpResponse]
 
 
+def fast_path(view: View) -> View:
+    """Mark a view to be served by ``WebhookFastPath`` (past the middleware)."""
+    view.webhook_fast_path = True  # type: ignore[attr-defined]
+    return view
+
+
 def _reply(status: int, message: str) -> JsonResponse:
     return JsonResponse({"status": message}, status=status)
 
@@ -45,8 +63,10 @@ def forbidden() -> JsonResponse:
 
 
 def webhook(view: View) -> View:
-    """CSRF-exempt (authenticated by signature), GET/POST only, and 503 on database errors."""
+    """CSRF-exempt (authenticated by signature), GET/POST only, 503 on database errors, and
+    served by ``WebhookFastPath``."""
 
+    @fast_path
     @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -72,11 +92,85 @@ def _json_object(body: bytes) -> dict[str, Any] | None:
     return payload if isinstance(payload, dict) else None
 
 
-def _meta_accounts() -> list[dict[str, Any]]:
-    rows = ChannelAccount.objects.filter(platform__in=META_PLATFORMS, is_active=True).only(
-        "credentials_encrypted"
-    )
-    return [row.credentials for row in rows]
+@dataclass
+class _Account:
+    account: ChannelAccount
+    credentials: dict[str, Any] | None  # None: encrypted with another key
+
+    def secret(self, name: str) -> str:
+        if self.credentials is None:
+            raise CredentialsUnreadable
+        return str(self.credentials.get(name, ""))
+
+
+@dataclass
+class _Snapshot:
+    loaded_at: float
+    meta: list[_Account] = field(default_factory=list)
+    by_slug: dict[tuple[str, str], _Account] = field(default_factory=dict)
+
+
+class AccountCache:
+    """The active accounts with their credentials decrypted, kept per process so that a
+    webhook costs neither a query nor a Fernet decryption.
+
+    Freshness: a save or delete of an account in this process drops the snapshot at once
+    (signals; also any settings change, e.g. the channel key); other processes (the console's
+    workers) are seen within ``TTL`` seconds; and a request that does not verify against the
+    snapshot (a new account or a rotated secret) reloads it first, at most once per
+    ``MISS_RELOAD`` seconds so that a flood of forged requests costs at most that many queries.
+    So a new secret works at once (or within ``MISS_RELOAD``), while a secret removed in
+    another process may still be accepted for up to ``TTL`` seconds."""
+
+    TTL = 10.0
+    MISS_RELOAD = 1.0
+
+    def __init__(self) -> None:
+        self._snapshot: _Snapshot | None = None
+        self._lock = threading.Lock()
+
+    def clear(self, **kwargs: Any) -> None:
+        self._snapshot = None
+
+    def get(self) -> _Snapshot:
+        snapshot = self._snapshot
+        if snapshot is None or time.monotonic() - snapshot.loaded_at >= self.TTL:
+            snapshot = self._load()
+        return snapshot
+
+    def reload_after_miss(self, snapshot: _Snapshot) -> _Snapshot | None:
+        """A fresh snapshot, or None when the one given is too recent to reload."""
+        if time.monotonic() - snapshot.loaded_at < self.MISS_RELOAD:
+            return None
+        return self._load()
+
+    def _load(self) -> _Snapshot:
+        with self._lock:
+            snapshot = _Snapshot(loaded_at=time.monotonic())
+            for account in ChannelAccount.objects.filter(is_active=True).order_by("pk"):
+                try:
+                    entry = _Account(account, account.credentials)
+                except CredentialsUnreadable:
+                    entry = _Account(account, None)
+                if account.platform in META_PLATFORMS:
+                    snapshot.meta.append(entry)
+                snapshot.by_slug[(account.platform, account.slug)] = entry
+            self._snapshot = snapshot
+        return snapshot
+
+
+accounts = AccountCache()
+post_save.connect(accounts.clear, sender=ChannelAccount, dispatch_uid="webhook-accounts-save")
+post_delete.connect(accounts.clear, sender=ChannelAccount, dispatch_uid="webhook-accounts-del")
+setting_changed.connect(accounts.clear, dispatch_uid="webhook-accounts-settings")
+
+
+def _verified(check: Callable[[_Snapshot], bool]) -> bool:
+    snapshot = accounts.get()
+    if check(snapshot):
+        return True
+    fresh = accounts.reload_after_miss(snapshot)
+    return fresh is not None and check(fresh)
 
 
 def _meta(request: HttpRequest, objects: set[str]) -> HttpResponse:
@@ -84,14 +178,16 @@ def _meta(request: HttpRequest, objects: set[str]) -> HttpResponse:
         # Verification handshake: echo hub.challenge when the verify token matches.
         params = request.GET
         token = params.get("hub.verify_token", "")
-        if params.get("hub.mode") == "subscribe" and any(
-            token_equal(token, str(c.get("verify_token", ""))) for c in _meta_accounts()
+        if params.get("hub.mode") == "subscribe" and _verified(
+            lambda snap: any(token_equal(token, a.secret("verify_token")) for a in snap.meta)
         ):
             return HttpResponse(params.get("hub.challenge", ""), content_type="text/plain")
         return forbidden()
     body = request.body
-    secrets = [str(c.get("app_secret", "")) for c in _meta_accounts()]
-    if not meta_signature_valid(body, request.headers.get("X-Hub-Signature-256"), secrets):
+    header = request.headers.get("X-Hub-Signature-256")
+    if not _verified(
+        lambda snap: meta_signature_valid(body, header, [a.secret("app_secret") for a in snap.meta])
+    ):
         return forbidden()
     payload = _json_object(body)
     kind = payload.get("object") if payload is not None else None
@@ -112,18 +208,31 @@ def meta(request: HttpRequest) -> HttpResponse:
     return _meta(request, {"instagram", "page"})
 
 
-def _account(platform: str, slug: str) -> ChannelAccount | None:
-    return ChannelAccount.objects.filter(platform=platform, slug=slug, is_active=True).first()
+def _account(platform: str, slug: str, check: Callable[[_Account], bool]) -> _Account | None:
+    """The active account at this URL whose credentials pass ``check`` (else None)."""
+    found: list[_Account] = []
+
+    def passes(snapshot: _Snapshot) -> bool:
+        entry = snapshot.by_slug.get((platform, slug))
+        if entry is not None and check(entry):
+            found.append(entry)
+            return True
+        return False
+
+    return found[-1] if _verified(passes) else None
 
 
 @webhook
 def telegram(request: HttpRequest, slug: str) -> HttpResponse:
-    account = _account(Platform.TELEGRAM, slug)
-    if account is None or request.method != "POST":
+    if request.method != "POST":
         return forbidden()
-    secret = str(account.credentials.get("secret_token", ""))
-    if not token_equal(request.headers.get("X-Telegram-Bot-Api-Secret-Token"), secret):
+    given = request.headers.get("X-Telegram-Bot-Api-Secret-Token")
+    entry = _account(
+        Platform.TELEGRAM, slug, lambda a: token_equal(given, a.secret("secret_token"))
+    )
+    if entry is None:
         return forbidden()
+    account = entry.account
     body = request.body
     payload = _json_object(body)
     update_id = payload.get("update_id") if payload else None
@@ -143,14 +252,19 @@ def telegram(request: HttpRequest, slug: str) -> HttpResponse:
 def sms(request: HttpRequest, slug: str) -> HttpResponse:
     """Generic SMS gateway (format in docs/kanal/sms.md): ``X-Posko-Signature: sha256=<hex
     HMAC-SHA256(webhook secret, raw body)>``."""
-    account = _account(Platform.SMS, slug)
-    if account is None or request.method != "POST":
+    if request.method != "POST":
         return forbidden()
     body = request.body
-    secret = str(account.credentials.get("webhook_secret", ""))
     header = request.headers.get("X-Posko-Signature", "")
-    if not secret or not token_equal(header, "sha256=" + hmac_sha256_hex(secret, body)):
+
+    def signed(entry: _Account) -> bool:
+        secret = entry.secret("webhook_secret")
+        return bool(secret) and token_equal(header, "sha256=" + hmac_sha256_hex(secret, body))
+
+    entry = _account(Platform.SMS, slug, signed)
+    if entry is None:
         return forbidden()
+    account = entry.account
     payload = _json_object(body)
     if payload is None or not isinstance(payload.get("id"), str) or not payload["id"]:
         return _reply(400, "unsupported payload")
@@ -169,22 +283,23 @@ def sms(request: HttpRequest, slug: str) -> HttpResponse:
 @webhook
 def x(request: HttpRequest, slug: str) -> HttpResponse:
     """X Account Activity webhook: GET = CRC check; POST = signed events."""
-    account = _account(Platform.X, slug)
-    if account is None:
-        return forbidden()
-    consumer_secret = str(account.credentials.get("consumer_secret", ""))
-    if not consumer_secret:
-        return forbidden()
     if request.method == "GET":
+        entry = _account(Platform.X, slug, lambda a: bool(a.secret("consumer_secret")))
+        if entry is None:
+            return forbidden()
         crc_token = request.GET.get("crc_token", "")
         if not crc_token:
             return _reply(400, "crc_token missing")
-        return JsonResponse({"response_token": x_crc_response(consumer_secret, crc_token)})
+        crc = x_crc_response(entry.secret("consumer_secret"), crc_token)
+        return JsonResponse({"response_token": crc})
     body = request.body
-    if not x_signature_valid(
-        body, request.headers.get("X-Twitter-Webhooks-Signature"), consumer_secret
-    ):
+    header = request.headers.get("X-Twitter-Webhooks-Signature")
+    entry = _account(
+        Platform.X, slug, lambda a: x_signature_valid(body, header, a.secret("consumer_secret"))
+    )
+    if entry is None:
         return forbidden()
+    account = entry.account
     if _json_object(body) is None:
         return _reply(400, "unsupported payload")
     stored = store_event(
@@ -195,5 +310,46 @@ def x(request: HttpRequest, slug: str) -> HttpResponse:
 
 @csrf_exempt
 def ping(request: HttpRequest) -> HttpResponse:
-    """Does nothing: the baseline the webhook benchmark compares against."""
+    """Does nothing, through Django's full middleware stack: the bare Django endpoint the
+    webhook benchmark compares against."""
     return HttpResponse(status=204)
+
+
+@fast_path
+@csrf_exempt
+def ping_lean(request: HttpRequest) -> HttpResponse:
+    """Does nothing, served like the webhooks (``WebhookFastPath``): the floor of the
+    benchmark — gunicorn plus Django's handler."""
+    return HttpResponse(status=204)
+
+
+class WebhookFastPath:
+    """First middleware: a request under ``/hooks/`` whose URL resolves to a view marked
+    ``fast_path`` (every ``@webhook``) goes straight to that view, past every other middleware.
+
+    Webhooks are machine-to-machine POSTs authenticated by their signature: they need no
+    session, user, CSRF token (they are exempt anyway), messages, htmx, language, static files
+    or browser security headers, and that middleware is most of what a bare Django request
+    costs. The view still runs inside Django's handler: the same request object, exception to
+    500 conversion, ``request_started``/``request_finished`` (database connection upkeep).
+    ``ALLOWED_HOSTS`` is still enforced. Anything else (or an unknown ``/hooks/…`` URL, which
+    then gets the normal 404 or slash redirect) takes the full stack."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith("/hooks/"):
+            try:
+                match = get_resolver().resolve(request.path_info)
+            except Resolver404:
+                match = None
+            if match is not None and getattr(match.func, "webhook_fast_path", False):
+                request.get_host()  # DisallowedHost → 400, as on every other URL
+                request.resolver_match = match
+                response: HttpResponse = match.func(request, *match.args, **match.kwargs)
+                # As CommonMiddleware does: without it gunicorn sends the body chunked.
+                if not response.streaming and not response.has_header("Content-Length"):
+                    response.headers["Content-Length"] = str(len(response.content))
+                return response
+        return self.get_response(request)

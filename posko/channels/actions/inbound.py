@@ -1,8 +1,9 @@
 """From a raw webhook to an aduan.
 
-1. ``store_event`` (webhook view): the raw event and its processing task are written in one
-   transaction; the webhook answers 200 only after that commit. A redelivered event (same body,
-   same Telegram ``update_id``) hits the unique constraint and is acknowledged without work.
+1. ``store_event`` (webhook view, ``actions/store.py``): the raw event and its processing task
+   are written in one transaction; the webhook answers 200 only after that commit. A
+   redelivered event (same body, same Telegram ``update_id``) hits the unique constraint and is
+   acknowledged without work.
 2. ``do_process_event`` (background task): the adapter parses the event; each message is
    claimed once (unique per account + platform message id) and then joins the thread of the
    sender's open aduan, becomes a new aduan, or — public comments needing no police action —
@@ -11,7 +12,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +34,8 @@ from posko.aduan.models.choices import OPEN_STATUSES, Category, Priority, Tone
 from posko.aduan.photos import CleanPhoto, clean_photo
 from posko.aduan.triage import triage_text
 from posko.channels.actions.outbound import do_apply_status
+from posko.channels.actions.store import body_key as body_key
+from posko.channels.actions.store import store_event as store_event
 from posko.channels.base import Incoming, MalformedEvent, SendError
 from posko.channels.http import client
 from posko.channels.models import (
@@ -60,14 +62,6 @@ log = logging.getLogger(__name__)
 MAX_EVENT_ATTEMPTS = 6
 # After this long an attempt that has not finished is taken for dead (worker crash) and resumed.
 EVENT_LEASE = timedelta(minutes=15)
-KEEP_HEADERS = (
-    "Content-Type",
-    "User-Agent",
-    "X-Hub-Signature-256",
-    "X-Telegram-Bot-Api-Secret-Token",
-    "X-Posko-Signature",
-    "X-Twitter-Webhooks-Signature",
-)
 # Public comments in these categories need no police action: moderation stream, not aduan.
 NO_ACTION_CATEGORIES = frozenset({Category.APRESIASI, Category.LAINNYA})
 QUESTION_WORDS = (
@@ -87,39 +81,6 @@ QUESTION_WORDS = (
     "minta",
     "lapor",
 )
-
-
-def body_key(body: bytes) -> str:
-    return "sha256:" + hashlib.sha256(body).hexdigest()
-
-
-def store_event(
-    platform: str,
-    body: bytes,
-    headers: dict[str, str],
-    *,
-    dedupe_key: str,
-    account: ChannelAccount | None = None,
-) -> InboundEvent | None:
-    """Durably store a raw event and enqueue its processing, atomically. None = duplicate."""
-    from posko.channels.tasks import process_inbound_event
-
-    kept = {k: v for k, v in headers.items() if k in KEEP_HEADERS}
-    try:
-        with transaction.atomic():
-            event = InboundEvent.objects.create(
-                platform=platform,
-                account=account,
-                dedupe_key=dedupe_key[:100],
-                body=body,
-                headers=kept,
-            )
-            process_inbound_event.enqueue(event.pk)
-    except IntegrityError:
-        if InboundEvent.objects.filter(platform=platform, dedupe_key=dedupe_key[:100]).exists():
-            return None
-        raise
-    return event
 
 
 def account_for(platform: str, external_id: str) -> ChannelAccount | None:

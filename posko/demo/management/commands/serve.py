@@ -24,6 +24,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers", type=int, default=int(os.environ.get("POSKO_WEB_WORKERS", "3"))
         )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("POSKO_WEB_THREADS", "1")),
+            help="thread per worker gunicorn; >1 memakai worker gthread (keep-alive, cocok untuk "
+            "webhook bervolume tinggi)",
+        )
         parser.add_argument("--no-worker", action="store_true", help="tanpa worker tugas")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -43,6 +50,9 @@ class Command(BaseCommand):
                 bind,
                 "--workers",
                 str(options["workers"]),
+                # gunicorn switches to its gthread worker when threads > 1.
+                "--threads",
+                str(options["threads"]),
                 "--no-control-socket",
                 "--access-logfile",
                 "-",

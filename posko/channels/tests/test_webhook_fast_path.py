@@ -1,0 +1,199 @@
+"""The webhook hot path: the middleware short-cut, the cache of decrypted account secrets, and
+the single-statement store (PostgreSQL) with its equivalence to the ORM path."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from django.db import OperationalError, connection, transaction
+from django.test import Client
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from posko.channels import webhooks
+from posko.channels.actions import store
+from posko.channels.actions.accounts import do_save_account
+from posko.channels.conftest import APP_SECRET
+from posko.channels.models import ChannelAccount, EventState, InboundEvent, Platform
+from posko.channels.tasks import process_inbound_event
+from posko.channels.testing import compact, fixture_json, meta_signature
+from posko.core.testing import run_tasks
+
+URL = "/hooks/whatsapp/"
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="single-statement store is PostgreSQL only"
+)
+
+
+def message(n: int) -> bytes:
+    payload = fixture_json("whatsapp", "message__text")
+    item = payload["entry"][0]["changes"][0]["value"]["messages"][0]
+    item["id"] = f"wamid.FAST{n}"
+    item["from"] = item["from"][:-3] + f"{n:03d}"
+    item["timestamp"] = str(int(timezone.now().timestamp()))
+    return compact(payload)
+
+
+def post(client: Client, body: bytes, secret: str = APP_SECRET) -> Any:
+    return client.post(
+        URL,
+        body,
+        content_type="application/json",
+        headers={"X-Hub-Signature-256": meta_signature(secret, body)},
+    )
+
+
+@pytest.mark.django_db
+def test_webhooks_skip_the_middleware_and_other_urls_do_not(
+    client: Client, whatsapp_account: ChannelAccount
+) -> None:
+    hook = post(client, message(1))
+    assert hook.status_code == 200 and hook.json() == {"status": "ok"}
+    assert hook["Content-Length"] == str(len(hook.content))  # not chunked
+    assert "Content-Security-Policy" not in hook  # SecurityHeadersMiddleware did not run
+    lean = client.post("/hooks/ping/lean/")
+    assert lean.status_code == 204 and "Content-Security-Policy" not in lean
+    # The bare Django endpoint and unknown /hooks/ URLs take the full stack.
+    assert "Content-Security-Policy" in client.post("/hooks/ping/")
+    assert client.get("/hooks/tidak-ada/").status_code == 404
+    evil = client.post(URL, b"{}", content_type="application/json", HTTP_HOST="evil.example")
+    assert evil.status_code == 400
+
+
+@pytest.mark.django_db
+def test_cache_sees_a_secret_changed_in_this_process_at_once(
+    client: Client, whatsapp_account: ChannelAccount
+) -> None:
+    assert post(client, message(1)).status_code == 200  # snapshot loaded
+    do_save_account(
+        whatsapp_account.polres,
+        Platform.WHATSAPP,
+        external_id=whatsapp_account.external_id,
+        credentials={"app_secret": "rahasia-baru"},
+    )
+    assert post(client, message(2)).status_code == 403
+    assert post(client, message(3), secret="rahasia-baru").status_code == 200
+
+
+@pytest.mark.django_db
+def test_cache_and_changes_made_by_another_process(
+    client: Client, whatsapp_account: ChannelAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert post(client, message(1)).status_code == 200
+    # Another process (the console) rotates the secret: no signal reaches this one.
+    rotated = ChannelAccount(pk=whatsapp_account.pk)
+    rotated.set_credentials({"app_secret": "rahasia-baru", "verify_token": "v"})
+    ChannelAccount.objects.filter(pk=rotated.pk).update(
+        credentials_encrypted=rotated.credentials_encrypted
+    )
+    # Within MISS_RELOAD of the last load a failed check does not reload (a forged flood
+    # costs no queries) ...
+    assert post(client, message(2), secret="rahasia-baru").status_code == 403
+    # ... after it, a request signed with the new secret reloads the snapshot and passes.
+    monkeypatch.setattr(webhooks.AccountCache, "MISS_RELOAD", 0.0)
+    assert post(client, message(3), secret="rahasia-baru").status_code == 200
+    assert post(client, message(4)).status_code == 403  # old secret gone with that reload
+    # A disabled account stops verifying once the snapshot is older than TTL.
+    ChannelAccount.objects.filter(pk=rotated.pk).update(is_active=False)
+    monkeypatch.setattr(webhooks.AccountCache, "MISS_RELOAD", 60.0)
+    assert post(client, message(5), secret="rahasia-baru").status_code == 200
+    monkeypatch.setattr(webhooks.AccountCache, "TTL", 0.0)
+    assert post(client, message(6), secret="rahasia-baru").status_code == 403
+    assert InboundEvent.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_forged_requests_cost_no_query_after_the_snapshot(
+    client: Client, whatsapp_account: ChannelAccount, django_assert_num_queries: Any
+) -> None:
+    assert post(client, message(1)).status_code == 200
+    with django_assert_num_queries(0):
+        for n in range(5):
+            assert post(client, message(n + 2), secret="palsu").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fast_path_answers_503_when_the_database_is_down(
+    client: Client, whatsapp_account: ChannelAccount
+) -> None:
+    assert post(client, message(1)).status_code == 200  # secrets cached
+
+    def down(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with connection.execute_wrapper(down):
+        response = post(client, message(2))
+    assert response.status_code == 503 and response.json() == {"status": "temporarily unavailable"}
+    assert InboundEvent.objects.count() == DBTaskResult.objects.count() == 1
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_one_statement_per_event_and_rows_as_the_orm_writes_them(
+    client: Client, whatsapp_account: ChannelAccount, django_assert_num_queries: Any
+) -> None:
+    assert post(client, message(1)).status_code == 200  # secrets cached
+    body = message(2)
+    with django_assert_num_queries(1):
+        assert post(client, body).status_code == 200
+    with django_assert_num_queries(1):
+        assert post(client, body).json() == {"status": "duplicate"}
+    fast_event = InboundEvent.objects.get(dedupe_key=store.body_key(body))
+    fast_task = DBTaskResult.objects.get(args_kwargs__args=[fast_event.pk])
+
+    # The same through the ORM path: Model.save() + DatabaseBackend.enqueue().
+    orm_event = InboundEvent.objects.create(
+        platform="whatsapp", dedupe_key="orm", body=body, headers=fast_event.headers
+    )
+    orm_task = process_inbound_event.enqueue(orm_event.pk).db_result  # type: ignore[attr-defined]
+    orm_task.refresh_from_db()
+
+    def columns(row: Any, skip: set[str]) -> dict[str, Any]:
+        return {
+            f.attname: getattr(row, f.attname)
+            for f in type(row)._meta.concrete_fields
+            if f.attname not in skip
+        }
+
+    assert columns(fast_event, {"id", "dedupe_key", "received_at"}) == columns(
+        orm_event, {"id", "dedupe_key", "received_at"}
+    )
+    skip = {"id", "enqueued_at", "args_kwargs"}
+    assert columns(fast_task, skip) == columns(orm_task, skip)
+    assert fast_task.args_kwargs == {"args": [fast_event.pk], "kwargs": {}}
+    assert isinstance(fast_task.id, uuid.UUID)
+    assert abs(fast_task.enqueued_at - fast_event.received_at).total_seconds() < 5
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_every_event_stored_by_the_fast_path_is_processed_once(
+    client: Client, whatsapp_account: ChannelAccount
+) -> None:
+    bodies = [message(n) for n in range(6)]
+    for body in bodies + bodies[:2]:  # two redeliveries
+        assert post(client, body).status_code == 200
+    assert InboundEvent.objects.count() == DBTaskResult.objects.count() == 6
+    run_tasks()
+    assert set(InboundEvent.objects.values_list("state", flat=True)) == {EventState.PROCESSED}
+    assert whatsapp_account.messages.count() == 6
+    run_tasks()  # nothing left, nothing twice
+    assert whatsapp_account.messages.count() == 6
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_inside_a_transaction_a_failure_does_not_break_it(whatsapp_account: ChannelAccount) -> None:
+    body = message(1)
+    with transaction.atomic():
+        assert store.store_event("whatsapp", body, {}, dedupe_key=store.body_key(body))
+        assert store.store_event("whatsapp", body, {}, dedupe_key=store.body_key(body)) is None
+
+        def down(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            raise OperationalError("boom")
+
+        with connection.execute_wrapper(down), pytest.raises(OperationalError):
+            store.store_event("whatsapp", message(2), {}, dedupe_key="other")
+        assert InboundEvent.objects.count() == 1  # the transaction is still usable
