@@ -115,12 +115,11 @@ class Triager:
             for name, b in ev.boost.items():
                 cat_scores[CATEGORIES.index(name)] += b * (1.0 - rw / 0.35)
         category = CATEGORIES[cat_scores.index(max(cat_scores))]
-        priority = _pick(
-            raw[sl["priority"]],
-            PRIORITIES,
-            rule_priority(category, ev),
-            model.priority_rule_weight,
-        )
+        rule_pri = rule_priority(category, ev)
+        if rule_pri == "darurat":
+            priority = rule_pri  # danger cues are kept: recall on darurat comes first
+        else:
+            priority = _pick(raw[sl["priority"]], PRIORITIES, rule_pri, model.priority_rule_weight)
         tone_rule = rule_tone(category, ev)
         if tone_rule == "provokatif":
             tone = tone_rule  # insults and incitement are lexical: the rules are precise

@@ -387,8 +387,8 @@ _add(
 )
 _add(
     CATEGORY_TERMS["pelayanan"],
-    """tidak ada tindak:2.5, tidak ada tindak lanjut:3, belum ada perkembangan:3,
-    tidak ada perkembangan:3, tidak ada kabar:2, tidak ada yang datang:2.5, lapor dari:1.5,
+    """tidak ada tindak:3, belum ada perkembangan:3,
+    tidak ada perkembangan:3, tidak ada kabar:2, ada yang datang:1, lapor dari:1.5,
     sudah lapor:2.5, laporan kami:2.5, laporan saya:3, qmark:0.5, nunggu:1,
     disuruh tunggu:2, disuruh nunggu:2""",
 )
@@ -481,6 +481,12 @@ _add(
     kami hajar:3, berani lewat:1.5, berani datang:1.5""",
 )
 _add(INJURY, "maut:3, tabrakan maut:1, luka robek:3, robek:2")
+# Fifth pass (from holdout_e): trapped accident victims, suicide, street lights.
+_add(INJURY, "korban masih:1.5, di dalam mobil:1, terjebak di:2")
+_add(PAST, "yang dulu:-2, mantan:0")
+_add(CATEGORY_TERMS["darurat_bencana"], "gantung diri:3, bunuh diri:3, tergantung:2")
+_add(CATEGORY_TERMS["lalu_lintas"], "lampu jalan:0.5")
+_add(CATEGORY_TERMS["lainnya"], "lampu jalan:2, lampu jalan mati:2")
 # Danger cues.
 _add(
     INJURY,
@@ -561,6 +567,13 @@ SARA_HOSTILE = _lex(
     serang:2, ganyang:3, hajar:2, bikin rusuh:2, bikin susah:2, pergi dari:2,
     tidak pantas:1.5, sampah:2, anjing:2, babi:2, najis:2.5, sesat:2, tidak boleh tinggal:3""",
 )
+# A report made earlier that nobody followed up ("lapor dari kemarin, tidak ada yang datang").
+SLOW_FOLLOWUP = _lex(
+    """ada yang datang:2, tidak datang:2, tidak ada kabar:3,
+    belum ada kabar:3, tidak ditanggapi:3, tidak direspon:3, tidak ada tindak:3, belum ada perkembangan:3, tidak ada perkembangan:3,
+    belum ditindaklanjuti:3, tidak ditindaklanjuti:3, tidak ada respon:3"""
+)
+REPORT_WORDS = words("lapor laporan melapor dilaporkan laporkan melaporkan")
 # Asking whether something heard or seen is true (with a question mark: hoaks check).
 HOAX_ASK = _lex(
     """hoaks:2, hoax:2, benarkah:2, apa benar:2, benar tidak:2, bener tidak:2, katanya:1,
@@ -738,6 +751,7 @@ CUE_LEXICONS: dict[str, dict[str, float]] = {
     "sara_hostile": SARA_HOSTILE,
     "reporting": REPORTING,
     "hoax_ask": HOAX_ASK,
+    "slow_followup": SLOW_FOLLOWUP,
 }
 DANGER = ("ongoing", "weapon", "injury", "hazard")
 
@@ -859,6 +873,8 @@ def evidence(tokens: Sequence[str]) -> Evidence:
         cat["ketertiban"] -= 1.0
     if cat["kecelakaan"] > 0 and not VEHICLE_OR_ROAD.intersection(tokens):
         cat["kecelakaan"] -= 2.5  # a fall from a tree is not a traffic accident
+    if cue["slow_followup"] >= 2.0 and REPORT_WORDS.intersection(tokens):
+        boost["pelayanan"] = 2.0  # slow follow-up of an earlier report (labelling rules)
     if QMARK in tokens and cue["hoax_ask"] >= 2.0:
         boost["hoaks"] = 2.0  # "hoaks itu ya pak, katanya ada perampokan lagi?"
     if accident_happened(tokens):

@@ -84,3 +84,10 @@ def test_save_load_round_trip(tmp_path: Path) -> None:
 def test_features_include_words_stems_and_char_ngrams() -> None:
     feats = features(["pencurian"])
     assert "w:pencurian" in feats and "s:curi" in feats and "cur" in feats
+
+
+def test_lexicon_terms_fit_the_rule_keys() -> None:
+    """Rule keys are built for up to three words: a longer term could never match."""
+    from posko.triage.rules import _INDEX
+
+    assert [t for t in _INDEX if len(t.split()) > 3] == []
