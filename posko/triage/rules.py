@@ -569,9 +569,10 @@ SARA_HOSTILE = _lex(
 )
 # A report made earlier that nobody followed up ("lapor dari kemarin, tidak ada yang datang").
 SLOW_FOLLOWUP = _lex(
-    """ada yang datang:2, tidak datang:2, tidak ada kabar:3,
-    belum ada kabar:3, tidak ditanggapi:3, tidak direspon:3, tidak ada tindak:3, belum ada perkembangan:3, tidak ada perkembangan:3,
-    belum ditindaklanjuti:3, tidak ditindaklanjuti:3, tidak ada respon:3"""
+    """ada yang datang:2, tidak datang:2, tidak ada kabar:3, belum ada kabar:3,
+    tidak ditanggapi:3, tidak direspon:3, tidak ada tindak:3, belum ada perkembangan:3,
+    tidak ada perkembangan:3, belum ditindaklanjuti:3, tidak ditindaklanjuti:3,
+    tidak ada respon:3"""
 )
 REPORT_WORDS = words("lapor laporan melapor dilaporkan laporkan melaporkan")
 # Asking whether something heard or seen is true (with a question mark: hoaks check).
