@@ -16,17 +16,18 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import cache, lru_cache, wraps
 from typing import Any
 
 from django.core.signals import setting_changed
 from django.db import DatabaseError
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import Resolver404, get_resolver
+from django.http.request import HttpHeaders
+from django.urls import Resolver404, ResolverMatch, get_resolver
 from django.views.decorators.csrf import csrf_exempt
 
-from posko.channels.actions.store import body_key, store_event
+from posko.channels.actions.store import KEEP_HEADERS, body_key, store_event
 from posko.channels.crypto import CredentialsUnreadable
 from posko.channels.models import META_PLATFORMS, ChannelAccount, Platform
 from posko.channels.signatures import (
@@ -54,12 +55,32 @@ def fast_path(view: View) -> View:
     return view
 
 
-def _reply(status: int, message: str) -> JsonResponse:
-    return JsonResponse({"status": message}, status=status)
+def _reply(status: int, message: str) -> HttpResponse:
+    """``{"status": message}`` (the bytes made once per message)."""
+    return HttpResponse(_json(message), content_type="application/json", status=status)
 
 
-def forbidden() -> JsonResponse:
+@cache
+def _json(message: str) -> bytes:
+    return json.dumps({"status": message}).encode()
+
+
+def forbidden() -> HttpResponse:
     return _reply(403, "forbidden")
+
+
+def _header(request: HttpRequest, name: str) -> str | None:
+    """``request.headers.get(name)`` without building the whole ``request.headers``."""
+    return request.META.get(HttpHeaders.to_wsgi_name(name))
+
+
+def _kept_headers(request: HttpRequest) -> dict[str, str]:
+    """The request headers kept with a raw event."""
+    meta = request.META
+    return {name: meta[key] for name, key in _KEPT if key in meta}
+
+
+_KEPT = [(name, HttpHeaders.to_wsgi_name(name)) for name in KEEP_HEADERS]
 
 
 def webhook(view: View) -> View:
@@ -184,7 +205,7 @@ def _meta(request: HttpRequest, objects: set[str]) -> HttpResponse:
             return HttpResponse(params.get("hub.challenge", ""), content_type="text/plain")
         return forbidden()
     body = request.body
-    header = request.headers.get("X-Hub-Signature-256")
+    header = _header(request, "X-Hub-Signature-256")
     if not _verified(
         lambda snap: meta_signature_valid(body, header, [a.secret("app_secret") for a in snap.meta])
     ):
@@ -194,7 +215,7 @@ def _meta(request: HttpRequest, objects: set[str]) -> HttpResponse:
     if not isinstance(kind, str) or kind not in objects:
         return _reply(400, "unsupported payload")
     platform = META_OBJECTS[kind]
-    stored = store_event(platform, body, dict(request.headers), dedupe_key=body_key(body))
+    stored = store_event(platform, body, _kept_headers(request), dedupe_key=body_key(body))
     return _reply(200, "ok" if stored else "duplicate")
 
 
@@ -226,7 +247,7 @@ def _account(platform: str, slug: str, check: Callable[[_Account], bool]) -> _Ac
 def telegram(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method != "POST":
         return forbidden()
-    given = request.headers.get("X-Telegram-Bot-Api-Secret-Token")
+    given = _header(request, "X-Telegram-Bot-Api-Secret-Token")
     entry = _account(
         Platform.TELEGRAM, slug, lambda a: token_equal(given, a.secret("secret_token"))
     )
@@ -241,7 +262,7 @@ def telegram(request: HttpRequest, slug: str) -> HttpResponse:
     stored = store_event(
         Platform.TELEGRAM,
         body,
-        dict(request.headers),
+        _kept_headers(request),
         dedupe_key=f"{account.pk}:{update_id}",
         account=account,
     )
@@ -255,7 +276,7 @@ def sms(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method != "POST":
         return forbidden()
     body = request.body
-    header = request.headers.get("X-Posko-Signature", "")
+    header = _header(request, "X-Posko-Signature") or ""
 
     def signed(entry: _Account) -> bool:
         secret = entry.secret("webhook_secret")
@@ -273,7 +294,7 @@ def sms(request: HttpRequest, slug: str) -> HttpResponse:
     stored = store_event(
         Platform.SMS,
         body,
-        dict(request.headers),
+        _kept_headers(request),
         dedupe_key=body_key(key.encode()),
         account=account,
     )
@@ -293,7 +314,7 @@ def x(request: HttpRequest, slug: str) -> HttpResponse:
         crc = x_crc_response(entry.secret("consumer_secret"), crc_token)
         return JsonResponse({"response_token": crc})
     body = request.body
-    header = request.headers.get("X-Twitter-Webhooks-Signature")
+    header = _header(request, "X-Twitter-Webhooks-Signature")
     entry = _account(
         Platform.X, slug, lambda a: x_signature_valid(body, header, a.secret("consumer_secret"))
     )
@@ -303,7 +324,7 @@ def x(request: HttpRequest, slug: str) -> HttpResponse:
     if _json_object(body) is None:
         return _reply(400, "unsupported payload")
     stored = store_event(
-        Platform.X, body, dict(request.headers), dedupe_key=body_key(body), account=account
+        Platform.X, body, _kept_headers(request), dedupe_key=body_key(body), account=account
     )
     return _reply(200, "ok" if stored else "duplicate")
 
@@ -339,17 +360,32 @@ class WebhookFastPath:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path_info.startswith("/hooks/"):
-            try:
-                match = get_resolver().resolve(request.path_info)
-            except Resolver404:
-                match = None
-            if match is not None and getattr(match.func, "webhook_fast_path", False):
-                request.get_host()  # DisallowedHost → 400, as on every other URL
-                request.resolver_match = match
-                response: HttpResponse = match.func(request, *match.args, **match.kwargs)
-                # As CommonMiddleware does: without it gunicorn sends the body chunked.
-                if not response.streaming and not response.has_header("Content-Length"):
-                    response.headers["Content-Length"] = str(len(response.content))
-                return response
-        return self.get_response(request)
+        path = request.path_info
+        match = _fast_match(path) if path.startswith("/hooks/") else None
+        if match is None:
+            return self.get_response(request)
+        request.get_host()  # DisallowedHost → 400, as on every other URL
+        request.resolver_match = match
+        response: HttpResponse = match.func(request, *match.args, **match.kwargs)
+        # As CommonMiddleware does: without it gunicorn sends the body chunked.
+        if not response.streaming and not response.has_header("Content-Length"):
+            response.headers["Content-Length"] = str(len(response.content))
+        return response
+
+
+@lru_cache(maxsize=512)
+def _fast_match(path: str) -> ResolverMatch | None:
+    """The URL's match when its view is marked ``fast_path`` (cached per path: the webhook
+    URLs are few; the URLconf does not change while the process runs)."""
+    try:
+        match = get_resolver().resolve(path)
+    except Resolver404:
+        return None
+    return match if getattr(match.func, "webhook_fast_path", False) else None
+
+
+def _urlconf_changed(**kwargs: Any) -> None:
+    _fast_match.cache_clear()
+
+
+setting_changed.connect(_urlconf_changed, dispatch_uid="webhook-fast-path-urls")
