@@ -3,11 +3,13 @@ the single-statement store (PostgreSQL) with its equivalence to the ORM path."""
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from typing import Any
 
 import pytest
-from django.db import OperationalError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, connections, transaction
 from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -197,3 +199,83 @@ def test_inside_a_transaction_a_failure_does_not_break_it(whatsapp_account: Chan
         with connection.execute_wrapper(down), pytest.raises(OperationalError):
             store.store_event("whatsapp", message(2), {}, dedupe_key="other")
         assert InboundEvent.objects.count() == 1  # the transaction is still usable
+
+
+def _in_threads(count: int, work: Any) -> list[Any]:
+    """Run ``work(i)`` in ``count`` threads started together; their results (or errors)."""
+    barrier = threading.Barrier(count)
+    results: list[Any] = [None] * count
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = work(i)
+        except Exception as exc:  # noqa: BLE001 - handed back to the test
+            results[i] = exc
+        finally:
+            connections.close_all()  # this thread's connection
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
+def _slow_first_write(monkeypatch: pytest.MonkeyPatch, fail_second: bool = False) -> list[int]:
+    """Batch sizes written; the first write waits so that the other threads queue up."""
+    original = store._write
+    sizes: list[int] = []
+
+    def spy(db: Any, events: list[InboundEvent]) -> list[InboundEvent | None]:
+        sizes.append(len(events))
+        if len(sizes) == 1:
+            time.sleep(0.3)
+        if fail_second and len(sizes) == 2:
+            raise OperationalError("connection lost")
+        return original(db, events)
+
+    monkeypatch.setattr(store, "_write", spy)
+    return sizes
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_group_commit_stores_concurrent_events_once_each(
+    whatsapp_account: ChannelAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sizes = _slow_first_write(monkeypatch)
+    bodies = [message(n) for n in range(8)]
+    # Thread i stores message i; threads 8–11 redeliver messages 0–3 at the same time.
+    results = _in_threads(
+        12,
+        lambda i: store.store_event(
+            "whatsapp", bodies[i % 8], {}, dedupe_key=store.body_key(bodies[i % 8])
+        ),
+    )
+    assert max(sizes) > 1  # the queued events went in one statement
+    stored = [r for r in results if isinstance(r, InboundEvent)]
+    assert len(stored) == 8 and results.count(None) == 4
+    assert sorted(e.pk for e in stored) == sorted(InboundEvent.objects.values_list("pk", flat=True))
+    assert DBTaskResult.objects.count() == 8
+    run_tasks()
+    assert whatsapp_account.messages.count() == 8
+    assert set(InboundEvent.objects.values_list("state", flat=True)) == {EventState.PROCESSED}
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_group_commit_failure_reaches_every_event_of_the_batch(
+    whatsapp_account: ChannelAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sizes = _slow_first_write(monkeypatch, fail_second=True)
+    bodies = [message(n) for n in range(6)]
+    results = _in_threads(
+        6, lambda i: store.store_event("whatsapp", bodies[i], {}, dedupe_key=f"k{i}")
+    )
+    failed = [r for r in results if isinstance(r, DatabaseError)]
+    assert len(failed) == sizes[1] > 1  # all of the failed batch, nobody else
+    assert InboundEvent.objects.count() == DBTaskResult.objects.count() == 6 - len(failed)
+    # The queue is not stuck: the next event is stored by a new leader.
+    assert store.store_event("whatsapp", message(9), {}, dedupe_key="after") is not None
