@@ -26,7 +26,7 @@ model signals (the task template gets ``pre_save`` once, where django-tasks-db f
 django-tasks' ``task_enqueued``, whose only receiver logs at DEBUG level.
 
 Elsewhere (SQLite, other task backends) the same guarantee comes from the ORM: both inserts in
-one transaction.
+one transaction (per batch of the group commit, with a savepoint per event).
 """
 
 from __future__ import annotations
@@ -82,11 +82,21 @@ def store_event(
         headers=kept,
     )
     db = connections[DEFAULT_DB_ALIAS]  # once: the ``connection`` proxy costs per access
-    if not _single_statement_possible(db):
-        return _store_with_orm(event)
     if db.in_atomic_block:  # part of the caller's transaction: not shared with other threads
-        return _write(db, [event])[0]
+        return _write_any(db, [event])[0]
     return group_commit.store(event)
+
+
+def _write_any(db: BaseDatabaseWrapper, events: list[InboundEvent]) -> list[InboundEvent | None]:
+    if _single_statement_possible(db):
+        return _write(db, events)
+    # SQLite (or another task backend): the ORM, all the events in one transaction — on SQLite
+    # one write lock and one commit for the batch instead of one per event.
+    results: dict[int, InboundEvent | None] = {}
+    with transaction.atomic(using=db.alias):
+        for event in sorted(events, key=lambda event: (event.platform, event.dedupe_key)):
+            results[id(event)] = _store_with_orm(event)
+    return [results[id(event)] for event in events]
 
 
 def _store_with_orm(event: InboundEvent) -> InboundEvent | None:
@@ -334,14 +344,14 @@ class _Waiting:
 
 
 class GroupCommit:
-    """Events stored at the same time by the threads of one process share one statement and
-    one commit. A thread that finds no write in progress writes its event at once; events
-    arriving meanwhile queue up, and when that write has committed the first of them writes
-    the whole queue (up to ``MAX_BATCH``) in one statement, its own included. Every thread
-    returns only after the commit that holds its event (or raises its error), so the webhook
-    still acknowledges only what is durably stored; with one request at a time nothing waits.
-    Under load this saves a round trip, a commit (WAL flush) and PostgreSQL's per-statement
-    work per event."""
+    """Events stored at the same time by the threads of one process share one transaction
+    (on PostgreSQL one statement) and one commit. A thread that finds no write in progress
+    writes its event at once; events arriving meanwhile queue up, and when that write has
+    committed the first of them writes the whole queue (up to ``MAX_BATCH``), its own
+    included. Every thread returns only after the commit that holds its event (or raises its
+    error), so the webhook still acknowledges only what is durably stored; with one request at
+    a time nothing waits. Under load this saves round trips, commits (WAL flushes, SQLite write
+    locks) and PostgreSQL's per-statement work."""
 
     MAX_BATCH = 64
 
@@ -377,7 +387,7 @@ class GroupCommit:
                         (waiting.event.platform, waiting.event.dedupe_key), waiting.event
                     )
                 events = list(unique.values())
-                written = dict(zip(map(id, events), _write(db, events), strict=True))
+                written = dict(zip(map(id, events), _write_any(db, events), strict=True))
                 for waiting in batch:
                     waiting.result = written.get(id(waiting.event))
             except BaseException as exc:

@@ -225,7 +225,7 @@ def _in_threads(count: int, work: Any) -> list[Any]:
 
 def _slow_first_write(monkeypatch: pytest.MonkeyPatch, fail_second: bool = False) -> list[int]:
     """Batch sizes written; the first write waits so that the other threads queue up."""
-    original = store._write
+    original = store._write_any
     sizes: list[int] = []
 
     def spy(db: Any, events: list[InboundEvent]) -> list[InboundEvent | None]:
@@ -236,11 +236,10 @@ def _slow_first_write(monkeypatch: pytest.MonkeyPatch, fail_second: bool = False
             raise OperationalError("connection lost")
         return original(db, events)
 
-    monkeypatch.setattr(store, "_write", spy)
+    monkeypatch.setattr(store, "_write_any", spy)
     return sizes
 
 
-@postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_group_commit_stores_concurrent_events_once_each(
     whatsapp_account: ChannelAccount, monkeypatch: pytest.MonkeyPatch
@@ -264,7 +263,6 @@ def test_group_commit_stores_concurrent_events_once_each(
     assert set(InboundEvent.objects.values_list("state", flat=True)) == {EventState.PROCESSED}
 
 
-@postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_group_commit_failure_reaches_every_event_of_the_batch(
     whatsapp_account: ChannelAccount, monkeypatch: pytest.MonkeyPatch
