@@ -34,6 +34,9 @@ from .types import (
 
 _HEAD = re.compile(r"\s*([A-Za-z][A-Za-z .'-]{1,40}):")  # "Gantung: …" (officer's note)
 STRONG_CRITIC = 2.5  # criticism cues this strong are not overridden by the model
+# Praise a report needs before its tone is apresiasi (a polite closing thanks scores 1.5).
+APPRECIATION_PRAISE = 2.5
+REQUEST_WORDS = frozenset({"mohon", "tolong", "minta", "harap"})
 PLACE_TOKEN = "_tempat_"  # noqa: S105 (a marker word, not a secret)
 
 
@@ -115,6 +118,20 @@ class Triager:
             for name, b in ev.boost.items():
                 cat_scores[CATEGORIES.index(name)] += b * (1.0 - rw / 0.35)
         category = CATEGORIES[cat_scores.index(max(cat_scores))]
+        if (
+            category == "apresiasi"
+            and ev.praise < APPRECIATION_PRAISE
+            and REQUEST_WORDS.intersection(tokens)
+        ):
+            # "mohon ditindaklanjuti, ada pencurian motor, terima kasih": a request closing
+            # with a polite thanks is the report it asks about, not praise
+            others = [
+                (score, c)
+                for score, c in zip(cat_scores, CATEGORIES, strict=True)
+                if c != "apresiasi" and evc[c] >= 1.0
+            ]
+            if others:
+                category = max(others)[1]
         rule_pri = rule_priority(category, ev)
         if rule_pri == "darurat":
             priority = rule_pri  # danger cues are kept: recall on darurat comes first
@@ -127,6 +144,8 @@ class Triager:
             tone = tone_rule  # "aparat kemana", "kebal hukum", "tidak ada tindak lanjut"
         else:
             tone = _pick(raw[sl["tone"]], TONES, tone_rule, model.tone_rule_weight)
+        if tone == "apresiasi" and category != "apresiasi" and ev.praise < APPRECIATION_PRAISE:
+            tone = tone_rule  # a report closing with a polite "terima kasih" is not praise
         return category, priority, tone
 
     def classify(self, inp: TriageInput) -> TriageResult:
