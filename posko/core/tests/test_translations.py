@@ -104,3 +104,27 @@ def test_the_command_refuses_mismatched_placeholders(tmp_path: Path, settings: A
     with pytest.raises(CommandError, match="Kontak"):
         call_command("compile_translations", stdout=StringIO(), stderr=StringIO())
     assert not (messages / "django.mo").exists()
+
+
+def test_plural_and_context_messages_compile_and_check(tmp_path: Path, settings: Any) -> None:
+    messages = tmp_path / "en" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    (messages / "django.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+        '#, python-format\nmsgid "%(counter)s komentar"\nmsgid_plural "%(counter)s komentar"\n'
+        'msgstr[0] "%(counter)s comment"\nmsgstr[1] "%(counter)s comments"\n\n'
+        'msgctxt "pengiriman"\nmsgid "Diterima"\nmsgstr "Delivered"\n',
+        encoding="utf-8",
+    )
+    settings.LOCALE_PATHS = [tmp_path]
+    call_command("compile_translations", stdout=StringIO(), stderr=StringIO())
+    compiled = mo_messages((messages / "django.mo").read_bytes())
+    assert compiled == {
+        (("%(counter)s komentar", "%(counter)s komentar"), None): (
+            "%(counter)s comment",
+            "%(counter)s comments",
+        ),
+        ("Diterima", "pengiriman"): "Delivered",
+    }
+    call_command("compile_translations", "--check", stdout=StringIO(), stderr=StringIO())

@@ -42,11 +42,16 @@ def compile_po(po: Path) -> bytes:
 
 def mo_messages(data: bytes) -> Messages:
     """The translations a ``.mo`` holds, keyed by (msgid, context); the header is left out
-    (it names the Babel version that wrote the file)."""
+    (it names the Babel version that wrote the file). Plural messages are tuples of forms."""
     from babel.messages.mofile import read_mo
 
+    def frozen(value: Any) -> Any:  # plural messages come back as lists, contexts as bytes
+        if isinstance(value, bytes):
+            return value.decode()
+        return tuple(value) if isinstance(value, list) else value
+
     catalog = read_mo(io.BytesIO(data))
-    return {(m.id, m.context): m.string for m in catalog if m.id}
+    return {(frozen(m.id), frozen(m.context)): frozen(m.string) for m in catalog if m.id}
 
 
 def untranslated(po: Path) -> list[str]:
