@@ -11,6 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidde
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from posko.aduan.access import (
@@ -54,8 +56,10 @@ from posko.channels.models import (
 from posko.console.views import _get_aduan, officer_required, polres_of_request
 from posko.core.types import staff_user
 
-ADMIN_ONLY = "Hanya admin yang dapat mengelola akun resmi."
-MODERATORS_ONLY = "Hanya operator, pimpinan atau admin yang dapat memoderasi komentar."
+ADMIN_ONLY = gettext_lazy("Hanya admin yang dapat mengelola akun resmi.")
+MODERATORS_ONLY = gettext_lazy(
+    "Hanya operator, pimpinan atau admin yang dapat memoderasi komentar."
+)
 
 
 # Official accounts ------------------------------------------------------------------------
@@ -64,7 +68,7 @@ MODERATORS_ONLY = "Hanya operator, pimpinan atau admin yang dapat memoderasi kom
 @officer_required
 def accounts(request: HttpRequest) -> HttpResponse:
     if not can_manage_channels(request.user):
-        return HttpResponseForbidden(ADMIN_ONLY)
+        return HttpResponseForbidden(str(ADMIN_ONLY))
     rows = list(channel_accounts(request.user).order_by("platform", "name"))
     groups = [
         (label, [a for a in rows if a.platform == value])
@@ -98,7 +102,7 @@ def _account_form_page(request: HttpRequest, account: ChannelAccount | None) -> 
         except ValueError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Akun {saved.name} disimpan.")
+            messages.success(request, _("Akun %(name)s disimpan.") % {"name": saved.name})
             return redirect("console:channel_accounts")
     return render(
         request,
@@ -111,14 +115,14 @@ def _account_form_page(request: HttpRequest, account: ChannelAccount | None) -> 
 @officer_required
 def account_new(request: HttpRequest) -> HttpResponseBase:
     if not can_manage_channels(request.user):
-        return HttpResponseForbidden(ADMIN_ONLY)
+        return HttpResponseForbidden(str(ADMIN_ONLY))
     return _account_form_page(request, None)
 
 
 @officer_required
 def account_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     if not can_manage_channels(request.user):
-        return HttpResponseForbidden(ADMIN_ONLY)
+        return HttpResponseForbidden(str(ADMIN_ONLY))
     account = get_object_or_404(channel_accounts(request.user), pk=pk)
     return _account_form_page(request, account)
 
@@ -127,11 +131,12 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_POST
 def account_toggle(request: HttpRequest, pk: int) -> HttpResponseBase:
     if not can_manage_channels(request.user):
-        return HttpResponseForbidden(ADMIN_ONLY)
+        return HttpResponseForbidden(str(ADMIN_ONLY))
     account = get_object_or_404(channel_accounts(request.user), pk=pk)
     active = request.POST.get("active") == "1"
     do_set_account_active(account, active, acting_user=staff_user(request))
-    messages.success(request, f"Akun {account.name} {'diaktifkan' if active else 'dinonaktifkan'}.")
+    done = _("Akun %(name)s diaktifkan.") if active else _("Akun %(name)s dinonaktifkan.")
+    messages.success(request, done % {"name": account.name})
     return redirect("console:channel_accounts")
 
 
@@ -173,7 +178,7 @@ def _notice_rows(
 @officer_required
 def notice_templates(request: HttpRequest) -> HttpResponseBase:
     if not can_manage_channels(request.user):
-        return HttpResponseForbidden(ADMIN_ONLY)
+        return HttpResponseForbidden(str(ADMIN_ONLY))
     bound = NoticeTemplateForm(request.POST) if request.method == "POST" else None
     if bound is not None and bound.is_valid():
         d = bound.cleaned_data
@@ -188,7 +193,9 @@ def notice_templates(request: HttpRequest) -> HttpResponseBase:
         except NoticeTemplateError as exc:
             bound.add_error("text", str(exc))
         else:
-            messages.success(request, f"Templat «{NoticeEvent(d['event']).label}» disimpan.")
+            messages.success(
+                request, _("Templat «%(name)s» disimpan.") % {"name": NoticeEvent(d["event"]).label}
+            )
             return redirect("console:notice_templates")
     return render(
         request,
@@ -206,7 +213,7 @@ OPEN = Q(state=ModerationState.NEW)
 @officer_required
 def moderation(request: HttpRequest) -> HttpResponse:
     if not can_moderate(request.user):
-        return HttpResponseForbidden(MODERATORS_ONLY)
+        return HttpResponseForbidden(str(MODERATORS_ONLY))
     items = moderation_items(request.user)
     counts = items.aggregate(
         open=Count("pk", filter=OPEN),
@@ -238,28 +245,30 @@ def moderation(request: HttpRequest) -> HttpResponse:
 @require_POST
 def moderation_action(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
     if not can_moderate(request.user):
-        return HttpResponseForbidden(MODERATORS_ONLY)
+        return HttpResponseForbidden(str(MODERATORS_ONLY))
     item: ModerationItem = get_object_or_404(moderation_items(request.user), pk=pk)
     user = staff_user(request)
     try:
         if action == "aduan":
             aduan = do_convert_to_aduan(item, acting_user=user)
-            messages.success(request, f"Komentar dijadikan aduan {aduan.code}.")
+            messages.success(
+                request, _("Komentar dijadikan aduan %(code)s.") % {"code": aduan.code}
+            )
             return redirect("console:aduan_detail", code=aduan.code)
         if action == "balas":
             form = ModerationReplyForm(request.POST)
             if not form.is_valid():
-                raise ModerationError("Isi balasan tidak boleh kosong (maksimal 1000 karakter).")
+                raise ModerationError(_("Isi balasan tidak boleh kosong (maksimal 1000 karakter)."))
             do_reply_to_comment(item, form.cleaned_data["text"], acting_user=user)
-            messages.success(request, "Balasan publik dijadwalkan untuk dikirim.")
+            messages.success(request, _("Balasan publik dijadwalkan untuk dikirim."))
         elif action == "sembunyikan":
             do_hide_comment(item, acting_user=user)
-            messages.success(request, "Komentar disembunyikan di platform.")
+            messages.success(request, _("Komentar disembunyikan di platform."))
         elif action == "abaikan":
             do_dismiss(item, acting_user=user)
-            messages.success(request, "Komentar diabaikan.")
+            messages.success(request, _("Komentar diabaikan."))
         else:
-            raise Http404("Tindakan tidak dikenal.")
+            raise Http404(_("Tindakan tidak dikenal."))
     except ModerationError as exc:
         messages.error(request, str(exc))
     # Back to the same filtered view (the filters are re-encoded: never an arbitrary URL).
@@ -275,12 +284,12 @@ def moderation_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 def retry_delivery(request: HttpRequest, code: str, message_id: int) -> HttpResponseBase:
     aduan = _get_aduan(request, code, record_view=False)
     if not can_change(request.user, aduan):
-        return HttpResponseForbidden("Anda tidak berwenang mengubah aduan ini.")
+        return HttpResponseForbidden(_("Anda tidak berwenang mengubah aduan ini."))
     delivery = get_object_or_404(OutboundDelivery, message__aduan=aduan, message_id=message_id)
     try:
         do_retry_delivery(delivery, acting_user=staff_user(request))
     except ValueError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Pesan dijadwalkan untuk dikirim ulang.")
+        messages.success(request, _("Pesan dijadwalkan untuk dikirim ulang."))
     return redirect("console:aduan_detail", code=aduan.code)

@@ -3,55 +3,59 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from posko.channels.models import ChannelAccount, NoticeEvent, Platform
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
 # Secret credentials per platform: (key, label). Write-only in the console.
-SECRET_FIELDS: dict[str, list[tuple[str, str]]] = {
+SECRET_FIELDS: dict[str, list[tuple[str, _StrOrPromise]]] = {
     Platform.WHATSAPP: [
-        ("access_token", "Token akses (system user)"),
-        ("app_secret", "App secret Meta"),
-        ("verify_token", "Verify token webhook"),
+        ("access_token", _("Token akses (system user)")),
+        ("app_secret", _("App secret Meta")),
+        ("verify_token", _("Verify token webhook")),
     ],
     Platform.INSTAGRAM: [
-        ("access_token", "Token akses"),
-        ("app_secret", "App secret Meta"),
-        ("verify_token", "Verify token webhook"),
+        ("access_token", _("Token akses")),
+        ("app_secret", _("App secret Meta")),
+        ("verify_token", _("Verify token webhook")),
     ],
     Platform.FACEBOOK: [
-        ("access_token", "Token akses Halaman"),
-        ("app_secret", "App secret Meta"),
-        ("verify_token", "Verify token webhook"),
+        ("access_token", _("Token akses Halaman")),
+        ("app_secret", _("App secret Meta")),
+        ("verify_token", _("Verify token webhook")),
     ],
     Platform.TELEGRAM: [
-        ("bot_token", "Token bot"),
-        ("secret_token", "Secret token webhook"),
+        ("bot_token", _("Token bot")),
+        ("secret_token", _("Secret token webhook")),
     ],
     Platform.X: [
-        ("bearer_token", "Bearer token aplikasi"),
-        ("user_access_token", "Token akses pengguna (untuk membalas)"),
-        ("consumer_secret", "Consumer secret (webhook)"),
+        ("bearer_token", _("Bearer token aplikasi")),
+        ("user_access_token", _("Token akses pengguna (untuk membalas)")),
+        ("consumer_secret", _("Consumer secret (webhook)")),
     ],
     Platform.SMS: [
-        ("api_key", "Kunci API gateway"),
-        ("webhook_secret", "Rahasia webhook"),
+        ("api_key", _("Kunci API gateway")),
+        ("webhook_secret", _("Rahasia webhook")),
     ],
     Platform.EMAIL: [
-        ("imap_password", "Sandi IMAP"),
-        ("smtp_password", "Sandi SMTP"),
+        ("imap_password", _("Sandi IMAP")),
+        ("smtp_password", _("Sandi SMTP")),
     ],
 }
-EXTERNAL_ID_HELP: dict[str, str] = {
-    Platform.WHATSAPP: "Phone number ID dari WhatsApp Manager.",
-    Platform.INSTAGRAM: "ID akun profesional Instagram.",
-    Platform.FACEBOOK: "ID Halaman Facebook.",
-    Platform.TELEGRAM: "ID bot (angka sebelum titik dua pada token).",
-    Platform.X: "ID pengguna X akun Polres.",
-    Platform.SMS: "Nomor SMS Polres.",
-    Platform.EMAIL: "Alamat e-mail kotak masuk, mis. pengaduan@polres.example.",
+EXTERNAL_ID_HELP: dict[str, _StrOrPromise] = {
+    Platform.WHATSAPP: _("Phone number ID dari WhatsApp Manager."),
+    Platform.INSTAGRAM: _("ID akun profesional Instagram."),
+    Platform.FACEBOOK: _("ID Halaman Facebook."),
+    Platform.TELEGRAM: _("ID bot (angka sebelum titik dua pada token)."),
+    Platform.X: _("ID pengguna X akun Polres."),
+    Platform.SMS: _("Nomor SMS Polres."),
+    Platform.EMAIL: _("Alamat e-mail kotak masuk, mis. pengaduan@polres.example."),
 }
 
 
@@ -59,25 +63,25 @@ class AccountForm(forms.Form):
     """Add or edit an official account. Stored secrets are never sent back to the browser: an
     empty secret field keeps the stored value."""
 
-    platform = forms.ChoiceField(label="Platform", choices=Platform.choices)
-    external_id = forms.CharField(label="ID akun di platform", max_length=200)
-    name = forms.CharField(label="Nama akun", max_length=120, required=False)
+    platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
+    external_id = forms.CharField(label=_("ID akun di platform"), max_length=200)
+    name = forms.CharField(label=_("Nama akun"), max_length=120, required=False)
     api_base = forms.URLField(
-        label="Alamat API",
+        label=_("Alamat API"),
         required=False,
         assume_scheme="https",
-        help_text="Kosongkan untuk alamat resmi platform.",
+        help_text=_("Kosongkan untuk alamat resmi platform."),
     )
     config = forms.CharField(
-        label="Pengaturan lanjutan (JSON)",
+        label=_("Pengaturan lanjutan (JSON)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
-        help_text=(
+        help_text=_(
             'Contoh: {"window_template": {"name": "status_aduan", "language": "id"}} '
             'atau {"imap_host": "imap.example", "smtp_host": "smtp.example"}.'
         ),
     )
-    is_active = forms.BooleanField(label="Aktif", required=False, initial=True)
+    is_active = forms.BooleanField(label=_("Aktif"), required=False, initial=True)
 
     def __init__(
         self, *args: Any, account: ChannelAccount | None = None, platform: str = "", **kwargs: Any
@@ -109,9 +113,9 @@ class AccountForm(forms.Form):
                 strip=True,
                 widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
                 help_text=(
-                    "Tersimpan. Kosongkan untuk tetap memakai nilai yang tersimpan."
+                    _("Tersimpan. Kosongkan untuk tetap memakai nilai yang tersimpan.")
                     if key in stored
-                    else "Belum diisi."
+                    else _("Belum diisi.")
                 ),
             )
 
@@ -125,9 +129,9 @@ class AccountForm(forms.Form):
         try:
             value = json.loads(raw)
         except ValueError as exc:
-            raise forms.ValidationError("Pengaturan harus berupa JSON yang sah.") from exc
+            raise forms.ValidationError(_("Pengaturan harus berupa JSON yang sah.")) from exc
         if not isinstance(value, dict):
-            raise forms.ValidationError('Pengaturan harus berupa objek JSON ({"kunci": nilai}).')
+            raise forms.ValidationError(_('Pengaturan harus berupa objek JSON ({"kunci": nilai}).'))
         return value
 
     def credentials(self) -> dict[str, str]:
@@ -140,26 +144,26 @@ class AccountForm(forms.Form):
 
 
 class ModerationFilterForm(forms.Form):
-    flagged = forms.BooleanField(label="Hanya yang ditandai provokatif", required=False)
+    flagged = forms.BooleanField(label=_("Hanya yang ditandai provokatif"), required=False)
     platform = forms.ChoiceField(
-        label="Platform",
+        label=_("Platform"),
         required=False,
-        choices=[("", "Semua platform")]
+        choices=[("", _("Semua platform"))]
         + [(p.value, p.label) for p in (Platform.INSTAGRAM, Platform.FACEBOOK, Platform.X)],
     )
     state = forms.ChoiceField(
-        label="Status",
+        label=_("Status"),
         required=False,
-        choices=[("", "Perlu ditangani"), ("semua", "Semua")],
+        choices=[("", _("Perlu ditangani")), ("semua", _("Semua"))],
     )
 
 
 class ModerationReplyForm(forms.Form):
     text = forms.CharField(
-        label="Balasan publik",
+        label=_("Balasan publik"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Tampil untuk umum di bawah komentar: jangan cantumkan data pribadi.",
+        help_text=_("Tampil untuk umum di bawah komentar: jangan cantumkan data pribadi."),
     )
 
 
@@ -176,5 +180,7 @@ def config_update(form: AccountForm) -> dict[str, Any]:
 
 class NoticeTemplateForm(forms.Form):
     event = forms.ChoiceField(choices=NoticeEvent.choices, widget=forms.HiddenInput)
-    text = forms.CharField(label="Teks", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
-    is_active = forms.BooleanField(label="Pakai templat ini", required=False, initial=True)
+    text = forms.CharField(
+        label=_("Teks"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    is_active = forms.BooleanField(label=_("Pakai templat ini"), required=False, initial=True)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from posko.aduan.models import Aduan, AduanMessage
 from posko.channels.crypto import decrypt_json, encrypt_json
@@ -281,7 +282,7 @@ class DeliveryState(models.TextChoices):
     PENDING = "pending", _("Menunggu dikirim")
     SENDING = "sending", _("Sedang dikirim")
     SENT = "sent", _("Terkirim")
-    DELIVERED = "delivered", _("Diterima")
+    DELIVERED = "delivered", pgettext_lazy("pengiriman", "Diterima")
     READ = "read", _("Dibaca")
     FAILED = "failed", _("Gagal")
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from posko.aduan.models import Aduan, AduanMessage
 from posko.aduan.models import DeliveryState as MessageDelivery
@@ -74,24 +75,30 @@ def check_reply_allowed(aduan: Aduan) -> None:
     if account.platform == Platform.WHATSAPP:
         if not whatsapp_window_open(conversation) and window_template(account) is None:
             raise ReplyNotAllowed(
-                "Pesan terakhir pelapor di WhatsApp lebih dari 24 jam yang lalu. WhatsApp hanya "
-                "mengizinkan templat yang sudah disetujui di luar jendela 24 jam, dan akun ini "
-                "belum punya templat. Atur templat di pengaturan akun, atau tunggu pelapor "
-                "mengirim pesan lagi."
+                gettext(
+                    "Pesan terakhir pelapor di WhatsApp lebih dari 24 jam yang lalu. WhatsApp "
+                    "hanya mengizinkan templat yang sudah disetujui di luar jendela 24 jam, dan "
+                    "akun ini belum punya templat. Atur templat di pengaturan akun, atau tunggu "
+                    "pelapor mengirim pesan lagi."
+                )
             )
     elif account.platform in (Platform.INSTAGRAM, Platform.FACEBOOK):
         direct = _has_direct_thread(conversation)
         if not direct and conversation.private_reply_used:
             raise ReplyNotAllowed(
-                "Aduan ini berasal dari komentar publik dan balasan pribadi atas komentar itu "
-                "sudah terpakai (Meta hanya mengizinkan satu). Balasan berikutnya bisa dikirim "
-                "setelah pelapor membalas lewat pesan pribadi (DM)."
+                gettext(
+                    "Aduan ini berasal dari komentar publik dan balasan pribadi atas komentar itu "
+                    "sudah terpakai (Meta hanya mengizinkan satu). Balasan berikutnya bisa dikirim "
+                    "setelah pelapor membalas lewat pesan pribadi (DM)."
+                )
             )
         last = conversation.last_inbound_at
         if direct and last is not None and timezone.now() - last > META_WINDOW:
             raise ReplyNotAllowed(
-                "Pesan terakhir pelapor lebih dari 7 hari yang lalu; Meta tidak mengizinkan "
-                "balasan setelah itu. Tunggu pelapor menulis lagi."
+                gettext(
+                    "Pesan terakhir pelapor lebih dari 7 hari yang lalu; Meta tidak mengizinkan "
+                    "balasan setelah itu. Tunggu pelapor menulis lagi."
+                )
             )
 
 

@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from posko.aduan.inbox import ALL_STATUSES, OPEN, InboxFilters
 from posko.aduan.models import Category, Channel, Priority, Status, Tone
@@ -23,8 +24,8 @@ def _model_choice(form: forms.Form, name: str) -> forms.ModelChoiceField:
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": "Nama pengguna atau kata sandi salah.",
-        "inactive": "Akun ini dinonaktifkan.",
+        "invalid_login": _("Nama pengguna atau kata sandi salah."),
+        "inactive": _("Akun ini dinonaktifkan."),
     }
 
 
@@ -32,7 +33,7 @@ def _desa_field(polres: Unit, label: str) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,
         required=False,
-        choices=[("", "— Semua / tidak diketahui —"), *desa_choices(polres)],
+        choices=[("", _("— Semua / tidak diketahui —")), *desa_choices(polres)],
     )
 
 
@@ -43,31 +44,31 @@ def _resolve_desa(polres: Unit, code: str | None) -> Region | None:
         code=code, level=RegionLevel.DESA, parent__parent=polres.region
     ).first()
     if desa is None:
-        raise forms.ValidationError("Desa tidak dikenal.")
+        raise forms.ValidationError(_("Desa tidak dikenal."))
     return desa
 
 
 class InboxFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label="Status",
+        label=_("Status"),
         required=False,
-        choices=[(OPEN, "Terbuka"), (ALL_STATUSES, "Semua"), *Status.choices],
+        choices=[(OPEN, _("Terbuka")), (ALL_STATUSES, _("Semua")), *Status.choices],
     )
     category = forms.ChoiceField(
-        label="Kategori", required=False, choices=[("", "Semua"), *Category.choices]
+        label=_("Kategori"), required=False, choices=[("", _("Semua")), *Category.choices]
     )
     unit = forms.ModelChoiceField(
-        label="Satuan", required=False, queryset=Unit.objects.none(), empty_label="Semua"
+        label=_("Satuan"), required=False, queryset=Unit.objects.none(), empty_label=_("Semua")
     )
     polsek = forms.ModelChoiceField(
-        label="Polsek", required=False, queryset=Unit.objects.none(), empty_label="Semua"
+        label=_("Polsek"), required=False, queryset=Unit.objects.none(), empty_label=_("Semua")
     )
-    desa = forms.ChoiceField(label="Desa", required=False)
+    desa = forms.ChoiceField(label=_("Desa"), required=False)
     channel = forms.ChoiceField(
-        label="Kanal", required=False, choices=[("", "Semua"), *Channel.choices]
+        label=_("Kanal"), required=False, choices=[("", _("Semua")), *Channel.choices]
     )
-    overdue = forms.BooleanField(label="Lewat SLA", required=False)
-    q = forms.CharField(label="Cari", required=False, max_length=100)
+    overdue = forms.BooleanField(label=_("Lewat SLA"), required=False)
+    q = forms.CharField(label=_("Cari"), required=False, max_length=100)
 
     def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -77,7 +78,7 @@ class InboxFilterForm(forms.Form):
         _model_choice(self, "polsek").queryset = Unit.objects.filter(
             parent=polres, kind=UnitKind.POLSEK
         )
-        _choice(self, "desa").choices = [("", "Semua"), *desa_choices(polres)]
+        _choice(self, "desa").choices = [("", _("Semua")), *desa_choices(polres)]
 
     def filters(self, **extra: Any) -> InboxFilters:
         if not self.is_valid():
@@ -98,18 +99,20 @@ class InboxFilterForm(forms.Form):
 
 class ReplyForm(forms.Form):
     text = forms.CharField(
-        label="Pesan",
+        label=_("Pesan"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Isi pesan wajib diisi."},
+        error_messages={"required": _("Isi pesan wajib diisi.")},
     )
-    internal = forms.BooleanField(label="Catatan internal (tidak terlihat pelapor)", required=False)
+    internal = forms.BooleanField(
+        label=_("Catatan internal (tidak terlihat pelapor)"), required=False
+    )
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label="Status baru", choices=Status.choices)
+    status = forms.ChoiceField(label=_("Status baru"), choices=Status.choices)
     reason = forms.CharField(
-        label="Alasan (ditampilkan kepada pelapor)",
+        label=_("Alasan (ditampilkan kepada pelapor)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -127,9 +130,9 @@ class OfficerChoiceField(forms.ModelChoiceField):
 
 
 class AssignForm(forms.Form):
-    unit = forms.ModelChoiceField(label="Satuan", queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(label=_("Satuan"), queryset=Unit.objects.none())
     officer = OfficerChoiceField(
-        label="Petugas (opsional)", queryset=Officer.objects.none(), required=False
+        label=_("Petugas (opsional)"), queryset=Officer.objects.none(), required=False
     )
 
     def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:
@@ -144,20 +147,20 @@ class AssignForm(forms.Form):
         data = super().clean() or {}
         officer, unit = data.get("officer"), data.get("unit")
         if officer and unit and officer.unit_id != unit.pk:
-            self.add_error("officer", "Petugas ini bukan anggota satuan yang dipilih.")
+            self.add_error("officer", _("Petugas ini bukan anggota satuan yang dipilih."))
         return data
 
 
 class LabelForm(forms.Form):
-    category = forms.ChoiceField(label="Kategori", choices=Category.choices)
-    priority = forms.ChoiceField(label="Prioritas", choices=Priority.choices)
-    tone = forms.ChoiceField(label="Nada", choices=Tone.choices)
-    desa = forms.ChoiceField(label="Desa", required=False)
+    category = forms.ChoiceField(label=_("Kategori"), choices=Category.choices)
+    priority = forms.ChoiceField(label=_("Prioritas"), choices=Priority.choices)
+    tone = forms.ChoiceField(label=_("Nada"), choices=Tone.choices)
+    desa = forms.ChoiceField(label=_("Desa"), required=False)
 
     def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.polres = polres
-        _choice(self, "desa").choices = [("", "— Tidak diketahui —"), *desa_choices(polres)]
+        _choice(self, "desa").choices = [("", _("— Tidak diketahui —")), *desa_choices(polres)]
 
     def clean_desa(self) -> Region | None:
         return _resolve_desa(self.polres, self.cleaned_data.get("desa"))
@@ -165,30 +168,30 @@ class LabelForm(forms.Form):
 
 class IntakeForm(forms.Form):
     channel = forms.ChoiceField(
-        label="Diterima melalui",
+        label=_("Diterima melalui"),
         choices=[(c.value, c.label) for c in STAFF_INTAKE_CHANNELS],
     )
     text = forms.CharField(
-        label="Isi aduan",
+        label=_("Isi aduan"),
         min_length=5,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Isi aduan wajib diisi."},
+        error_messages={"required": _("Isi aduan wajib diisi.")},
     )
     category = forms.ChoiceField(
-        label="Kategori (kosongkan untuk triase otomatis)",
+        label=_("Kategori (kosongkan untuk triase otomatis)"),
         required=False,
-        choices=[("", "— Triase otomatis —"), *Category.choices],
+        choices=[("", _("— Triase otomatis —")), *Category.choices],
     )
-    desa = forms.ChoiceField(label="Desa kejadian", required=False)
-    anonymous = forms.BooleanField(label="Pelapor minta anonim", required=False)
-    reporter_name = forms.CharField(label="Nama pelapor", max_length=120, required=False)
-    reporter_phone = forms.CharField(label="Telepon pelapor", max_length=30, required=False)
+    desa = forms.ChoiceField(label=_("Desa kejadian"), required=False)
+    anonymous = forms.BooleanField(label=_("Pelapor minta anonim"), required=False)
+    reporter_name = forms.CharField(label=_("Nama pelapor"), max_length=120, required=False)
+    reporter_phone = forms.CharField(label=_("Telepon pelapor"), max_length=30, required=False)
 
     def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.polres = polres
-        _choice(self, "desa").choices = [("", "— Tidak diketahui —"), *desa_choices(polres)]
+        _choice(self, "desa").choices = [("", _("— Tidak diketahui —")), *desa_choices(polres)]
 
     def clean_desa(self) -> Region | None:
         return _resolve_desa(self.polres, self.cleaned_data.get("desa"))
@@ -198,41 +201,41 @@ class IntakeForm(forms.Form):
 
 
 class LandmarkForm(forms.Form):
-    name = forms.CharField(label="Nama tempat", max_length=120)
-    desa = forms.ChoiceField(label="Desa")
+    name = forms.CharField(label=_("Nama tempat"), max_length=120)
+    desa = forms.ChoiceField(label=_("Desa"))
     aliases = forms.CharField(
-        label="Nama lain (pisahkan dengan koma)", max_length=300, required=False
+        label=_("Nama lain (pisahkan dengan koma)"), max_length=300, required=False
     )
 
     def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.polres = polres
-        _choice(self, "desa").choices = [("", "— Pilih desa —"), *desa_choices(polres)]
+        _choice(self, "desa").choices = [("", _("— Pilih desa —")), *desa_choices(polres)]
 
     def clean_desa(self) -> Region | None:
         desa = _resolve_desa(self.polres, self.cleaned_data.get("desa"))
         if desa is None:
-            raise forms.ValidationError("Pilih desa tempat landmark berada.")
+            raise forms.ValidationError(_("Pilih desa tempat landmark berada."))
         return desa
 
 
 class JoinIncidentForm(forms.Form):
-    code = forms.CharField(label="Kode aduan lain (kejadian yang sama)", max_length=20)
+    code = forms.CharField(label=_("Kode aduan lain (kejadian yang sama)"), max_length=20)
 
 
 class MergeIncidentForm(forms.Form):
-    other = forms.IntegerField(label="Nomor insiden lain", min_value=1)
+    other = forms.IntegerField(label=_("Nomor insiden lain"), min_value=1)
 
 
 class SubjectForm(forms.Form):
     unit = forms.ModelChoiceField(
-        label="Satuan yang diadukan",
+        label=_("Satuan yang diadukan"),
         queryset=Unit.objects.none(),
         required=False,
-        empty_label="— Tidak diketahui —",
+        empty_label=_("— Tidak diketahui —"),
     )
     officer = OfficerChoiceField(
-        label="Anggota yang diadukan (opsional)", queryset=Officer.objects.none(), required=False
+        label=_("Anggota yang diadukan (opsional)"), queryset=Officer.objects.none(), required=False
     )
 
     def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:

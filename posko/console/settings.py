@@ -8,6 +8,8 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from posko.aduan.access import can_configure
 from posko.aduan.actions.policy import Hours, PolicyError, SlaTarget, do_update_sla_settings
@@ -20,25 +22,32 @@ from posko.org.models import Unit
 
 class SlaSettingsForm(forms.Form):
     opens_at = forms.TimeField(
-        label="Jam buka pelayanan", widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Jam buka pelayanan"), widget=forms.TimeInput(attrs={"type": "time"})
     )
     closes_at = forms.TimeField(
-        label="Jam tutup pelayanan", widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Jam tutup pelayanan"), widget=forms.TimeInput(attrs={"type": "time"})
     )
-    saturday_open = forms.BooleanField(label="Buka hari Sabtu", required=False)
-    observe_cuti_bersama = forms.BooleanField(label="Cuti bersama dihitung libur", required=False)
+    saturday_open = forms.BooleanField(label=_("Buka hari Sabtu"), required=False)
+    observe_cuti_bersama = forms.BooleanField(
+        label=_("Cuti bersama dihitung libur"), required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for code, label in Priority.choices:
             self.fields[f"{code}_first"] = forms.IntegerField(
-                label=f"{label}: respons pertama (menit)", min_value=1, max_value=525_600
+                label=gettext("%(priority)s: respons pertama (menit)") % {"priority": label},
+                min_value=1,
+                max_value=525_600,
             )
             self.fields[f"{code}_resolution"] = forms.IntegerField(
-                label=f"{label}: penyelesaian (menit)", min_value=1, max_value=525_600
+                label=gettext("%(priority)s: penyelesaian (menit)") % {"priority": label},
+                min_value=1,
+                max_value=525_600,
             )
             self.fields[f"{code}_hours"] = forms.BooleanField(
-                label=f"{label}: hanya jam pelayanan", required=False
+                label=gettext("%(priority)s: hanya jam pelayanan") % {"priority": label},
+                required=False,
             )
 
     def rows(self) -> list[tuple[str, Any, Any, Any]]:
@@ -67,7 +76,9 @@ class SlaSettingsForm(forms.Form):
 @officer_required
 def sla_settings(request: HttpRequest) -> HttpResponse:
     if not can_configure(request.user):
-        return HttpResponseForbidden("Hanya admin atau pimpinan yang dapat mengubah pengaturan.")
+        return HttpResponseForbidden(
+            gettext("Hanya admin atau pimpinan yang dapat mengubah pengaturan.")
+        )
     polres = polres_of_request(request)
     form = SlaSettingsForm(request.POST or None, initial=SlaSettingsForm.initial_for(polres))
     if request.method == "POST" and form.is_valid():
@@ -84,7 +95,7 @@ def sla_settings(request: HttpRequest) -> HttpResponse:
                 ),
                 acting_user=staff_user(request),
             )
-            messages.success(request, "Pengaturan SLA disimpan. Berlaku untuk aduan baru.")
+            messages.success(request, gettext("Pengaturan SLA disimpan. Berlaku untuk aduan baru."))
             return redirect("console:sla_settings")
         except PolicyError as exc:
             form.add_error(None, str(exc))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from posko.aduan.access import AduanNotFound, access_aduan_by_code, can_dispatch, visible_aduan
@@ -30,7 +31,7 @@ from posko.triage_store.models import Landmark, TriageModelVersion
 def _incident_for(request: HttpRequest, incident_id: int) -> Incident:
     """An incident the user may see: at least one of its reports is visible to them."""
     if not visible_aduan(request.user).filter(incident_id=incident_id).exists():
-        raise Http404("Insiden tidak ditemukan.")
+        raise Http404(_("Insiden tidak ditemukan."))
     return get_object_or_404(Incident, pk=incident_id)
 
 
@@ -62,7 +63,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
 def incident_merge(request: HttpRequest, incident_id: int) -> HttpResponse:
     if not can_dispatch(request.user):
         return HttpResponseForbidden(
-            "Hanya operator atau pimpinan yang dapat menggabungkan insiden."
+            _("Hanya operator atau pimpinan yang dapat menggabungkan insiden.")
         )
     incident = _incident_for(request, incident_id)
     form = MergeIncidentForm(request.POST)
@@ -70,11 +71,15 @@ def incident_merge(request: HttpRequest, incident_id: int) -> HttpResponse:
         try:
             other = _incident_for(request, form.cleaned_data["other"])
             do_merge_incidents(incident, other, acting_user=staff_user(request))
-            messages.success(request, f"Insiden #{other.pk} digabung ke insiden #{incident.pk}.")
+            messages.success(
+                request,
+                _("Insiden #%(other)s digabung ke insiden #%(incident)s.")
+                % {"other": other.pk, "incident": incident.pk},
+            )
         except (IncidentError, Http404) as exc:
-            messages.error(request, str(exc) or "Insiden tidak ditemukan.")
+            messages.error(request, str(exc) or _("Insiden tidak ditemukan."))
     else:
-        messages.error(request, "Nomor insiden tidak valid.")
+        messages.error(request, _("Nomor insiden tidak valid."))
     return redirect("console:incident", incident_id=incident.pk)
 
 
@@ -82,13 +87,17 @@ def incident_merge(request: HttpRequest, incident_id: int) -> HttpResponse:
 @require_POST
 def aduan_split(request: HttpRequest, code: str) -> HttpResponse:
     if not can_dispatch(request.user):
-        return HttpResponseForbidden("Hanya operator atau pimpinan yang dapat memisahkan laporan.")
+        return HttpResponseForbidden(
+            _("Hanya operator atau pimpinan yang dapat memisahkan laporan.")
+        )
     try:
         aduan = access_aduan_by_code(request.user, code, record_view=False)
         do_split_from_incident(aduan, acting_user=staff_user(request))
-        messages.success(request, f"Aduan {aduan.code} dikeluarkan dari insiden.")
+        messages.success(
+            request, _("Aduan %(code)s dikeluarkan dari insiden.") % {"code": aduan.code}
+        )
     except AduanNotFound as exc:
-        raise Http404("Aduan tidak ditemukan.") from exc
+        raise Http404(_("Aduan tidak ditemukan.")) from exc
     except IncidentError as exc:
         messages.error(request, str(exc))
     return redirect("console:aduan_detail", code=code)
@@ -99,12 +108,12 @@ def aduan_split(request: HttpRequest, code: str) -> HttpResponse:
 def aduan_join(request: HttpRequest, code: str) -> HttpResponse:
     if not can_dispatch(request.user):
         return HttpResponseForbidden(
-            "Hanya operator atau pimpinan yang dapat menggabungkan laporan."
+            _("Hanya operator atau pimpinan yang dapat menggabungkan laporan.")
         )
     try:
         aduan = access_aduan_by_code(request.user, code, record_view=False)
     except AduanNotFound as exc:
-        raise Http404("Aduan tidak ditemukan.") from exc
+        raise Http404(_("Aduan tidak ditemukan.")) from exc
     form = JoinIncidentForm(request.POST)
     if form.is_valid():
         try:
@@ -112,9 +121,13 @@ def aduan_join(request: HttpRequest, code: str) -> HttpResponse:
                 request.user, normalize_code(form.cleaned_data["code"]), record_view=False
             )
             incident = do_join_incident(aduan, other, acting_user=staff_user(request))
-            messages.success(request, f"Aduan {aduan.code} digabung ke insiden #{incident.pk}.")
+            messages.success(
+                request,
+                _("Aduan %(code)s digabung ke insiden #%(incident)s.")
+                % {"code": aduan.code, "incident": incident.pk},
+            )
         except AduanNotFound:
-            messages.error(request, "Aduan lain dengan kode itu tidak ditemukan.")
+            messages.error(request, _("Aduan lain dengan kode itu tidak ditemukan."))
         except IncidentError as exc:
             messages.error(request, str(exc))
     return redirect("console:aduan_detail", code=aduan.code)
@@ -128,7 +141,7 @@ def landmarks(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not may_edit:
             return HttpResponseForbidden(
-                "Hanya operator atau pimpinan yang dapat mengubah landmark."
+                _("Hanya operator atau pimpinan yang dapat mengubah landmark.")
             )
         if form.is_valid():
             try:
@@ -139,7 +152,7 @@ def landmarks(request: HttpRequest) -> HttpResponse:
                     aliases=form.cleaned_data["aliases"],
                     acting_user=staff_user(request),
                 )
-                messages.success(request, "Landmark ditambahkan.")
+                messages.success(request, _("Landmark ditambahkan."))
                 return redirect("console:landmarks")
             except LandmarkError as exc:
                 form.add_error(None, str(exc))
@@ -156,10 +169,12 @@ def landmarks(request: HttpRequest) -> HttpResponse:
 @require_POST
 def landmark_delete(request: HttpRequest, landmark_id: int) -> HttpResponse:
     if not can_dispatch(request.user):
-        return HttpResponseForbidden("Hanya operator atau pimpinan yang dapat mengubah landmark.")
+        return HttpResponseForbidden(
+            _("Hanya operator atau pimpinan yang dapat mengubah landmark.")
+        )
     landmark = get_object_or_404(Landmark, pk=landmark_id, polres=polres_of_request(request))
     do_delete_landmark(landmark, acting_user=staff_user(request))
-    messages.success(request, f"Landmark '{landmark.name}' dihapus.")
+    messages.success(request, _("Landmark '%(name)s' dihapus.") % {"name": landmark.name})
     return redirect("console:landmarks")
 
 
@@ -167,7 +182,7 @@ def landmark_delete(request: HttpRequest, landmark_id: int) -> HttpResponse:
 def triage_models(request: HttpRequest) -> HttpResponse:
     if not can_dispatch(request.user):
         return HttpResponseForbidden(
-            "Hanya operator atau pimpinan yang dapat mengelola model triase."
+            _("Hanya operator atau pimpinan yang dapat mengelola model triase.")
         )
     polres = polres_of_request(request)
     if request.method == "POST":
@@ -175,7 +190,8 @@ def triage_models(request: HttpRequest) -> HttpResponse:
         if action == "retrain":
             do_request_triage_retrain(polres, acting_user=staff_user(request))
             messages.success(
-                request, "Pelatihan ulang dijadwalkan; versi baru muncul di sini setelah selesai."
+                request,
+                _("Pelatihan ulang dijadwalkan; versi baru muncul di sini setelah selesai."),
             )
         elif action == "activate":
             raw = request.POST.get("version", "")
@@ -183,9 +199,9 @@ def triage_models(request: HttpRequest) -> HttpResponse:
                 do_activate_triage_model(
                     polres, int(raw) if raw else None, acting_user=staff_user(request)
                 )
-                messages.success(request, "Model triase yang aktif diperbarui.")
+                messages.success(request, _("Model triase yang aktif diperbarui."))
             except (ValueError, TriageModelVersion.DoesNotExist):
-                messages.error(request, "Versi tidak ditemukan.")
+                messages.error(request, _("Versi tidak ditemukan."))
         return redirect("console:triage_models")
     versions = TriageModelVersion.objects.filter(polres=polres).order_by("-version")
     last = versions.first()

@@ -15,6 +15,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from posko.aduan.access import (
@@ -66,7 +68,7 @@ def officer_required(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         officer = officer_of(request.user)
         if officer is None or officer.unit.polres is None:
-            return HttpResponseForbidden("Akun ini belum terdaftar sebagai personel Posko.")
+            return HttpResponseForbidden(_("Akun ini belum terdaftar sebagai personel Posko."))
         request.officer = officer  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
 
@@ -89,7 +91,8 @@ class LoginView(auth_views.LoginView):
             form = self.get_form()
             form.errors.clear()
             form.add_error(
-                None, "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam beberapa menit."
+                None,
+                _("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam beberapa menit."),
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
@@ -130,14 +133,14 @@ def _render_inbox(
 @officer_required
 def inbox(request: HttpRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET or None, polres=polres_of_request(request))
-    return _render_inbox(request, title="Kotak masuk aduan", filters=form.filters(), form=form)
+    return _render_inbox(request, title=_("Kotak masuk aduan"), filters=form.filters(), form=form)
 
 
 @officer_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     officer: Officer = request.officer  # type: ignore[attr-defined]
     return _render_inbox(
-        request, title="Tugas saya", filters=InboxFilters(assigned_officer=officer.pk), form=None
+        request, title=_("Tugas saya"), filters=InboxFilters(assigned_officer=officer.pk), form=None
     )
 
 
@@ -145,7 +148,7 @@ def _get_aduan(request: HttpRequest, code: str, *, record_view: bool = True) -> 
     try:
         return access_aduan_by_code(request.user, code, record_view=record_view)
     except AduanNotFound as exc:
-        raise Http404("Aduan tidak ditemukan.") from exc
+        raise Http404(_("Aduan tidak ditemukan.")) from exc
 
 
 def _detail_context(request: HttpRequest, aduan: Aduan, **forms: Any) -> dict[str, Any]:
@@ -219,7 +222,7 @@ def _change_view(
     def view(request: HttpRequest, code: str) -> HttpResponseBase:
         aduan = _get_aduan(request, code, record_view=False)
         if not can_change(request.user, aduan):
-            return HttpResponseForbidden("Anda tidak berwenang mengubah aduan ini.")
+            return HttpResponseForbidden(_("Anda tidak berwenang mengubah aduan ini."))
         form = build_form(request, aduan)
         if form.is_valid():
             try:
@@ -245,19 +248,23 @@ def _apply_reply(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> st
     do_add_message(
         aduan, data["text"], public=not data["internal"], acting_user=staff_user(request)
     )
-    return "Catatan internal disimpan." if data["internal"] else "Balasan terkirim ke pelapor."
+    return (
+        _("Catatan internal disimpan.") if data["internal"] else _("Balasan terkirim ke pelapor.")
+    )
 
 
 def _apply_status(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> str:
     do_change_status(aduan, data["status"], reason=data["reason"], acting_user=staff_user(request))
-    return "Status aduan diperbarui."
+    return _("Status aduan diperbarui.")
 
 
 def _apply_assign(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> str:
     if not can_dispatch(request.user) and data["unit"].pk != aduan.handling_unit_id:
-        raise AssignmentError("Hanya operator atau pimpinan yang dapat memindahkan ke satuan lain.")
+        raise AssignmentError(
+            _("Hanya operator atau pimpinan yang dapat memindahkan ke satuan lain.")
+        )
     do_assign_aduan(aduan, data["unit"], officer=data["officer"], acting_user=staff_user(request))
-    return "Penugasan diperbarui."
+    return _("Penugasan diperbarui.")
 
 
 def _apply_labels(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> str:
@@ -269,18 +276,20 @@ def _apply_labels(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> s
         tone=data["tone"],
         desa=data["desa"],
     )
-    return (
-        f"{len(corrections)} label dikoreksi." if corrections else "Tidak ada label yang berubah."
-    )
+    if not corrections:
+        return _("Tidak ada label yang berubah.")
+    return ngettext(
+        "%(count)d label dikoreksi.", "%(count)d label dikoreksi.", len(corrections)
+    ) % {"count": len(corrections)}
 
 
 def _apply_subject(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> str:
     if not can_set_subject(request.user):
-        raise SubjectError("Hanya Propam atau pimpinan yang dapat mencatat pihak yang diadukan.")
+        raise SubjectError(_("Hanya Propam atau pimpinan yang dapat mencatat pihak yang diadukan."))
     do_set_complaint_subject(
         aduan, unit=data["unit"], officer=data["officer"], acting_user=staff_user(request)
     )
-    return "Pihak yang diadukan dicatat; aduan ini tertutup bagi mereka."
+    return _("Pihak yang diadukan dicatat; aduan ini tertutup bagi mereka.")
 
 
 reply = _change_view("reply_form", lambda r, a: ReplyForm(r.POST), _apply_reply)
@@ -301,7 +310,7 @@ correct_labels = _change_view(
 @officer_required
 def intake(request: HttpRequest) -> HttpResponse:
     if not can_intake(request.user):
-        return HttpResponseForbidden("Anda tidak berwenang mencatat aduan.")
+        return HttpResponseForbidden(_("Anda tidak berwenang mencatat aduan."))
     polres = polres_of_request(request)
     form = IntakeForm(request.POST or None, polres=polres)
     if request.method == "POST" and form.is_valid():
@@ -317,13 +326,13 @@ def intake(request: HttpRequest) -> HttpResponse:
             category=d["category"] or None,
             acting_user=staff_user(request),
         )
-        messages.success(request, f"Aduan {aduan.code} tercatat.")
+        messages.success(request, _("Aduan %(code)s tercatat.") % {"code": aduan.code})
         try:
             access_aduan_by_code(request.user, aduan.code, record_view=False)
         except AduanNotFound:
             # e.g. a complaint about a member, routed to Propam: the recorder may not see it.
             messages.info(
-                request, "Aduan ini bersifat terbatas dan diteruskan ke satuan berwenang."
+                request, _("Aduan ini bersifat terbatas dan diteruskan ke satuan berwenang.")
             )
             return redirect("console:inbox")
         return redirect("console:aduan_detail", code=aduan.code)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
 from posko.aduan.models import Aduan, Notification
@@ -22,9 +23,9 @@ def do_assign_aduan(
 ) -> Aduan:
     """Hand the aduan to a unit of the same Polres (and optionally one of its officers)."""
     if unit.polres != aduan.polres:
-        raise AssignmentError("Satuan tujuan bukan bagian dari Polres aduan ini.")
+        raise AssignmentError(_("Satuan tujuan bukan bagian dari Polres aduan ini."))
     if officer is not None and officer.unit_id != unit.pk:
-        raise AssignmentError("Petugas yang dipilih bukan anggota satuan tujuan.")
+        raise AssignmentError(_("Petugas yang dipilih bukan anggota satuan tujuan."))
     with transaction.atomic(durable=True):
         aduan = lock_aduan(aduan)
         if aduan.is_restricted and (
@@ -32,7 +33,7 @@ def do_assign_aduan(
             or (officer is not None and officer.pk == aduan.subject_officer_id)
         ):
             raise AssignmentError(
-                "Aduan terbatas tidak dapat ditugaskan kepada satuan atau anggota yang diadukan."
+                _("Aduan terbatas tidak dapat ditugaskan kepada satuan atau anggota yang diadukan.")
             )
         before = {"unit": aduan.handling_unit_id, "officer": aduan.assigned_officer_id}
         aduan.handling_unit = unit

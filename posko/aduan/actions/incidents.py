@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from posko.aduan.actions.common import lock_aduan, record_audit, schedule_sla_checks, touch
 from posko.aduan.models import Aduan, Incident
@@ -73,9 +74,9 @@ def raise_priority_for_growth(incident: Incident, *, actor: User | None) -> list
 def do_merge_incidents(target: Incident, source: Incident, *, acting_user: User) -> Incident:
     """Move every report of ``source`` into ``target`` and delete ``source``."""
     if target.pk == source.pk:
-        raise IncidentError("Insiden tidak dapat digabung dengan dirinya sendiri.")
+        raise IncidentError(_("Insiden tidak dapat digabung dengan dirinya sendiri."))
     if target.polres_id != source.polres_id:
-        raise IncidentError("Insiden dari Polres lain tidak dapat digabung.")
+        raise IncidentError(_("Insiden dari Polres lain tidak dapat digabung."))
     moved = list(Aduan.objects.select_for_update().filter(incident=source))
     for aduan in moved:
         aduan.incident = target
@@ -95,7 +96,7 @@ def do_split_from_incident(aduan: Aduan, *, acting_user: User) -> Aduan:
     aduan = lock_aduan(aduan)
     incident_id = aduan.incident_id
     if incident_id is None:
-        raise IncidentError("Aduan ini tidak tergabung dalam insiden.")
+        raise IncidentError(_("Aduan ini tidak tergabung dalam insiden."))
     aduan.incident = None
     touch(aduan, "incident")
     record_audit(aduan, "incident_split", actor=acting_user, before=incident_id)
@@ -114,9 +115,9 @@ def do_join_incident(aduan: Aduan, other: Aduan, *, acting_user: User | None) ->
     """Put ``aduan`` in the incident of ``other`` (creating one if needed)."""
     aduan, other = lock_aduan(aduan), lock_aduan(other)
     if aduan.pk == other.pk:
-        raise IncidentError("Aduan tidak dapat digabung dengan dirinya sendiri.")
+        raise IncidentError(_("Aduan tidak dapat digabung dengan dirinya sendiri."))
     if aduan.polres_id != other.polres_id:
-        raise IncidentError("Aduan dari Polres lain tidak dapat digabung.")
+        raise IncidentError(_("Aduan dari Polres lain tidak dapat digabung."))
     if other.incident_id is None:
         incident = Incident.objects.create(polres=other.polres, category=other.category)
         other.incident = incident

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from posko.aduan.actions.common import lock_aduan, record_audit, schedule_sla_checks, touch
 from posko.aduan.models import Aduan, LabelCorrection
@@ -63,13 +64,13 @@ def do_correct_labels(
     example for the triage models) and in the audit trail. A priority change recomputes the
     SLA due times from the time the aduan was received."""
     if category is not None and category not in Category.values:
-        raise LabelError(f"Kategori tidak dikenal: {category}")
+        raise LabelError(_("Kategori tidak dikenal: %(code)s") % {"code": category})
     if priority is not None and priority not in Priority.values:
-        raise LabelError(f"Prioritas tidak dikenal: {priority}")
+        raise LabelError(_("Prioritas tidak dikenal: %(code)s") % {"code": priority})
     if tone is not None and tone not in Tone.values:
-        raise LabelError(f"Nada tidak dikenal: {tone}")
+        raise LabelError(_("Nada tidak dikenal: %(code)s") % {"code": tone})
     if desa is not None and desa.level != RegionLevel.DESA:
-        raise LabelError("Lokasi harus berupa desa/kelurahan.")
+        raise LabelError(_("Lokasi harus berupa desa/kelurahan."))
 
     with transaction.atomic(durable=True):
         aduan = lock_aduan(aduan)
@@ -78,7 +79,7 @@ def do_correct_labels(
             and desa.parent_id
             and not desa.code.startswith(aduan.polres.region.code if aduan.polres.region else "")
         ):
-            raise LabelError("Desa berada di luar wilayah Polres ini.")
+            raise LabelError(_("Desa berada di luar wilayah Polres ini."))
         before_route = (aduan.category, aduan.priority, aduan.kecamatan)
         changes: list[tuple[str, str, str]] = []
         for field, new in (("category", category), ("priority", priority), ("tone", tone)):

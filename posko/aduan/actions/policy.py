@@ -6,6 +6,7 @@ from datetime import time
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from posko.aduan.models import ServiceHours, SlaPolicy
 from posko.aduan.models.choices import Priority
@@ -38,17 +39,23 @@ def do_update_sla_settings(
     """Replace the Polres's SLA targets and service hours. Applies to aduan received from now
     on; the due times of existing aduan are kept."""
     if set(targets) != set(Priority.values):
-        raise PolicyError("Target SLA harus diisi untuk setiap prioritas.")
+        raise PolicyError(_("Target SLA harus diisi untuk setiap prioritas."))
     for priority, target in targets.items():
         if target.first_response_minutes < 1 or target.resolution_minutes < 1:
-            raise PolicyError(f"Target prioritas {priority} harus lebih dari 0 menit.")
+            raise PolicyError(
+                _("Target prioritas %(priority)s harus lebih dari 0 menit.")
+                % {"priority": priority}
+            )
         if target.resolution_minutes < target.first_response_minutes:
             raise PolicyError(
-                f"Target penyelesaian prioritas {priority} tidak boleh lebih singkat dari "
-                "target respons pertama."
+                _(
+                    "Target penyelesaian prioritas %(priority)s tidak boleh lebih singkat dari "
+                    "target respons pertama."
+                )
+                % {"priority": priority}
             )
     if hours.closes_at <= hours.opens_at:
-        raise PolicyError("Jam tutup harus setelah jam buka.")
+        raise PolicyError(_("Jam tutup harus setelah jam buka."))
     now = timezone.now()
     for priority, target in targets.items():
         SlaPolicy.objects.update_or_create(

@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
 from posko.aduan.models import Aduan, AduanMessage, AduanPhoto, DeliveryState, MessageKind
@@ -26,7 +27,7 @@ def do_add_message(aduan: Aduan, text: str, *, public: bool, acting_user: User) 
     """
     text = text.strip()
     if not text:
-        raise ValueError("Isi pesan tidak boleh kosong.")
+        raise ValueError(_("Isi pesan tidak boleh kosong."))
     kind = MessageKind.PUBLIC_REPLY if public else MessageKind.INTERNAL_NOTE
     external = public and aduan.channel not in SELF_SERVED_CHANNELS
     if external:

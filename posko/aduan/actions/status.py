@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
 from posko.aduan.models import Aduan, StatusChange
@@ -28,11 +29,12 @@ def do_change_status(
         old = aduan.status
         if new_status not in TRANSITIONS.get(old, frozenset()):
             raise StatusTransitionError(
-                f"Status tidak dapat diubah dari '{Status(old).label}' ke '{new_status}'."
+                _("Status tidak dapat diubah dari '%(old)s' ke '%(new)s'.")
+                % {"old": Status(old).label, "new": new_status}
             )
         reopening = old in (Status.SELESAI, Status.DITOLAK, Status.DIALIHKAN)
         if (new_status in REASON_REQUIRED or reopening) and not reason:
-            raise StatusTransitionError("Alasan wajib diisi untuk perubahan status ini.")
+            raise StatusTransitionError(_("Alasan wajib diisi untuk perubahan status ini."))
         now = timezone.now()
         aduan.status = new_status
         fields = ["status"]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
 from posko.aduan.models import Aduan
@@ -18,18 +19,18 @@ def do_set_complaint_subject(
     """Record which unit / member a restricted complaint is about. From then on they cannot see
     it, be assigned to it, or be notified about it (``access.visible_aduan``)."""
     if not aduan.is_restricted:
-        raise SubjectError("Hanya aduan terbatas yang mencatat pihak yang diadukan.")
+        raise SubjectError(_("Hanya aduan terbatas yang mencatat pihak yang diadukan."))
     if officer is not None and unit is None:
         unit = officer.unit
     if unit is not None and unit.polres != aduan.polres:
-        raise SubjectError("Satuan yang diadukan bukan bagian dari Polres aduan ini.")
+        raise SubjectError(_("Satuan yang diadukan bukan bagian dari Polres aduan ini."))
     if officer is not None and officer.unit_id != getattr(unit, "pk", None):
-        raise SubjectError("Anggota yang dipilih bukan anggota satuan yang diadukan.")
+        raise SubjectError(_("Anggota yang dipilih bukan anggota satuan yang diadukan."))
     with transaction.atomic(durable=True):
         aduan = lock_aduan(aduan)
         if unit is not None and aduan.handling_unit_id == unit.pk:
             raise SubjectError(
-                "Satuan yang diadukan sedang menangani aduan ini; pindahkan penanganan dahulu."
+                _("Satuan yang diadukan sedang menangani aduan ini; pindahkan penanganan dahulu.")
             )
         before = {"unit": aduan.subject_unit_id, "officer": aduan.subject_officer_id}
         aduan.subject_unit, aduan.subject_officer = unit, officer

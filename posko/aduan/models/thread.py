@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from posko.aduan.models.aduan import Aduan
 
@@ -18,7 +19,7 @@ class DeliveryState(models.TextChoices):
     NOT_APPLICABLE = "", _("—")
     PENDING = "pending", _("Menunggu dikirim")
     SENT = "sent", _("Terkirim")
-    DELIVERED = "delivered", _("Diterima")
+    DELIVERED = "delivered", pgettext_lazy("pengiriman", "Diterima")
     READ = "read", _("Dibaca")
     FAILED = "failed", _("Gagal")
 

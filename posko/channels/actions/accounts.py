@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from posko.channels.models import AccountChange, ChannelAccount, Platform
 from posko.org.models import Unit
@@ -37,10 +38,10 @@ def do_save_account(
     recorded (``AccountChange``) with the actor and the names — never the values — of the
     credentials that changed."""
     if platform not in Platform.values:
-        raise ValueError(f"Platform tidak dikenal: {platform}")
+        raise ValueError(gettext("Platform tidak dikenal: %(platform)s") % {"platform": platform})
     external_id = external_id.strip()
     if not external_id:
-        raise ValueError("ID akun di platform wajib diisi.")
+        raise ValueError(gettext("ID akun di platform wajib diisi."))
     account = (
         ChannelAccount.objects.select_for_update()
         .filter(platform=platform, external_id=external_id)
@@ -59,7 +60,7 @@ def do_save_account(
             name=name or f"{Platform(platform).label} {polres.name}",
         )
     elif account.polres_id != polres.pk:
-        raise ValueError("Akun ini sudah terdaftar untuk Polres lain.")
+        raise ValueError(gettext("Akun ini sudah terdaftar untuk Polres lain."))
     created = account.pk is None
     before = {f: getattr(account, f) for f in TRACKED}
     old_credentials = {} if created else account.credentials

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from posko.aduan.models import Aduan
 from posko.channels.actions.inbound import AlreadyLinked, create_aduan_from_message
@@ -45,7 +46,7 @@ def do_convert_to_aduan(item: ModerationItem, *, acting_user: User) -> Aduan:
     with transaction.atomic():
         item = _lock(item)
         if item.state == ModerationState.CONVERTED:
-            raise ModerationError("Komentar ini sudah dijadikan aduan.")
+            raise ModerationError(gettext("Komentar ini sudah dijadikan aduan."))
     message = item.message
 
     def mark(aduan: Aduan) -> None:
@@ -58,18 +59,18 @@ def do_convert_to_aduan(item: ModerationItem, *, acting_user: User) -> Aduan:
             message.account, message, acting_user=acting_user, then=mark
         )
     except AlreadyLinked as exc:
-        raise ModerationError("Komentar ini sudah dijadikan aduan.") from exc
+        raise ModerationError(gettext("Komentar ini sudah dijadikan aduan.")) from exc
 
 
 def do_reply_to_comment(item: ModerationItem, text: str, *, acting_user: User) -> None:
     text = text.strip()
     if not text:
-        raise ModerationError("Isi balasan tidak boleh kosong.")
+        raise ModerationError(gettext("Isi balasan tidak boleh kosong."))
     with transaction.atomic():
         item = _lock(item)
         message = item.message
         if message.account.platform not in (Platform.INSTAGRAM, Platform.FACEBOOK):
-            raise ModerationError("Balasan komentar hanya untuk Instagram dan Facebook.")
+            raise ModerationError(gettext("Balasan komentar hanya untuk Instagram dan Facebook."))
         target = str(message.data.get("reply_target") or message.external_id)
         queue_comment_reply(message.account, target, text, moderation_item=item)
         _done(item, ModerationState.REPLIED, acting_user)
@@ -80,14 +81,18 @@ def do_hide_comment(item: ModerationItem, *, acting_user: User) -> None:
     item = ModerationItem.objects.select_related("message__account").get(pk=item.pk)
     account = item.message.account
     if account.platform not in (Platform.INSTAGRAM, Platform.FACEBOOK):
-        raise ModerationError("Menyembunyikan komentar hanya didukung untuk Instagram/Facebook.")
+        raise ModerationError(
+            gettext("Menyembunyikan komentar hanya didukung untuk Instagram/Facebook.")
+        )
     from posko.channels.meta.adapter import hide_comment
 
     try:
         with client() as http:
             hide_comment(http, account, item.message.external_id)
     except SendError as exc:
-        raise ModerationError(f"Gagal menyembunyikan komentar: {exc.reason}") from exc
+        raise ModerationError(
+            gettext("Gagal menyembunyikan komentar: %(reason)s") % {"reason": exc.reason}
+        ) from exc
     with transaction.atomic():
         item = _lock(item)
         _done(item, ModerationState.HIDDEN, acting_user)

@@ -19,9 +19,11 @@ from __future__ import annotations
 from string import Formatter
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from posko.aduan.actions.common import record_audit
 from posko.aduan.models import Aduan, AduanMessage, AuditEvent
@@ -166,7 +168,8 @@ def do_send_status_notice(aduan_id: int, event: str, reason: str = "") -> str:
             "reason": reason or "-",
         }
         private_text = notice_text(aduan, event, **extra)
-        label = NoticeEvent(event).label
+        with translation.override(settings.LANGUAGE_CODE):  # a stored note: Indonesian
+            label = str(NoticeEvent(event).label)
         try:
             route = _route(conversation, event, private_text)
         except NoticeSkipped as exc:
@@ -224,7 +227,7 @@ def placeholders_of(text: str) -> set[str]:
         return {field for _, field, _, _ in Formatter().parse(text) if field is not None}
     except ValueError as exc:
         raise NoticeTemplateError(
-            "Kurung kurawal tidak seimbang; tulis penanda seperti {code}."
+            gettext("Kurung kurawal tidak seimbang; tulis penanda seperti {code}.")
         ) from exc
 
 
@@ -235,17 +238,20 @@ def do_save_notice_template(
     """Set the Polres's wording of one automatic notice (checked: only the placeholders that
     event allows, so a public reply can never carry the tracking code or a reason)."""
     if event not in ALLOWED_PLACEHOLDERS:
-        raise NoticeTemplateError("Jenis pemberitahuan tidak dikenal.")
+        raise NoticeTemplateError(gettext("Jenis pemberitahuan tidak dikenal."))
     text = text.strip()
     if not text:
-        raise NoticeTemplateError("Teks pemberitahuan tidak boleh kosong.")
+        raise NoticeTemplateError(gettext("Teks pemberitahuan tidak boleh kosong."))
     allowed = ALLOWED_PLACEHOLDERS[event]
     wrong = sorted(placeholders_of(text) - allowed)
     if wrong:
         shown = ", ".join("{" + w + "}" for w in wrong)
         permitted = ", ".join("{" + a + "}" for a in sorted(allowed))
         raise NoticeTemplateError(
-            f"Penanda {shown} tidak boleh dipakai di templat ini. Yang boleh: {permitted}."
+            gettext(
+                "Penanda %(shown)s tidak boleh dipakai di templat ini. Yang boleh: %(permitted)s."
+            )
+            % {"shown": shown, "permitted": permitted}
         )
     template, _ = NoticeTemplate.objects.select_for_update().update_or_create(
         polres=polres,

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from posko.aduan.actions.common import record_audit
 from posko.aduan.models import AduanMessage
@@ -210,7 +211,7 @@ def do_retry_delivery(delivery: OutboundDelivery, *, acting_user: User | None) -
     with transaction.atomic():
         delivery = OutboundDelivery.objects.select_for_update().get(pk=delivery.pk)
         if delivery.state != DeliveryState.FAILED:
-            raise ValueError("Hanya pengiriman yang gagal yang dapat dicoba ulang.")
+            raise ValueError(gettext("Hanya pengiriman yang gagal yang dapat dicoba ulang."))
         delivery.state = DeliveryState.PENDING
         delivery.attempts = 0
         delivery.next_attempt_at = None

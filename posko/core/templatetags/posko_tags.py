@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django import template
 from django.utils import timezone
 from django.utils.timesince import timeuntil
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from posko.aduan.models import Category, Channel, Priority, Status, Tone
 
@@ -18,26 +21,26 @@ _LABELS = {
     "channel": dict(Channel.choices),
 }
 
-AUDIT_LABELS = {
-    "created": "Aduan diterima",
-    "viewed": "Dilihat (aduan terbatas)",
-    "assigned": "Penugasan",
-    "status_changed": "Perubahan status",
-    "reply_added": "Balasan publik",
-    "note_added": "Catatan internal",
-    "labels_corrected": "Koreksi label",
-    "escalated": "Eskalasi SLA",
-    "incident_linked": "Digabung ke insiden",
-    "incident_merged": "Insiden digabung",
-    "incident_split": "Dikeluarkan dari insiden",
-    "priority_raised": "Prioritas naik (insiden membesar)",
-    "subject_set": "Pihak yang diadukan dicatat",
-    "incoming_added": "Pesan pelapor masuk",
-    "public_ack_queued": "Tanggapan publik otomatis",
-    "notice_queued": "Pemberitahuan status ke pelapor",
-    "notice_skipped": "Pemberitahuan status tidak dikirim",
-    "delivery_failed": "Pengiriman gagal",
-    "delivery_retried": "Pengiriman diulang",
+AUDIT_LABELS: dict[str, Any] = {
+    "created": _("Aduan diterima"),
+    "viewed": _("Dilihat (aduan terbatas)"),
+    "assigned": _("Penugasan"),
+    "status_changed": _("Perubahan status"),
+    "reply_added": _("Balasan publik"),
+    "note_added": _("Catatan internal"),
+    "labels_corrected": _("Koreksi label"),
+    "escalated": _("Eskalasi SLA"),
+    "incident_linked": _("Digabung ke insiden"),
+    "incident_merged": _("Insiden digabung"),
+    "incident_split": _("Dikeluarkan dari insiden"),
+    "priority_raised": _("Prioritas naik (insiden membesar)"),
+    "subject_set": _("Pihak yang diadukan dicatat"),
+    "incoming_added": _("Pesan pelapor masuk"),
+    "public_ack_queued": _("Tanggapan publik otomatis"),
+    "notice_queued": _("Pemberitahuan status ke pelapor"),
+    "notice_skipped": _("Pemberitahuan status tidak dikirim"),
+    "delivery_failed": _("Pengiriman gagal"),
+    "delivery_retried": _("Pengiriman diulang"),
 }
 
 
@@ -48,7 +51,7 @@ def label(code: str, kind: str) -> str:
 
 @register.filter
 def audit_label(action: str) -> str:
-    return AUDIT_LABELS.get(action, action)
+    return str(AUDIT_LABELS.get(action, action))
 
 
 @register.simple_tag
@@ -58,8 +61,10 @@ def sla_state(due: datetime | None, now: datetime | None = None) -> str:
         return ""
     now = now or timezone.now()
     if due < now:
-        return f"terlambat {timeuntil(now, due, depth=1)}"
-    return f"sisa {timeuntil(due, now, depth=1)}"
+        # Translators: an SLA deadline already passed, e.g. "terlambat 2 jam".
+        return gettext("terlambat %(time)s") % {"time": timeuntil(now, due, depth=1)}
+    # Translators: time left before an SLA deadline, e.g. "sisa 14 menit".
+    return gettext("sisa %(time)s") % {"time": timeuntil(due, now, depth=1)}
 
 
 @register.filter

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from posko.org.models import Unit
 from posko.regions.models import Region, RegionLevel
@@ -18,16 +19,16 @@ def do_add_landmark(
     """Add a landmark the triage engine will recognise in this Polres's messages."""
     name = " ".join(name.split())
     if len(name) < 3:
-        raise LandmarkError("Nama landmark terlalu pendek.")
+        raise LandmarkError(_("Nama landmark terlalu pendek."))
     if desa.level != RegionLevel.DESA or not desa.code.startswith(f"{polres.region_id}."):
-        raise LandmarkError("Desa harus berada di wilayah Polres ini.")
+        raise LandmarkError(_("Desa harus berada di wilayah Polres ini."))
     try:
         with transaction.atomic():
             return Landmark.objects.create(
                 polres=polres, name=name, desa=desa, aliases=aliases.strip()
             )
     except IntegrityError as exc:
-        raise LandmarkError(f"Landmark '{name}' sudah ada.") from exc
+        raise LandmarkError(_("Landmark '%(name)s' sudah ada.") % {"name": name}) from exc
 
 
 @transaction.atomic
