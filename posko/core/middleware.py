@@ -25,9 +25,9 @@ class SecurityHeadersMiddleware:
         return response
 
 
-# Not translated yet: the staff console, the API and the channel webhooks speak Indonesian
-# whatever a visitor chose on the public portal (no half-English console).
-INDONESIAN_ONLY_PREFIXES = ("/posko/", "/api/", "/hooks/")
+# The API and the channel webhooks speak Indonesian whatever a user chose (API error messages
+# are part of the integration contract); the portal and the staff console follow the choice.
+INDONESIAN_ONLY_PREFIXES = ("/api/", "/hooks/")
 
 
 class LanguageMiddleware:
@@ -35,8 +35,9 @@ class LanguageMiddleware:
 
     Unlike Django's LocaleMiddleware this ignores the browser's Accept-Language: many
     Indonesian phones and office PCs are set to English, and Posko speaks Indonesian first.
-    The cookie is the one Django's ``set_language`` view sets (the portal's ID/EN switcher,
-    ``/i18n/setlang/``); it applies to the public portal only (``INDONESIAN_ONLY_PREFIXES``).
+    The cookie is the one Django's ``set_language`` view sets (the ID/EN switcher of the portal
+    and of the staff console, ``/i18n/setlang/``); the API and the webhooks ignore it
+    (``INDONESIAN_ONLY_PREFIXES``).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -319,16 +319,27 @@ def test_switching_back_to_indonesian(english: Client) -> None:
     assert "Contact Polres" not in html
 
 
-def test_the_console_stays_indonesian(english: Client, officers: dict[str, Officer]) -> None:
-    """The console is not translated yet: the portal's choice must not half-translate it."""
+def test_the_console_follows_the_portal_choice(
+    english: Client, officers: dict[str, Officer]
+) -> None:
+    """One cookie for the whole site: the console is bilingual too (posko/console/tests)."""
     login = english.get(reverse("console:login"))
-    assert login["Content-Language"] == "id"
-    assert '<html lang="id">' in html_of(login)
+    assert login["Content-Language"] == "en"
+    assert '<html lang="en">' in html_of(login)
     english.login(username="operator", password=PASSWORD)
     english.post("/lapor/", _form())
     inbox = english.get(reverse("console:inbox"))
-    assert inbox["Content-Language"] == "id"
-    assert "Pencurian" in html_of(inbox) and "Theft" not in html_of(inbox)
+    assert inbox["Content-Language"] == "en"
+    assert "Theft" in html_of(inbox) and "Pencurian" not in html_of(inbox)
+
+
+def test_the_api_stays_indonesian(english: Client, officers: dict[str, Officer]) -> None:
+    from posko.api.actions import do_create_api_token
+
+    token = do_create_api_token(officers["operator"].user)
+    response = english.get("/api/v1/aduan", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert response["Content-Language"] == "id"
 
 
 # --- The catalog covers the portal ------------------------------------------------------------
