@@ -121,10 +121,18 @@ class Triager:
         if (
             category == "apresiasi"
             and ev.praise < APPRECIATION_PRAISE
-            and REQUEST_WORDS.intersection(tokens)
+            and (
+                REQUEST_WORDS.intersection(tokens)
+                or (
+                    max(ev.injury, ev.hazard, ev.weapon) >= 3.0
+                    and ev.ongoing >= 1.5
+                    and ev.past < 2.0
+                )
+            )
         ):
             # "mohon ditindaklanjuti, ada pencurian motor, terima kasih": a request closing
-            # with a polite thanks is the report it asks about, not praise
+            # with a polite thanks is the report it asks about, not praise; so is an account
+            # of victims or a fire closing with a wish ("... semoga cepat pulih 🙏")
             others = [
                 (score, c)
                 for score, c in zip(cat_scores, CATEGORIES, strict=True)

@@ -487,6 +487,29 @@ _add(PAST, "yang dulu:-2, mantan:0")
 _add(CATEGORY_TERMS["darurat_bencana"], "gantung diri:3, bunuh diri:3, tergantung:2")
 _add(CATEGORY_TERMS["lalu_lintas"], "lampu jalan:0.5")
 _add(CATEGORY_TERMS["lainnya"], "lampu jalan:2, lampu jalan mati:2")
+# Sixth pass (round 5, causes behind misses on unseen writers): somebody hit by a weapon,
+# victims still stuck or being pulled out, a fight between groups, abuse heard "dari tadi",
+# tyres burned in a protest (not a fire), a teenager (not a child), the victim reporting in
+# person at the SPKT (over), wrecked vehicles.
+_add(
+    INJURY,
+    """kena bacok:3, kena tusuk:3, kena tembak:3, kena peluru:3, kena sabet:3, kena panah:3,
+    kena lemparan:2, kena lempar:2, nyangkut:1, yang nyangkut:2, masih nyangkut:2.5,
+    terperangkap:3, masih dikeluarkan:2, belum dikeluarkan:3, belum bisa dikeluarkan:3,
+    ringsek:1""",
+)
+_add(ONGOING, "dari tadi:1.5, sejak tadi:1.5, teriak teriak:1, menjerit:1, jerit:1")
+_add(
+    CATEGORY_TERMS["kekerasan"],
+    "saling lempar:3, lempar kursi:2.5, saling dorong:2, saling tikam:3, saling bacok:3",
+)
+_add(CATEGORY_TERMS["ketertiban"], "bakar ban:3, ban bekas:1, suporter:1.5")
+_add(CATEGORY_TERMS["darurat_bencana"], "bakar ban:-3")
+_add(HAZARD, "bakar ban:-3")
+_add(WEAPON, "bakar ban:-1")
+_add(CHILD, "remaja:-1.5, abg:-1.5")
+_add(PAST, "melaporkan dirinya:2, datang ke spkt:2, datang melaporkan:2")
+_add(CATEGORY_TERMS["kecelakaan"], "ringsek:2, remuk:1")
 # Danger cues.
 _add(
     INJURY,
@@ -636,7 +659,7 @@ ACCIDENT_EVENTS = words(
     """tabrakan kecelakaan terlindas terguling terbalik tertabrak ditabrak menabrak
     nyungsep terserempet diserempet vs versus"""
 )
-_NOT_HAPPENED = words("rawan hampir nyaris sering potensi bisa takut")
+_NOT_HAPPENED = words("rawan hampir nyaris sering potensi bisa takut dituduh tuduh menuduh")
 _FRAUD_FRAME = words("ngaku mengaku transfer penelpon hoaks viral benarkah katanya")
 
 
