@@ -54,10 +54,18 @@ GENERIC = words(
     kecamatan dekat depan jalan di ke dari yang dan atau tapi juga banget sangat wilayah
     lokasi kejadian terjadi tkp pagi siang sore malam jam hari qmark _tempat_ juga lihat
     melihat dengar saksi ya sih dong kok nya
+    telepon tlp telpon masuk pelapor terlapor lk pr th thn pkl pukul wib dusun dsn rt rw
+    ds bhabin bhabinkamtibmas spkt piket lewat
     """
 )
+# Words that start or end a time written in an officer note ("Tlp masuk 21.40", "pkl 9").
+TIME_CUES = words("pkl pukul jam masuk wib wita wit")
 # "saya juga melihat ...": a witness adding to a report that is already in.
-FOLLOWUP_VERBS = words("lihat melihat dengar mendengar saksikan menyaksikan alami mengalami")
+FOLLOWUP_VERBS = words(
+    "lihat melihat dengar mendengar saksikan menyaksikan alami mengalami lewat melewati"
+)
+# "tadi saya lewat situ, ...": somebody passing the place of an event already reported.
+DEICTIC_PLACE = words("situ sana tkp")
 FOLLOWUP_HOURS = 3.0
 # Ongoing activities at a place (a TI pit, a drug house, a gambling den): reports from the
 # same desa within the window are about the same activity.
@@ -71,12 +79,30 @@ GROWTH_SECONDS = 600.0
 def content_words(tokens: Sequence[str]) -> frozenset[str]:
     """Stems of the content words (place names are masked by the caller and skipped)."""
     stops = stop_words()
-    return frozenset(stem(t) for t in tokens if t not in stops and t not in GENERIC and len(t) > 1)
+    return frozenset(
+        stem(t)
+        for i, t in enumerate(tokens)
+        if t not in stops and t not in GENERIC and len(t) > 1 and not _time_part(tokens, i)
+    )
+
+
+def _time_part(tokens: Sequence[str], i: int) -> bool:
+    """Digits of a clock time ("21.40" → 21 40, "pkl 9", "jam 9 mlm"): not event content."""
+    tok = tokens[i]
+    if not tok.isdigit():
+        return False
+    prev = tokens[i - 1] if i else ""
+    if prev in TIME_CUES:
+        return True
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+    return len(tok) == 2 and any(len(w) == 2 and w.isdigit() for w in (prev, nxt))
 
 
 def is_followup(tokens: Sequence[str]) -> bool:
     """ "saya juga melihat/liat ...", "kami juga dengar ...": a witness's follow-up."""
     for i, tok in enumerate(tokens):
+        if tok in ("lewat", "melewati") and i + 1 < len(tokens) and tokens[i + 1] in DEICTIC_PLACE:
+            return True
         if tok != "juga":
             continue
         # "saya juga melihat", and "kami lihat juga" / "liat jg"
@@ -157,7 +183,7 @@ def same_event_score(a: EventFeatures, b: EventFeatures) -> float:
         need = max(0.0, need - 0.3)
         if shared < 1 and not (a.desa and same_desa):
             return -1.0
-        return similarity(a.words, b.words) - need + 0.05
+        return similarity(a.words, b.words) - need + 0.05 + _rare_bonus(a.words & b.words)
     if same_desa and a.group in ACTIVITY_GROUPS:
         return 0.1 + similarity(a.words, b.words) if shared >= 1 else -1.0
     if shared < 2 and not (urgent and (same_desa or (same_kec and hours <= 1 and shared))):
