@@ -54,7 +54,8 @@ GENERIC = words(
     kecamatan dekat depan jalan di ke dari yang dan atau tapi juga banget sangat wilayah
     lokasi kejadian terjadi tkp pagi siang sore malam jam hari qmark _tempat_ juga lihat
     melihat dengar saksi ya sih dong kok nya
-    telepon tlp telpon masuk pelapor terlapor lk pr th thn pkl pukul wib dusun dsn rt rw
+    ya allah semoga moga selamat amin aamiin arah
+    tlp masuk pelapor terlapor lk pr th thn pkl pukul wib dusun dsn rt rw
     ds bhabin bhabinkamtibmas spkt piket lewat
     """
 )
@@ -87,8 +88,11 @@ def content_words(tokens: Sequence[str]) -> frozenset[str]:
 
 
 def _time_part(tokens: Sequence[str], i: int) -> bool:
-    """Digits of a clock time ("21.40" → 21 40, "pkl 9", "jam 9 mlm"): not event content."""
+    """Digits of a clock time ("21.40" → 21 40, "pkl 9", "jam 9 mlm") and the "telepon"
+    of "Tlp masuk 21.40:": not event content."""
     tok = tokens[i]
+    if tok in ("telepon", "telpon"):
+        return i + 1 < len(tokens) and tokens[i + 1] == "masuk"
     if not tok.isdigit():
         return False
     prev = tokens[i - 1] if i else ""
