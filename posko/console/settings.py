@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from posko.aduan.access import can_configure
+from posko.aduan.access import can_configure, can_dispatch, can_manage_channels
 from posko.aduan.actions.policy import Hours, PolicyError, SlaTarget, do_update_sla_settings
 from posko.aduan.models import Priority, ServiceHours
 from posko.aduan.sla import sla_targets
@@ -101,4 +101,24 @@ def sla_settings(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
     return render(
         request, "console/sla_settings.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@officer_required
+def administration(request: HttpRequest) -> HttpResponse:
+    """The page that gathers the Polres's administration pages the user may open."""
+    if not (
+        can_dispatch(request.user)
+        or can_configure(request.user)
+        or can_manage_channels(request.user)
+    ):
+        return HttpResponseForbidden(_("Anda tidak berwenang membuka halaman administrasi."))
+    return render(
+        request,
+        "console/administration.html",
+        {
+            "may_dispatch": can_dispatch(request.user),
+            "may_configure": can_configure(request.user),
+            "may_manage_channels": can_manage_channels(request.user),
+        },
     )

@@ -25,6 +25,7 @@ urlpatterns = [
     path("insiden/<int:incident_id>/gabung/", triage.incident_merge, name="incident_merge"),
     path("landmark/", triage.landmarks, name="landmarks"),
     path("triase/", triage.triage_models, name="triage_models"),
+    path("administrasi/", settings.administration, name="administration"),
     path("pengaturan/sla/", settings.sla_settings, name="sla_settings"),
     path("landmark/<int:landmark_id>/hapus/", triage.landmark_delete, name="landmark_delete"),
     path(

@@ -12,6 +12,20 @@ from posko.aduan.access import (
     officer_of,
 )
 
+# Console pages reached from the "Administrasi" page (highlight its nav link there).
+ADMIN_PAGES = frozenset(
+    {
+        "administration",
+        "landmarks",
+        "triage_models",
+        "sla_settings",
+        "channel_accounts",
+        "channel_account_new",
+        "channel_account_edit",
+        "notice_templates",
+    }
+)
+
 
 def posko(request: HttpRequest) -> dict[str, Any]:
     officer = officer_of(request.user) if hasattr(request, "user") else None
@@ -25,4 +39,5 @@ def posko(request: HttpRequest) -> dict[str, Any]:
         "console_can_configure": officer is not None and officer.role in SETTINGS_ROLES,
         "console_can_moderate": officer is not None and officer.role in MODERATION_ROLES,
         "console_can_manage_channels": officer is not None and officer.role in CHANNEL_ADMIN_ROLES,
+        "console_admin_pages": ADMIN_PAGES,
     }

@@ -58,12 +58,15 @@ def test_account_pages_are_for_admins_only(officers: dict[str, Officer]) -> None
     admin = login(officers["admin"])
     page = admin.get("/posko/kanal/akun/")
     assert page.status_code == 200 and "Akun resmi kanal" in page.content.decode()
-    assert 'href="/posko/kanal/akun/"' in page.content.decode()  # nav link
+    # reached from the nav's "Administrasi" page
+    assert 'href="/posko/administrasi/"' in page.content.decode()
+    assert 'href="/posko/kanal/akun/"' in admin.get("/posko/administrasi/").content.decode()
     for role in ("operator", "kapolres", "satreskrim"):
         client = login(officers[role])
         assert client.get("/posko/kanal/akun/").status_code == 403
         assert client.get("/posko/kanal/akun/baru/").status_code == 403
         assert "Akun kanal" not in client.get("/posko/").content.decode()
+        assert "/posko/kanal/akun/" not in client.get("/posko/administrasi/").content.decode()
 
 
 @pytest.mark.django_db
