@@ -101,14 +101,15 @@ class Triager:
         """The token list the learned model sees: normalised, place names masked."""
         return self._analyse(text)[1]
 
-    def _labels(self, tokens: list[str]) -> tuple[str, str, str]:
+    def _labels(self, tokens: list[str], raw: list[float] | None = None) -> tuple[str, str, str]:
         ev = evidence(tokens)
         if self.model is None:
             category = rule_category(ev)[0]
             return category, rule_priority(category, ev), rule_tone(category, ev)
         model = self.model
         # the heads are a few dozen numbers: plain Python is faster than numpy here
-        raw = model.raw(tokens).tolist()
+        if raw is None:
+            raw = model.raw(tokens).tolist()
         sl = model.head_slices
         rw = model.rule_weight
         evc = ev.category
@@ -175,9 +176,12 @@ class Triager:
         now = datetime.now(UTC)
         results: list[TriageResult] = []
         feats: list[EventFeatures] = []
-        for inp in inputs:
-            norm, tokens, kec, desa, also = self._analyse_places(inp.text)
-            category, priority, tone = self._labels(tokens)
+        analysed = [self._analyse_places(inp.text) for inp in inputs]
+        raws: list[list[float]] | list[None] = [None] * len(analysed)
+        if self.model is not None and analysed:
+            raws = self.model.raw_batch([a[1] for a in analysed]).tolist()
+        for inp, (norm, tokens, kec, desa, also), raw in zip(inputs, analysed, raws, strict=True):
+            category, priority, tone = self._labels(tokens, raw)
             results.append(
                 TriageResult(
                     inp.id, category, priority, tone, kec, desa, unit_for(category, priority), None

@@ -58,6 +58,10 @@ def features(tokens: Sequence[str]) -> list[str]:
     return out
 
 
+# Messages scored per sparse product in batch mode (bounds the memory a large batch takes).
+BATCH_BLOCK = 1024
+
+
 @dataclass
 class ModelBundle:
     vocab: dict[str, int]
@@ -94,10 +98,8 @@ class ModelBundle:
             self._token_cache[tok] = cached
         return cached
 
-    def raw(self, tokens: Sequence[str]) -> np.ndarray:
-        """Unnormalised scores of every head side by side (argmax-equivalent to log-probs).
-
-        Features are binary, weighted by idf and L2-normalised, as in training."""
+    def _present(self, tokens: Sequence[str]) -> set[int]:
+        """Indices of the features (token features and stem bigrams) present in a message."""
         vocab = self.vocab
         cache = self._stem_cache
         parts: list[tuple[int, ...]] = []
@@ -115,13 +117,48 @@ class ModelBundle:
             if idx is not None:
                 bigrams.append(idx)
             prev = st
-        present = set(bigrams).union(*parts)
+        return set(bigrams).union(*parts)
+
+    def raw(self, tokens: Sequence[str]) -> np.ndarray:
+        """Unnormalised scores of every head side by side (argmax-equivalent to log-probs).
+
+        Features are binary, weighted by idf and L2-normalised, as in training."""
+        present = self._present(tokens)
         if not present:
             return self.bias.copy()
         uniq = np.fromiter(present, dtype=np.int64, count=len(present))
         vals = self.idf.take(uniq)
         vals = vals / math.sqrt(float(vals @ vals))
         return vals @ self.weights.take(uniq, axis=0) + self.bias
+
+    def raw_batch(self, messages: Sequence[Sequence[str]]) -> np.ndarray:
+        """``raw()`` of many messages at once: one sparse product per block of messages
+        instead of one small dense product per message (the same numbers, in float64)."""
+        if not messages:
+            return np.zeros((0, len(self.bias)))
+        blocks = [
+            self._raw_block(messages[start : start + BATCH_BLOCK])
+            for start in range(0, len(messages), BATCH_BLOCK)
+        ]
+        return np.vstack(blocks)
+
+    def _raw_block(self, messages: Sequence[Sequence[str]]) -> np.ndarray:
+        from scipy.sparse import csr_matrix, diags
+
+        indptr = [0]
+        indices: list[int] = []
+        for tokens in messages:
+            indices.extend(self._present(tokens))
+            indptr.append(len(indices))
+        cols = np.asarray(indices, dtype=np.int64)
+        ptr = np.asarray(indptr, dtype=np.int64)
+        matrix = csr_matrix(
+            (self.idf.take(cols), cols, ptr), shape=(len(messages), self.weights.shape[0])
+        )
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0  # a message without features scores the bias alone
+        matrix = diags(1.0 / norms) @ matrix
+        return np.asarray(matrix @ self.weights) + self.bias
 
     @property
     def head_slices(self) -> dict[str, slice]:

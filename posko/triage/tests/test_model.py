@@ -91,3 +91,20 @@ def test_lexicon_terms_fit_the_rule_keys() -> None:
     from posko.triage.rules import _INDEX
 
     assert [t for t in _INDEX if len(t.split()) > 3] == []
+
+
+def test_batch_scoring_equals_single_message_scoring() -> None:
+    """Batch mode scores blocks of messages with one sparse product; the numbers must be the
+    ones ``raw()`` gives message by message (including a message without features and more
+    messages than one block)."""
+    import numpy as np
+
+    from posko.triage import get_triager
+    from posko.triage.model import BATCH_BLOCK
+
+    triager = get_triager()
+    assert triager.model is not None
+    texts = ["tolong ada kebakaran di desa lalang", "", "makasih pak pol 🙏", "zzqx"]
+    tokens = [triager.tokens_for_model(t) for t in texts] * (BATCH_BLOCK // 2 + 1)
+    single = np.array([triager.model.raw(t) for t in tokens])
+    assert np.allclose(triager.model.raw_batch(tokens), single, atol=1e-9)
