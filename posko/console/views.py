@@ -27,6 +27,7 @@ from posko.aduan.access import (
     can_intake,
     can_set_subject,
     officer_of,
+    visible_aduan,
 )
 from posko.aduan.actions import (
     do_add_message,
@@ -162,9 +163,7 @@ def _detail_context(request: HttpRequest, aduan: Aduan, **forms: Any) -> dict[st
         "photos": aduan.photos.all(),
         "corrections": aduan.corrections.select_related("actor").all(),
         "incident_peers": (
-            Aduan.objects.filter(incident_id=aduan.incident_id)
-            .exclude(pk=aduan.pk)
-            .filter(pk__in=_visible_ids(request, aduan.incident_id))
+            visible_aduan(request.user).filter(incident_id=aduan.incident_id).exclude(pk=aduan.pk)
             if aduan.incident_id
             else []
         ),
@@ -194,14 +193,6 @@ def _detail_context(request: HttpRequest, aduan: Aduan, **forms: Any) -> dict[st
             },
         ),
     }
-
-
-def _visible_ids(request: HttpRequest, incident_id: int) -> list[int]:
-    from posko.aduan.access import visible_aduan
-
-    return list(
-        visible_aduan(request.user).filter(incident_id=incident_id).values_list("pk", flat=True)
-    )
 
 
 @officer_required

@@ -110,6 +110,25 @@ def do_split_from_incident(aduan: Aduan, *, acting_user: User) -> Aduan:
     return aduan
 
 
+def link_to_incident(aduan: Aduan, other: Aduan, *, actor: User | None) -> Incident:
+    """Within the caller's transaction: put ``aduan`` in the incident of ``other`` (locked
+    here), creating the incident when ``other`` has none. Both changes are audited; the caller
+    applies the growth rule."""
+    other = lock_aduan(other)
+    if other.incident_id is None:
+        incident = Incident.objects.create(polres=other.polres, category=other.category)
+        other.incident = incident
+        touch(other, "incident")
+        record_audit(other, "incident_linked", actor=actor, incident=incident.pk)
+    else:
+        incident = Incident.objects.get(pk=other.incident_id)
+    before = aduan.incident_id
+    aduan.incident = incident
+    touch(aduan, "incident")
+    record_audit(aduan, "incident_linked", actor=actor, before=before, incident=incident.pk)
+    return incident
+
+
 @transaction.atomic(durable=True)
 def do_join_incident(aduan: Aduan, other: Aduan, *, acting_user: User | None) -> Incident:
     """Put ``aduan`` in the incident of ``other`` (creating one if needed)."""
@@ -118,16 +137,6 @@ def do_join_incident(aduan: Aduan, other: Aduan, *, acting_user: User | None) ->
         raise IncidentError(_("Aduan tidak dapat digabung dengan dirinya sendiri."))
     if aduan.polres_id != other.polres_id:
         raise IncidentError(_("Aduan dari Polres lain tidak dapat digabung."))
-    if other.incident_id is None:
-        incident = Incident.objects.create(polres=other.polres, category=other.category)
-        other.incident = incident
-        touch(other, "incident")
-        record_audit(other, "incident_linked", actor=acting_user, incident=incident.pk)
-    else:
-        incident = Incident.objects.get(pk=other.incident_id)
-    before = aduan.incident_id
-    aduan.incident = incident
-    touch(aduan, "incident")
-    record_audit(aduan, "incident_linked", actor=acting_user, before=before, incident=incident.pk)
+    incident = link_to_incident(aduan, other, actor=acting_user)
     raise_priority_for_growth(incident, actor=acting_user)
     return incident

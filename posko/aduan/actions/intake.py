@@ -11,13 +11,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from posko.aduan.actions.common import record_audit, schedule_sla_checks
-from posko.aduan.actions.incidents import raise_priority_for_growth
+from posko.aduan.actions.incidents import link_to_incident, raise_priority_for_growth
 from posko.aduan.codes import new_tracking_code
 from posko.aduan.models import (
     Aduan,
     AduanMessage,
     AduanPhoto,
-    Incident,
     MessageKind,
     StatusChange,
 )
@@ -112,9 +111,8 @@ def do_submit_aduan(
         )
         _save_with_unique_code(aduan, polres.code_prefix)
         if peer is not None:
-            _join_incident(aduan, peer, acting_user)
-            assert aduan.incident is not None
-            raise_priority_for_growth(aduan.incident, actor=acting_user)
+            incident = link_to_incident(aduan, peer, actor=acting_user)
+            raise_priority_for_growth(incident, actor=acting_user)
             aduan.refresh_from_db()
         AduanMessage.objects.create(
             aduan=aduan,
@@ -160,14 +158,3 @@ def _save_with_unique_code(aduan: Aduan, prefix: str) -> None:
             if not Aduan.objects.filter(code=aduan.code).exists():
                 raise
     raise RuntimeError("could not allocate a unique tracking code")
-
-
-def _join_incident(aduan: Aduan, peer: Aduan, actor: User | None) -> None:
-    if peer.incident_id is None:
-        incident = Incident.objects.create(polres=aduan.polres, category=peer.category)
-        Aduan.objects.filter(pk=peer.pk).update(incident=incident)
-        record_audit(peer, "incident_linked", actor=actor, incident=incident.pk)
-    else:
-        incident = Incident.objects.get(pk=peer.incident_id)
-    aduan.incident = incident
-    aduan.save(update_fields=["incident"])
