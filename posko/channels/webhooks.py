@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -47,6 +48,9 @@ META_OBJECTS = {
 }
 
 View = Callable[..., HttpResponse]
+
+# What X sends as ``crc_token``: an opaque token (letters, digits, base64/URL-safe punctuation).
+X_CRC_TOKEN = re.compile(r"[A-Za-z0-9_\-+/=.~]{1,256}")
 
 
 def fast_path(view: View) -> View:
@@ -311,6 +315,11 @@ def x(request: HttpRequest, slug: str) -> HttpResponse:
         crc_token = request.GET.get("crc_token", "")
         if not crc_token:
             return _reply(400, "crc_token missing")
+        if not X_CRC_TOKEN.fullmatch(crc_token):
+            # The CRC answer is the same HMAC that signs events: signing an arbitrary string
+            # would hand out a valid signature for a forged event body. X's tokens are short
+            # opaque strings; an event body is a JSON object (it starts with "{").
+            return _reply(400, "crc_token invalid")
         crc = x_crc_response(entry.secret("consumer_secret"), crc_token)
         return JsonResponse({"response_token": crc})
     body = request.body

@@ -37,6 +37,7 @@ from posko.channels.actions.outbound import do_apply_status
 from posko.channels.actions.store import body_key as body_key
 from posko.channels.actions.store import store_event as store_event
 from posko.channels.base import Incoming, MalformedEvent, SendError
+from posko.channels.crypto import CredentialsUnreadable
 from posko.channels.http import client
 from posko.channels.models import (
     DEFAULT_NOTICES,
@@ -56,6 +57,7 @@ from posko.channels.models import (
 )
 from posko.channels.outbound import queue_comment_reply
 from posko.channels.registry import adapter_for
+from posko.channels.signatures import meta_signature_valid
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +89,26 @@ def account_for(platform: str, external_id: str) -> ChannelAccount | None:
     return ChannelAccount.objects.filter(
         platform=platform, external_id=external_id, is_active=True
     ).first()
+
+
+def receiving_account(event: InboundEvent, platform: str, external_id: str) -> ChannelAccount | None:
+    """The account an item of ``event`` is addressed to, or None.
+
+    Events stored with their account (the URL or the poll named it) need nothing more. A Meta
+    webhook (one URL for every app) names its account only inside the payload, so the account
+    found there must itself have signed the event: a signature made with another tenant's
+    app secret never delivers into this account."""
+    if event.account is not None:
+        return event.account
+    account = account_for(platform, external_id)
+    if account is None:
+        return None
+    header = (event.headers or {}).get("X-Hub-Signature-256")
+    try:
+        secret = str(account.credentials.get("app_secret", ""))
+    except CredentialsUnreadable:
+        return None
+    return account if meta_signature_valid(bytes(event.body), header, [secret]) else None
 
 
 def do_process_event(event_id: int, lease_of: int | None = None) -> str:
@@ -121,13 +143,13 @@ def do_process_event(event_id: int, lease_of: int | None = None) -> str:
     notes: list[str] = list(parsed.skipped)
     try:
         for item in parsed.messages:
-            account = event.account or account_for(item.platform, item.account_external_id)
+            account = receiving_account(event, item.platform, item.account_external_id)
             if account is None:
                 notes.append(f"akun tidak dikenal {item.account_external_id}")
                 continue
             notes.append(f"{item.external_id}: {do_ingest_message(account, item, event)}")
         for status in parsed.statuses:
-            account = event.account or account_for(status.platform, status.account_external_id)
+            account = receiving_account(event, status.platform, status.account_external_id)
             if account is None:
                 notes.append(f"akun tidak dikenal {status.account_external_id}")
             elif not do_apply_status(account, status):

@@ -250,7 +250,10 @@ def test_group_commit_stores_concurrent_events_once_each(
     results = _in_threads(
         12,
         lambda i: store.store_event(
-            "whatsapp", bodies[i % 8], {}, dedupe_key=store.body_key(bodies[i % 8])
+            "whatsapp",
+            bodies[i % 8],
+            {"X-Hub-Signature-256": meta_signature(APP_SECRET, bodies[i % 8])},
+            dedupe_key=store.body_key(bodies[i % 8]),
         ),
     )
     assert max(sizes) > 1  # the queued events went in one statement

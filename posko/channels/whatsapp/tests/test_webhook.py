@@ -115,3 +115,39 @@ def test_database_failure_answers_503_and_stores_nothing(
     # The platform retries later and the event is taken.
     assert post(client, body, meta_signature(APP_SECRET, body)) == 200
     assert stored() == (1, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_tenants_secret_cannot_deliver_into_this_account(
+    client: Client, whatsapp_account: ChannelAccount, other_polres: object
+) -> None:
+    """The admin of another Polres registers a WhatsApp account with a secret of their own
+    and signs an event naming Polres Belitung Timur's phone_number_id: nothing reaches it."""
+    from posko.aduan.models import Aduan
+    from posko.channels.actions.accounts import do_save_account
+    from posko.channels.models import EventState, Platform
+    from posko.core.testing import run_tasks
+
+    do_save_account(
+        other_polres,  # type: ignore[arg-type]
+        Platform.WHATSAPP,
+        external_id="999999999999999",
+        slug="blg-whatsapp",
+        credentials={"app_secret": "rahasia-polres-lain", "verify_token": "x", "access_token": "y"},
+    )
+    body = fixture_bytes("whatsapp", "message__text")
+    assert json.loads(body)["entry"][0]["changes"][0]["value"]["metadata"]["phone_number_id"] == (
+        whatsapp_account.external_id
+    )
+    # The forged event verifies against *some* account, so it is stored …
+    assert post(client, body, meta_signature("rahasia-polres-lain", body)) == 200
+    run_tasks()
+    # … but the account it names did not sign it: no aduan, a note on the event.
+    assert not Aduan.objects.exists()
+    event = InboundEvent.objects.get()
+    assert event.state == EventState.PROCESSED and "akun tidak dikenal" in event.error
+    # The same body signed by the receiving account's own secret is delivered.
+    InboundEvent.objects.all().delete()
+    assert post(client, body, meta_signature(APP_SECRET, body)) == 200
+    run_tasks()
+    assert Aduan.objects.count() == 1

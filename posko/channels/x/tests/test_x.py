@@ -87,3 +87,25 @@ def test_poll_chain_reschedules_once(x_account: ChannelAccount, fake_api: FakeAp
     do_poll_x_mentions(x_account.pk)
     assert do_poll_x_mentions(x_account.pk) == "another chain is running"
     assert DBTaskResult.objects.filter(task_path__endswith="poll_x_mentions").count() == 1
+
+
+@pytest.mark.django_db
+def test_crc_cannot_sign_a_forged_event(client: Client, x_account: ChannelAccount) -> None:
+    """The CRC answer is the HMAC that signs events: it must never sign an event body."""
+    forged = (
+        b'{"for_user_id": "999000111", "tweet_create_events": [{"id_str": "1", '
+        b'"text": "tolong ada kebakaran", "user": {"id_str": "7", "screen_name": "x"}}]}'
+    )
+    response = client.get("/hooks/x/blt-x/", {"crc_token": forged.decode()})
+    assert response.status_code == 400
+    assert "response_token" not in response.json()
+    # Even a token obtained some other way for that body: the POST with it stores nothing.
+    signature = x_crc_response("x-wrong-secret", forged.decode())
+    response = client.post(
+        "/hooks/x/blt-x/",
+        forged,
+        content_type="application/json",
+        HTTP_X_TWITTER_WEBHOOKS_SIGNATURE=signature,
+    )
+    assert response.status_code == 403
+    assert not Aduan.objects.exists()
