@@ -82,10 +82,10 @@ class AduanIn(Schema):
     reporter_phone: str = Field("", max_length=30)
     reporter_email: str = Field("", max_length=254)
     anonymous: bool = False
-    desa_code: str | None = None
-    category: str | None = None
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    desa_code: str | None = Field(None, max_length=20)
+    category: str | None = Field(None, max_length=30)
+    latitude: Decimal | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
+    longitude: Decimal | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
     received_at: datetime | None = None
 
 

@@ -35,6 +35,7 @@ from posko.api.schemas import (
     StatusIn,
 )
 from posko.api.serializers import aduan_detail, aduan_summary
+from posko.core.limits import MAX_ID, MAX_OFFSET
 from posko.core.types import staff_user
 from posko.regions.models import Region, RegionLevel
 
@@ -101,13 +102,13 @@ def list_aduan(
     request: HttpRequest,
     status: str = "terbuka",
     category: str = "",
-    unit: int | None = None,
-    polsek: int | None = None,
+    unit: int | None = Query(None, ge=1, le=MAX_ID),
+    polsek: int | None = Query(None, ge=1, le=MAX_ID),
     desa: str = "",
     channel: str = "",
     overdue: bool = False,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     """Inbox order: priority, then SLA due time. ``status`` = a status code, ``terbuka``
     (every open status, the default) or ``semua``."""

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+import posko.core.limits  # noqa: F401 - registers the <id:…> converter
 from posko.channels import console as channels
 from posko.console import settings, triage, views
 
@@ -18,26 +19,26 @@ urlpatterns = [
     path("aduan/<str:code>/tugaskan/", views.assign, name="assign"),
     path("aduan/<str:code>/label/", views.correct_labels, name="correct_labels"),
     path("aduan/<str:code>/diadukan/", views.set_subject, name="set_subject"),
-    path("aduan/<str:code>/foto/<int:photo_id>/", views.photo, name="photo"),
+    path("aduan/<str:code>/foto/<id:photo_id>/", views.photo, name="photo"),
     path("aduan/<str:code>/gabung/", triage.aduan_join, name="aduan_join"),
     path("aduan/<str:code>/pisah/", triage.aduan_split, name="aduan_split"),
-    path("insiden/<int:incident_id>/", triage.incident_detail, name="incident"),
-    path("insiden/<int:incident_id>/gabung/", triage.incident_merge, name="incident_merge"),
+    path("insiden/<id:incident_id>/", triage.incident_detail, name="incident"),
+    path("insiden/<id:incident_id>/gabung/", triage.incident_merge, name="incident_merge"),
     path("landmark/", triage.landmarks, name="landmarks"),
     path("triase/", triage.triage_models, name="triage_models"),
     path("administrasi/", settings.administration, name="administration"),
     path("pengaturan/sla/", settings.sla_settings, name="sla_settings"),
-    path("landmark/<int:landmark_id>/hapus/", triage.landmark_delete, name="landmark_delete"),
+    path("landmark/<id:landmark_id>/hapus/", triage.landmark_delete, name="landmark_delete"),
     path(
-        "aduan/<str:code>/kirim-ulang/<int:message_id>/",
+        "aduan/<str:code>/kirim-ulang/<id:message_id>/",
         channels.retry_delivery,
         name="retry_delivery",
     ),
     path("moderasi/", channels.moderation, name="moderation"),
-    path("moderasi/<int:pk>/<slug:action>/", channels.moderation_action, name="moderation_action"),
+    path("moderasi/<id:pk>/<slug:action>/", channels.moderation_action, name="moderation_action"),
     path("kanal/akun/", channels.accounts, name="channel_accounts"),
     path("kanal/akun/baru/", channels.account_new, name="channel_account_new"),
-    path("kanal/akun/<int:pk>/", channels.account_edit, name="channel_account_edit"),
-    path("kanal/akun/<int:pk>/aktif/", channels.account_toggle, name="channel_account_toggle"),
+    path("kanal/akun/<id:pk>/", channels.account_edit, name="channel_account_edit"),
+    path("kanal/akun/<id:pk>/aktif/", channels.account_toggle, name="channel_account_toggle"),
     path("kanal/templat/", channels.notice_templates, name="notice_templates"),
 ]

@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from posko.aduan.actions.common import record_audit, schedule_sla_checks
 from posko.aduan.actions.incidents import link_to_incident, raise_priority_for_growth
@@ -25,6 +24,7 @@ from posko.aduan.photos import CleanPhoto
 from posko.aduan.routing import route
 from posko.aduan.sla import due_times
 from posko.aduan.triage import find_incident_peer, triage_text
+from posko.aduan.validation import clean_coordinates, clean_received_at
 from posko.org.models import Unit
 from posko.regions.models import Region, RegionLevel
 
@@ -68,7 +68,8 @@ def do_submit_aduan(
     if category is not None and category not in Category.values:
         raise ValueError(f"kategori tidak dikenal: {category}")
     reporter = reporter or Reporter(anonymous=True)
-    received_at = received_at or timezone.now()
+    received_at = clean_received_at(received_at)
+    latitude, longitude = clean_coordinates(latitude, longitude)
 
     result = triage_text(polres, text, channel=channel, received_at=received_at)
     final_category = category or result.category

@@ -91,7 +91,9 @@ def account_for(platform: str, external_id: str) -> ChannelAccount | None:
     ).first()
 
 
-def receiving_account(event: InboundEvent, platform: str, external_id: str) -> ChannelAccount | None:
+def receiving_account(
+    event: InboundEvent, platform: str, external_id: str
+) -> ChannelAccount | None:
     """The account an item of ``event`` is addressed to, or None.
 
     Events stored with their account (the URL or the poll named it) need nothing more. A Meta
