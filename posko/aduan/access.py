@@ -73,15 +73,15 @@ def visible_aduan(user: AnyUser) -> QuerySet[Aduan]:
         if officer.role == Role.PROPAM:
             scope |= Q(category=Category.PELANGGARAN_ANGGOTA)
 
-    restricted = Q(category__in=RESTRICTED_CATEGORIES)
-    if officer.role in RESTRICTED_READERS:
-        may_see_restricted = Q()
-    else:
+    qs = qs.filter(scope)
+    if officer.role not in RESTRICTED_READERS:
         may_see_restricted = Q(handling_unit=officer.unit) | Q(assigned_officer=officer)
         if officer.role == Role.PROPAM:
             may_see_restricted |= Q(category=Category.PELANGGARAN_ANGGOTA)
-    about_them = Q(subject_unit=officer.unit) | Q(subject_officer=officer)
-    return qs.filter(scope).filter(~restricted | (may_see_restricted & ~about_them))
+        qs = qs.filter(~Q(category__in=RESTRICTED_CATEGORIES) | may_see_restricted)
+    # The unit or member a complaint is about never sees it, whatever its category becomes
+    # later (a re-labelled complaint keeps its subject).
+    return qs.exclude(Q(subject_unit=officer.unit) | Q(subject_officer=officer))
 
 
 def access_aduan_by_code(user: AnyUser, code: str, *, record_view: bool = True) -> Aduan:

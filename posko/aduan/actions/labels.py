@@ -28,7 +28,11 @@ def _follow_default_routing(
     """After a correction, move the aduan to the units the corrected labels call for — but
     only where it still sits with the units the old labels had chosen (an operator's explicit
     assignment stands). A restricted category always goes to its handling unit: anywhere else
-    it would be hidden from everyone but the Kapolres and auditors."""
+    it would be hidden from everyone but the Kapolres and auditors. A complaint leaving a
+    restricted category stays where it is: the reporter confided in that unit, which hands it
+    on explicitly if it must (an automatic move could put it before the unit it is about)."""
+    if old_category in RESTRICTED_CATEGORIES:
+        return []
     old_unit, old_polsek = route(aduan.polres, old_category, old_priority, old_kecamatan)
     new_unit, new_polsek = route(aduan.polres, aduan.category, aduan.priority, aduan.kecamatan)
     fields: list[str] = []

@@ -5,6 +5,7 @@ from django.test import Client
 
 from posko.aduan.access import visible_aduan
 from posko.aduan.actions import do_assign_aduan, do_correct_labels, do_submit_aduan
+from posko.aduan.actions.intake import Reporter
 from posko.aduan.actions.subject import SubjectError, do_set_complaint_subject
 from posko.aduan.models import AuditEvent
 from posko.conftest import PASSWORD
@@ -111,3 +112,34 @@ def test_correction_keeps_an_explicit_assignment(
     do_correct_labels(other, acting_user=officers["operator"].user, category="perjudian")
     other.refresh_from_db()
     assert other.handling_unit == satuan_of(polres, "satreskrim")  # followed the new label
+
+
+@pytest.mark.django_db
+def test_relabelling_a_restricted_complaint_never_exposes_it_to_its_subject(
+    polres: Unit, officers: dict[str, Officer]
+) -> None:
+    """Propam re-labels a complaint about Satlantas to lalu_lintas: it is not re-routed to
+    Satlantas, and even when handed there explicitly Satlantas (the subject) cannot read it."""
+    aduan = do_submit_aduan(
+        polres,
+        text=MEMBER,
+        channel="web",
+        category="pelanggaran_anggota",
+        reporter=Reporter(name="Budi Pelapor", phone="081234567890"),
+    )
+    propam_user = officers["propam"].user
+    do_set_complaint_subject(
+        aduan, unit=sat(polres, "satlantas"), officer=None, acting_user=propam_user
+    )
+    do_correct_labels(aduan, acting_user=propam_user, category="lalu_lintas")
+    aduan.refresh_from_db()
+    assert aduan.category == "lalu_lintas"
+    assert aduan.handling_unit == sat(polres, "propam")  # not moved to the unit concerned
+    satlantas_user = officers["satlantas"].user
+    assert not visible_aduan(satlantas_user).filter(pk=aduan.pk).exists()
+    # Handed to Satlantas on purpose: the subject still never sees it (nor its reporter).
+    do_assign_aduan(aduan, sat(polres, "satlantas"), acting_user=officers["kapolres"].user)
+    assert not visible_aduan(satlantas_user).filter(pk=aduan.pk).exists()
+    response = _client("satlantas").get(f"/posko/aduan/{aduan.code}/")
+    assert response.status_code == 404
+    assert b"081234567890" not in _client("satlantas").get("/posko/?status=semua").content
