@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -10,6 +11,39 @@ from typing import Any
 
 class MalformedEvent(ValueError):
     """The stored event cannot be understood (wrong shape); recorded as failed."""
+
+
+# NUL and the other C0 controls but tab, newline and carriage return.
+_CONTROLS = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)])
+
+
+def clean_text(value: str) -> str:
+    """Text every database can store: a lone UTF-16 surrogate (valid in a JSON escape, not in
+    UTF-8) becomes U+FFFD, a surrogate pair the character it encodes; NUL and other control
+    characters are dropped."""
+    if value.isascii() and value.isprintable():
+        return value
+    value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return value.translate(_CONTROLS)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    if isinstance(value, dict):
+        return {clean_text(key): _clean(item) for key, item in value.items()}
+    return value
+
+
+def load_event_json(body: bytes) -> Any:
+    """A platform's JSON event, with every string cleaned by ``clean_text`` (the edge where
+    untrusted text enters Posko). Raises ``MalformedEvent`` when it is not JSON."""
+    try:
+        return _clean(json.loads(body))
+    except (ValueError, RecursionError) as exc:
+        raise MalformedEvent(f"bukan JSON: {exc}") from exc
 
 
 class SendError(Exception):

@@ -119,7 +119,10 @@ def do_process_event(event_id: int, lease_of: int | None = None) -> str:
     Each attempt enqueues, in the transaction that counts it, a watchdog run of the task
     (``lease_of`` = that attempt) for ``EVENT_LEASE`` later. When the worker died during the
     attempt, the event is still ``received`` with the same count then, and the watchdog
-    processes it again; otherwise the watchdog does nothing."""
+    processes it again; otherwise the watchdog does nothing.
+
+    Every path is capped: after ``MAX_EVENT_ATTEMPTS`` attempts (died, failed to send, or
+    raised) the event is ``failed`` with its last error, visible and replayable."""
     from posko.channels.tasks import process_inbound_event
 
     with transaction.atomic():
@@ -130,11 +133,22 @@ def do_process_event(event_id: int, lease_of: int | None = None) -> str:
             event.state != EventState.RECEIVED or event.attempts != lease_of
         ):
             return "lease: nothing to resume"
+        if event.state == EventState.RECEIVED and event.attempts >= MAX_EVENT_ATTEMPTS:
+            _finish(event, EventState.FAILED, event.error or "batas percobaan tercapai")
+            return "failed"
         event.attempts += 1
         InboundEvent.objects.filter(pk=event.pk).update(attempts=event.attempts)
         process_inbound_event.using(run_after=timezone.now() + EVENT_LEASE).enqueue(
             event.pk, event.attempts
         )
+    try:
+        return _process(event)
+    except Exception as exc:  # any bug: counted, recorded, retried, capped
+        log.exception("channels: processing event #%s failed", event.pk)
+        return _retry_or_fail(event, f"{exc.__class__.__name__}: {exc}")
+
+
+def _process(event: InboundEvent) -> str:
     try:
         parsed = adapter_for(event.platform).parse(bytes(event.body))
     except MalformedEvent as exc:

@@ -8,7 +8,6 @@ public comment replies, hiding a comment. See doc.md."""
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -23,6 +22,7 @@ from posko.channels.base import (
     as_dict,
     as_list,
     as_str,
+    load_event_json,
     unix_time,
 )
 from posko.channels.http import get_bytes, request_json
@@ -37,10 +37,7 @@ ATTACHMENT_TYPES = {"image": "image", "video": "video", "audio": "audio", "file"
 
 
 def parse(body: bytes) -> Parsed:
-    try:
-        payload = json.loads(body)
-    except ValueError as exc:
-        raise MalformedEvent("bukan JSON") from exc
+    payload = load_event_json(body)
     if (
         not isinstance(payload, dict)
         or not isinstance(payload.get("object"), str)

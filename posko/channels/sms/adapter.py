@@ -9,7 +9,6 @@ or a delivery report ``{"type": "status", "id": "<our message id>", "status":
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -23,6 +22,7 @@ from posko.channels.base import (
     StatusUpdate,
     as_dict,
     as_str,
+    load_event_json,
     unix_time,
 )
 from posko.channels.http import request_json
@@ -35,10 +35,7 @@ STATES = {"sent", "delivered", "failed"}
 
 
 def parse(body: bytes) -> Parsed:
-    try:
-        payload = json.loads(body)
-    except ValueError as exc:
-        raise MalformedEvent("bukan JSON") from exc
+    payload = load_event_json(body)
     if not isinstance(payload, dict):
         raise MalformedEvent("bukan objek JSON")
     parsed = Parsed()

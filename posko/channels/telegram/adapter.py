@@ -3,7 +3,6 @@ document, voice, video); ``sendMessage``; media via ``getFile``. See doc.md."""
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -18,6 +17,7 @@ from posko.channels.base import (
     as_list,
     as_str,
     coordinate,
+    load_event_json,
     unix_time,
 )
 from posko.channels.http import get_bytes, request_json
@@ -30,10 +30,7 @@ MAX_MEDIA_BYTES = 20 * 1024 * 1024  # bots may download at most 20 MB
 
 
 def parse(body: bytes) -> Parsed:
-    try:
-        update = json.loads(body)
-    except ValueError as exc:
-        raise MalformedEvent("bukan JSON") from exc
+    update = load_event_json(body)
     if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
         raise MalformedEvent("bukan Update Telegram")
     parsed = Parsed()

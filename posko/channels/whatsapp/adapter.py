@@ -4,7 +4,6 @@ template messages; fetching media. Formats: Meta "messages webhook reference" an
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -20,6 +19,7 @@ from posko.channels.base import (
     as_list,
     as_str,
     coordinate,
+    load_event_json,
     unix_time,
 )
 from posko.channels.http import get_bytes, request_json
@@ -43,10 +43,7 @@ STATUS_STATES = {"sent", "delivered", "read", "failed"}
 
 
 def parse(body: bytes) -> Parsed:
-    try:
-        payload = json.loads(body)
-    except ValueError as exc:
-        raise MalformedEvent("bukan JSON") from exc
+    payload = load_event_json(body)
     if not isinstance(payload, dict) or payload.get("object") != "whatsapp_business_account":
         raise MalformedEvent("bukan peristiwa whatsapp_business_account")
     parsed = Parsed()

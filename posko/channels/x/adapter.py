@@ -18,6 +18,7 @@ from posko.channels.base import (
     as_dict,
     as_list,
     as_str,
+    load_event_json,
 )
 from posko.channels.http import request_json
 
@@ -43,10 +44,7 @@ def _time(value: Any) -> Any:
 
 
 def parse(body: bytes) -> Parsed:
-    try:
-        payload = json.loads(body)
-    except ValueError as exc:
-        raise MalformedEvent("bukan JSON") from exc
+    payload = load_event_json(body)
     if not isinstance(payload, dict):
         raise MalformedEvent("bukan objek JSON")
     parsed = Parsed()
