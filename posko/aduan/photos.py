@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_PHOTOS = 3
-MAX_PIXELS = 40_000_000
 ALLOWED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
@@ -58,7 +57,7 @@ def clean_photo(upload: UploadedFile) -> CleanPhoto:
                     params={"name": name},
                     code="photo_type",
                 )
-            if probe.width * probe.height > MAX_PIXELS:
+            if probe.width * probe.height > settings.POSKO_PHOTO_MAX_PIXELS:
                 raise ValidationError(
                     _("Foto %(name)s resolusinya terlalu besar."),
                     params={"name": name},

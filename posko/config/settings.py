@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Webhooks (/hooks/…) go straight to their view, past everything below: see its docstring.
     "posko.channels.webhooks.WebhookFastPath",
+    "posko.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -179,9 +180,18 @@ TASKS = {
 
 # Public-portal abuse limits ("count/period"), per client address.
 POSKO_RATE_REPORT = os.environ.get("POSKO_RATE_REPORT", "5/10m")
+# Every /lapor/ submission, valid or not (photo decoding is expensive).
+POSKO_RATE_REPORT_ATTEMPTS = os.environ.get("POSKO_RATE_REPORT_ATTEMPTS", "20/10m")
 POSKO_RATE_TRACK = os.environ.get("POSKO_RATE_TRACK", "30/m")
 POSKO_RATE_LOGIN = os.environ.get("POSKO_RATE_LOGIN", "5/5m")
 POSKO_PHOTO_MAX_BYTES = int(os.environ.get("POSKO_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
+# Pixels per photo, checked from the header before any decoding (25 MP: every phone camera's
+# default; a 6000 × 4000 photo is 24 MP).
+POSKO_PHOTO_MAX_PIXELS = int(os.environ.get("POSKO_PHOTO_MAX_PIXELS", "25000000"))
+# Largest request body accepted (before it is read): three photos and the form.
+POSKO_MAX_REQUEST_BYTES = int(
+    os.environ.get("POSKO_MAX_REQUEST_BYTES", str(3 * POSKO_PHOTO_MAX_BYTES + 1024 * 1024))
+)
 POSKO_DEFAULT_POLRES = os.environ.get("POSKO_DEFAULT_POLRES", "BLT")
 # Number of trusted reverse proxies in front of Posko (0: use the socket's peer address).
 POSKO_PROXY_HOPS = int(os.environ.get("POSKO_PROXY_HOPS", "0"))

@@ -111,15 +111,16 @@ class LaporForm(forms.Form):
             raise ValidationError(gettext("Desa tidak dikenal."), code="desa")
         return desa
 
-    def clean_photos(self) -> list[Any]:
-        files = self.cleaned_data.get("photos") or []
-        self.cleaned_photos = clean_photos(files)
-        return files
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("website"):
             raise ValidationError(gettext("Laporan tidak dapat diproses."), code="honeypot")
+        # Photos are decoded last, and only for a report that is otherwise valid.
+        if not self.errors:
+            try:
+                self.cleaned_photos = clean_photos(data.get("photos") or [])
+            except ValidationError as exc:
+                self.add_error("photos", exc)
         return data
 
 

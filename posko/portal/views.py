@@ -42,8 +42,12 @@ def lapor(request: HttpRequest) -> HttpResponse:
     polres = current_polres()
     client = client_address(request)
     if request.method == "POST":
+        # Every attempt counts against a wider limit before anything is parsed or decoded
+        # (photos are expensive); only accepted reports count against the report limit, so
+        # a citizen's typo does not use it up.
+        too_many_attempts = hit("lapor-attempt", client, settings.POSKO_RATE_REPORT_ATTEMPTS)
         form = LaporForm(request.POST, request.FILES, polres=polres)
-        if is_limited("lapor", client, settings.POSKO_RATE_REPORT):
+        if too_many_attempts or is_limited("lapor", client, settings.POSKO_RATE_REPORT):
             form.add_error(
                 None,
                 _(

@@ -351,3 +351,69 @@ def test_size_limit_is_readable_below_one_megabyte() -> None:
         "1,5 MB",
         "300 KB",
     ]
+
+
+# --- expensive photos (issue 11, weakness 6) ---------------------------------------------
+
+
+def _count_decodes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from PIL import ImageFile
+
+    decodes: list[int] = []
+    original = ImageFile.ImageFile.load
+
+    def counting(self: Any) -> Any:
+        decodes.append(self.width * self.height)
+        return original(self)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", counting)
+    return decodes
+
+
+def test_huge_pixel_photos_are_refused_from_the_header_without_decoding(
+    polres: Unit, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = _image("PNG", size=(6320, 6320))
+    assert len(big) < 500_000  # small file, 40 MP: the decompression-cost attack
+    decodes = _count_decodes(monkeypatch)
+    files = [_upload(f"besar{i}.png", big, "image/png") for i in range(3)]
+    response = client.post(reverse("portal:lapor"), _form(photos=files))
+    assert response.status_code == 400
+    assert "resolusinya terlalu besar" in response.content.decode()
+    assert decodes == []
+    assert not Aduan.objects.exists()
+
+
+def test_photos_of_an_invalid_report_are_not_decoded(
+    polres: Unit, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    decodes = _count_decodes(monkeypatch)
+    files = [_upload("foto.jpg", _image())]
+    response = client.post(reverse("portal:lapor"), _form(phone="123", photos=files))
+    assert response.status_code == 400
+    assert decodes == []
+
+
+def test_every_attempt_counts_against_the_attempt_limit(
+    polres: Unit, client: Client, settings: Any
+) -> None:
+    settings.POSKO_RATE_REPORT_ATTEMPTS = "3/m"
+    with time_machine.travel(START, tick=False):
+        for _ in range(3):
+            assert client.post(reverse("portal:lapor"), _form(phone="123")).status_code == 400
+        blocked = client.post(reverse("portal:lapor"), _form())
+    assert blocked.status_code == 429
+    assert not Aduan.objects.exists()
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(polres: Unit, client: Client) -> None:
+    # Content-Length says 300 MB; the test payload raises if anything reads past its 10 bytes.
+    response = client.generic(
+        "POST",
+        reverse("portal:lapor"),
+        b"0123456789",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(300 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "terlalu besar" in response.content.decode()
