@@ -7,13 +7,18 @@ from django_tasks import task
 from posko.channels.actions.inbound import do_process_event
 from posko.channels.actions.outbound import do_send_delivery
 
+# Work that citizens wait for (an acknowledged message, a reply going out) runs before
+# scheduled housekeeping (SLA checks, leases, polls), which keeps the default priority 0: the
+# database backend otherwise takes every due scheduled task before any immediate one.
+PROCESSING_PRIORITY = 10
 
-@task()
+
+@task(priority=PROCESSING_PRIORITY)
 def process_inbound_event(event_id: int, lease_of: int | None = None) -> str:
     return do_process_event(event_id, lease_of)
 
 
-@task()
+@task(priority=PROCESSING_PRIORITY)
 def send_delivery(delivery_id: int) -> str:
     return do_send_delivery(delivery_id)
 

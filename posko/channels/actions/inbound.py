@@ -138,7 +138,7 @@ def do_process_event(event_id: int, lease_of: int | None = None) -> str:
             return "failed"
         event.attempts += 1
         InboundEvent.objects.filter(pk=event.pk).update(attempts=event.attempts)
-        process_inbound_event.using(run_after=timezone.now() + EVENT_LEASE).enqueue(
+        process_inbound_event.using(priority=0, run_after=timezone.now() + EVENT_LEASE).enqueue(
             event.pk, event.attempts
         )
     try:

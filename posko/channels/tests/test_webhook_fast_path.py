@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -19,14 +19,11 @@ from posko.channels.actions import store
 from posko.channels.actions.accounts import do_save_account
 from posko.channels.conftest import APP_SECRET
 from posko.channels.models import ChannelAccount, EventState, InboundEvent, Platform
-from posko.channels.tasks import process_inbound_event
+from posko.channels.tasks import PROCESSING_PRIORITY
 from posko.channels.testing import compact, fixture_json, meta_signature
 from posko.core.testing import run_tasks
 
 URL = "/hooks/whatsapp/"
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="single-statement store is PostgreSQL only"
-)
 
 
 def message(n: int) -> bytes:
@@ -131,45 +128,23 @@ def test_fast_path_answers_503_when_the_database_is_down(
     assert InboundEvent.objects.count() == DBTaskResult.objects.count() == 1
 
 
-@postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_one_statement_per_event_and_rows_as_the_orm_writes_them(
-    client: Client, whatsapp_account: ChannelAccount, django_assert_num_queries: Any
+def test_storing_an_event_costs_a_bounded_number_of_queries(
+    client: Client, whatsapp_account: ChannelAccount, django_assert_max_num_queries: Any
 ) -> None:
+    """Event row + task row through the ORM and django-tasks' enqueue, in one transaction."""
     assert post(client, message(1)).status_code == 200  # secrets cached
     body = message(2)
-    with django_assert_num_queries(1):
+    with django_assert_max_num_queries(8):
         assert post(client, body).status_code == 200
-    with django_assert_num_queries(1):
+    with django_assert_max_num_queries(8):
         assert post(client, body).json() == {"status": "duplicate"}
-    fast_event = InboundEvent.objects.get(dedupe_key=store.body_key(body))
-    fast_task = DBTaskResult.objects.get(args_kwargs__args=[fast_event.pk])
-
-    # The same through the ORM path: Model.save() + DatabaseBackend.enqueue().
-    orm_event = InboundEvent.objects.create(
-        platform="whatsapp", dedupe_key="orm", body=body, headers=fast_event.headers
-    )
-    orm_task = process_inbound_event.enqueue(orm_event.pk).db_result  # type: ignore[attr-defined]
-    orm_task.refresh_from_db()
-
-    def columns(row: Any, skip: set[str]) -> dict[str, Any]:
-        return {
-            f.attname: getattr(row, f.attname)
-            for f in type(row)._meta.concrete_fields
-            if f.attname not in skip
-        }
-
-    assert columns(fast_event, {"id", "dedupe_key", "received_at"}) == columns(
-        orm_event, {"id", "dedupe_key", "received_at"}
-    )
-    skip = {"id", "enqueued_at", "args_kwargs"}
-    assert columns(fast_task, skip) == columns(orm_task, skip)
-    assert fast_task.args_kwargs == {"args": [fast_event.pk], "kwargs": {}}
-    assert isinstance(fast_task.id, uuid.UUID)
-    assert abs(fast_task.enqueued_at - fast_event.received_at).total_seconds() < 5
+    event = InboundEvent.objects.get(dedupe_key=store.body_key(body))
+    task = DBTaskResult.objects.get(args_kwargs__args=[event.pk])
+    assert task.task_path.endswith("process_inbound_event")
+    assert task.priority == PROCESSING_PRIORITY
 
 
-@postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_every_event_stored_by_the_fast_path_is_processed_once(
     client: Client, whatsapp_account: ChannelAccount
@@ -185,7 +160,6 @@ def test_every_event_stored_by_the_fast_path_is_processed_once(
     assert whatsapp_account.messages.count() == 6
 
 
-@postgres_only
 @pytest.mark.django_db
 def test_inside_a_transaction_a_failure_does_not_break_it(whatsapp_account: ChannelAccount) -> None:
     body = message(1)
@@ -280,3 +254,25 @@ def test_group_commit_failure_reaches_every_event_of_the_batch(
     assert InboundEvent.objects.count() == DBTaskResult.objects.count() == 6 - len(failed)
     # The queue is not stuck: the next event is stored by a new leader.
     assert store.store_event("whatsapp", message(9), {}, dedupe_key="after") is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_acknowledged_messages_run_before_due_scheduled_tasks(
+    client: Client, whatsapp_account: ChannelAccount
+) -> None:
+    """Weakness 7: due scheduled tasks (SLA checks, leases) used to starve processing."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from posko.aduan.tasks import check_sla_deadline
+
+    past = timezone.now() - timedelta(minutes=5)
+    for n in range(5):
+        check_sla_deadline.using(run_after=past).enqueue(10_000 + n, "first_response", "x")
+    assert post(client, message(7)).status_code == 200
+    call_command(
+        "db_worker", "--batch", "--no-startup-delay", "--max-tasks", "1", "--queue-name", "*",
+        "--no-reload", stdout=StringIO(), stderr=StringIO(), verbosity=0,
+    )  # fmt: skip
+    assert whatsapp_account.messages.count() == 1  # the one task that ran was the message's

@@ -44,6 +44,23 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _worker_pid(parent: int, default: int | None = None) -> int:
+    """The pid of the live ``db_worker`` child of ``posko serve`` (Linux /proc)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat[1]) == parent and b"db_worker" in cmdline and stat[0] != "Z":
+            return int(entry.name)
+    if default is not None:
+        return default
+    raise AssertionError("no task worker found")
+
+
 def test_serve_demo_runs_production_server_with_static_files(tmp_path: Path) -> None:
     """`posko serve --demo` on the embedded default: gunicorn + worker, static files, healthz."""
     port = _free_port()
@@ -77,6 +94,16 @@ def test_serve_demo_runs_production_server_with_static_files(tmp_path: Path) -> 
             f"{base}/posko/masuk/", data={"username": "operator", "password": "x"}, timeout=5
         )
         assert login.status_code == 403  # CSRF protection is on in the real server
+
+        # A task worker killed with SIGKILL takes nothing down and is started again.
+        worker = _worker_pid(proc.pid)
+        os.kill(worker, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while _worker_pid(proc.pid, default=worker) == worker:
+            assert time.monotonic() < deadline, "the task worker was not started again"
+            time.sleep(0.5)
+        assert proc.poll() is None
+        assert httpx.get(f"{base}/healthz", timeout=5).status_code == 200
     finally:
         proc.send_signal(signal.SIGTERM)
         try:

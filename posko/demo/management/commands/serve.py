@@ -10,6 +10,18 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+WORKER_COMMAND = [
+    sys.executable,
+    "-m",
+    "posko",
+    "db_worker",
+    "--queue-name",
+    "*",
+    "--interval",
+    "1",
+    "--no-reload",
+]
+
 
 class Command(BaseCommand):
     help = (
@@ -32,6 +44,30 @@ class Command(BaseCommand):
             "webhook bervolume tinggi)",
         )
         parser.add_argument("--no-worker", action="store_true", help="tanpa worker tugas")
+        parser.add_argument(
+            "--task-workers",
+            type=int,
+            default=int(os.environ.get("POSKO_TASK_WORKERS", "1")),
+            help="jumlah proses worker tugas (dijalankan ulang bila mati)",
+        )
+
+    def _supervise(
+        self, web: subprocess.Popen[bytes], workers: list[subprocess.Popen[bytes] | None]
+    ) -> int:
+        """Run until the web server stops. A task worker that dies (killed, out of memory) is
+        started again; it never takes the web server down with it. Its unfinished work is
+        resumed by the leases of the tasks themselves."""
+        while web.poll() is None:
+            for index, worker in enumerate(workers):
+                if worker is None or worker.poll() is not None:
+                    if worker is not None:
+                        self.stderr.write(
+                            f"Worker tugas berhenti (kode {worker.returncode}); menjalankan ulang."
+                        )
+                    workers[index] = subprocess.Popen(WORKER_COMMAND)  # noqa: S603
+            time.sleep(0.5)
+        self.stderr.write("Server web berhenti; menghentikan worker.")
+        return 1
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["demo"]:
@@ -60,23 +96,8 @@ class Command(BaseCommand):
                 "10",
             ]
         )
-        processes = [web]
-        if not options["no_worker"]:
-            processes.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "posko",
-                        "db_worker",
-                        "--queue-name",
-                        "*",
-                        "--interval",
-                        "1",
-                        "--no-reload",
-                    ]
-                )
-            )
+        count = 0 if options["no_worker"] else options["task_workers"]
+        workers: list[subprocess.Popen[bytes] | None] = [None] * count
         self.stdout.write(f"Posko berjalan di http://{bind}/  (Ctrl+C untuk berhenti)")
 
         def stop(signum: int, frame: Any) -> None:
@@ -85,13 +106,11 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         exit_code = 0
         try:
-            while all(p.poll() is None for p in processes):
-                time.sleep(0.5)
-            exit_code = 1
-            self.stderr.write("Salah satu proses berhenti; menghentikan yang lain.")
+            exit_code = self._supervise(web, workers)
         except KeyboardInterrupt:
             pass
         finally:
+            processes: list[subprocess.Popen[bytes]] = [web, *filter(None, workers)]
             for p in processes:
                 if p.poll() is None:
                     p.terminate()
