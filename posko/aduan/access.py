@@ -8,6 +8,7 @@ forgotten by a view, the API or a command.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
@@ -96,10 +97,20 @@ def access_aduan_by_code(user: AnyUser, code: str, *, record_view: bool = True) 
     )
     if aduan is None:
         raise AduanNotFound(code)
-    if record_view and aduan.is_restricted:
-        actor = None if isinstance(user, AnonymousUser) else user
-        AuditEvent.objects.create(aduan=aduan, actor=actor, action="viewed", data={})
+    if record_view:
+        record_restricted_views(user, [aduan], via="detail")
     return aduan
+
+
+def record_restricted_views(user: AnyUser, aduans: Iterable[Aduan], *, via: str) -> None:
+    """One "viewed" audit row per restricted aduan whose content the user is shown (detail
+    page, inbox preview, API list or detail, photo), saying through what."""
+    actor = None if isinstance(user, AnonymousUser) else user
+    AuditEvent.objects.bulk_create(
+        AuditEvent(aduan=aduan, actor=actor, action="viewed", data={"via": via})
+        for aduan in aduans
+        if aduan.is_restricted
+    )
 
 
 def can_change(user: AnyUser, aduan: Aduan) -> bool:

@@ -16,6 +16,7 @@ from posko.aduan.access import (
     access_aduan_by_code,
     can_intake,
     officer_of,
+    record_restricted_views,
     require_change,
 )
 from posko.aduan.actions import do_add_message, do_change_status, do_submit_aduan
@@ -124,10 +125,9 @@ def list_aduan(
             overdue=overdue,
         ),
     )
-    return {
-        "count": qs.count(),
-        "items": [aduan_summary(a) for a in qs[offset : offset + limit]],
-    }
+    page = list(qs[offset : offset + limit])
+    record_restricted_views(request.user, page, via="api")
+    return {"count": qs.count(), "items": [aduan_summary(a) for a in page]}
 
 
 @api.get("/aduan/{code}", response={200: AduanDetailOut, 404: ErrorOut}, tags=["aduan"])

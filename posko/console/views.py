@@ -27,6 +27,7 @@ from posko.aduan.access import (
     can_intake,
     can_set_subject,
     officer_of,
+    record_restricted_views,
     visible_aduan,
 )
 from posko.aduan.actions import (
@@ -118,6 +119,7 @@ def _render_inbox(
     page = Paginator(inbox_queryset(request.user, filters, now=now), 50).get_page(
         request.GET.get("page")
     )
+    record_restricted_views(request.user, page.object_list, via="inbox")
     context = {
         "title": title,
         "form": form,
@@ -336,6 +338,7 @@ def intake(request: HttpRequest) -> HttpResponse:
 def photo(request: HttpRequest, code: str, photo_id: int) -> HttpResponseBase:
     aduan = _get_aduan(request, code, record_view=False)
     item = get_object_or_404(aduan.photos, pk=photo_id)
+    record_restricted_views(request.user, [aduan], via="photo")
     return FileResponse(item.image.open("rb"), content_type=item.content_type)
 
 

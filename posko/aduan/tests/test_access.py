@@ -25,6 +25,7 @@ from posko.aduan.models import (
     Notification,
     Status,
 )
+from posko.aduan.models.choices import OPEN_STATUSES
 from posko.aduan.tests.factories import make_aduan, polsek_named
 from posko.api.actions import do_create_api_token
 from posko.org.lookup import satuan_of
@@ -289,10 +290,18 @@ def test_viewing_a_restricted_aduan_is_audited(
     console = _console(kapolres)
     api, headers = _api(kapolres)
 
-    # Lists do not count as views of the content.
+    # Lists show the content too (preview, API text and reporter): each restricted row shown
+    # is a recorded view, saying through what.
     console.get(reverse("console:inbox"))
     api.get("/api/v1/aduan", headers=headers)
-    assert not AuditEvent.objects.filter(action="viewed").exists()
+    listed = AuditEvent.objects.filter(action="viewed")
+    visible = visible_aduan(kapolres.user).filter(status__in=OPEN_STATUSES)
+    shown = {a.pk for a in visible if a.is_restricted}
+    assert {restricted.pk, kdrt.pk} <= shown
+    assert sorted(listed.values_list("aduan_id", "data__via")) == sorted(
+        [(pk, via) for pk in shown for via in ("inbox", "api")]
+    )
+    listed.delete()
 
     console.get(reverse("console:aduan_detail", args=[restricted.code]))
     api.get(f"/api/v1/aduan/{kdrt.code}", headers=headers)

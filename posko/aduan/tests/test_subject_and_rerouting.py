@@ -143,3 +143,27 @@ def test_relabelling_a_restricted_complaint_never_exposes_it_to_its_subject(
     response = _client("satlantas").get(f"/posko/aduan/{aduan.code}/")
     assert response.status_code == 404
     assert b"081234567890" not in _client("satlantas").get("/posko/?status=semua").content
+
+
+@pytest.mark.django_db
+def test_every_read_of_a_restricted_aduan_is_audited(
+    polres: Unit, officers: dict[str, Officer]
+) -> None:
+    """Weakness 8: the API list, the inbox preview and photos record a view like the page."""
+    from posko.api.actions import do_create_api_token
+
+    aduan = do_submit_aduan(polres, text=MEMBER, channel="web", category="pelanggaran_anggota")
+    plain = do_submit_aduan(polres, text="Lampu jalan mati di Manggar", channel="web")
+
+    def views(via: str) -> int:
+        return AuditEvent.objects.filter(aduan=aduan, action="viewed", data__via=via).count()
+
+    token = do_create_api_token(officers["kapolres"].user)
+    listed = Client().get("/api/v1/aduan", headers={"Authorization": f"Bearer {token}"})
+    assert aduan.code in listed.content.decode()
+    assert views("api") == 1
+    assert _client("kapolres").get("/posko/").status_code == 200
+    assert views("inbox") == 1
+    assert _client("kapolres").get(f"/posko/aduan/{aduan.code}/").status_code == 200
+    assert views("detail") == 1
+    assert not AuditEvent.objects.filter(aduan=plain, action="viewed").exists()
