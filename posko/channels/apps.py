@@ -5,3 +5,8 @@ class ChannelsConfig(AppConfig):
     name = "posko.channels"
     label = "channels"
     verbose_name = "Kanal"
+
+    def ready(self) -> None:
+        from posko.channels.subscribers import connect
+
+        connect()

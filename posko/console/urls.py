@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 import posko.core.limits  # noqa: F401 - registers the <id:…> converter
-from posko.channels import console as channels
+from posko.console import channel_views as channels
 from posko.console import settings, triage, views
 
 app_name = "console"

@@ -44,7 +44,7 @@ from posko.aduan.actions.status import StatusTransitionError
 from posko.aduan.actions.subject import SubjectError, do_set_complaint_subject
 from posko.aduan.inbox import InboxFilters, inbox_counts, inbox_queryset
 from posko.aduan.models import Aduan
-from posko.channels.outbound import reply_blocked_reason
+from posko.channels.dispatch import reply_blocked_reason
 from posko.console.forms import (
     AssignForm,
     InboxFilterForm,

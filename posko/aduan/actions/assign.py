@@ -5,8 +5,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
+from posko.aduan.events import EventKind, emit
 from posko.aduan.models import Aduan, Notification
-from posko.channels.notices import notify_assignment
 from posko.org.models import Officer, Unit
 
 
@@ -55,5 +55,5 @@ def do_assign_aduan(
                 aduan=aduan,
                 text=f"Aduan {aduan.code} ditugaskan kepada Anda.",
             )
-        notify_assignment(aduan)  # the citizen hears it on their channel (on commit)
+        emit(EventKind.ASSIGNED, aduan, unit=unit.pk, officer=officer.pk if officer else None)
     return aduan

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from posko.aduan.actions.common import record_audit, schedule_sla_checks
 from posko.aduan.actions.incidents import link_to_incident, raise_priority_for_growth
 from posko.aduan.codes import new_tracking_code
+from posko.aduan.events import EventKind, emit
 from posko.aduan.models import (
     Aduan,
     AduanMessage,
@@ -144,6 +145,7 @@ def do_submit_aduan(
         schedule_sla_checks(aduan)
         if on_created is not None:
             on_created(aduan)
+        emit(EventKind.CREATED, aduan)
     return aduan
 
 

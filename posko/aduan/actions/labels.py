@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from posko.aduan.actions.common import lock_aduan, record_audit, schedule_sla_checks, touch
+from posko.aduan.events import EventKind, emit
 from posko.aduan.models import Aduan, LabelCorrection
 from posko.aduan.models.choices import (
     PRIORITY_RANK,
@@ -133,4 +134,5 @@ def do_correct_labels(
             if rerouted
             else None,
         )
+        emit(EventKind.LABELS_CORRECTED, aduan, changes={f: [o, n] for f, o, n in changes})
     return corrections

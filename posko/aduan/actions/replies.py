@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
+from posko.aduan.events import EventKind, check_reply_allowed, emit
 from posko.aduan.models import Aduan, AduanMessage, AduanPhoto, DeliveryState, MessageKind
 from posko.aduan.models.choices import Channel
 from posko.aduan.photos import CleanPhoto
@@ -33,8 +34,6 @@ def do_add_message(aduan: Aduan, text: str, *, public: bool, acting_user: User) 
     if external:
         # Tell the operator before sending when the platform will refuse (e.g. the WhatsApp
         # 24-hour window is closed and no template is configured): raises ValueError.
-        from posko.channels.outbound import check_reply_allowed
-
         check_reply_allowed(aduan)
     with transaction.atomic(durable=True):
         aduan = lock_aduan(aduan)
@@ -61,10 +60,8 @@ def do_add_message(aduan: Aduan, text: str, *, public: bool, acting_user: User) 
             message=message.pk,
         )
         if external:
-            # Queue the send through the originating channel (on commit).
-            from posko.channels.outbound import prepare_delivery
-
-            prepare_delivery(message)
+            # Sent through the originating channel by its subscriber (on commit).
+            emit(EventKind.PUBLIC_REPLY, aduan, message=message)
     return message
 
 
@@ -111,4 +108,5 @@ def do_add_incoming_message(
         )
         if on_added is not None:
             on_added(message)
+        emit(EventKind.INCOMING_MESSAGE, aduan, message=message)
     return message

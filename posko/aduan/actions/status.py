@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
+from posko.aduan.events import EventKind, emit
 from posko.aduan.models import Aduan, StatusChange
 from posko.aduan.models.choices import REASON_REQUIRED, TRANSITIONS, Status
-from posko.channels.notices import notify_status_change
 
 
 class StatusTransitionError(ValueError):
@@ -59,5 +59,5 @@ def do_change_status(
             after=new_status,
             reason=reason,
         )
-        notify_status_change(aduan, new_status, reason)  # told on their channel (on commit)
+        emit(EventKind.STATUS_CHANGED, aduan, old=old, new=new_status, reason=reason)
     return aduan

@@ -25,8 +25,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from posko.aduan.actions import do_add_incoming_message, do_submit_aduan
-from posko.aduan.actions.common import record_audit
 from posko.aduan.actions.intake import Reporter
+from posko.aduan.actions.system import do_record_system_message
 from posko.aduan.models import Aduan, AduanMessage
 from posko.aduan.models import DeliveryState as AduanDelivery
 from posko.aduan.models import MessageKind as AduanMessageKind
@@ -38,6 +38,7 @@ from posko.channels.actions.store import body_key as body_key
 from posko.channels.actions.store import store_event as store_event
 from posko.channels.base import Incoming, MalformedEvent, SendError
 from posko.channels.crypto import CredentialsUnreadable
+from posko.channels.dispatch import queue_comment_reply
 from posko.channels.http import client
 from posko.channels.models import (
     DEFAULT_NOTICES,
@@ -55,7 +56,6 @@ from posko.channels.models import (
     NoticeEvent,
     NoticeTemplate,
 )
-from posko.channels.outbound import queue_comment_reply
 from posko.channels.registry import adapter_for
 from posko.channels.signatures import meta_signature_valid
 
@@ -463,15 +463,15 @@ def create_aduan_from_message(
             # The automatic public acknowledgement is part of the thread (with its delivery
             # state) but does not stop the first-response clock: no officer has answered yet.
             ack_text = notice_text(aduan)
-            ack = AduanMessage.objects.create(
-                aduan=aduan,
+            ack = do_record_system_message(
+                aduan,
                 kind=AduanMessageKind.PUBLIC_REPLY,
                 text=ack_text,
                 channel=account.platform,
                 delivery_state=AduanDelivery.PENDING,
+                audit_action="public_ack_queued",
             )
             queue_comment_reply(account, conversation.public_comment_id, ack_text, message=ack)
-            record_audit(aduan, "public_ack_queued", actor=None, message=ack.pk)
         if then is not None:
             then(aduan)
 

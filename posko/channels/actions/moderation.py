@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from posko.aduan.models import Aduan
 from posko.channels.actions.inbound import AlreadyLinked, create_aduan_from_message
 from posko.channels.base import SendError
+from posko.channels.dispatch import queue_comment_reply
 from posko.channels.http import client
 from posko.channels.models import (
     ChannelMessageState,
@@ -18,7 +19,6 @@ from posko.channels.models import (
     ModerationState,
     Platform,
 )
-from posko.channels.outbound import queue_comment_reply
 
 
 class ModerationError(ValueError):

@@ -25,11 +25,18 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from posko.aduan.actions.common import record_audit
-from posko.aduan.models import Aduan, AduanMessage, AuditEvent
+from posko.aduan.actions.system import do_record_system_message
+from posko.aduan.models import Aduan, AuditEvent
 from posko.aduan.models import DeliveryState as MessageDelivery
 from posko.aduan.models import MessageKind as AduanMessageKind
 from posko.channels.actions.inbound import notice_text
+from posko.channels.dispatch import (
+    META_WINDOW,
+    _has_direct_thread,
+    enqueue_send_on_commit,
+    whatsapp_window_open,
+    window_template,
+)
 from posko.channels.models import (
     DEFAULT_NOTICES,
     Conversation,
@@ -38,13 +45,6 @@ from posko.channels.models import (
     NoticeTemplate,
     OutboundDelivery,
     Platform,
-)
-from posko.channels.outbound import (
-    META_WINDOW,
-    _has_direct_thread,
-    enqueue_send_on_commit,
-    whatsapp_window_open,
-    window_template,
 )
 from posko.org.models import Unit
 
@@ -173,36 +173,31 @@ def do_send_status_notice(aduan_id: int, event: str, reason: str = "") -> str:
         try:
             route = _route(conversation, event, private_text)
         except NoticeSkipped as exc:
-            note = AduanMessage.objects.create(
-                aduan=aduan,
+            do_record_system_message(
+                aduan,
                 kind=AduanMessageKind.INTERNAL_NOTE,
                 text=f"Pemberitahuan otomatis «{label}» tidak dikirim: {exc}",
-            )
-            record_audit(
-                aduan, "notice_skipped", actor=None, event=event, unit=unit_id, message=note.pk
+                audit_action="notice_skipped",
+                event=event,
+                unit=unit_id,
             )
             return "skipped"
         text = route.pop("text")
-        message = AduanMessage.objects.create(
-            aduan=aduan,
+        message = do_record_system_message(
+            aduan,
             kind=AduanMessageKind.PUBLIC_REPLY,
             text=text,
             channel=conversation.account.platform,
             delivery_state=MessageDelivery.PENDING,
+            audit_action="notice_queued",
+            event=event,
+            unit=unit_id,
+            delivery_kind=route["kind"],
         )
         delivery = OutboundDelivery.objects.create(
             account=conversation.account, message=message, text=text, **route
         )
         enqueue_send_on_commit(delivery.pk)
-        record_audit(
-            aduan,
-            "notice_queued",
-            actor=None,
-            event=event,
-            unit=unit_id,
-            message=message.pk,
-            kind=route["kind"],
-        )
     return f"queued {route['kind']}"
 
 

@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from posko.aduan.actions.common import record_audit
-from posko.aduan.models import AduanMessage
+from posko.aduan.actions.system import do_set_delivery_state
 from posko.channels.base import SendError, StatusUpdate
+from posko.channels.dispatch import MESSAGE_STATE, enqueue_send_on_commit
 from posko.channels.http import client
 from posko.channels.models import (
     DELIVERY_RANK,
@@ -26,7 +26,6 @@ from posko.channels.models import (
     OutboundDelivery,
     Platform,
 )
-from posko.channels.outbound import MESSAGE_STATE, enqueue_send_on_commit
 from posko.channels.registry import adapter_for
 
 MAX_ATTEMPTS = 8
@@ -45,9 +44,10 @@ CRASHED = "Pengiriman sebelumnya terputus (proses berhenti) sebelum ada jawaban 
 def _sync_message(delivery: OutboundDelivery) -> None:
     if delivery.message_id is None:
         return
-    AduanMessage.objects.filter(pk=delivery.message_id).update(
-        delivery_state=MESSAGE_STATE[DeliveryState(delivery.state)],
-        delivery_error=delivery.error,
+    do_set_delivery_state(
+        delivery.message_id,
+        state=MESSAGE_STATE[DeliveryState(delivery.state)],
+        error=delivery.error,
     )
 
 
@@ -164,14 +164,14 @@ def _record_failure(delivery: OutboundDelivery, exc: SendError) -> str:
             return "retry"
         delivery.state = DeliveryState.FAILED
         delivery.error = exc.reason
-        _save(delivery, "state", "error")
+        delivery.updated_at = timezone.now()
+        delivery.save(update_fields=["state", "error", "updated_at"])
         if delivery.message_id is not None:
-            message = AduanMessage.objects.select_related("aduan").get(pk=delivery.message_id)
-            record_audit(
-                message.aduan,
-                "delivery_failed",
-                actor=None,
-                message=message.pk,
+            do_set_delivery_state(
+                delivery.message_id,
+                state=MESSAGE_STATE[DeliveryState(delivery.state)],
+                error=delivery.error,
+                audit_action="delivery_failed",
                 reason=exc.reason,
                 attempts=delivery.attempts,
             )
@@ -216,8 +216,13 @@ def do_retry_delivery(delivery: OutboundDelivery, *, acting_user: User | None) -
         delivery.attempts = 0
         delivery.next_attempt_at = None
         delivery.error = ""
-        _save(delivery, "state", "attempts", "next_attempt_at", "error")
+        delivery.updated_at = timezone.now()
+        delivery.save(update_fields=["state", "attempts", "next_attempt_at", "error", "updated_at"])
         if delivery.message_id is not None:
-            message = AduanMessage.objects.select_related("aduan").get(pk=delivery.message_id)
-            record_audit(message.aduan, "delivery_retried", actor=acting_user, message=message.pk)
+            do_set_delivery_state(
+                delivery.message_id,
+                state=MESSAGE_STATE[DeliveryState(delivery.state)],
+                audit_action="delivery_retried",
+                actor=acting_user,
+            )
         enqueue_send_on_commit(delivery.pk)

@@ -17,6 +17,7 @@ from posko.channels.actions.moderation import (
     do_reply_to_comment,
 )
 from posko.channels.conftest import APP_SECRET, FB_PAGE_ID, IG_ACCOUNT_ID, VERIFY_TOKEN
+from posko.channels.dispatch import ReplyNotAllowed
 from posko.channels.meta import adapter
 from posko.channels.models import (
     ChannelAccount,
@@ -26,7 +27,6 @@ from posko.channels.models import (
     ModerationState,
     OutboundDelivery,
 )
-from posko.channels.outbound import ReplyNotAllowed
 from posko.channels.testing import FakeApi, fixture_bytes, meta_signature
 from posko.core.testing import run_tasks
 from posko.org.models import Officer

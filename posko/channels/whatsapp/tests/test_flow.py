@@ -17,6 +17,7 @@ from posko.aduan.actions import do_add_message
 from posko.aduan.models import Aduan, AduanMessage
 from posko.channels.actions.outbound import do_retry_delivery
 from posko.channels.conftest import APP_SECRET, WA_PHONE_ID, WA_TOKEN
+from posko.channels.dispatch import ReplyNotAllowed
 from posko.channels.models import (
     ChannelAccount,
     ChannelMedia,
@@ -26,7 +27,6 @@ from posko.channels.models import (
     InboundEvent,
     OutboundDelivery,
 )
-from posko.channels.outbound import ReplyNotAllowed
 from posko.channels.testing import (
     FakeApi,
     compact,

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from posko.aduan.actions.system import do_set_delivery_state
 from posko.aduan.models import Aduan, AduanMessage
 from posko.aduan.models import DeliveryState as MessageDelivery
 from posko.channels.models import (
@@ -151,7 +152,9 @@ def prepare_delivery(message: AduanMessage) -> OutboundDelivery | None:
             "Aduan ini tidak masuk lewat akun resmi yang terhubung, jadi balasan tidak dapat "
             "dikirim otomatis. Hubungi pelapor secara langsung."
         )
-        message.save(update_fields=["delivery_state", "delivery_error"])
+        do_set_delivery_state(
+            message.pk, state=message.delivery_state, error=message.delivery_error
+        )
         return None
     route = _route(conversation, message)
     delivery = OutboundDelivery.objects.create(

@@ -1,0 +1,80 @@
+"""How a change of an aduan reaches the world outside the aduan domain.
+
+The aduan domain never imports the apps that act on the outside world (channels today;
+publishing and metrics later). Its actions ``emit`` an event inside their transaction; each
+subscriber — registered by the app that owns the effect, in its ``AppConfig.ready`` — is called
+there and then, inside that same transaction, so that what it records (a delivery row, the task
+that sends it, a metrics delta) commits or rolls back with the change itself. Subscribers do
+their slow work after commit, through the task backend (``transaction.on_commit`` +
+django-tasks): no event is kept in memory past its transaction, and nothing here is a queue.
+
+Questions asked *before* a change (may a public reply go out on the origin channel now?) are
+answered the same way: by gates that other apps register (``register_reply_gate``).
+
+    aduan action ──emit(kind, aduan, data)──▶ subscribers (channels, …) ──on commit──▶ tasks
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from posko.aduan.models import Aduan, AduanMessage
+
+
+class EventKind(StrEnum):
+    CREATED = "created"  # a new aduan (any channel)
+    ASSIGNED = "assigned"  # handed to a unit (and maybe an officer)
+    STATUS_CHANGED = "status_changed"  # data: old, new, reason
+    PUBLIC_REPLY = "public_reply"  # an officer's reply to send on the origin channel; data: message
+    INCOMING_MESSAGE = "incoming_message"  # the reporter wrote again
+    LABELS_CORRECTED = "labels_corrected"  # data: changes
+
+
+@dataclass(frozen=True)
+class AduanEvent:
+    kind: EventKind
+    aduan: Aduan
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def message(self) -> AduanMessage:
+        """The message a ``PUBLIC_REPLY`` or ``INCOMING_MESSAGE`` event is about."""
+        message: AduanMessage = self.data["message"]
+        return message
+
+
+Subscriber = Callable[[AduanEvent], None]
+ReplyGate = Callable[["Aduan"], None]
+
+_subscribers: dict[EventKind, list[Subscriber]] = defaultdict(list)
+_reply_gates: list[ReplyGate] = []
+
+
+def subscribe(kind: EventKind, subscriber: Subscriber) -> None:
+    """Call ``subscriber`` for every event of ``kind`` (idempotent: once per function)."""
+    if subscriber not in _subscribers[kind]:
+        _subscribers[kind].append(subscriber)
+
+
+def emit(kind: EventKind, aduan: Aduan, **data: Any) -> None:
+    """From an action, inside its transaction: hand the event to every subscriber."""
+    event = AduanEvent(kind, aduan, data)
+    for subscriber in list(_subscribers[kind]):
+        subscriber(event)
+
+
+def register_reply_gate(gate: ReplyGate) -> None:
+    """``gate(aduan)`` raises ``ValueError`` (with a message for the officer) when a public
+    reply cannot go out on the aduan's channel now."""
+    if gate not in _reply_gates:
+        _reply_gates.append(gate)
+
+
+def check_reply_allowed(aduan: Aduan) -> None:
+    for gate in list(_reply_gates):
+        gate(aduan)
