@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
+from posko.aduan.actions.onboarding import do_onboard_polres
 from posko.org.actions.officers import ensure_officer
-from posko.org.actions.setup import ensure_polres
 from posko.org.lookup import satuan_of
 from posko.org.models import Officer, Role, Unit, UnitKind
 from posko.regions.models import Region
@@ -33,12 +33,14 @@ def _isolated(settings: Any, tmp_path: Any) -> Iterator[None]:
 
 @pytest.fixture
 def polres(db: None) -> Unit:
-    return ensure_polres("19.06", "BLT", "Polres Belitung Timur", "Polda Kepulauan Bangka Belitung")
+    return do_onboard_polres(
+        "19.06", "BLT", "Polres Belitung Timur", "Polda Kepulauan Bangka Belitung"
+    )
 
 
 @pytest.fixture
 def other_polres(db: None) -> Unit:
-    return ensure_polres("19.02", "BLG", "Polres Belitung", "Polda Kepulauan Bangka Belitung")
+    return do_onboard_polres("19.02", "BLG", "Polres Belitung", "Polda Kepulauan Bangka Belitung")
 
 
 def make_officer(username: str, role: str, unit: Unit, **kwargs: Any) -> Officer:

@@ -9,7 +9,6 @@ forgotten by a view, the API or a command.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
@@ -19,26 +18,35 @@ from posko.aduan.models.choices import RESTRICTED_CATEGORIES, Category
 from posko.core.types import AnyUser
 from posko.org.lookup import polres_units
 from posko.org.models import Officer, Role
-
-if TYPE_CHECKING:
-    from posko.channels.models import ChannelAccount, ModerationItem
-
-# Roles that see every (non-restricted) aduan of their Polres.
-POLRES_WIDE_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.PIMPINAN, Role.AUDITOR})
-# Roles that see restricted aduan of their Polres besides the handling unit.
-RESTRICTED_READERS = frozenset({Role.PIMPINAN, Role.AUDITOR})
-READ_ONLY_ROLES = frozenset({Role.AUDITOR})
-INTAKE_ROLES = frozenset(
-    {Role.ADMIN, Role.OPERATOR, Role.PETUGAS, Role.BHABINKAMTIBMAS, Role.PIMPINAN, Role.PROPAM}
+from posko.org.permissions import (
+    CHANNEL_ADMIN_ROLES,
+    DISPATCH_ROLES,
+    INTAKE_ROLES,
+    MODERATION_ROLES,
+    POLRES_WIDE_ROLES,
+    READ_ONLY_ROLES,
+    RESTRICTED_READERS,
+    SETTINGS_ROLES,
+    SUBJECT_ROLES,
+    has_role,
+    officer_of,
 )
-# Roles allowed to route an aduan to any unit of the Polres.
-DISPATCH_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.PIMPINAN})
-# Roles allowed to change the Polres's policy (SLA targets, service hours).
-SETTINGS_ROLES = frozenset({Role.ADMIN, Role.PIMPINAN})
-# Roles that work the public-comment moderation stream of their Polres.
-MODERATION_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.PIMPINAN})
-# Roles that manage the Polres's official channel accounts (credentials).
-CHANNEL_ADMIN_ROLES = frozenset({Role.ADMIN})
+
+__all__ = [
+    "CHANNEL_ADMIN_ROLES",
+    "DISPATCH_ROLES",
+    "INTAKE_ROLES",
+    "MODERATION_ROLES",
+    "POLRES_WIDE_ROLES",
+    "READ_ONLY_ROLES",
+    "RESTRICTED_READERS",
+    "SETTINGS_ROLES",
+    "AduanNotFound",
+    "AduanPermissionDenied",
+    "access_aduan_by_code",
+    "officer_of",
+    "visible_aduan",
+]
 
 
 class AduanNotFound(Exception):
@@ -47,15 +55,6 @@ class AduanNotFound(Exception):
 
 class AduanPermissionDenied(Exception):
     """The user may see the aduan but not perform this change."""
-
-
-def officer_of(user: AnyUser) -> Officer | None:
-    if isinstance(user, AnonymousUser):
-        return None
-    try:
-        return user.officer
-    except Officer.DoesNotExist:
-        return None
 
 
 def visible_aduan(user: AnyUser) -> QuerySet[Aduan]:
@@ -130,8 +129,7 @@ def can_configure(user: AnyUser) -> bool:
 
 def can_set_subject(user: AnyUser) -> bool:
     """Who may record the unit/member a restricted complaint is about."""
-    officer = officer_of(user)
-    return officer is not None and officer.role in {Role.PROPAM, Role.PIMPINAN}
+    return has_role(user, SUBJECT_ROLES)
 
 
 def can_intake(user: AnyUser) -> bool:
@@ -147,26 +145,6 @@ def can_moderate(user: AnyUser) -> bool:
 def can_manage_channels(user: AnyUser) -> bool:
     officer = officer_of(user)
     return officer is not None and officer.role in CHANNEL_ADMIN_ROLES
-
-
-def moderation_items(user: AnyUser) -> QuerySet[ModerationItem]:
-    """The moderation stream the user may work: their Polres's items, moderators only."""
-    from posko.channels.models import ModerationItem
-
-    officer = officer_of(user)
-    if officer is None or officer.role not in MODERATION_ROLES:
-        return ModerationItem.objects.none()
-    return ModerationItem.objects.filter(polres__in=polres_units(officer.unit))
-
-
-def channel_accounts(user: AnyUser) -> QuerySet[ChannelAccount]:
-    """The official accounts the user may manage: their Polres's, channel admins only."""
-    from posko.channels.models import ChannelAccount
-
-    officer = officer_of(user)
-    if officer is None or officer.role not in CHANNEL_ADMIN_ROLES:
-        return ChannelAccount.objects.none()
-    return ChannelAccount.objects.filter(polres__in=polres_units(officer.unit))
 
 
 def require_change(user: AnyUser, aduan: Aduan) -> Officer:

@@ -99,7 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "posko.core.context_processors.posko",
+                "posko.console.context_processors.posko",
             ],
         },
     },

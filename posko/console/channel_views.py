@@ -15,13 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from posko.aduan.access import (
-    can_change,
-    can_manage_channels,
-    can_moderate,
-    channel_accounts,
-    moderation_items,
-)
+from posko.aduan.access import can_change, can_manage_channels, can_moderate
 from posko.channels.actions.accounts import do_save_account, do_set_account_active
 from posko.channels.actions.moderation import (
     ModerationError,
@@ -53,6 +47,7 @@ from posko.channels.models import (
     OutboundDelivery,
     Platform,
 )
+from posko.channels.selectors import channel_accounts, moderation_items
 from posko.console.views import _get_aduan, officer_required, polres_of_request
 from posko.core.types import staff_user
 

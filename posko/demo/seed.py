@@ -19,10 +19,10 @@ from django.utils.text import slugify
 
 from posko.aduan.actions import do_add_message, do_change_status, do_submit_aduan
 from posko.aduan.actions.intake import Reporter
+from posko.aduan.actions.onboarding import do_onboard_polres
 from posko.aduan.models import Aduan
 from posko.channels.actions.accounts import configure_demo_accounts
 from posko.org.actions.officers import ensure_officer
-from posko.org.actions.setup import ensure_polres
 from posko.org.lookup import satuan_of
 from posko.org.models import Officer, Role, Satuan, Unit, UnitKind
 from posko.regions.models import Region, RegionLevel
@@ -249,7 +249,7 @@ def demo_password() -> tuple[str, bool]:
 
 
 def seed_demo(password: str, *, with_sample_aduan: bool = True) -> Unit:
-    polres = ensure_polres(KABUPATEN, PREFIX, POLRES_NAME, POLDA_NAME)
+    polres = do_onboard_polres(KABUPATEN, PREFIX, POLRES_NAME, POLDA_NAME)
     for demo in DEMO_USERS:
         ensure_officer(
             demo.username,

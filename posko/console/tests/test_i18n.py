@@ -49,13 +49,13 @@ CONSOLE_TEMPLATES = [
 ]
 CONSOLE_PYTHON = [
     *(SOURCES / "console" / name for name in ("views.py", "forms.py", "triage.py", "settings.py")),
-    SOURCES / "channels" / "console.py",
+    SOURCES / "console" / "channel_views.py",
     SOURCES / "channels" / "forms.py",
-    SOURCES / "channels" / "outbound.py",
+    SOURCES / "channels" / "dispatch.py",
     *sorted((SOURCES / "aduan" / "actions").glob("*.py")),
     *sorted((SOURCES / "channels" / "actions").glob("*.py")),
     SOURCES / "triage_store" / "actions" / "landmarks.py",
-    SOURCES / "core" / "templatetags" / "posko_tags.py",
+    SOURCES / "aduan" / "templatetags" / "posko_tags.py",
     *sorted((SOURCES / "aduan" / "models").glob("*.py")),
     SOURCES / "channels" / "models.py",
     SOURCES / "org" / "models.py",

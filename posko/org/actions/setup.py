@@ -1,11 +1,10 @@
-"""Create a Polres tenant with its Polsek, satuan and default policy. Idempotent."""
+"""Create a Polres tenant with its Polsek and satuan. Idempotent. (Onboarding with the
+default policies of the other domains: ``posko.aduan.actions.onboarding``.)"""
 
 from __future__ import annotations
 
 from django.db import transaction
 
-from posko.aduan.models import SlaPolicy
-from posko.aduan.models.policy import DEFAULT_SLA_MINUTES
 from posko.org.models import Satuan, Unit, UnitKind
 from posko.regions.loading import load_kabupaten
 from posko.regions.models import RegionLevel
@@ -15,8 +14,8 @@ MABES_NAME = "Mabes Polri"
 
 @transaction.atomic
 def ensure_polres(kabupaten_code: str, prefix: str, name: str, polda_name: str) -> Unit:
-    """Mabes → Polda → Polres for the kabupaten, one Polsek per kecamatan, the satuan, and the
-    default SLA targets. Running it again changes nothing that already exists."""
+    """Mabes → Polda → Polres for the kabupaten, one Polsek per kecamatan and the satuan.
+    Running it again changes nothing that already exists."""
     if not (2 <= len(prefix) <= 4 and prefix.isalpha()):
         raise ValueError("prefiks kode Polres harus 2–4 huruf")
     kabupaten = load_kabupaten(kabupaten_code)
@@ -36,10 +35,4 @@ def ensure_polres(kabupaten_code: str, prefix: str, name: str, polda_name: str) 
             kind=UnitKind.POLSEK, parent=polres, name=f"Polsek {kecamatan.name}"
         )
         polsek.kecamatan.add(kecamatan)
-    for priority, (first, resolution) in DEFAULT_SLA_MINUTES.items():
-        SlaPolicy.objects.get_or_create(
-            polres=polres,
-            priority=priority,
-            defaults={"first_response_minutes": first, "resolution_minutes": resolution},
-        )
     return polres

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from posko.aduan.access import (
+from posko.org.permissions import (
     CHANNEL_ADMIN_ROLES,
     DISPATCH_ROLES,
     MODERATION_ROLES,
