@@ -294,7 +294,7 @@ def _mention(platform: str, account_id: str, media_id: str, comment_id: str, tim
         external_id=f"mention:{key}",
         sender_id=f"mention:{key}",
         kind="mention",
-        text=PLACEHOLDER,
+        text=f"{PLACEHOLDER} [id {key}]",
         reply_target=f"mention:{media_id}" + (f":{comment_id}" if comment_id else ""),
         sent_at=unix_time(time),
         data={"media_id": media_id, "comment_id": comment_id, "fetch": True},
@@ -319,7 +319,7 @@ def _page_mention(parsed: Parsed, account_id: str, value: dict[str, Any], time: 
             sender_id=sender_id or f"mention:{key}",
             sender_name=as_str(value.get("sender_name"), 200),
             kind="mention",
-            text=as_str(value.get("message")) or PLACEHOLDER,
+            text=as_str(value.get("message")) or f"{PLACEHOLDER} [id {key}]",
             reply_target=key,
             sent_at=unix_time(value.get("created_time") or time),
             data={"post_id": post_id, "comment_id": comment_id, "fetch": True},
@@ -431,7 +431,7 @@ def _graph_time(value: Any) -> Any:
 def _compose(text: str, links: list[str], permalink: str) -> str:
     lines = [text.strip() or "(Tanpa keterangan)"]
     lines += [f"Video: {link}" for link in links]
-    if permalink:
+    if permalink and permalink not in links:
         lines.append(f"Tautan: {permalink}")
     return "\n\n".join([lines[0], "\n".join(lines[1:])]) if len(lines) > 1 else lines[0]
 
@@ -459,7 +459,7 @@ def _ig_visuals(node: dict[str, Any]) -> tuple[list[MediaRef], list[str]]:
         return refs, links
     if kind == "VIDEO":
         thumb = _https(node.get("thumbnail_url"))
-        link = _https(node.get("media_url")) or _https(node.get("permalink"))
+        link = _https(node.get("permalink")) or _https(node.get("media_url"))
         return ([MediaRef("image", thumb, caption="thumbnail")] if thumb else []), (
             [link] if link else []
         )
@@ -517,7 +517,7 @@ def _fill_fb_object(item: Incoming, node: dict[str, Any]) -> None:
         links += more_links
     permalink = _https(node.get("permalink_url"))
     message = as_str(node.get("message"))
-    if not message and item.text != PLACEHOLDER:
+    if not message and not item.text.startswith(PLACEHOLDER):
         message = item.text
     item.media = refs
     item.text = _compose(message, links, permalink)
