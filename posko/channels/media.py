@@ -10,7 +10,7 @@ Every channel download goes through ``safe_download``:
 - the access token goes only to ``token_hosts`` (the platform API and, for WhatsApp, its media
   host), never to a CDN or to a redirect target outside them;
 - the size limit is enforced from ``Content-Length`` and again while streaming; the client's
-  timeouts apply to every hop.
+  timeouts apply to every read and the whole download has a deadline.
 
 Platform ids that become part of an API path are checked by ``api_path`` (strict charset, then
 percent-quoted), so an id such as ``../../x?`` cannot leave the API path.
@@ -23,6 +23,7 @@ and the pixel count is checked before decoding.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable
 from urllib.parse import quote
 
@@ -33,6 +34,9 @@ from posko.aduan.photos import CleanPhoto, clean_photo_bytes
 from posko.channels.base import SendError
 
 MAX_REDIRECTS = 3
+# A whole download (all hops, all chunks) may take this many HTTP timeouts: a server dripping
+# bytes slowly cannot hold a worker, even though every single read is within the timeout.
+DEADLINE_TIMEOUTS = 4
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,200}")
 # The platforms' own media hosts ("*." matches any sub-domain).
 MEDIA_HOSTS: dict[str, tuple[str, ...]] = {
@@ -108,6 +112,7 @@ def safe_download(
         current = httpx.URL(url)
     except (httpx.InvalidURL, TypeError) as exc:
         raise SendError("URL media tidak valid.", retryable=False) from exc
+    deadline = time.monotonic() + DEADLINE_TIMEOUTS * float(settings.POSKO_CHANNEL_HTTP_TIMEOUT)
     for _hop in range(MAX_REDIRECTS + 1):
         _check_url(current, allowed_hosts)
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -119,7 +124,7 @@ def safe_download(
                     location = response.headers.get("Location", "")
                     current = current.join(location)
                     continue
-                return _read_bounded(response, max_bytes)
+                return _read_bounded(response, max_bytes, deadline)
         except httpx.TimeoutException as exc:
             raise SendError("Unduh media gagal: waktu habis", retryable=True) from exc
         except httpx.HTTPError as exc:
@@ -127,7 +132,7 @@ def safe_download(
     raise SendError("Unduh media gagal: terlalu banyak pengalihan", retryable=False)
 
 
-def _read_bounded(response: httpx.Response, max_bytes: int) -> tuple[bytes, str]:
+def _read_bounded(response: httpx.Response, max_bytes: int, deadline: float) -> tuple[bytes, str]:
     if not response.is_success:
         raise SendError(
             f"Unduh media gagal: HTTP {response.status_code}",
@@ -142,6 +147,8 @@ def _read_bounded(response: httpx.Response, max_bytes: int) -> tuple[bytes, str]
         size += len(chunk)
         if size > max_bytes:
             raise SendError("Media terlalu besar", retryable=False)
+        if time.monotonic() > deadline:
+            raise SendError("Unduh media gagal: terlalu lama", retryable=True)
         chunks.append(chunk)
     return b"".join(chunks), response.headers.get("Content-Type", "")
 

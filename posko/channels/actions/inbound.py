@@ -34,6 +34,7 @@ from posko.channels.actions.media import (
     refs_to_data,
     schedule_media_retry,
     store_message_media,
+    stored_photos,
 )
 from posko.channels.actions.outbound import do_apply_status
 from posko.channels.actions.store import body_key as body_key
@@ -458,7 +459,7 @@ def create_aduan_from_message(
         reporter=reporter,
         latitude=item.latitude if item else None,
         longitude=item.longitude if item else None,
-        photos=photos or [],
+        photos=photos if photos is not None else stored_photos(message),
         received_at=message.sent_at,
         acting_user=acting_user,
         on_created=link,

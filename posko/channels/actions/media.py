@@ -126,6 +126,17 @@ def _download(
     return photo
 
 
+def stored_photos(message: ChannelMessage) -> list[CleanPhoto]:
+    """The message's photos already stored (a moderated comment turned into an aduan)."""
+    photos = []
+    for media in message.media.filter(media_type="image").order_by("position", "pk"):
+        with media.file.open("rb") as handle:
+            photo = clean_channel_photo(handle.read())
+        if photo is not None:
+            photos.append(photo)
+    return photos[:MAX_CHANNEL_PHOTOS]
+
+
 def schedule_media_retry(message_id: int, attempt: int = 1) -> None:
     """On commit: fetch the message's missing media again later (backoff 1, 2, 4 … minutes)."""
     from posko.channels.tasks import fetch_message_media

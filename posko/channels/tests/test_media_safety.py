@@ -159,6 +159,24 @@ def test_size_limit(fake_api: FakeApi) -> None:
     assert len(data) == 2048
 
 
+def test_size_limit_while_streaming_and_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a Content-Length the limit holds while streaming; a slow drip hits the deadline."""
+    from posko.channels import media
+
+    def drip(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=iter([b"x" * 600] * 4))
+
+    hosts = ("pbs.twimg.com",)
+    with httpx.Client(transport=httpx.MockTransport(drip)) as http:
+        with pytest.raises(SendError, match="terlalu besar"):
+            safe_download(http, "https://pbs.twimg.com/a.jpg", allowed_hosts=hosts, max_bytes=1000)
+        clock = iter(range(0, 10_000, 50))
+        monkeypatch.setattr(media.time, "monotonic", lambda: float(next(clock)))
+        with pytest.raises(SendError, match="terlalu lama") as error:
+            safe_download(http, "https://pbs.twimg.com/a.jpg", allowed_hosts=hosts, max_bytes=10**6)
+    assert error.value.retryable
+
+
 def test_pixel_limit_is_checked_before_decoding() -> None:
     out = io.BytesIO()
     Image.new("1", (8000, 6000)).save(out, format="PNG")  # 48 MP, a few KB on disk

@@ -334,3 +334,29 @@ def test_facebook_tagged_poll(facebook_account: ChannelAccount, fake_api: FakeAp
     assert len(fake_api.calls("POST", rf"/v23\.0/{post_id}/comments")) == 1
     assert do_poll_tagged(facebook_account.pk, reschedule=False) == "polled: tidak ada yang baru"
     assert InboundEvent.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@time_machine.travel(FIXTURE_DAY)
+def test_praise_tag_goes_to_moderation_and_keeps_its_photo_when_converted(
+    instagram_account: ChannelAccount, fake_api: FakeApi, officers: dict[str, Officer]
+) -> None:
+    from posko.channels.actions.moderation import do_convert_to_aduan
+    from posko.channels.models import ModerationItem
+
+    page = fixture_json("meta", "graph__ig_tags")
+    page["data"][0]["caption"] = "Terima kasih Polres Beltim, pelayanannya ramah dan cepat 👍"
+    body = via_fake_cdn(compact(page), fake_api.url)
+    fake_api.route(
+        "GET",
+        rf"/v23\.0/{IG_ACCOUNT_ID}/tags",
+        body=body,
+        headers={"Content-Type": "application/json"},
+    )
+    cdn_photo(fake_api, r"/cdn/scontent\.cdninstagram\.com/.*468000101_n\.jpg", "red")
+    do_poll_tagged(instagram_account.pk, reschedule=False)
+    run_tasks()
+    assert not Aduan.objects.exists()
+    item = ModerationItem.objects.get()
+    aduan = do_convert_to_aduan(item, acting_user=officers["operator"].user)
+    assert_clean_photos(aduan, 1)
