@@ -31,6 +31,7 @@ from posko.aduan.photos import CleanPhoto
 from posko.aduan.triage import triage_text
 from posko.channels.actions.media import (
     MAX_CHANNEL_PHOTOS,
+    raise_priority_for_photos,
     refs_to_data,
     schedule_media_retry,
     store_message_media,
@@ -424,6 +425,7 @@ def create_aduan_from_message(
     def link(aduan: Aduan) -> None:
         first = aduan.messages.order_by("created_at", "id").first()
         _link_checked(message, aduan, first.pk if first else None)
+        raise_priority_for_photos(aduan, aduan.photos.count())
         conversation = Conversation.objects.create(
             aduan=aduan,
             account=account,

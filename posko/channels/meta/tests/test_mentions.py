@@ -300,6 +300,10 @@ def test_instagram_tags_poll_is_a_deduplicated_safety_net(
     aduan = Aduan.objects.get()
     assert aduan.reporter_name == "warga_lalang" and "Jembatan" in aduan.text
     assert_clean_photos(aduan, 1)
+    # "retak parah … bahaya" with a photo of it: at least tinggi (the text alone is sedang).
+    assert aduan.priority == "tinggi"
+    raised = aduan.audit_events.get(action="priority_raised")
+    assert (raised.data["before"], raised.data["reason"]) == ("sedang", "foto")
     (poll,) = fake_api.calls("GET", rf"/v23\.0/{IG_ACCOUNT_ID}/tags")
     assert query(poll) == {"fields": [f"id,{adapter.IG_MEDIA_FIELDS}"], "limit": ["25"]}
     assert poll.headers["Authorization"] == IG_TOKEN
