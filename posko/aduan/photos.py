@@ -47,7 +47,13 @@ def clean_photo(upload: UploadedFile) -> CleanPhoto:
             params={"name": name, "limit": human_size(settings.POSKO_PHOTO_MAX_BYTES)},
             code="photo_too_large",
         )
-    raw = upload.read()
+    return clean_photo_bytes(upload.read(), name)
+
+
+def clean_photo_bytes(raw: bytes, name: str) -> CleanPhoto:
+    """Re-encode a photo's bytes with EXIF/GPS and other metadata removed; the pixel count is
+    checked from the header before anything is decoded. Shared by portal uploads and channel
+    photos. Raises ``ValidationError``."""
     try:
         with Image.open(io.BytesIO(raw)) as probe:
             fmt = probe.format or ""

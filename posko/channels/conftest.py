@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -23,8 +24,11 @@ TG_SECRET = "rahasia-telegram-uji_123"
 
 
 @pytest.fixture
-def fake_api() -> Iterator[FakeApi]:
+def fake_api(settings: Any) -> Iterator[FakeApi]:
+    """The fake platform API; its address is the one extra media host allowed (plain http),
+    like a real deployment's ``POSKO_CHANNEL_MEDIA_HOSTS``."""
     api = FakeApi().start()
+    settings.POSKO_CHANNEL_MEDIA_HOSTS = [api.url.removeprefix("http://")]
     yield api
     api.stop()
 

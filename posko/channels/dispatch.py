@@ -85,7 +85,7 @@ def check_reply_allowed(aduan: Aduan) -> None:
             )
     elif account.platform in (Platform.INSTAGRAM, Platform.FACEBOOK):
         direct = _has_direct_thread(conversation)
-        if not direct and conversation.private_reply_used:
+        if not direct and conversation.private_reply_used and not _is_ig_mention(conversation):
             raise ReplyNotAllowed(
                 gettext(
                     "Aduan ini berasal dari komentar publik dan balasan pribadi atas komentar itu "
@@ -114,6 +114,12 @@ def reply_blocked_reason(aduan: Aduan) -> str:
     return ""
 
 
+def _is_ig_mention(conversation: Conversation) -> bool:
+    return conversation.public_comment_id.startswith("mention:") and not _has_direct_thread(
+        conversation
+    )
+
+
 def _route(conversation: Conversation, message: AduanMessage) -> dict[str, Any]:
     """Delivery fields for a reply on the conversation's platform."""
     account = conversation.account
@@ -127,6 +133,10 @@ def _route(conversation: Conversation, message: AduanMessage) -> dict[str, Any]:
             "language": template.get("language", "id"),
             "params": [conversation.aduan.code, message.text[:1000]],
         }
+    elif account.platform == Platform.INSTAGRAM and _is_ig_mention(conversation):
+        # Someone else's post that mentions the account: answers go under that post.
+        route["kind"] = DeliveryKind.COMMENT_REPLY
+        route["recipient"] = route["reply_to"] = conversation.public_comment_id
     elif account.platform in (Platform.INSTAGRAM, Platform.FACEBOOK):
         if not _has_direct_thread(conversation) and conversation.public_comment_id:
             route["kind"] = DeliveryKind.PRIVATE_REPLY

@@ -233,6 +233,8 @@ class ChannelMedia(models.Model):
 
     message = models.ForeignKey(ChannelMessage, on_delete=models.CASCADE, related_name="media")
     media_type = models.CharField(max_length=20)
+    # Index of the media in the platform message (a carousel has several).
+    position = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(upload_to="kanal/%Y/%m/")
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

@@ -42,3 +42,18 @@ def poll_email(account_id: int) -> str:
     from posko.channels.actions.polling import do_poll_email
 
     return do_poll_email(account_id)
+
+
+@task()
+def fetch_message_media(message_id: int, attempt: int = 1) -> str:
+    from posko.channels.actions.attachments import do_fetch_message_media
+
+    return do_fetch_message_media(message_id, attempt)
+
+
+@task()
+def poll_tagged(account_id: int) -> str:
+    """Safety net for Instagram tags / Facebook Page tags that raised no webhook."""
+    from posko.channels.actions.polling import do_poll_tagged
+
+    return do_poll_tagged(account_id)

@@ -147,3 +147,43 @@ def compact(payload: Any) -> bytes:
 
 def meta_signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac_sha256_hex(secret, body)
+
+
+# Platform media hosts in recorded fixtures, served by the fake under /cdn/<host>/… in tests.
+CDN_HOSTS = ("scontent.cdninstagram.com", "scontent.xx.fbcdn.net", "pbs.twimg.com")
+
+
+def via_fake_cdn(payload: bytes, fake_url: str) -> bytes:
+    """A recorded API answer whose platform CDN URLs point at the fake (same paths)."""
+    for host in CDN_HOSTS:
+        payload = payload.replace(f"https://{host}/".encode(), f"{fake_url}/cdn/{host}/".encode())
+        escaped = f"https:\\/\\/{host}\\/".encode()
+        payload = payload.replace(escaped, f"{fake_url}/cdn/{host}/".encode())
+    return payload
+
+
+def photo_with_gps(size: tuple[int, int] = (64, 48), color: str = "red") -> bytes:
+    """A JPEG carrying EXIF GPS coordinates (what a phone camera writes)."""
+    import io
+
+    from PIL import ExifTags, Image
+
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "PoskoCam"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "S"
+    gps[ExifTags.GPS.GPSLatitude] = (2.0, 52.0, 41.0)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
+    gps[ExifTags.GPS.GPSLongitude] = (108.0, 17.0, 19.0)
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def has_gps(data: bytes) -> bool:
+    import io
+
+    from PIL import ExifTags, Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        return bool(image.getexif().get_ifd(ExifTags.IFD.GPSInfo))

@@ -200,6 +200,11 @@ POSKO_PROXY_HOPS = int(os.environ.get("POSKO_PROXY_HOPS", "0"))
 # database (encrypted with this key, default derived from SECRET_KEY); see docs/kanal/.
 POSKO_CHANNEL_KEY = os.environ.get("POSKO_CHANNEL_KEY", "")
 POSKO_CHANNEL_HTTP_TIMEOUT = float(os.environ.get("POSKO_CHANNEL_HTTP_TIMEOUT", "15"))
+# Extra hosts ("host", "host:port" or "*.domain") media may be downloaded from, besides each
+# platform's own media hosts; plain http is allowed only for these (local fakes, a proxy).
+POSKO_CHANNEL_MEDIA_HOSTS = [
+    h.strip() for h in os.environ.get("POSKO_CHANNEL_MEDIA_HOSTS", "").split(",") if h.strip()
+]
 
 LOGGING = {
     "version": 1,

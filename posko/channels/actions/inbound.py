@@ -14,13 +14,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -31,8 +27,16 @@ from posko.aduan.models import Aduan, AduanMessage
 from posko.aduan.models import DeliveryState as AduanDelivery
 from posko.aduan.models import MessageKind as AduanMessageKind
 from posko.aduan.models.choices import OPEN_STATUSES, Category, Priority, Tone
-from posko.aduan.photos import CleanPhoto, clean_photo
+from posko.aduan.photos import CleanPhoto
 from posko.aduan.triage import triage_text
+from posko.channels.actions.attachments import (
+    MAX_CHANNEL_PHOTOS,
+    raise_priority_for_photos,
+    refs_to_data,
+    schedule_media_retry,
+    store_message_media,
+    stored_photos,
+)
 from posko.channels.actions.outbound import do_apply_status
 from posko.channels.actions.store import body_key as body_key
 from posko.channels.actions.store import store_event as store_event
@@ -43,7 +47,6 @@ from posko.channels.http import client
 from posko.channels.models import (
     DEFAULT_NOTICES,
     ChannelAccount,
-    ChannelMedia,
     ChannelMessage,
     ChannelMessageState,
     Contact,
@@ -256,51 +259,18 @@ def _claim(
                 kind=item.kind,
                 message_type=item.message_type[:20],
                 text=item.text,
-                data={**item.data, "reply_target": item.reply_target, "subject": item.subject},
+                data={
+                    **item.data,
+                    "reply_target": item.reply_target,
+                    "subject": item.subject,
+                    "media": refs_to_data(item.media),
+                },
                 sent_at=item.sent_at,
             )
     except IntegrityError:
         existing = ChannelMessage.objects.get(account=account, external_id=item.external_id)
         # A previous run stopped half-way (crash before linking): resume it.
         return existing if existing.state == ChannelMessageState.PENDING else None
-
-
-@dataclass
-class _Stored:
-    photos: list[CleanPhoto]
-
-
-def _store_media(account: ChannelAccount, item: Incoming, message: ChannelMessage) -> _Stored:
-    photos: list[CleanPhoto] = []
-    if not item.media:
-        return _Stored(photos)
-    stored = {m.caption + m.media_type: m for m in message.media.all()}
-    adapter = adapter_for(account.platform)
-    with client() as http:
-        for index, ref in enumerate(item.media):
-            existing = stored.get(ref.caption + ref.media_type)
-            if existing is not None:
-                data = existing.file.read()
-                content_type = existing.content_type
-            else:
-                data, content_type = adapter.fetch_media(http, account, ref)
-                extension = (content_type.split("/")[-1].split(";")[0] or "bin")[:8]
-                ChannelMedia.objects.create(
-                    message=message,
-                    media_type=ref.media_type,
-                    file=ContentFile(
-                        data, name=f"{account.platform}-{message.pk}-{index}.{extension}"
-                    ),
-                    content_type=content_type[:100],
-                    size=len(data),
-                    caption=ref.caption,
-                )
-            if ref.media_type == "image":
-                try:
-                    photos.append(clean_photo(SimpleUploadedFile("foto", data, content_type)))
-                except ValidationError:
-                    log.info("media %s of message %s is not a usable photo", index, message.pk)
-    return _Stored(photos[:3])
 
 
 def needs_no_police_action(category: str, priority: str, tone: str, text: str) -> bool:
@@ -355,13 +325,46 @@ def _link_checked(message: ChannelMessage, aduan: Aduan, aduan_message_id: int |
     _link(message, aduan, aduan_message_id)
 
 
+def _already_handled(account: ChannelAccount, item: Incoming) -> bool:
+    return (
+        ChannelMessage.objects.filter(account=account, external_id=item.external_id)
+        .exclude(state=ChannelMessageState.PENDING)
+        .exists()
+    )
+
+
+def _complete(account: ChannelAccount, item: Incoming, event: InboundEvent | None) -> Incoming:
+    """A mention webhook carries ids only: the adapter fetches text, author, link and photos.
+    A temporary failure retries the event; the last attempt (or a permanent refusal) keeps the
+    placeholder text, so the mention still reaches the inbox."""
+    complete = getattr(adapter_for(account.platform), "complete", None)
+    if complete is None or not item.data.get("fetch"):
+        return item
+    try:
+        with client() as http:
+            completed: Incoming = complete(http, account, item)
+            return completed
+    except SendError as exc:
+        if exc.retryable and (event is None or event.attempts < MAX_EVENT_ATTEMPTS):
+            raise
+        item.data["fetch_error"] = exc.reason
+        return item
+
+
 def do_ingest_message(account: ChannelAccount, item: Incoming, event: InboundEvent | None) -> str:
+    if _already_handled(account, item):
+        return "duplicate"
+    item = _complete(account, item, event)
     identity = _identity(item)
     message = _claim(account, item, event, identity)
     if message is None:
         return "duplicate"
-    media = _store_media(account, item, message)
+    media = store_message_media(account, message, item.media)
     text = _message_text(item)
+
+    def retry_media_later() -> None:
+        if media.missing:  # the aduan keeps its text; the photos follow in the background
+            schedule_media_retry(message.pk)
 
     conversation = _open_conversation(account, identity)
     if conversation is not None:
@@ -376,6 +379,7 @@ def do_ingest_message(account: ChannelAccount, item: Incoming, event: InboundEve
                 conversation.identity = identity  # the citizen moved to a private chat
                 fields.append("identity")
             conversation.save(update_fields=fields)
+            retry_media_later()
 
         try:
             do_add_incoming_message(
@@ -383,7 +387,7 @@ def do_ingest_message(account: ChannelAccount, item: Incoming, event: InboundEve
                 text,
                 channel=account.platform,
                 received_at=item.sent_at,
-                photos=media.photos,
+                photos=media.photos[:MAX_CHANNEL_PHOTOS],
                 on_added=link_followup,
             )
         except AlreadyLinked:
@@ -409,11 +413,17 @@ def do_ingest_message(account: ChannelAccount, item: Incoming, event: InboundEve
                 ChannelMessage.objects.filter(pk=message.pk).update(
                     state=ChannelMessageState.MODERATION
                 )
+                retry_media_later()
             return "moderation"
 
     try:
         aduan = create_aduan_from_message(
-            account, message, item=item, text=text, photos=media.photos
+            account,
+            message,
+            item=item,
+            text=text,
+            photos=media.photos[:MAX_CHANNEL_PHOTOS],
+            then=lambda _aduan: retry_media_later(),
         )
     except AlreadyLinked:
         return "duplicate"
@@ -445,21 +455,28 @@ def create_aduan_from_message(
         email=identity.external_id if account.platform == "email" else "",
     )
     reply_target = str(message.data.get("reply_target") or "") or message.external_id
+    # A photo the account is only tagged in cannot be commented on (Meta); an account can turn
+    # the automatic public acknowledgement off (config ``public_ack: false``).
+    can_reply = message.data.get("public_reply", True) is not False
+    acknowledge = can_reply and account.config.get("public_ack", True) is not False
 
     def link(aduan: Aduan) -> None:
         first = aduan.messages.order_by("created_at", "id").first()
         _link_checked(message, aduan, first.pk if first else None)
+        raise_priority_for_photos(aduan, aduan.photos.count())
         conversation = Conversation.objects.create(
             aduan=aduan,
             account=account,
             contact_id=identity.contact_id,
             identity=identity,
-            public_comment_id=reply_target if is_public and account.platform != "x" else "",
+            public_comment_id=(
+                reply_target if is_public and can_reply and account.platform != "x" else ""
+            ),
             subject=str(message.data.get("subject") or "")[:300],
             last_inbound_at=message.sent_at,
             last_inbound_external_id=message.external_id,
         )
-        if is_public and account.platform in ("instagram", "facebook"):
+        if is_public and acknowledge and account.platform in ("instagram", "facebook"):
             # The automatic public acknowledgement is part of the thread (with its delivery
             # state) but does not stop the first-response clock: no officer has answered yet.
             ack_text = notice_text(aduan)
@@ -482,7 +499,7 @@ def create_aduan_from_message(
         reporter=reporter,
         latitude=item.latitude if item else None,
         longitude=item.longitude if item else None,
-        photos=photos or [],
+        photos=photos if photos is not None else stored_photos(message),
         received_at=message.sent_at,
         acting_user=acting_user,
         on_created=link,

@@ -1,8 +1,8 @@
-"""Polled channels (X mentions, e-mail over IMAP). The schedule is a self-re-enqueueing task:
-each run polls once, stores what it found as raw events (processed like webhooks) and enqueues
-the next run with ``run_after`` = now + ``poll_seconds`` (account config, default 300). A run
-that finds another poll happened less than half an interval ago stops its chain, so at most one
-chain survives."""
+"""Polled channels (X mentions, e-mail over IMAP, Instagram/Facebook tags as a safety net).
+The schedule is a self-re-enqueueing task: each run polls once, stores what it found as raw
+events (processed like webhooks) and enqueues the next run with ``run_after`` = now +
+``poll_seconds`` (account config, default 300). A run that finds another poll happened less
+than half an interval ago stops its chain, so at most one chain survives."""
 
 from __future__ import annotations
 
@@ -66,6 +66,38 @@ def do_poll_x_mentions(account_id: int, *, reschedule: bool = True) -> str:
             ChannelAccount.objects.filter(pk=account.pk).update(cursor=newest)
     if reschedule:
         poll_x_mentions.using(run_after=now + poll_interval(account)).enqueue(account.pk)
+    return result
+
+
+def do_poll_tagged(account_id: int, *, reschedule: bool = True) -> str:
+    """``/{ig-user-id}/tags`` (Instagram) or ``/{page-id}/tagged`` (Facebook): posts that tag
+    the account but raised no webhook. The page is stored as one raw event (a page seen before
+    has the same bytes and is dropped); each post is claimed once by its ``mention:<id>``, the
+    same key a webhook mention of that post uses, so nothing becomes two aduan. (Signed media
+    URLs change between polls, so a page may be stored again; its posts are still dropped.)"""
+    from posko.channels.meta.adapter import poll_tagged
+    from posko.channels.tasks import poll_tagged as poll_tagged_task
+
+    now = timezone.now()
+    platform = (
+        ChannelAccount.objects.filter(pk=account_id).values_list("platform", flat=True).first()
+    )
+    if platform not in (Platform.INSTAGRAM, Platform.FACEBOOK):
+        return "inactive"
+    account = _start_poll(account_id, platform, now, reschedule=reschedule)
+    if isinstance(account, str):
+        return account
+    result = "polled"
+    try:
+        with client() as http:
+            body = poll_tagged(http, account)
+    except SendError as exc:
+        result = f"error: {exc.reason}"
+    else:
+        stored = store_event(platform, body, {}, dedupe_key=body_key(body), account=account)
+        result = "polled: baru" if stored else "polled: tidak ada yang baru"
+    if reschedule:
+        poll_tagged_task.using(run_after=now + poll_interval(account)).enqueue(account.pk)
     return result
 
 

@@ -60,3 +60,13 @@ def test_replay_failed_event(client: Client, telegram_account: ChannelAccount) -
     run("replay", "--failed", "--now")
     assert "processed" in run("replay", str(InboundEvent.objects.get().pk), "--now")
     assert Aduan.objects.count() == 1  # replay never duplicates
+
+
+@pytest.mark.django_db(transaction=True)
+def test_poll_tags(instagram_account: ChannelAccount, fake_api: FakeApi) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    fake_api.route("GET", r"/v23\.0/17841400000000001/tags", json={"data": []})
+    assert run("poll-tags", "blt-instagram", "--now") == "polled: baru\n"
+    assert run("poll-tags", "blt-instagram").startswith("Polling tag dimulai")
+    assert DBTaskResult.objects.filter(task_path__endswith="poll_tagged").count() == 1

@@ -22,7 +22,8 @@ from posko.channels.base import (
     load_event_json,
     unix_time,
 )
-from posko.channels.http import get_bytes, request_json
+from posko.channels.http import request_json
+from posko.channels.media import api_path, media_hosts, safe_download
 
 if TYPE_CHECKING:
     from posko.channels.models import ChannelAccount, OutboundDelivery
@@ -227,14 +228,25 @@ def send(http: httpx.Client, account: ChannelAccount, delivery: OutboundDelivery
 
 
 def fetch_media(http: httpx.Client, account: ChannelAccount, ref: MediaRef) -> tuple[bytes, str]:
-    """``GET /{media-id}`` gives a short-lived URL; download it with the same bearer token."""
+    """``GET /{media-id}`` gives a short-lived URL on WhatsApp's media host, downloaded with the
+    same bearer token. The id must be a plain id (it becomes part of the API path); the URL must
+    be on WhatsApp's media host; the token is sent only to the API and that host."""
     token = account.credentials.get("access_token", "")
-    headers = {"Authorization": f"Bearer {token}"}
+    if not token:
+        raise SendError("Token akses WhatsApp belum diisi.", retryable=False)
     info = request_json(
-        http, "GET", f"{account.base_url}/{ref.ref}", headers=headers, describe_error=describe_error
+        http,
+        "GET",
+        api_path(account.base_url, ref.ref),
+        headers={"Authorization": f"Bearer {token}"},
+        describe_error=describe_error,
+        follow_redirects=False,
     )
     url = as_str(info.get("url"), 2000)
-    if not url.startswith(("https://", "http://")):
+    if not url:
         raise SendError("Graph API tidak memberi URL media.", retryable=False)
-    data, content_type = get_bytes(http, url, max_bytes=MAX_MEDIA_BYTES, headers=headers)
+    hosts = media_hosts(PLATFORM)
+    data, content_type = safe_download(
+        http, url, allowed_hosts=hosts, max_bytes=MAX_MEDIA_BYTES, token=token, token_hosts=hosts
+    )
     return data, as_str(info.get("mime_type"), 100) or content_type or ref.mime_type

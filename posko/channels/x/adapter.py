@@ -21,17 +21,20 @@ from posko.channels.base import (
     load_event_json,
 )
 from posko.channels.http import request_json
+from posko.channels.media import api_path, media_hosts, safe_download
 
 if TYPE_CHECKING:
     from posko.channels.models import ChannelAccount, OutboundDelivery
 
 PLATFORM = "x"
 MENTION_FIELDS = {
-    "tweet.fields": "created_at,author_id,conversation_id,in_reply_to_user_id",
-    "expansions": "author_id",
+    "tweet.fields": "created_at,author_id,conversation_id,in_reply_to_user_id,attachments",
+    "expansions": "author_id,attachments.media_keys",
     "user.fields": "username,name",
+    "media.fields": "url,preview_image_url,type",
     "max_results": "100",
 }
+MAX_MEDIA_BYTES = 10 * 1024 * 1024
 
 
 def _time(value: Any) -> Any:
@@ -49,9 +52,13 @@ def parse(body: bytes) -> Parsed:
         raise MalformedEvent("bukan objek JSON")
     parsed = Parsed()
     account_id = as_str(payload.get("for_user_id"), 40) or as_str(payload.get("_account"), 40)
+    includes = as_dict(payload.get("includes"))
     users = {
-        as_str(u.get("id"), 40): u
-        for u in (as_dict(x) for x in as_list(as_dict(payload.get("includes")).get("users")))
+        as_str(u.get("id"), 40): u for u in (as_dict(x) for x in as_list(includes.get("users")))
+    }
+    media = {
+        as_str(m.get("media_key"), 80): m
+        for m in (as_dict(x) for x in as_list(includes.get("media")))
     }
     for tweet in (as_dict(t) for t in as_list(payload.get("data"))):  # v2 mentions page
         author = as_str(tweet.get("author_id"), 40)
@@ -59,20 +66,20 @@ def parse(body: bytes) -> Parsed:
         if not author or not tweet_id or author == account_id:
             continue
         user = users.get(author, {})
-        parsed.messages.append(
-            Incoming(
-                platform=PLATFORM,
-                account_external_id=account_id,
-                external_id=tweet_id,
-                sender_id=author,
-                sender_name=as_str(user.get("name"), 200),
-                sender_username=as_str(user.get("username"), 200),
-                kind="mention",
-                text=as_str(tweet.get("text")),
-                reply_target=tweet_id,
-                sent_at=_time(tweet.get("created_at")),
-            )
+        incoming = Incoming(
+            platform=PLATFORM,
+            account_external_id=account_id,
+            external_id=tweet_id,
+            sender_id=author,
+            sender_name=as_str(user.get("name"), 200),
+            sender_username=as_str(user.get("username"), 200),
+            kind="mention",
+            text=as_str(tweet.get("text")),
+            reply_target=tweet_id,
+            sent_at=_time(tweet.get("created_at")),
         )
+        _attach_media(incoming, tweet, media)
+        parsed.messages.append(incoming)
     for tweet in (as_dict(t) for t in as_list(payload.get("tweet_create_events"))):  # AAA
         user = as_dict(tweet.get("user"))
         author = as_str(user.get("id_str"), 40)
@@ -126,7 +133,7 @@ def fetch_mentions(http: httpx.Client, account: ChannelAccount) -> bytes:
     response = request_json(
         http,
         "GET",
-        f"{account.base_url}/2/users/{account.external_id}/mentions",
+        api_path(account.base_url, "2", "users", account.external_id, "mentions"),
         params=params,
         headers=_auth(account, user_context=False),
         describe_error=describe_error,
@@ -154,5 +161,34 @@ def send(http: httpx.Client, account: ChannelAccount, delivery: OutboundDelivery
     return tweet_id
 
 
+def _attach_media(incoming: Incoming, tweet: dict[str, Any], media: dict[str, Any]) -> None:
+    """Photos of the post (``includes.media`` via ``attachments.media_keys``) are downloaded;
+    a video or GIF gives its preview image plus a link to the post."""
+    keys = as_list(as_dict(tweet.get("attachments")).get("media_keys"))
+    permalink = ""
+    if incoming.sender_username:
+        permalink = f"https://x.com/{incoming.sender_username}/status/{incoming.external_id}"
+    has_video = False
+    for item in (as_dict(media.get(as_str(k, 80))) for k in keys):
+        kind = as_str(item.get("type"), 20)
+        url = as_str(item.get("url") if kind == "photo" else item.get("preview_image_url"), 2000)
+        if url.startswith(("https://", "http://")):  # host checked again when downloading
+            incoming.media.append(
+                MediaRef("image", url, caption="" if kind == "photo" else "thumbnail")
+            )
+        has_video = has_video or kind in ("video", "animated_gif")
+    incoming.data["permalink"] = permalink
+    if incoming.media:
+        incoming.message_type = "image"
+    if has_video and permalink:
+        incoming.text = f"{incoming.text.strip()}\n\nVideo: {permalink}"
+    elif incoming.media and permalink:
+        incoming.text = f"{incoming.text.strip()}\n\nTautan: {permalink}"
+
+
 def fetch_media(http: httpx.Client, account: ChannelAccount, ref: MediaRef) -> tuple[bytes, str]:
-    raise SendError("Media X tidak diunduh.", retryable=False)
+    """Photos from X's media CDN (``pbs.twimg.com``), without any token."""
+    data, content_type = safe_download(
+        http, ref.ref, allowed_hosts=media_hosts(PLATFORM), max_bytes=MAX_MEDIA_BYTES
+    )
+    return data, content_type or "image/jpeg"

@@ -1,5 +1,5 @@
 """``posko channels …``: manage official accounts, register the Telegram webhook, replay raw
-events, retry failed deliveries, start X and e-mail polling."""
+events, retry failed deliveries, start X, e-mail and Instagram/Facebook tag polling."""
 
 from __future__ import annotations
 
@@ -63,6 +63,11 @@ class Command(BaseCommand):
         retry.add_argument("--all-failed", action="store_true")
         poll = sub.add_parser("poll-x", help="mulai jadwal polling sebutan X")
         poll.add_argument("slug")
+        poll_tags = sub.add_parser(
+            "poll-tags", help="mulai jadwal polling tag Instagram / Halaman Facebook"
+        )
+        poll_tags.add_argument("slug")
+        poll_tags.add_argument("--now", action="store_true", help="ambil sekali sekarang saja")
         poll_mail = sub.add_parser("poll-email", help="mulai jadwal polling kotak masuk e-mail")
         poll_mail.add_argument("slug")
         poll_mail.add_argument("--now", action="store_true", help="ambil sekali sekarang saja")
@@ -153,6 +158,21 @@ class Command(BaseCommand):
             raise CommandError("Akun X tidak dikenal.")
         poll_x_mentions.enqueue(account.pk)
         self.stdout.write("Polling X dimulai (berulang sendiri sesuai poll_seconds).")
+
+    def do_poll_tags(self, options: dict[str, Any]) -> None:
+        from posko.channels.actions.polling import do_poll_tagged
+        from posko.channels.tasks import poll_tagged
+
+        account = ChannelAccount.objects.filter(
+            slug=options["slug"], platform__in=[Platform.INSTAGRAM, Platform.FACEBOOK]
+        ).first()
+        if account is None:
+            raise CommandError("Akun Instagram/Facebook tidak dikenal.")
+        if options["now"]:
+            self.stdout.write(do_poll_tagged(account.pk, reschedule=False))
+            return
+        poll_tagged.enqueue(account.pk)
+        self.stdout.write("Polling tag dimulai (berulang sendiri sesuai poll_seconds).")
 
     def do_poll_email(self, options: dict[str, Any]) -> None:
         from posko.channels.actions.polling import do_poll_email

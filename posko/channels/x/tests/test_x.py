@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.test import Client
 
@@ -11,7 +13,14 @@ from posko.channels.actions.accounts import do_save_account
 from posko.channels.actions.polling import do_poll_x_mentions
 from posko.channels.models import ChannelAccount, Platform
 from posko.channels.signatures import x_crc_response
-from posko.channels.testing import FakeApi, fixture_json
+from posko.channels.testing import (
+    FakeApi,
+    fixture_bytes,
+    fixture_json,
+    has_gps,
+    photo_with_gps,
+    via_fake_cdn,
+)
 from posko.core.testing import run_tasks
 from posko.org.models import Officer, Unit
 
@@ -109,3 +118,73 @@ def test_crc_cannot_sign_a_forged_event(client: Client, x_account: ChannelAccoun
     )
     assert response.status_code == 403
     assert not Aduan.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mention_with_photos_becomes_one_aduan_with_the_photos(
+    client: Client, x_account: ChannelAccount, fake_api: FakeApi, officers: dict[str, Officer]
+) -> None:
+    page = via_fake_cdn(fixture_bytes("x", "mentions__page_media"), fake_api.url)
+    fake_api.route(
+        "GET",
+        r"/2/users/999000111/mentions",
+        body=page,
+        headers={"Content-Type": "application/json"},
+    )
+    for index, path in enumerate(
+        (
+            r"/cdn/pbs\.twimg\.com/media/GdAbC1xWkAAq1Zz\.jpg",
+            r"/cdn/pbs\.twimg\.com/media/GdAbC2yWkAAq2Yy\.jpg",
+            r"/cdn/pbs\.twimg\.com/ext_tw_video_thumb/.*/Xy9Zq\.jpg",
+        )
+    ):
+        fake_api.route(
+            "GET",
+            path,
+            body=photo_with_gps(color=("red", "blue", "green")[index]),
+            headers={"Content-Type": "image/jpeg"},
+        )
+    assert do_poll_x_mentions(x_account.pk, reschedule=False) == "polled"
+    run_tasks()
+
+    aduan = Aduan.objects.get()
+    assert (aduan.reporter_name, aduan.category) == ("Gantung Peduli", "lingkungan")
+    assert "Video: https://x.com/gantung_peduli/status/1861234567890123499" in aduan.text
+    assert aduan.photos.count() == 3  # two photos and the video's preview image
+    for photo in aduan.photos.all():
+        with photo.image.open("rb") as handle:
+            assert not has_gps(handle.read())
+    (poll,) = fake_api.calls("GET", r"/2/users/999000111/mentions")
+    params = parse_qs(urlsplit(poll.path).query)
+    assert params["expansions"] == ["author_id,attachments.media_keys"]
+    assert params["media.fields"] == ["url,preview_image_url,type"]
+    assert "attachments" in params["tweet.fields"][0].split(",")
+    assert poll.headers["Authorization"] == "Bearer x-app-bearer"
+    downloads = fake_api.calls("GET", r"/cdn/pbs\.twimg\.com/.*")
+    assert len(downloads) == 3 and all("Authorization" not in r.headers for r in downloads)
+
+    # Polled again: nothing new, nothing downloaded again.
+    do_poll_x_mentions(x_account.pk, reschedule=False)
+    run_tasks()
+    assert Aduan.objects.count() == 1 and len(fake_api.calls("GET", r"/cdn/.*")) == 3
+
+    client.force_login(officers["operator"].user)
+    assert aduan.code in client.get("/posko/").content.decode()
+    page_html = client.get(f"/posko/aduan/{aduan.code}/").content.decode()
+    assert (
+        "Gantung Peduli" in page_html and page_html.count(f"/posko/aduan/{aduan.code}/foto/") >= 3
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_photo_on_a_foreign_host_is_not_downloaded(
+    x_account: ChannelAccount, fake_api: FakeApi
+) -> None:
+    page = fixture_json("x", "mentions__page_media")
+    page["includes"]["media"][0]["url"] = "https://169.254.169.254/latest/meta-data/x.jpg"
+    page["includes"]["media"] = page["includes"]["media"][:1]
+    fake_api.route("GET", r"/2/users/999000111/mentions", json=page)
+    do_poll_x_mentions(x_account.pk, reschedule=False)
+    run_tasks()
+    aduan = Aduan.objects.get()
+    assert aduan.photos.count() == 0 and "truk tambang" in aduan.text
