@@ -3,6 +3,7 @@ label corrections, with evaluation against the current model before activation."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,6 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from posko.aduan.models import Aduan
 from posko.org.models import Unit
 from posko.triage import TriageInput, Triager
 from posko.triage.build import DATA_DIR as TRIAGE_DATA_DIR
@@ -39,15 +39,20 @@ class RetrainResult:
     corrections_right: float | None
 
 
+ExampleSource = Callable[[Unit], list[dict[str, Any]]]
+# Where corrected examples come from: registered by the domains that hold them (the aduan
+# domain registers its corrected aduan in ``AduanConfig.ready``); this app imports none.
+_example_sources: list[ExampleSource] = []
+
+
+def register_example_source(source: ExampleSource) -> None:
+    if source not in _example_sources:
+        _example_sources.append(source)
+
+
 def correction_examples(polres: Unit) -> list[dict[str, Any]]:
-    """One example per corrected aduan: its text with its labels as they stand now (the
-    operator's corrections plus the labels nobody needed to correct)."""
-    rows = (
-        Aduan.objects.filter(polres=polres, corrections__isnull=False)
-        .distinct()
-        .values("text", "category", "priority", "tone")
-    )
-    return [dict(row) for row in rows]
+    """Every registered source's examples ({text, category, priority, tone}) for the Polres."""
+    return [example for source in _example_sources for example in source(polres)]
 
 
 def score(triager: Triager, gold: list[dict[str, Any]]) -> tuple[float, dict[str, Any]]:
