@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from posko.aduan.inbox import ALL_STATUSES, OPEN, InboxFilters
 from posko.aduan.models import Category, Channel, Priority, Status, Tone
 from posko.aduan.models.choices import STAFF_INTAKE_CHANNELS, TRANSITIONS
+from posko.core.phones import normalize_phone
+from posko.org.lookup import desa_choices
 from posko.org.models import Officer, Unit, UnitKind
-from posko.portal.forms import desa_choices, normalize_phone
 from posko.regions.models import Region, RegionLevel
 
 

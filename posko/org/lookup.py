@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from posko.org.models import Officer, Role, Unit, UnitKind
-from posko.regions.models import Region
+from posko.regions.models import Region, RegionLevel
 
 
 def satuan_of(polres: Unit, code: str) -> Unit | None:
@@ -38,3 +40,14 @@ def polres_units(unit: Unit) -> list[Unit]:
         return list(Unit.objects.filter(kind=UnitKind.POLRES, parent=unit))
     polres = unit.polres
     return [polres] if polres is not None else []
+
+
+def desa_choices(polres: Unit) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Desa grouped by kecamatan, for the desa picker."""
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    if polres.region is None:
+        return groups
+    for kec in polres.region.children.filter(level=RegionLevel.KECAMATAN).order_by("name"):
+        desa = [(d.code, d.name) for d in kec.children.order_by("name")]
+        groups.append((gettext("Kec. %(kecamatan)s") % {"kecamatan": kec.name}, desa))
+    return groups

@@ -7,10 +7,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from lokal import parse_phone
 
 from posko.aduan.models import Category
 from posko.aduan.photos import MAX_PHOTOS, CleanPhoto, clean_photos, human_size
+from posko.core.phones import normalize_phone
+from posko.org.lookup import desa_choices
 from posko.org.models import Unit
 from posko.regions.models import Region, RegionLevel
 
@@ -25,29 +26,6 @@ class MultipleImageField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         return [super(MultipleImageField, self).clean(f, initial) for f in files]
-
-
-def desa_choices(polres: Unit) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Desa grouped by kecamatan, for the desa picker."""
-    groups: list[tuple[str, list[tuple[str, str]]]] = []
-    if polres.region is None:
-        return groups
-    for kec in polres.region.children.filter(level=RegionLevel.KECAMATAN).order_by("name"):
-        desa = [(d.code, d.name) for d in kec.children.order_by("name")]
-        groups.append((gettext("Kec. %(kecamatan)s") % {"kecamatan": kec.name}, desa))
-    return groups
-
-
-def normalize_phone(value: str) -> str:
-    value = value.strip()
-    if not value:
-        return ""
-    parsed = parse_phone(value)
-    if not parsed.valid:
-        raise ValidationError(
-            gettext("Nomor telepon tidak valid. Contoh yang benar: 0812 3456 7890."), code="phone"
-        )
-    return str(parsed.e164)
 
 
 class LaporForm(forms.Form):
