@@ -12,12 +12,13 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from posko.aduan.models import Aduan, AuditEvent
 from posko.aduan.models.choices import RESTRICTED_CATEGORIES, Category
 from posko.core.types import AnyUser
 from posko.org.lookup import polres_units
-from posko.org.models import Officer, Role
+from posko.org.models import Officer, Role, Unit
 from posko.org.permissions import (
     CHANNEL_ADMIN_ROLES,
     DISPATCH_ROLES,
@@ -54,7 +55,10 @@ class AduanNotFound(Exception):
 
 
 class AduanPermissionDenied(Exception):
-    """The user may see the aduan but not perform this change."""
+    """The user may see the aduan but not perform this change (the message says why)."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or _("Anda tidak berwenang melakukan perubahan ini."))
 
 
 def visible_aduan(user: AnyUser) -> QuerySet[Aduan]:
@@ -106,7 +110,9 @@ def record_restricted_views(user: AnyUser, aduans: Iterable[Aduan], *, via: str)
     page, inbox preview, API list or detail, photo), saying through what."""
     actor = None if isinstance(user, AnonymousUser) else user
     AuditEvent.objects.bulk_create(
-        AuditEvent(aduan=aduan, actor=actor, action="viewed", data={"via": via})
+        AuditEvent(
+            aduan=aduan, polres_id=aduan.polres_id, actor=actor, action="viewed", data={"via": via}
+        )
         for aduan in aduans
         if aduan.is_restricted
     )
@@ -150,5 +156,45 @@ def can_manage_channels(user: AnyUser) -> bool:
 def require_change(user: AnyUser, aduan: Aduan) -> Officer:
     officer = officer_of(user)
     if officer is None or not can_change(user, aduan):
+        raise AduanPermissionDenied
+    return officer
+
+
+def authorize_change(user: AnyUser | None, aduan: Aduan) -> Officer:
+    """Check, inside an action, that the actor may change this aduan: it must be one they may
+    see (else ``AduanNotFound``, indistinguishable from a missing one) and their role must
+    not be read-only (else ``AduanPermissionDenied``)."""
+    officer = officer_of(user)
+    if officer is None or user is None or not visible_aduan(user).filter(pk=aduan.pk).exists():
+        raise AduanNotFound(aduan.code)
+    if officer.role in READ_ONLY_ROLES:
+        raise AduanPermissionDenied
+    return officer
+
+
+def authorize_dispatch(user: AnyUser | None, aduan: Aduan, unit: Unit) -> Officer:
+    """Moving an aduan to another unit is for the dispatch roles; anyone who may change it
+    may (re)assign within its current unit."""
+    officer = authorize_change(user, aduan)
+    if officer.role not in DISPATCH_ROLES and unit.pk != aduan.handling_unit_id:
+        raise AduanPermissionDenied(
+            _("Hanya operator atau pimpinan yang dapat memindahkan ke satuan lain.")
+        )
+    return officer
+
+
+def authorize_subject(user: AnyUser | None, aduan: Aduan) -> Officer:
+    officer = authorize_change(user, aduan)
+    if officer.role not in SUBJECT_ROLES:
+        raise AduanPermissionDenied(
+            _("Hanya Propam atau pimpinan yang dapat mencatat pihak yang diadukan.")
+        )
+    return officer
+
+
+def authorize_configure(user: AnyUser | None, polres: Unit) -> Officer:
+    """Changing a Polres's policy: a settings role of that Polres."""
+    officer = officer_of(user)
+    if officer is None or officer.role not in SETTINGS_ROLES or officer.unit.polres != polres:
         raise AduanPermissionDenied
     return officer

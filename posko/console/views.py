@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from posko.aduan.access import (
     AduanNotFound,
+    AduanPermissionDenied,
     access_aduan_by_code,
     can_change,
     can_dispatch,
@@ -214,13 +215,17 @@ def _change_view(
     @require_POST
     def view(request: HttpRequest, code: str) -> HttpResponseBase:
         aduan = _get_aduan(request, code, record_view=False)
-        if not can_change(request.user, aduan):
-            return HttpResponseForbidden(_("Anda tidak berwenang mengubah aduan ini."))
         form = build_form(request, aduan)
+        status = 400
         if form.is_valid():
             try:
                 messages.success(request, apply(request, aduan, form.cleaned_data))
                 return redirect("console:aduan_detail", code=aduan.code)
+            except AduanPermissionDenied as exc:
+                form.add_error(None, str(exc))
+                status = 403
+            except AduanNotFound as exc:
+                raise Http404(_("Aduan tidak ditemukan.")) from exc
             except (
                 ValueError,
                 StatusTransitionError,
@@ -232,7 +237,7 @@ def _change_view(
         context = _detail_context(
             request, _get_aduan(request, code, record_view=False), **{form_name: form}
         )
-        return render(request, "console/aduan_detail.html", context, status=400)
+        return render(request, "console/aduan_detail.html", context, status=status)
 
     return view
 
@@ -252,10 +257,6 @@ def _apply_status(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> s
 
 
 def _apply_assign(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> str:
-    if not can_dispatch(request.user) and data["unit"].pk != aduan.handling_unit_id:
-        raise AssignmentError(
-            _("Hanya operator atau pimpinan yang dapat memindahkan ke satuan lain.")
-        )
     do_assign_aduan(aduan, data["unit"], officer=data["officer"], acting_user=staff_user(request))
     return _("Penugasan diperbarui.")
 
@@ -277,8 +278,6 @@ def _apply_labels(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> s
 
 
 def _apply_subject(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> str:
-    if not can_set_subject(request.user):
-        raise SubjectError(_("Hanya Propam atau pimpinan yang dapat mencatat pihak yang diadukan."))
     do_set_complaint_subject(
         aduan, unit=data["unit"], officer=data["officer"], acting_user=staff_user(request)
     )

@@ -327,6 +327,8 @@ def _seed_bhabinkamtibmas(polres: Unit) -> None:
 def _seed_sample_aduan(polres: Unit) -> None:
     now = timezone.now()
     operator = Officer.objects.get(user__username="operator").user
+    # Restricted complaints are worked by the Kapolres here (the operator cannot see them).
+    kapolres = Officer.objects.get(user__username="kapolres").user
     for hours, channel, text, name, phone in SAMPLE_ADUAN:
         aduan = do_submit_aduan(
             polres,
@@ -337,15 +339,16 @@ def _seed_sample_aduan(polres: Unit) -> None:
             acting_user=operator if channel != "web" else None,
         )
         # Older aduan have been worked on; recent ones are still waiting.
+        worker = kapolres if aduan.is_restricted else operator
         if hours >= 40:
             do_add_message(
                 aduan,
                 "Terima kasih atas laporannya. Aduan Anda sudah kami terima dan diteruskan "
                 "ke satuan terkait.",
                 public=True,
-                acting_user=operator,
+                acting_user=worker,
             )
-            do_change_status(aduan, "diverifikasi", acting_user=operator)
+            do_change_status(aduan, "diverifikasi", acting_user=worker)
         if hours >= 60:
-            do_change_status(aduan, "ditangani", acting_user=operator)
-            do_change_status(aduan, "selesai", acting_user=operator)
+            do_change_status(aduan, "ditangani", acting_user=worker)
+            do_change_status(aduan, "selesai", acting_user=worker)

@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from posko.aduan.access import authorize_dispatch
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
 from posko.aduan.events import EventKind, emit
 from posko.aduan.models import Aduan, Notification
@@ -21,7 +22,9 @@ def do_assign_aduan(
     officer: Officer | None = None,
     acting_user: User,
 ) -> Aduan:
-    """Hand the aduan to a unit of the same Polres (and optionally one of its officers)."""
+    """Hand the aduan to a unit of the same Polres (and optionally one of its officers).
+    Another unit than the current one: dispatch roles only."""
+    authorize_dispatch(acting_user, aduan, unit)
     if unit.polres != aduan.polres:
         raise AssignmentError(_("Satuan tujuan bukan bagian dari Polres aduan ini."))
     if officer is not None and officer.unit_id != unit.pk:

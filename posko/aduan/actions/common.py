@@ -1,16 +1,10 @@
 from __future__ import annotations
 
-from typing import Any
-
-from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from posko.aduan.models import Aduan, AuditEvent
-
-
-def record_audit(aduan: Aduan, action: str, *, actor: User | None, **data: Any) -> AuditEvent:
-    return AuditEvent.objects.create(aduan=aduan, actor=actor, action=action, data=data)
+from posko.aduan.audit import record_audit as record_audit
+from posko.aduan.models import Aduan
 
 
 def lock_aduan(aduan: Aduan) -> Aduan:

@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from posko.aduan.access import authorize_change
 from posko.aduan.actions.common import lock_aduan, record_audit, schedule_sla_checks, touch
 from posko.aduan.events import EventKind, emit
 from posko.aduan.models import Aduan, LabelCorrection
@@ -68,6 +69,7 @@ def do_correct_labels(
     """Correct triage labels. Each changed label is stored as a correction (a training
     example for the triage models) and in the audit trail. A priority change recomputes the
     SLA due times from the time the aduan was received."""
+    authorize_change(acting_user, aduan)
     if category is not None and category not in Category.values:
         raise LabelError(_("Kategori tidak dikenal: %(code)s") % {"code": category})
     if priority is not None and priority not in Priority.values:

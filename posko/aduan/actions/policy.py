@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import time
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from posko.aduan.access import authorize_configure
+from posko.aduan.audit import record_polres_audit
 from posko.aduan.models import ServiceHours, SlaPolicy
 from posko.aduan.models.choices import Priority
 from posko.org.models import Unit
@@ -37,7 +40,9 @@ def do_update_sla_settings(
     polres: Unit, *, targets: dict[str, SlaTarget], hours: Hours, acting_user: User
 ) -> None:
     """Replace the Polres's SLA targets and service hours. Applies to aduan received from now
-    on; the due times of existing aduan are kept."""
+    on; the due times of existing aduan are kept. Audited with the values before and after."""
+    authorize_configure(acting_user, polres)
+    before = _current_settings(polres)
     if set(targets) != set(Priority.values):
         raise PolicyError(_("Target SLA harus diisi untuk setiap prioritas."))
     for priority, target in targets.items():
@@ -78,3 +83,30 @@ def do_update_sla_settings(
             "updated_at": now,
         },
     )
+    record_polres_audit(
+        polres,
+        "sla_settings_changed",
+        actor=acting_user,
+        target="sla_policy",
+        before=before,
+        after=_current_settings(polres),
+    )
+
+
+def _current_settings(polres: Unit) -> dict[str, Any]:
+    targets = {
+        p.priority: [p.first_response_minutes, p.resolution_minutes, p.working_hours_only]
+        for p in SlaPolicy.objects.filter(polres=polres)
+    }
+    hours = ServiceHours.objects.filter(polres=polres).first()
+    return {
+        "targets": targets,
+        "hours": [
+            hours.opens_at.isoformat(timespec="minutes"),
+            hours.closes_at.isoformat(timespec="minutes"),
+            hours.saturday_open,
+            hours.observe_cuti_bersama,
+        ]
+        if hours is not None
+        else None,
+    }

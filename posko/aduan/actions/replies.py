@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from posko.aduan.access import authorize_change
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
 from posko.aduan.events import EventKind, check_reply_allowed, emit
 from posko.aduan.models import Aduan, AduanMessage, AduanPhoto, DeliveryState, MessageKind
@@ -26,6 +27,7 @@ def do_add_message(aduan: Aduan, text: str, *, public: bool, acting_user: User) 
 
     The first public reply stops the first-response clock.
     """
+    authorize_change(acting_user, aduan)
     text = text.strip()
     if not text:
         raise ValueError(_("Isi pesan tidak boleh kosong."))

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from posko.aduan.access import authorize_change
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
 from posko.aduan.events import EventKind, emit
 from posko.aduan.models import Aduan, StatusChange
@@ -23,6 +24,7 @@ def do_change_status(
     ``ditolak``/``dialihkan`` and reopening a closed aduan need a reason; the reason is shown
     to the reporter on the tracking page.
     """
+    authorize_change(acting_user, aduan)
     reason = reason.strip()
     with transaction.atomic(durable=True):
         aduan = lock_aduan(aduan)

@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from posko.aduan.access import authorize_subject
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
 from posko.aduan.models import Aduan
 from posko.org.models import Officer, Unit
@@ -18,6 +19,7 @@ def do_set_complaint_subject(
 ) -> Aduan:
     """Record which unit / member a restricted complaint is about. From then on they cannot see
     it, be assigned to it, or be notified about it (``access.visible_aduan``)."""
+    authorize_subject(acting_user, aduan)
     if not aduan.is_restricted:
         raise SubjectError(_("Hanya aduan terbatas yang mencatat pihak yang diadukan."))
     if officer is not None and unit is None:

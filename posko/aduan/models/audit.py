@@ -9,9 +9,18 @@ from posko.aduan.models.aduan import Aduan
 
 
 class AuditEvent(models.Model):
-    """Append-only audit trail: every change to an aduan, and every view of a restricted one."""
+    """Append-only audit trail: every change to an aduan and every view of a restricted one,
+    and every change of a Polres's policy and configuration (``aduan`` empty, ``polres`` and
+    ``target`` set). Kinds and their labels: ``posko.aduan.audit``."""
 
-    aduan = models.ForeignKey(Aduan, on_delete=models.CASCADE, related_name="audit_events")
+    aduan = models.ForeignKey(
+        Aduan, on_delete=models.CASCADE, related_name="audit_events", null=True, blank=True
+    )
+    polres = models.ForeignKey(
+        "org.Unit", on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    # What a configuration change was about, e.g. "sla_policy", "channel_account:3".
+    target = models.CharField(max_length=80, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

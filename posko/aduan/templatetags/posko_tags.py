@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django import template
 from django.utils import timezone
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
-from posko.aduan.models import Category, Channel, Priority, Status, Tone
+from posko.aduan.audit import audit_detail, audit_label
+from posko.aduan.models import AuditEvent, Category, Channel, Priority, Status, Tone
 
 register = template.Library()
 
@@ -21,37 +20,18 @@ _LABELS = {
     "channel": dict(Channel.choices),
 }
 
-AUDIT_LABELS: dict[str, Any] = {
-    "created": _("Aduan diterima"),
-    "viewed": _("Dilihat (aduan terbatas)"),
-    "assigned": _("Penugasan"),
-    "status_changed": _("Perubahan status"),
-    "reply_added": _("Balasan publik"),
-    "note_added": _("Catatan internal"),
-    "labels_corrected": _("Koreksi label"),
-    "escalated": _("Eskalasi SLA"),
-    "incident_linked": _("Digabung ke insiden"),
-    "incident_merged": _("Insiden digabung"),
-    "incident_split": _("Dikeluarkan dari insiden"),
-    "priority_raised": _("Prioritas naik (insiden membesar)"),
-    "subject_set": _("Pihak yang diadukan dicatat"),
-    "incoming_added": _("Pesan pelapor masuk"),
-    "public_ack_queued": _("Tanggapan publik otomatis"),
-    "notice_queued": _("Pemberitahuan status ke pelapor"),
-    "notice_skipped": _("Pemberitahuan status tidak dikirim"),
-    "delivery_failed": _("Pengiriman gagal"),
-    "delivery_retried": _("Pengiriman diulang"),
-}
-
 
 @register.filter
 def label(code: str, kind: str) -> str:
     return str(_LABELS.get(kind, {}).get(code, code or "—"))
 
 
-@register.filter
-def audit_label(action: str) -> str:
-    return str(AUDIT_LABELS.get(action, action))
+register.filter("audit_label", audit_label)
+
+
+@register.filter(name="audit_detail")
+def audit_detail_filter(event: AuditEvent) -> str:
+    return audit_detail(event)
 
 
 @register.simple_tag

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from posko.aduan.access import visible_aduan
+from posko.aduan.access import AduanNotFound, visible_aduan
 from posko.aduan.actions import do_assign_aduan, do_correct_labels, do_submit_aduan
 from posko.aduan.actions.intake import Reporter
 from posko.aduan.actions.subject import SubjectError, do_set_complaint_subject
@@ -56,7 +56,11 @@ def test_propam_records_the_unit_concerned_which_then_loses_sight(
 def test_subject_rules(polres: Unit, officers: dict[str, Officer]) -> None:
     propam_user = officers["propam"].user
     plain = do_submit_aduan(polres, text="Lampu jalan mati di Manggar", channel="web")
-    with pytest.raises(SubjectError):
+    with pytest.raises(SubjectError):  # only restricted complaints have a subject
+        do_set_complaint_subject(
+            plain, unit=None, officer=None, acting_user=officers["kapolres"].user
+        )
+    with pytest.raises(AduanNotFound):  # Propam does not even see an ordinary aduan
         do_set_complaint_subject(plain, unit=None, officer=None, acting_user=propam_user)
     aduan = do_submit_aduan(polres, text=MEMBER, channel="web", category="pelanggaran_anggota")
     with pytest.raises(SubjectError):  # Propam handles it; it cannot be "about" Propam too

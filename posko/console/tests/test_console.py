@@ -427,7 +427,7 @@ def test_unit_officer_may_assign_within_but_not_move_to_another_unit(
     client = _client(officers["satreskrim"])
     url = reverse("console:assign", args=[aduan.code])
     moved = client.post(url, {"unit": _sat(polres, "satlantas").pk})
-    assert moved.status_code == 400
+    assert moved.status_code == 403
     assert "Hanya operator atau pimpinan" in moved.content.decode()
     aduan.refresh_from_db()
     assert aduan.handling_unit == _sat(polres, "satreskrim")

@@ -56,6 +56,8 @@ CONSOLE_PYTHON = [
     *sorted((SOURCES / "channels" / "actions").glob("*.py")),
     SOURCES / "triage_store" / "actions" / "landmarks.py",
     SOURCES / "aduan" / "templatetags" / "posko_tags.py",
+    SOURCES / "aduan" / "audit.py",
+    SOURCES / "aduan" / "access.py",
     *sorted((SOURCES / "aduan" / "models").glob("*.py")),
     SOURCES / "channels" / "models.py",
     SOURCES / "org" / "models.py",

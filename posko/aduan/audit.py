@@ -1,0 +1,171 @@
+"""The one registry of audit kinds: every ``AuditEvent.action`` Posko writes, with its label
+(Indonesian source, English in the catalog) and how its details read. Writing a kind that is
+not registered raises, so the trail never shows a raw code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from posko.aduan.models import Aduan, AuditEvent
+from posko.aduan.models.choices import Category, Channel, Priority, Status, Tone
+from posko.org.models import Unit
+from posko.regions.models import Region
+
+AUDIT_KINDS: dict[str, Promise] = {
+    # aduan
+    "created": _("Aduan diterima"),
+    "viewed": _("Dilihat (aduan terbatas)"),
+    "assigned": _("Penugasan"),
+    "status_changed": _("Perubahan status"),
+    "reply_added": _("Balasan publik"),
+    "note_added": _("Catatan internal"),
+    "labels_corrected": _("Koreksi label"),
+    "escalated": _("Eskalasi SLA"),
+    "incident_linked": _("Digabung ke insiden"),
+    "incident_merged": _("Insiden digabung"),
+    "incident_split": _("Dikeluarkan dari insiden"),
+    "priority_raised": _("Prioritas naik (insiden membesar)"),
+    "subject_set": _("Pihak yang diadukan dicatat"),
+    "incoming_added": _("Pesan pelapor masuk"),
+    "channel_photos_added": _("Foto dari kanal ditambahkan"),
+    "public_ack_queued": _("Tanggapan publik otomatis"),
+    "notice_queued": _("Pemberitahuan status ke pelapor"),
+    "notice_skipped": _("Pemberitahuan status tidak dikirim"),
+    "delivery_failed": _("Pengiriman gagal"),
+    "delivery_retried": _("Pengiriman diulang"),
+    # Polres configuration
+    "sla_settings_changed": _("Pengaturan SLA diubah"),
+}
+
+_FIELD_CHOICES: dict[str, Mapping[str, Any]] = {
+    "category": dict(Category.choices),
+    "priority": dict(Priority.choices),
+    "tone": dict(Tone.choices),
+    "status": dict(Status.choices),
+    "channel": dict(Channel.choices),
+}
+_FIELD_NAMES: dict[str, Promise] = {
+    "category": _("kategori"),
+    "priority": _("prioritas"),
+    "tone": _("nada"),
+    "desa": _("desa"),
+}
+
+
+def code_label(kind: str, code: Any) -> str:
+    """The label of a stored code (``lalu_lintas`` → "Lalu lintas"); "—" when empty."""
+    if code in (None, ""):
+        return "—"
+    return str(_FIELD_CHOICES.get(kind, {}).get(code, code))
+
+
+def audit_label(action: str) -> str:
+    label = AUDIT_KINDS.get(action)
+    return str(label) if label is not None else action
+
+
+def _desa_name(code: Any) -> str:
+    if not code:
+        return "—"
+    region = Region.objects.filter(pk=code).only("name").first()
+    return region.name if region is not None else str(code)
+
+
+def _created(data: Mapping[str, Any]) -> str:
+    triage = data.get("triage") or {}
+    return gettext("kanal %(channel)s, triase %(category)s / %(priority)s") % {
+        "channel": code_label("channel", data.get("channel")),
+        "category": code_label("category", triage.get("category")),
+        "priority": code_label("priority", triage.get("priority")),
+    }
+
+
+def _labels(data: Mapping[str, Any]) -> str:
+    parts = []
+    for field, change in (data.get("changes") or {}).items():
+        old, new = [*change, None, None][:2] if isinstance(change, list) else (None, None)
+        if field in _FIELD_CHOICES:
+            old, new = code_label(field, old), code_label(field, new)
+        elif field == "desa":
+            old, new = _desa_name(old), _desa_name(new)
+        parts.append(f"{_FIELD_NAMES.get(field, field)} {old} → {new}")
+    return ", ".join(parts)
+
+
+def _status(data: Mapping[str, Any]) -> str:
+    text = f"{code_label('status', data.get('before'))} → {code_label('status', data.get('after'))}"
+    return f"{text} ({data['reason']})" if data.get("reason") else text
+
+
+def _priority(data: Mapping[str, Any]) -> str:
+    return (
+        f"{code_label('priority', data.get('before'))} → "
+        f"{code_label('priority', data.get('after'))}"
+    )
+
+
+def _assigned(data: Mapping[str, Any]) -> str:
+    unit, officer = data.get("unit_name") or "", data.get("officer_name") or ""
+    return f"{unit} / {officer}" if officer else str(unit)
+
+
+def _escalated(data: Mapping[str, Any]) -> str:
+    if data.get("kind") == "first_response":
+        return gettext("batas respons pertama terlewati")
+    return gettext("batas penyelesaian terlewati")
+
+
+def _viewed(data: Mapping[str, Any]) -> str:
+    via = {
+        "detail": _("halaman aduan"),
+        "inbox": _("kotak masuk"),
+        "api": _("API"),
+        "photo": _("foto"),
+    }.get(str(data.get("via", "")))
+    return gettext("lewat %(via)s") % {"via": via} if via else ""
+
+
+DETAILS: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "created": _created,
+    "labels_corrected": _labels,
+    "status_changed": _status,
+    "priority_raised": _priority,
+    "assigned": _assigned,
+    "escalated": _escalated,
+    "viewed": _viewed,
+}
+
+
+def audit_detail(event: AuditEvent) -> str:
+    """The event's details in words, or ''."""
+    describe = DETAILS.get(event.action)
+    return describe(event.data or {}) if describe is not None else ""
+
+
+def _check(action: str) -> None:
+    if action not in AUDIT_KINDS:
+        raise ValueError(f"audit kind {action!r} is not registered in posko.aduan.audit")
+
+
+def record_audit(aduan: Aduan, action: str, *, actor: User | None, **data: Any) -> AuditEvent:
+    """One audit row about an aduan (inside the action's transaction)."""
+    _check(action)
+    return AuditEvent.objects.create(
+        aduan=aduan, polres_id=aduan.polres_id, actor=actor, action=action, data=data
+    )
+
+
+def record_polres_audit(
+    polres: Unit, action: str, *, actor: User | None, target: str, **data: Any
+) -> AuditEvent:
+    """One audit row about a Polres's policy or configuration (``target``: what changed)."""
+    _check(action)
+    return AuditEvent.objects.create(
+        polres=polres, target=target[:80], actor=actor, action=action, data=data
+    )
