@@ -230,3 +230,17 @@ def test_an_enrolled_user_cannot_enrol_a_second_device_with_the_password_only(
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("console:two_factor"))
     assert TOTPDevice.objects.filter(user__username="operator").count() == 1
+
+
+def test_reset_command_sends_the_user_back_to_enrolment(officers: dict[str, Officer]) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    client = Client()
+    _enrol(client)
+    call_command("reset_2fa", "operator", "--reason", "ponsel hilang", stdout=StringIO())
+    assert not TOTPDevice.objects.filter(user__username="operator").exists()
+    assert "2fa_reset" in _kinds("operator")
+    client.post(reverse("console:logout"))
+    assert _login(client)["Location"].startswith(reverse("console:two_factor_enrol"))
