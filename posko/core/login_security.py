@@ -8,6 +8,7 @@ of an address within a day doubles its cool-off (no captcha).
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from datetime import timedelta
 from typing import Any
 
@@ -25,6 +26,16 @@ from posko.core.ratelimit import client_address
 
 BACKOFF_WINDOW = 24 * 3600
 MAX_DOUBLINGS = 8  # 5 minutes × 2⁸ ≈ 21 hours at most
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """AXES_CLIENT_IP_CALLABLE: ``client_address`` (``POSKO_PROXY_HOPS``), None when it is not
+    an IP address (django-axes stores it in an IP column)."""
+    address = client_address(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def normalized_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
