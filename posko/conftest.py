@@ -26,9 +26,20 @@ def _isolated(settings: Any, tmp_path: Any) -> Iterator[None]:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests log staff in with Client.login/force_login (no request for django-axes, no second
+    # factor); the tests of login security turn both back on with the `login_security` fixture.
+    settings.AXES_ENABLED = False
+    settings.POSKO_2FA_ROLES = []
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def login_security(settings: Any) -> None:
+    """Production login rules: django-axes lock-outs and two-factor for the default roles."""
+    settings.AXES_ENABLED = True
+    settings.POSKO_2FA_ROLES = ["admin", "pimpinan", "propam", "operator"]
 
 
 @pytest.fixture

@@ -28,7 +28,10 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DATA_DIR = Path(os.environ.get("POSKO_DATA_DIR", REPO_DIR / "var")).resolve()
+# Everything Posko writes (SQLite file, uploads, cache, secrets) is for its own user only.
+os.umask(0o077)
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.chmod(0o700)
 
 
 def _secret_key() -> str:
@@ -57,6 +60,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "posko.core",
     "posko.regions",
     "posko.org",
@@ -80,10 +88,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
     "posko.core.middleware.SecurityHeadersMiddleware",
+    # Last: turns django-axes' lock-out of a login into Posko's lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "posko.config.urls"
@@ -122,6 +134,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# django-axes checks every password login first (lock-outs per address and per user+address).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -161,6 +178,21 @@ CACHES = {
     }
 }
 
+
+def _restrict_data_dir() -> None:
+    """Folders and files made before the umask above (older installs) are closed too."""
+    for folder in (MEDIA_ROOT, DATA_DIR / "cache"):
+        folder.mkdir(exist_ok=True)
+        folder.chmod(0o700)
+    name = DATABASES["default"].get("NAME")
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and name:
+        for path in (Path(name), Path(f"{name}-wal"), Path(f"{name}-shm")):
+            if path.is_file():
+                path.chmod(0o600)
+
+
+_restrict_data_dir()
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("POSKO_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -168,8 +200,30 @@ LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+if SESSION_COOKIE_SECURE:
+    # Behind HTTPS: browsers must never fall back to plain HTTP (a year, as the preload list asks).
+    SECURE_HSTS_SECONDS = int(os.environ.get("POSKO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("POSKO_HSTS_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = False
+
+# django-csp: no inline scripts or styles anywhere, a strict policy the public pages can carry.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "style-src": ["'self'"],
+        "script-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Uploaded photos are for Posko's own user only (Django's default would be 0o644).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 TASKS = {
@@ -183,7 +237,25 @@ POSKO_RATE_REPORT = os.environ.get("POSKO_RATE_REPORT", "5/10m")
 # Every /lapor/ submission, valid or not (photo decoding is expensive).
 POSKO_RATE_REPORT_ATTEMPTS = os.environ.get("POSKO_RATE_REPORT_ATTEMPTS", "20/10m")
 POSKO_RATE_TRACK = os.environ.get("POSKO_RATE_TRACK", "30/m")
-POSKO_RATE_LOGIN = os.environ.get("POSKO_RATE_LOGIN", "5/5m")
+# Console login (django-axes): after POSKO_LOGIN_FAILURES failed passwords an address — and a
+# username from that address — is locked out for POSKO_LOGIN_COOLOFF_MINUTES, doubled at each
+# further lock-out within a day (no captcha). A username is never locked out globally.
+POSKO_LOGIN_FAILURES = int(os.environ.get("POSKO_LOGIN_FAILURES", "5"))
+POSKO_LOGIN_COOLOFF_MINUTES = int(os.environ.get("POSKO_LOGIN_COOLOFF_MINUTES", "5"))
+AXES_FAILURE_LIMIT = POSKO_LOGIN_FAILURES
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
+AXES_COOLOFF_TIME = "posko.core.login_security.cool_off"
+AXES_CLIENT_IP_CALLABLE = "posko.core.login_security.client_ip"
+AXES_USERNAME_CALLABLE = "posko.core.login_security.normalized_username"
+AXES_LOCKOUT_CALLABLE = "posko.core.login_security.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# A refused attempt during a lock-out does not prolong it (the back-off is per lock-out).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
+# Two-factor (TOTP, django-otp) is required for these roles; `posko serve --demo` sets it empty
+# unless POSKO_2FA_ROLES is given.
+POSKO_2FA_ROLES = env_list("POSKO_2FA_ROLES", "admin,pimpinan,propam,operator")
+OTP_TOTP_ISSUER = os.environ.get("POSKO_2FA_ISSUER", "Posko")
 POSKO_PHOTO_MAX_BYTES = int(os.environ.get("POSKO_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
 # Pixels per photo, checked from the header before any decoding (25 MP: every phone camera's
 # default; a 6000 × 4000 photo is 24 MP).

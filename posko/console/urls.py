@@ -3,12 +3,15 @@ from django.urls import path
 
 import posko.core.limits  # noqa: F401 - registers the <id:…> converter
 from posko.console import channel_views as channels
-from posko.console import settings, triage, views
+from posko.console import settings, triage, two_factor, views
 
 app_name = "console"
 urlpatterns = [
     path("masuk/", views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("masuk/verifikasi/", two_factor.verify, name="two_factor"),
+    path("masuk/aktifkan-2fa/", two_factor.enrol, name="two_factor_enrol"),
+    path("masuk/kode-pemulihan/", two_factor.recovery_codes, name="recovery_codes"),
     path("", views.inbox, name="inbox"),
     path("tugas-saya/", views.my_tasks, name="my_tasks"),
     path("notifikasi/", views.notifications, name="notifications"),

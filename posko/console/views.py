@@ -6,7 +6,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -56,7 +55,7 @@ from posko.console.forms import (
     StatusForm,
     SubjectForm,
 )
-from posko.core.ratelimit import client_address, hit, is_limited
+from posko.console.two_factor import second_step_url, two_factor_pending
 from posko.core.types import staff_user
 from posko.org.models import Officer, Unit
 
@@ -72,6 +71,8 @@ def officer_required(view: View) -> View:
         officer = officer_of(request.user)
         if officer is None or officer.unit.polres is None:
             return HttpResponseForbidden(_("Akun ini belum terdaftar sebagai personel Posko."))
+        if two_factor_pending(request):
+            return redirect(second_step_url(request, request.get_full_path()))
         request.officer = officer  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
 
@@ -79,32 +80,19 @@ def officer_required(view: View) -> View:
 
 
 class LoginView(auth_views.LoginView):
-    """Login with throttling of failed attempts per client address and per username."""
+    """Password login. django-axes (authentication backend and middleware) locks an address, and
+    a username from that address, out after repeated failures; a user whose role needs two-factor
+    goes on to the code (or enrolment) page."""
 
     template_name = "console/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        username = request.POST.get("username", "").strip().lower()
-        rate = settings.POSKO_RATE_LOGIN
-        if is_limited("login-ip", client_address(request), rate) or is_limited(
-            "login-user", username, rate
-        ):
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(
-                None,
-                _("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam beberapa menit."),
-            )
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        username = self.request.POST.get("username", "").strip().lower()
-        hit("login-ip", client_address(self.request), settings.POSKO_RATE_LOGIN)
-        hit("login-user", username, settings.POSKO_RATE_LOGIN)
-        return super().form_invalid(form)
+    def get_success_url(self) -> str:
+        url = super().get_success_url()
+        if two_factor_pending(self.request):
+            return second_step_url(self.request, url)
+        return url
 
 
 def polres_of_request(request: HttpRequest) -> Unit:

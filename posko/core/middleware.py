@@ -7,12 +7,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-# No inline scripts or styles anywhere: a strict policy the public pages can carry.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
-
 
 class RequestSizeLimitMiddleware:
     """413 for a request body larger than ``POSKO_MAX_REQUEST_BYTES``, decided from its
@@ -37,12 +31,13 @@ class RequestSizeLimitMiddleware:
 
 
 class SecurityHeadersMiddleware:
+    """Permissions-Policy (the Content-Security-Policy is django-csp's, settings.py)."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=()")
         return response
 

@@ -1,26 +1,20 @@
-"""Fixed-window rate limits per client, kept in the shared Django cache."""
+"""Rate limits per client address, counted by django-ratelimit in the shared Django cache.
+
+Only the client's address is Posko's own (``client_address``: it honours
+``POSKO_PROXY_HOPS``, and django-axes uses the same function for login lock-outs). Counting,
+windows and rate parsing ("5/10m") are django-ratelimit's.
+
+Two calls express the portal's two-tier limit: ``hit`` counts an attempt and says whether the
+client is now over the limit; ``is_limited`` asks whether the client has used the limit up,
+without counting (so only accepted reports count against ``POSKO_RATE_REPORT`` while every
+attempt counts against ``POSKO_RATE_REPORT_ATTEMPTS``).
+"""
 
 from __future__ import annotations
 
-import hashlib
-import re
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
-
-_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-_RATE_RE = re.compile(r"^(\d+)/(\d*)([smhd])$")
-
-
-def parse_rate(rate: str) -> tuple[int, int]:
-    """``"5/10m"`` → (5, 600)."""
-    match = _RATE_RE.match(rate.strip())
-    if not match:
-        raise ValueError(f"invalid rate {rate!r}")
-    count, multiplier, unit = match.groups()
-    return int(count), int(multiplier or 1) * _PERIODS[unit]
+from django_ratelimit.core import get_usage
 
 
 def client_address(request: HttpRequest) -> str:
@@ -39,26 +33,17 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
-def _window_key(scope: str, key: str, period: int) -> str:
-    window = int(time.time() // period)
-    digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:32]
-    return f"rl:{scope}:{digest}:{window}"
+def _client_key(group: str, request: HttpRequest) -> str:
+    return client_address(request)
 
 
-def hit(scope: str, key: str, rate: str) -> bool:
-    """Count one attempt; return True when the client is over the limit."""
-    limit, period = parse_rate(rate)
-    cache_key = _window_key(scope, key, period)
-    cache.add(cache_key, 0, timeout=period + 5)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # evicted between add and incr
-        cache.set(cache_key, 1, timeout=period + 5)
-        count = 1
-    return count > limit
+def hit(request: HttpRequest, scope: str, rate: str) -> bool:
+    """Count one attempt of this client; True when it is over the limit."""
+    usage = get_usage(request, group=scope, key=_client_key, rate=rate, increment=True)
+    return bool(usage and usage["should_limit"])
 
 
-def is_limited(scope: str, key: str, rate: str) -> bool:
-    """Whether the client is already at the limit, without counting an attempt."""
-    limit, period = parse_rate(rate)
-    return int(cache.get(_window_key(scope, key, period), 0)) >= limit
+def is_limited(request: HttpRequest, scope: str, rate: str) -> bool:
+    """Whether this client has already used the limit up, without counting an attempt."""
+    usage = get_usage(request, group=scope, key=_client_key, rate=rate, increment=False)
+    return bool(usage and usage["count"] >= usage["limit"])

@@ -17,7 +17,7 @@ from posko.aduan.actions import do_submit_aduan
 from posko.aduan.actions.intake import Reporter
 from posko.aduan.codes import is_valid_code, normalize_code
 from posko.aduan.models import Aduan, AduanMessage, Channel, MessageKind
-from posko.core.ratelimit import client_address, hit, is_limited
+from posko.core.ratelimit import hit, is_limited
 from posko.org.lookup import get_polres_by_prefix
 from posko.org.models import Officer, Role, Unit, UnitKind
 from posko.portal.forms import LacakForm, LaporForm
@@ -40,14 +40,13 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def lapor(request: HttpRequest) -> HttpResponse:
     polres = current_polres()
-    client = client_address(request)
     if request.method == "POST":
         # Every attempt counts against a wider limit before anything is parsed or decoded
         # (photos are expensive); only accepted reports count against the report limit, so
         # a citizen's typo does not use it up.
-        too_many_attempts = hit("lapor-attempt", client, settings.POSKO_RATE_REPORT_ATTEMPTS)
+        too_many_attempts = hit(request, "lapor-attempt", settings.POSKO_RATE_REPORT_ATTEMPTS)
         form = LaporForm(request.POST, request.FILES, polres=polres)
-        if too_many_attempts or is_limited("lapor", client, settings.POSKO_RATE_REPORT):
+        if too_many_attempts or is_limited(request, "lapor", settings.POSKO_RATE_REPORT):
             form.add_error(
                 None,
                 _(
@@ -59,7 +58,7 @@ def lapor(request: HttpRequest) -> HttpResponse:
                 request, "portal/lapor.html", {"form": form, "polres": polres}, status=429
             )
         if form.is_valid():
-            hit("lapor", client, settings.POSKO_RATE_REPORT)
+            hit(request, "lapor", settings.POSKO_RATE_REPORT)
             data = form.cleaned_data
             aduan = do_submit_aduan(
                 polres,
@@ -95,7 +94,7 @@ def lacak(request: HttpRequest) -> HttpResponse:
 
 def lacak_detail(request: HttpRequest, code: str) -> HttpResponse:
     code = normalize_code(code)
-    if hit("lacak", client_address(request), settings.POSKO_RATE_TRACK):
+    if hit(request, "lacak", settings.POSKO_RATE_TRACK):
         return render(
             request,
             "portal/lacak.html",

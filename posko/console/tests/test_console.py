@@ -70,34 +70,6 @@ def test_wrong_password_is_refused_in_indonesian(officers: dict[str, Officer]) -
     assert "_auth_user_id" not in client.session
 
 
-def test_login_is_throttled_after_repeated_failures(
-    officers: dict[str, Officer], settings: Any
-) -> None:
-    settings.POSKO_RATE_LOGIN = "3/m"
-    client = Client()
-    with time_machine.travel(START, tick=False):
-        for attempt in ("salah-1", "salah-2", "salah-3"):
-            assert (
-                client.post(LOGIN, {"username": "operator", "password": attempt}).status_code == 200
-            )
-        blocked = client.post(LOGIN, {"username": "operator", "password": PASSWORD})
-        assert blocked.status_code == 429
-        assert "Terlalu banyak percobaan masuk" in blocked.content.decode()
-        assert "_auth_user_id" not in client.session
-        # The username is throttled from another address too (case-insensitively).
-        elsewhere = Client(REMOTE_ADDR="10.9.8.7").post(
-            LOGIN, {"username": " OPERATOR ", "password": PASSWORD}
-        )
-        assert elsewhere.status_code == 429
-        # The address is throttled for other usernames too.
-        other_user = client.post(LOGIN, {"username": "kapolres", "password": PASSWORD})
-        assert other_user.status_code == 429
-    with time_machine.travel(START + 2 * MIN, tick=False):
-        ok = client.post(LOGIN, {"username": "operator", "password": PASSWORD})
-        assert ok.status_code == 302
-        assert client.session["_auth_user_id"] == str(officers["operator"].user.pk)
-
-
 def test_login_never_redirects_off_site(officers: dict[str, Officer]) -> None:
     response = Client().post(
         f"{LOGIN}?next=https://phishing.example/posko/",

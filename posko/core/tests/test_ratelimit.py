@@ -1,23 +1,46 @@
 from __future__ import annotations
 
-import pytest
+from datetime import UTC, datetime, timedelta
+
+import time_machine
 from django.test import RequestFactory, override_settings
 
-from posko.core.ratelimit import client_address, hit, is_limited, parse_rate
+from posko.core.ratelimit import client_address, hit, is_limited
+
+START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
 
-def test_parse_rate() -> None:
-    assert parse_rate("5/10m") == (5, 600)
-    assert parse_rate("30/m") == (30, 60)
-    with pytest.raises(ValueError):
-        parse_rate("lima per menit")
+def test_limit_counts_per_client_address() -> None:
+    factory = RequestFactory()
+    a = factory.get("/", REMOTE_ADDR="192.0.2.1")
+    b = factory.get("/", REMOTE_ADDR="192.0.2.2")
+    with time_machine.travel(START, tick=False):
+        assert not any(hit(a, "t", "2/m") for _ in range(2))
+        assert is_limited(a, "t", "2/m")
+        assert hit(a, "t", "2/m")
+        assert not is_limited(b, "t", "2/m")
+        assert not is_limited(a, "other-scope", "2/m")
+    with time_machine.travel(START + timedelta(minutes=2), tick=False):
+        assert not is_limited(a, "t", "2/m")
 
 
-def test_limit_counts_per_key() -> None:
-    assert not any(hit("t", "a", "2/m") for _ in range(2))
-    assert is_limited("t", "a", "2/m")
-    assert hit("t", "a", "2/m")
-    assert not is_limited("t", "b", "2/m")
+def test_peeking_does_not_count() -> None:
+    request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.1")
+    with time_machine.travel(START, tick=False):
+        for _ in range(5):
+            assert not is_limited(request, "peek", "1/m")
+        assert not hit(request, "peek", "1/m")
+        assert is_limited(request, "peek", "1/m")
+
+
+def test_limits_follow_the_proxy_hops(settings: object) -> None:
+    factory = RequestFactory()
+    with override_settings(POSKO_PROXY_HOPS=1), time_machine.travel(START, tick=False):
+        first = factory.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+        second = factory.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.8")
+        assert not hit(first, "p", "1/m")
+        assert is_limited(first, "p", "1/m")
+        assert not is_limited(second, "p", "1/m")  # same proxy, another client
 
 
 def test_client_address_behind_proxy() -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -64,7 +65,9 @@ def _worker_pid(parent: int, default: int | None = None) -> int:
 def test_serve_demo_runs_production_server_with_static_files(tmp_path: Path) -> None:
     """`posko serve --demo` on the embedded default: gunicorn + worker, static files, healthz."""
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "POSKO_DATABASE_URL"}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"POSKO_DATABASE_URL", "POSKO_2FA_ROLES"}
+    }
     env.update(POSKO_DATA_DIR=str(tmp_path / "var"), POSKO_DEMO_PASSWORD="demo-uji-123")
     proc = subprocess.Popen(
         [sys.executable, "-m", "posko", "serve", "--demo", "--port", str(port), "--workers", "1"],
@@ -94,6 +97,21 @@ def test_serve_demo_runs_production_server_with_static_files(tmp_path: Path) -> 
             f"{base}/posko/masuk/", data={"username": "operator", "password": "x"}, timeout=5
         )
         assert login.status_code == 403  # CSRF protection is on in the real server
+        # The demo's shared accounts log in with the password alone (no POSKO_2FA_ROLES given).
+        with httpx.Client(base_url=base, timeout=5) as browser:
+            form = browser.get("/posko/masuk/")
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+            assert token is not None
+            logged_in = browser.post(
+                "/posko/masuk/",
+                data={
+                    "username": "operator",
+                    "password": "demo-uji-123",
+                    "csrfmiddlewaretoken": token.group(1),
+                },
+            )
+            assert logged_in.status_code == 302 and logged_in.headers["location"] == "/posko/"
+            assert "Kotak masuk aduan" in browser.get("/posko/").text
 
         # A task worker killed with SIGKILL takes nothing down and is started again.
         worker = _worker_pid(proc.pid)

@@ -71,6 +71,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["demo"]:
+            # The demo's shared accounts log in with a password only, unless the deployer asks
+            # for two-factor with POSKO_2FA_ROLES (read by the web server started below).
+            os.environ.setdefault("POSKO_2FA_ROLES", "")
             call_command("migrate", interactive=False, verbosity=0)
             call_command("seed_demo", stdout=self.stdout)
         call_command("collectstatic", interactive=False, verbosity=0)
