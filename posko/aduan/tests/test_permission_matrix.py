@@ -235,9 +235,8 @@ def test_api_enforces_the_matrix(
             f"/api/v1/aduan/{aduan.code}/replies",
             {"text": "catatan uji", "internal": True},
         )
-    response = Client().post(
-        path, body, content_type="application/json", headers={"Authorization": f"Bearer {token}"}
-    )
+    headers = {"Authorization": f"Bearer {token}"}
+    response = Client().post(path, body, content_type="application/json", headers=headers)
     want = API_STATUS[expected(role, action, scope)]
     if want == 201 and action == "status":
         want = 200
