@@ -228,6 +228,7 @@ def test_api_enforces_the_matrix(
 ) -> None:
     token = do_create_api_token(officers[role].user)
     aduan = world[scope]
+    body: dict[str, Any]
     if action == "status":
         path, body = f"/api/v1/aduan/{aduan.code}/status", {"status": "diverifikasi"}
     else:
