@@ -41,6 +41,10 @@ AUDIT_KINDS: dict[str, Promise] = {
     "delivery_retried": _("Pengiriman diulang"),
     # Polres configuration
     "sla_settings_changed": _("Pengaturan SLA diubah"),
+    "channel_account_created": _("Akun resmi ditambahkan"),
+    "channel_account_updated": _("Akun resmi diubah"),
+    "channel_account_enabled": _("Akun resmi diaktifkan"),
+    "channel_account_disabled": _("Akun resmi dinonaktifkan"),
 }
 
 _FIELD_CHOICES: dict[str, Mapping[str, Any]] = {
@@ -121,6 +125,17 @@ def _escalated(data: Mapping[str, Any]) -> str:
     return gettext("batas penyelesaian terlewati")
 
 
+def _account(data: Mapping[str, Any]) -> str:
+    parts = [str(data.get("name") or "")]
+    if data.get("fields"):
+        parts.append(", ".join(data["fields"]))
+    if data.get("credentials"):
+        parts.append(
+            gettext("rahasia diganti: %(keys)s") % {"keys": ", ".join(data["credentials"])}
+        )
+    return " — ".join(p for p in parts if p)
+
+
 def _viewed(data: Mapping[str, Any]) -> str:
     via = {
         "detail": _("halaman aduan"),
@@ -139,7 +154,17 @@ DETAILS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "assigned": _assigned,
     "escalated": _escalated,
     "viewed": _viewed,
+    "channel_account_created": _account,
+    "channel_account_updated": _account,
+    "channel_account_enabled": _account,
+    "channel_account_disabled": _account,
 }
+
+
+def polres_history(polres: Unit, target: str, limit: int = 20) -> list[AuditEvent]:
+    """The latest audit rows about one configuration object of a Polres."""
+    rows = AuditEvent.objects.filter(polres=polres, target=target).select_related("actor")
+    return list(rows.order_by("-created_at", "-id")[:limit])
 
 
 def audit_detail(event: AuditEvent) -> str:

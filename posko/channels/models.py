@@ -462,28 +462,3 @@ class NoticeTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.polres_id}/{self.event}"
-
-
-class AccountChange(models.Model):
-    """Audit trail of official-account changes (who, when, which fields). Secret values are
-    never recorded: only the names of the credentials that changed."""
-
-    account = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="changes")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    action = models.CharField(max_length=30)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("perubahan akun resmi")
-        verbose_name_plural = _("perubahan akun resmi")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.account_id}: {self.action}"

@@ -16,7 +16,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from posko.aduan.access import can_change, can_manage_channels, can_moderate
-from posko.channels.actions.accounts import do_save_account, do_set_account_active
+from posko.aduan.audit import polres_history
+from posko.channels.actions.accounts import (
+    account_target,
+    do_save_account,
+    do_set_account_active,
+)
 from posko.channels.actions.moderation import (
     ModerationError,
     do_convert_to_aduan,
@@ -102,7 +107,11 @@ def _account_form_page(request: HttpRequest, account: ChannelAccount | None) -> 
     return render(
         request,
         "channels/account_form.html",
-        {"form": form, "account": account},
+        {
+            "form": form,
+            "account": account,
+            "history": polres_history(account.polres, account_target(account)) if account else [],
+        },
         status=400 if form.errors else 200,
     )
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
-from posko.channels.models import AccountChange, ChannelAccount, Platform
+from posko.aduan.audit import record_polres_audit
+from posko.channels.models import ChannelAccount, Platform
 from posko.org.models import Unit
 
 # Non-secret fields whose changes are recorded.
@@ -35,8 +36,8 @@ def do_save_account(
 ) -> ChannelAccount:
     """Create or update the account (platform, external id). Credentials given are merged
     into the stored ones (an empty value removes a key); config likewise. The change is
-    recorded (``AccountChange``) with the actor and the names — never the values — of the
-    credentials that changed."""
+    audited (``AuditEvent`` of the Polres, target ``channel_account:<id>``) with the actor
+    and the names — never the values — of the credentials that changed."""
     if platform not in Platform.values:
         raise ValueError(gettext("Platform tidak dikenal: %(platform)s") % {"platform": platform})
     external_id = external_id.strip()
@@ -85,13 +86,20 @@ def do_save_account(
         if old_credentials.get(k) != new_credentials.get(k)
     )
     if created or changed or secrets_changed:
-        AccountChange.objects.create(
-            account=account,
+        record_polres_audit(
+            account.polres,
+            "channel_account_created" if created else "channel_account_updated",
             actor=acting_user,
-            action="created" if created else "updated",
-            data={"fields": changed, "credentials": secrets_changed},
+            target=account_target(account),
+            name=account.name,
+            fields=changed,
+            credentials=secrets_changed,
         )
     return account
+
+
+def account_target(account: ChannelAccount) -> str:
+    return f"channel_account:{account.pk}"
 
 
 @transaction.atomic
@@ -106,8 +114,12 @@ def do_set_account_active(
     account.is_active = active
     account.updated_at = timezone.now()
     account.save(update_fields=["is_active", "updated_at"])
-    AccountChange.objects.create(
-        account=account, actor=acting_user, action="enabled" if active else "disabled", data={}
+    record_polres_audit(
+        account.polres,
+        "channel_account_enabled" if active else "channel_account_disabled",
+        actor=acting_user,
+        target=account_target(account),
+        name=account.name,
     )
     return account
 

@@ -13,11 +13,10 @@ from django.test import Client
 from django.utils import timezone
 
 from posko.aduan.actions import do_add_message
-from posko.aduan.models import Aduan
+from posko.aduan.models import Aduan, AuditEvent
 from posko.channels.actions.accounts import do_save_account
 from posko.channels.conftest import APP_SECRET, WA_PHONE_ID
 from posko.channels.models import (
-    AccountChange,
     ChannelAccount,
     DeliveryState,
     ModerationItem,
@@ -119,10 +118,14 @@ def test_add_and_edit_account_secrets_are_write_only(
         "verify_token": "verif-baru",
     }
     assert account.config == {}
-    change = AccountChange.objects.filter(account=account).first()
+    target = f"channel_account:{account.pk}"
+    change = AuditEvent.objects.filter(target=target, action="channel_account_updated").first()
     assert change is not None and change.actor == officers["admin"].user
+    assert change.polres == account.polres
     assert change.data["credentials"] == ["verify_token"]
-    assert "verif-baru" not in json.dumps([c.data for c in AccountChange.objects.all()])
+    assert "verif-baru" not in json.dumps([c.data for c in AuditEvent.objects.all()])
+    page = admin.get(f"/posko/kanal/akun/{account.pk}/").content.decode()
+    assert "Akun resmi diubah" in page and "rahasia diganti: verify_token" in page
 
 
 @pytest.mark.django_db
@@ -146,7 +149,9 @@ def test_enable_disable_and_other_polres_is_out_of_reach(
     assert admin.post(f"/posko/kanal/akun/{mine.pk}/aktif/", {"active": "0"}).status_code == 302
     mine.refresh_from_db()
     assert not mine.is_active
-    assert AccountChange.objects.filter(account=mine, action="disabled").exists()
+    assert AuditEvent.objects.filter(
+        target=f"channel_account:{mine.pk}", action="channel_account_disabled"
+    ).exists()
     assert admin.post(f"/posko/kanal/akun/{theirs.pk}/aktif/", {"active": "0"}).status_code == 404
     assert admin.get(f"/posko/kanal/akun/{theirs.pk}/").status_code == 404
     theirs.refresh_from_db()
