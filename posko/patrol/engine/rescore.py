@@ -1,0 +1,179 @@
+"""The decision step: features of a (message, claim) pair and the logistic re-scorer.
+
+Features are registry-independent (cosines, coverage, crucial-fact agreement), so one
+calibrated model serves any registry. The model (weights, scaling) and the "suggest" /
+"auto" thresholds are data: `posko/patrol/data/matcher.json`, written by
+`posko patrol calibrate`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .claimtext import NUM_PREFIX, Analysed, found
+
+FEATURES = (
+    "char",
+    "word",
+    "margin",
+    "cov_claim",
+    "cov_query",
+    "cov_event",
+    "bigram",
+    "key_missing",
+    "key_extra",
+    "key_conflict",
+    "num_conflict",
+    "key_cov",
+    "neg_mismatch",
+    "short",
+    "qlen",
+    "cov_min",
+    "event_margin",
+)
+
+
+def _bigrams(stems: tuple[str, ...]) -> set[tuple[str, str]]:
+    return set(itertools.pairwise(stems))
+
+
+def _covered(src: frozenset[str], pool: frozenset[str], weight: Any) -> float:
+    total = sum(weight(s) for s in src)
+    if total <= 0:
+        return 0.0
+    return sum(weight(s) for s in src if found(s, pool)) / total
+
+
+def pair_features(
+    q: Analysed, c: Analysed, *, word: float, char: float, margin: float, weight: Any
+) -> list[float]:
+    qs, cs = frozenset(q.stems), frozenset(c.stems)
+    missing = [k for k in c.keys if not found(k, qs)]
+    extra = [k for k in q.keys if not found(k, cs)]
+    qn = {k for k in q.keys if k.startswith(NUM_PREFIX)}
+    cn = {k for k in c.keys if k.startswith(NUM_PREFIX)}
+    cb = _bigrams(c.stems)
+    cov_claim = _covered(cs, qs, weight)
+    cov_query = _covered(qs, cs, weight)
+    cov_event = _covered(cs - c.keys, qs, weight)
+    return [
+        char,
+        word,
+        margin,
+        cov_claim,
+        cov_query,
+        cov_event,
+        len(cb & _bigrams(q.stems)) / len(cb) if cb else 0.0,
+        float(min(len(missing), 3)),
+        float(min(len(extra), 3)),
+        1.0 if missing and extra else 0.0,
+        1.0 if qn and cn and not qn <= cn else 0.0,
+        1.0 - len(missing) / len(c.keys) if c.keys else 1.0,
+        1.0 if q.negated != c.negated else 0.0,
+        1.0 if len(qs) <= 3 else 0.0,
+        math.log1p(len(q.stems)),
+        min(cov_claim, cov_query),
+        cov_event * max(0.0, margin),
+    ]
+
+
+DECISION_FEATURES = (*FEATURES, "rank_p", "rank_gap")
+
+
+@dataclass
+class Logistic:
+    """A standardised logistic regression, stored as plain numbers."""
+
+    mean: list[float]
+    scale: list[float]
+    coef: list[float]
+    intercept: float
+
+    def probability(self, x: list[float]) -> float:
+        z = self.intercept
+        for v, m, s, w in zip(x, self.mean, self.scale, self.coef, strict=True):
+            z += w * (v - m) / s
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "mean": self.mean,
+            "scale": self.scale,
+            "coef": self.coef,
+            "intercept": self.intercept,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Logistic:
+        return cls(
+            [float(v) for v in data["mean"]],
+            [float(v) for v in data["scale"]],
+            [float(v) for v in data["coef"]],
+            float(data["intercept"]),
+        )
+
+
+@dataclass
+class DecisionModel:
+    """Ranker (which claim) and decider (is the best one really it), plus thresholds.
+
+    The ranker scores every (message, candidate) pair; the decider sees the best pair's
+    features plus the ranker's probability and its gap to the runner-up, and gives the
+    probability that the best claim is the right one. Stored as JSON.
+    """
+
+    ranker: Logistic
+    decider: Logistic
+    t_auto: float = 0.9
+    t_suggest: float = 0.5
+    auto_min_words: int = 4
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def decide(self, p: float, content_words: int) -> str:
+        if p >= self.t_auto and content_words >= self.auto_min_words:
+            return "auto"
+        return "suggest" if p >= self.t_suggest else "none"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": list(FEATURES),
+            "decision_features": list(DECISION_FEATURES),
+            "ranker": self.ranker.to_json(),
+            "decider": self.decider.to_json(),
+            "t_auto": self.t_auto,
+            "t_suggest": self.t_suggest,
+            "auto_min_words": self.auto_min_words,
+            "meta": self.meta,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DecisionModel:
+        if list(data["features"]) != list(FEATURES):
+            raise ValueError("matcher model was calibrated for other features; recalibrate")
+        return cls(
+            ranker=Logistic.from_json(data["ranker"]),
+            decider=Logistic.from_json(data["decider"]),
+            t_auto=float(data["t_auto"]),
+            t_suggest=float(data["t_suggest"]),
+            auto_min_words=int(data["auto_min_words"]),
+            meta=dict(data.get("meta", {})),
+        )
+
+
+MODEL_FILE = "data/matcher.json"
+
+
+def load_model(path: str | Path | None = None) -> DecisionModel | None:
+    """The calibrated model (the packaged one by default); None when none exists yet."""
+    if path is not None:
+        return DecisionModel.from_json(json.loads(Path(path).read_text("utf-8")))
+    res = resources.files("posko.patrol").joinpath(MODEL_FILE)
+    if not res.is_file():
+        return None
+    return DecisionModel.from_json(json.loads(res.read_text("utf-8")))

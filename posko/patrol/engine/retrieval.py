@@ -1,0 +1,102 @@
+"""Lexical retrieval over a claim registry: word (stem) TF-IDF and char 3–5-gram TF-IDF.
+
+Both views are scikit-learn TF-IDF matrices; a batch of queries is scored with one
+sparse product per view (the transposed claim matrix is the inverted index). Small
+registries are scored exhaustively in both views; large ones (> `EXHAUSTIVE_LIMIT`
+claims) take a shortlist from the word view and score the char view on it only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from .claimtext import Analysed
+
+EXHAUSTIVE_LIMIT = 20_000
+SHORTLIST = 40
+
+
+def _word_features(doc: Analysed) -> list[str]:
+    return list(doc.stems)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    index: int
+    word: float
+    char: float
+
+    @property
+    def lexical(self) -> float:
+        return 0.5 * (self.word + self.char)
+
+
+class ClaimIndex:
+    """TF-IDF index of the analysed claims of one registry."""
+
+    def __init__(self, claims: Sequence[Analysed]) -> None:
+        self.size = len(claims)
+        self.word_vec = TfidfVectorizer(analyzer=_word_features, sublinear_tf=True)
+        self.char_vec = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, dtype=np.float32
+        )
+        docs = list(claims) or [Analysed((), (), frozenset(), False)]
+        contents = [c.content or "_" for c in docs]
+        self.word_t = sp.csr_matrix(self.word_vec.fit_transform(docs).T, dtype=np.float32)
+        self.char_m = sp.csr_matrix(self.char_vec.fit_transform(contents), dtype=np.float32)
+        self.char_t = sp.csr_matrix(self.char_m.T)
+        vocab = self.word_vec.vocabulary_
+        idf = self.word_vec.idf_
+        self.idf: dict[str, float] = {w: float(idf[i]) for w, i in vocab.items()}
+        self.max_idf = float(idf.max()) if len(idf) else 1.0
+
+    def weight(self, stem: str) -> float:
+        return self.idf.get(stem, self.max_idf)
+
+    def search(self, queries: Sequence[Analysed], k: int) -> list[list[Candidate]]:
+        """The `k` best claims of each query by the mean of both cosines."""
+        if not queries or self.size == 0:
+            return [[] for _ in queries]
+        qw = self.word_vec.transform(list(queries)).astype(np.float32)
+        qc = self.char_vec.transform([q.content or "_" for q in queries]).astype(np.float32)
+        sw = sp.csr_matrix(qw @ self.word_t)
+        if self.size <= EXHAUSTIVE_LIMIT:
+            sc = sp.csr_matrix(qc @ self.char_t)
+            return [self._top_full(sw, sc, r, k) for r in range(len(queries))]
+        return [self._top_shortlist(sw, qc, r, k) for r in range(len(queries))]
+
+    @staticmethod
+    def _row(m: sp.csr_matrix, r: int) -> tuple[np.ndarray, np.ndarray]:
+        lo, hi = m.indptr[r], m.indptr[r + 1]
+        return m.indices[lo:hi], m.data[lo:hi]
+
+    def _top_full(self, sw: sp.csr_matrix, sc: sp.csr_matrix, r: int, k: int) -> list[Candidate]:
+        wi, wd = self._row(sw, r)
+        ci, cd = self._row(sc, r)
+        score: dict[int, list[float]] = {}
+        for i, d in zip(ci.tolist(), cd.tolist(), strict=True):
+            score[i] = [0.0, d]
+        for i, d in zip(wi.tolist(), wd.tolist(), strict=True):
+            score.setdefault(i, [0.0, 0.0])[0] = d
+        best = sorted(score.items(), key=lambda kv: -(kv[1][0] + kv[1][1]))[:k]
+        return [Candidate(i, w, c) for i, (w, c) in best]
+
+    def _top_shortlist(
+        self, sw: sp.csr_matrix, qc: sp.csr_matrix, r: int, k: int
+    ) -> list[Candidate]:
+        wi, wd = self._row(sw, r)
+        if len(wi) == 0:
+            return []
+        if len(wi) > SHORTLIST:
+            part = np.argpartition(-wd, SHORTLIST)[:SHORTLIST]
+            wi, wd = wi[part], wd[part]
+        rows = self.char_m[wi]
+        cd = np.asarray((rows @ qc[r].T).todense()).ravel()
+        total = wd + cd
+        order = np.argsort(-total)[:k]
+        return [Candidate(int(wi[j]), float(wd[j]), float(cd[j])) for j in order]
