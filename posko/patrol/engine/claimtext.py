@@ -381,12 +381,27 @@ def near(a: str, b: str) -> bool:
     return any(b[:i] + b[i + 1 :] == a for i in range(len(b)))
 
 
+@lru_cache(maxsize=400_000)
+def _deletes(word: str) -> tuple[str, ...]:
+    return tuple(word[:i] + word[i + 1 :] for i in range(1, len(word)))
+
+
+@lru_cache(maxsize=400_000)
+def fuzzy_pool(pool: frozenset[str]) -> frozenset[str]:
+    """`pool` plus every one-letter deletion of its long words (a typo index)."""
+    out = set(pool)
+    for p in pool:
+        if len(p) >= 5 and not p.startswith(NUM_PREFIX):
+            out.update(_deletes(p))
+    return frozenset(out)
+
+
 def found(word: str, pool: frozenset[str]) -> bool:
-    """Whether `word` (a stem) is in `pool` exactly or up to one typo or a shared 5-letter stem."""
+    """Whether `word` (a stem) is in `pool` exactly or up to one typo (insertion,
+    deletion, substitution or swap of a letter after the first) for long words."""
     if word in pool:
         return True
     if word.startswith(NUM_PREFIX) or len(word) < 5:
         return False
-    return any(
-        near(word, p) or (len(p) >= 5 and (p.startswith(word) or word.startswith(p))) for p in pool
-    )
+    fuzz = fuzzy_pool(pool)
+    return word in fuzz or any(d in fuzz for d in _deletes(word))

@@ -9,7 +9,7 @@ from .claimtext import Analysed, analyse
 from .rescore import DecisionModel, load_model, pair_features
 from .retrieval import ClaimIndex
 
-RESCORE = 8  # lexical candidates re-scored per message
+RESCORE = 6  # lexical candidates re-scored per message
 MAX_MATCHES = 5
 DECISIONS = ("auto", "suggest", "none")
 

@@ -43,25 +43,27 @@ def _bigrams(stems: tuple[str, ...]) -> set[tuple[str, str]]:
     return set(itertools.pairwise(stems))
 
 
-def _covered(src: frozenset[str], pool: frozenset[str], weight: Any) -> float:
+def _share(src: frozenset[str], hits: set[str], weight: Any) -> float:
     total = sum(weight(s) for s in src)
     if total <= 0:
         return 0.0
-    return sum(weight(s) for s in src if found(s, pool)) / total
+    return sum(weight(s) for s in src if s in hits) / total
 
 
 def pair_features(
     q: Analysed, c: Analysed, *, word: float, char: float, margin: float, weight: Any
 ) -> list[float]:
     qs, cs = frozenset(q.stems), frozenset(c.stems)
-    missing = [k for k in c.keys if not found(k, qs)]
-    extra = [k for k in q.keys if not found(k, cs)]
+    c_hits = {s for s in cs if found(s, qs)}  # claim words the message has
+    q_hits = {s for s in qs if found(s, cs)}  # message words the claim has
+    missing = [k for k in c.keys if k not in c_hits and not found(k, qs)]
+    extra = [k for k in q.keys if k not in q_hits and not found(k, cs)]
     qn = {k for k in q.keys if k.startswith(NUM_PREFIX)}
     cn = {k for k in c.keys if k.startswith(NUM_PREFIX)}
     cb = _bigrams(c.stems)
-    cov_claim = _covered(cs, qs, weight)
-    cov_query = _covered(qs, cs, weight)
-    cov_event = _covered(cs - c.keys, qs, weight)
+    cov_claim = _share(cs, c_hits, weight)
+    cov_query = _share(qs, q_hits, weight)
+    cov_event = _share(cs - c.keys, c_hits, weight)
     return [
         char,
         word,

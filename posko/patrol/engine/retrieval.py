@@ -50,6 +50,13 @@ class ClaimIndex:
         self.word_t = sp.csr_matrix(self.word_vec.fit_transform(docs).T, dtype=np.float32)
         self.char_m = sp.csr_matrix(self.char_vec.fit_transform(contents), dtype=np.float32)
         self.char_t = sp.csr_matrix(self.char_m.T)
+        self.word_m = sp.csr_matrix(self.word_t.T)
+        # Shortlist index: terms in more than 1 % of a large registry barely rank, and
+        # their long postings dominate the cost; they still count in the final scores.
+        df = np.diff(self.word_t.indptr)
+        cap = max(1000, self.size // 100)
+        keep = sp.diags((df <= cap).astype(np.float32))
+        self.word_t_short = sp.csr_matrix(keep @ self.word_t)
         vocab = self.word_vec.vocabulary_
         idf = self.word_vec.idf_
         self.idf: dict[str, float] = {w: float(idf[i]) for w, i in vocab.items()}
@@ -64,11 +71,14 @@ class ClaimIndex:
             return [[] for _ in queries]
         qw = self.word_vec.transform(list(queries)).astype(np.float32)
         qc = self.char_vec.transform([q.content or "_" for q in queries]).astype(np.float32)
+        if self.size > EXHAUSTIVE_LIMIT:
+            qw, qc = sp.csr_matrix(qw), sp.csr_matrix(qc)
+            qw.sort_indices()
+            qc.sort_indices()
+            return self._top_shortlist(sp.csr_matrix(qw @ self.word_t_short), qw, qc, k)
         sw = sp.csr_matrix(qw @ self.word_t)
-        if self.size <= EXHAUSTIVE_LIMIT:
-            sc = sp.csr_matrix(qc @ self.char_t)
-            return [self._top_full(sw, sc, r, k) for r in range(len(queries))]
-        return [self._top_shortlist(sw, qc, r, k) for r in range(len(queries))]
+        sc = sp.csr_matrix(qc @ self.char_t)
+        return [self._top_full(sw, sc, r, k) for r in range(len(queries))]
 
     @staticmethod
     def _row(m: sp.csr_matrix, r: int) -> tuple[np.ndarray, np.ndarray]:
@@ -87,16 +97,36 @@ class ClaimIndex:
         return [Candidate(i, w, c) for i, (w, c) in best]
 
     def _top_shortlist(
-        self, sw: sp.csr_matrix, qc: sp.csr_matrix, r: int, k: int
-    ) -> list[Candidate]:
-        wi, wd = self._row(sw, r)
-        if len(wi) == 0:
-            return []
-        if len(wi) > SHORTLIST:
-            part = np.argpartition(-wd, SHORTLIST)[:SHORTLIST]
-            wi, wd = wi[part], wd[part]
-        rows = self.char_m[wi]
-        cd = np.asarray((rows @ qc[r].T).todense()).ravel()
-        total = wd + cd
-        order = np.argsort(-total)[:k]
-        return [Candidate(int(wi[j]), float(wd[j]), float(cd[j])) for j in order]
+        self, sw: sp.csr_matrix, qw: sp.csr_matrix, qc: sp.csr_matrix, k: int
+    ) -> list[list[Candidate]]:
+        out: list[list[Candidate]] = []
+        for r in range(sw.shape[0]):
+            wi, wd = self._row(sw, r)
+            if len(wi) > SHORTLIST:
+                wi = wi[np.argpartition(-wd, SHORTLIST)[:SHORTLIST]]
+            if len(wi) == 0:
+                out.append([])
+                continue
+            qwi, qwd = self._row(qw, r)
+            qci, qcd = self._row(qc, r)
+            wfull = _dots(self.word_m, wi, qwi, qwd)
+            cd = _dots(self.char_m, wi, qci, qcd)
+            order = np.argsort(-(wfull + cd))[:k]
+            out.append([Candidate(int(wi[j]), float(wfull[j]), float(cd[j])) for j in order])
+        return out
+
+
+def _dots(m: sp.csr_matrix, rows: np.ndarray, q_idx: np.ndarray, q_val: np.ndarray) -> np.ndarray:
+    """Dot products of some rows of `m` with one sparse query (sorted indices)."""
+    starts, ends = m.indptr[rows], m.indptr[rows + 1]
+    lens = ends - starts
+    if lens.sum() == 0 or len(q_idx) == 0:
+        return np.zeros(len(rows))
+    take = np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(lens.sum())
+    cols = m.indices[take]
+    pos = np.searchsorted(q_idx, cols)
+    pos[pos >= len(q_idx)] = 0
+    hit = q_idx[pos] == cols
+    prod = np.where(hit, m.data[take] * q_val[pos], 0.0)
+    seg = np.repeat(np.arange(len(rows)), lens)
+    return np.bincount(seg, weights=prod, minlength=len(rows))
