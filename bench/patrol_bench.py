@@ -101,7 +101,8 @@ def main() -> None:
     )
     print(f"recall@1 of the source claim: matcher {r1:.3f} (all {len(texts)} queries)")
     print(
-        f"first {sample} queries: matcher {pipe_r1:.3f} vs brute force (exhaustive lexical) {bf_r1:.3f}"
+        f"first {sample} queries: matcher {pipe_r1:.3f} "
+        f"vs brute force (exhaustive lexical) {bf_r1:.3f}"
     )
 
 

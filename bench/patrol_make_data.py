@@ -717,6 +717,240 @@ FAMILIES: F = [
             "warga gantung keluhkan anjing liar di pasar",
         ],
     ),
+    (
+        "bank_bobol",
+        "hoaks",
+        "Sistem Bank {v} dibobol peretas sehingga saldo nasabah di Belitung Timur hilang",
+        ["BRI", "BNI", "Mandiri", "BSI", "Bank Sumsel Babel"],
+        ["BCA", "BTN"],
+        "Bank {v} memastikan sistemnya aman; saldo nasabah tidak hilang.",
+        [
+            "bank {v} dibobol hacker saldo nasabah beltim ilang",
+            "saldo di {v} hilang karena dibobol peretas",
+            "rekening {v} kebobolan semua saldo nasabah raib",
+            "peretas bobol {v} uang nasabah hilang",
+        ],
+        [
+            "cara buka rekening {v} online",
+            "atm {v} di pasar manggar rusak",
+            "{v} buka kantor cabang baru di gantung",
+        ],
+    ),
+    (
+        "pelaku_menyamar",
+        "hoaks",
+        "Penculik anak menyamar sebagai petugas {v} dan mendatangi rumah warga",
+        ["PLN", "PDAM", "sensus BPS", "Posyandu", "kurir paket"],
+        ["Telkom", "pemadam kebakaran"],
+        "Tidak ada laporan penculik yang menyamar sebagai petugas {v}.",
+        [
+            "penculik nyamar jadi petugas {v} datang ke rumah",
+            "hati2 ada orang ngaku petugas {v} ternyata penculik anak",
+            "petugas {v} palsu culik anak",
+            "penculik anak berpura pura jadi petugas {v}",
+        ],
+        [
+            "petugas {v} datang cek meteran hari ini",
+            "jadwal kunjungan petugas {v} ke desa lalang",
+            "lowongan kerja petugas {v}",
+        ],
+    ),
+    (
+        "vaksin_lumpuh",
+        "hoaks",
+        "Imunisasi {v} di puskesmas menyebabkan anak lumpuh",
+        ["MR", "polio", "BCG", "DPT", "campak"],
+        ["rotavirus", "hepatitis"],
+        "Dinkes: imunisasi {v} aman dan tidak menyebabkan kelumpuhan.",
+        [
+            "imunisasi {v} bikin anak lumpuh",
+            "anak lumpuh setelah vaksin {v} di puskesmas",
+            "jangan imunisasi {v} nanti anaknya lumpuh",
+            "vaksin {v} sebabkan kelumpuhan",
+        ],
+        [
+            "jadwal imunisasi {v} di posyandu mentawak",
+            "stok vaksin {v} di puskesmas habis",
+            "bulan imunisasi anak nasional dimulai",
+        ],
+    ),
+    (
+        "mobil_culik",
+        "hoaks",
+        "Mobil {v} tanpa pelat nomor berkeliling desa untuk menculik anak sekolah",
+        ["Avanza hitam", "van putih", "Innova silver", "pikap merah", "ambulans palsu"],
+        ["Xenia abu abu", "truk kuning"],
+        "Polisi tidak menerima laporan mobil {v} yang menculik anak.",
+        [
+            "ada mobil {v} gak ada platnya keliling culik anak sekolah",
+            "waspada {v} tanpa plat nomor menculik anak",
+            "mobil {v} tanpa nopol culik anak sd",
+            "{v} keliling desa cari anak buat diculik",
+        ],
+        [
+            "dijual mobil {v} mulus harga nego",
+            "mobil {v} kecelakaan di jalan lintas timur",
+            "razia pelat nomor kendaraan di manggar",
+        ],
+    ),
+    (
+        "sim_gratis",
+        "hoaks",
+        "Pembuatan SIM {v} gratis untuk warga Belitung Timur hanya bulan ini "
+        "lewat tautan pendaftaran",
+        ["A", "C", "B1", "B2"],
+        ["D"],
+        "Tidak ada program SIM {v} gratis lewat tautan; tautan itu penipuan.",
+        [
+            "bikin sim {v} gratis bulan ini lewat link",
+            "sim {v} gratis daftar di link ini",
+            "pendaftaran sim {v} gratis khusus beltim",
+            "buruan daftar sim {v} gratis",
+        ],
+        [
+            "syarat perpanjang sim {v} di satpas",
+            "biaya pembuatan sim {v} berapa",
+            "sim keliling hari ini di pasar gantung",
+        ],
+    ),
+    (
+        "tiket_kapal",
+        "hoaks",
+        "Tiket kapal Belitung ke Jakarta {v} selama libur lebaran",
+        ["gratis", "diskon 50 persen", "diskon 75 persen", "hanya Rp 50 ribu"],
+        ["diskon 30 persen", "beli satu gratis satu"],
+        "Operator kapal tidak mengadakan promo tiket {v}.",
+        [
+            "tiket kapal belitung jakarta {v} pas lebaran",
+            "libur lebaran tiket kapal ke jakarta {v}",
+            "ada promo tiket kapal {v} ke jakarta",
+            "kapal ke jakarta {v} waktu lebaran",
+        ],
+        [
+            "jadwal kapal belitung jakarta lebaran",
+            "penumpang kapal ke jakarta membludak",
+            "harga tiket pesawat belitung jakarta naik",
+        ],
+    ),
+    (
+        "kantor_segel",
+        "disinformasi",
+        "KPK menyegel kantor {v} karena kasus korupsi",
+        [
+            "Bupati Belitung Timur",
+            "DPRD Belitung Timur",
+            "Dinas PU Belitung Timur",
+            "Camat Manggar",
+        ],
+        ["Dinas Pendidikan Belitung Timur", "Kantor Desa Lalang"],
+        "Tidak ada penyegelan kantor {v} oleh KPK.",
+        [
+            "kantor {v} disegel kpk",
+            "kpk segel {v} kasus korupsi",
+            "{v} disegel kpk hari ini",
+            "ada penyegelan kpk di kantor {v}",
+        ],
+        [
+            "kpk sosialisasi antikorupsi di kantor {v}",
+            "kantor {v} pindah ke gedung baru",
+            "pelantikan pejabat di kantor {v}",
+        ],
+    ),
+    (
+        "sekolah_wabah",
+        "hoaks",
+        "Sekolah di Manggar ditutup karena wabah {v} menyebar",
+        ["difteri", "cacar monyet", "demam berdarah", "TBC", "hepatitis misterius"],
+        ["campak", "flu burung"],
+        "Dinkes: tidak ada wabah {v} di sekolah Manggar; sekolah tetap buka.",
+        [
+            "sekolah di manggar tutup ada wabah {v}",
+            "wabah {v} di sekolah manggar siswa diliburkan",
+            "{v} menyebar sekolah manggar ditutup",
+            "anak sekolah manggar libur karena {v}",
+        ],
+        [
+            "penyuluhan pencegahan {v} di puskesmas manggar",
+            "vaksinasi {v} gratis untuk pelajar",
+            "sekolah di manggar lomba kebersihan",
+        ],
+    ),
+    (
+        "kapolsek_narkoba",
+        "disinformasi",
+        "Kapolsek {v} ditangkap BNN karena narkoba",
+        ["Manggar", "Gantung", "Kelapa Kampit", "Dendang", "Damar"],
+        ["Simpang Pesak", "Simpang Renggiang"],
+        "Kapolsek {v} tidak ditangkap; kabar itu bohong.",
+        [
+            "kapolsek {v} kena tangkap bnn narkoba",
+            "bnn tangkap kapolsek {v} pakai narkoba",
+            "kapolsek {v} diciduk karena narkoba",
+            "katanya kapolsek {v} positif narkoba ditangkap",
+        ],
+        [
+            "kapolsek {v} sosialisasi bahaya narkoba",
+            "kapolsek {v} baru dilantik",
+            "bnn tes urine anggota polres",
+        ],
+    ),
+    (
+        "keracunan",
+        "hoaks",
+        "Puluhan siswa {v} keracunan makanan bergizi gratis dan dilarikan ke rumah sakit",
+        ["SMPN 1 Manggar", "SMPN 1 Gantung", "SDN 3 Dendang", "SMAN 1 Kelapa Kampit"],
+        ["SDN 5 Damar", "SMPN 2 Manggar"],
+        "Dinkes: tidak ada keracunan makanan di {v}.",
+        [
+            "siswa {v} keracunan mbg banyak masuk rs",
+            "puluhan murid {v} keracunan makan gratis",
+            "keracunan makanan bergizi gratis di {v}",
+            "anak {v} dilarikan ke rumah sakit habis makan mbg",
+        ],
+        [
+            "menu makanan bergizi gratis di {v} hari ini",
+            "{v} mulai terima program makan gratis",
+            "orang tua siswa {v} rapat komite",
+        ],
+    ),
+    (
+        "longsor_ti",
+        "hoaks",
+        "Longsor tambang timah di {v} menimbun sepuluh penambang",
+        ["Kelubi", "Mentawak", "Buding", "Lenggang"],
+        ["Jangkang", "Selinsing"],
+        "Tidak ada longsor tambang yang menimbun penambang di {v}.",
+        [
+            "tambang ti di {v} longsor 10 orang tertimbun",
+            "sepuluh penambang tertimbun longsor di {v}",
+            "longsor tambang timah {v} makan korban 10",
+            "penambang {v} tertimbun tanah longsor",
+        ],
+        [
+            "harga timah di {v} naik",
+            "reklamasi bekas tambang di {v}",
+            "penambang {v} demo minta izin",
+        ],
+    ),
+    (
+        "jam_malam",
+        "hoaks",
+        "Pemerintah memberlakukan jam malam di Kecamatan {v} mulai pukul 21.00",
+        ["Manggar", "Gantung", "Kelapa Kampit", "Damar"],
+        ["Dendang", "Simpang Pesak"],
+        "Tidak ada pemberlakuan jam malam di Kecamatan {v}.",
+        [
+            "jam malam di {v} mulai jam 9 malam",
+            "kecamatan {v} berlakukan jam malam",
+            "warga {v} dilarang keluar malam mulai jam 21",
+            "ada jam malam di {v}",
+        ],
+        [
+            "pasar malam di {v} buka sampai jam 11",
+            "ronda malam warga {v}",
+            "camat {v} rapat keamanan",
+        ],
+    ),
 ]
 
 # single claims (no slot), each with paraphrases and look-alikes
@@ -815,6 +1049,11 @@ WRAP_ASK = [
     "admin polres, benarkah {q}",
     "mau konfirmasi pak, {q}",
     "{q} hoax ya?",
+    "{q} penipuan ya?",
+    "cek fakta: {q}",
+    "{q}, beneran kah?",
+    "ada yg tau bener gak {q}",
+    "{q}. tolong diklarifikasi pak",
 ]
 WRAP_FWD = [
     "*PENTING!!* {Q}. Sebarkan ke grup keluarga, jangan berhenti di kamu 🙏🙏",
@@ -1092,3 +1331,16 @@ def write_places() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def write_background() -> None:
+    """One text per line (the registry's claims and clarifications) for IDF weights."""
+    reg = [json.loads(x) for x in (OUT / "registry.jsonl").read_text("utf-8").splitlines()]
+    lines = [r["claim"] for r in reg] + [r["clarification"] for r in reg]
+    (OUT / "background.txt").write_text(
+        "\n".join(x.replace("\n", " ") for x in lines) + "\n", "utf-8"
+    )
+
+
+if __name__ == "__main__":
+    write_background()

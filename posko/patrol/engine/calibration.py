@@ -176,7 +176,7 @@ def calibrate(
     auto_min_words: int = 4,
 ) -> DecisionModel:
     """Two-fold (train→calib, calib→train) out-of-fold thresholds; final fit on both."""
-    matcher = ClaimMatcher(claims, model=None)
+    matcher = ClaimMatcher(claims, packaged=False)
     pa, pb = _pairs(matcher, train), _pairs(matcher, calib)
     real_b = [p for p in pb if p[0].kind != "dropped"]
     real_a = [p for p in pa if p[0].kind != "dropped"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 from posko.triage.text import normalize, root_words, stem, stop_words
@@ -310,10 +310,32 @@ class Analysed:
     stems: tuple[str, ...]  # their stems
     keys: frozenset[str]  # crucial-fact stems: numbers, months, places, names
     negated: bool
+    unknown: frozenset[str] = frozenset()  # words outside the dictionary (names or typos)
 
     @property
     def content(self) -> str:
         return " ".join(self.tokens)
+
+    @cached_property
+    def stem_set(self) -> frozenset[str]:
+        return frozenset(self.stems)
+
+    @cached_property
+    def typo_index(self) -> frozenset[str]:
+        return fuzzy_pool(self.stem_set)
+
+    @cached_property
+    def bigrams(self) -> frozenset[tuple[str, str]]:
+        return frozenset(zip(self.stems, self.stems[1:], strict=False))
+
+    def has(self, word: str) -> bool:
+        """Whether this text has `word` (a stem) exactly or up to one typo."""
+        if word in self.stem_set:
+            return True
+        if word.startswith(NUM_PREFIX) or len(word) < 5:
+            return False
+        fuzz = self.typo_index
+        return word in fuzz or any(d in fuzz for d in _deletes(word))
 
 
 def _capitalised(raw: str) -> set[str]:
@@ -332,6 +354,7 @@ def analyse(raw: str) -> Analysed:
     content: list[str] = []
     stems: list[str] = []
     keys: set[str] = set()
+    unknown: set[str] = set()
     negated = False
     prev = ""
     for t in toks:
@@ -350,13 +373,14 @@ def analyse(raw: str) -> Analysed:
             or t in strong
             or (t in weak and (prev in PLACE_CUES or t in caps))
             or (t in caps and prev != "")
-            or (len(t) >= 4 and t.isalpha() and t not in roots and s not in roots)
         ):
             keys.add(s)
+        elif len(t) >= 4 and t.isalpha() and t not in roots and s not in roots:
+            unknown.add(s)
         if (t in strong or t in weak) and prev in FACILITIES:
             keys.add(stems[-2] if len(stems) > 1 and content[-2] == prev else prev)
         prev = t
-    return Analysed(tuple(content), tuple(stems), frozenset(keys), negated)
+    return Analysed(tuple(content), tuple(stems), frozenset(keys), negated, frozenset(unknown))
 
 
 def near(a: str, b: str) -> bool:

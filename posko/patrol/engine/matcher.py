@@ -4,14 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 from .claimtext import Analysed, analyse
-from .rescore import DecisionModel, load_model, pair_features
+from .rescore import DECISION_INDEX, DecisionModel, load_model, pair_features
 from .retrieval import ClaimIndex
 
 RESCORE = 6  # lexical candidates re-scored per message
 MAX_MATCHES = 5
 DECISIONS = ("auto", "suggest", "none")
+
+
+BACKGROUND_FILES = ("data/background.txt",)
+
+
+@lru_cache(maxsize=1)
+def background_texts() -> tuple[Analysed, ...]:
+    """General Indonesian claim-and-message texts (the project's own, one per line) that
+    steady the IDF weights; empty when the file is missing."""
+    res = resources.files("posko.patrol").joinpath(BACKGROUND_FILES[0])
+    if not res.is_file():
+        return ()
+    return tuple(analyse(line) for line in res.read_text("utf-8").splitlines() if line.strip())
 
 
 @dataclass(frozen=True)
@@ -58,17 +73,20 @@ def decide_rows(
 def decision_features(ranked: Sequence[tuple[float, CandidateRow]]) -> list[float]:
     p1 = ranked[0][0]
     p2 = ranked[1][0] if len(ranked) > 1 else 0.0
-    return [*ranked[0][1].features, p1, p1 - p2]
+    feats = ranked[0][1].features
+    return [*(feats[i] for i in DECISION_INDEX), p2 / p1 if p1 > 0 else 0.0]
 
 
 class ClaimMatcher:
     """Matches messages against one registry; `model=None` uses the packaged calibration."""
 
-    def __init__(self, claims: Sequence[Claim], model: DecisionModel | None = None) -> None:
+    def __init__(
+        self, claims: Sequence[Claim], model: DecisionModel | None = None, *, packaged: bool = True
+    ) -> None:
         self.claims = list(claims)
         self.analysed = [analyse(c.claim) for c in self.claims]
-        self.index = ClaimIndex(self.analysed)
-        self.model = model if model is not None else load_model()
+        self.index = ClaimIndex(self.analysed, background_texts())
+        self.model = model if model is not None or not packaged else load_model()
 
     def candidate_rows(
         self, texts: Sequence[str], exclude: Sequence[int | None] | None = None

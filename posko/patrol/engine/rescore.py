@@ -8,7 +8,6 @@ calibrated model serves any registry. The model (weights, scaling) and the "sugg
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .claimtext import NUM_PREFIX, Analysed, found
+from .claimtext import NUM_PREFIX, Analysed
 
 FEATURES = (
     "char",
@@ -28,6 +27,8 @@ FEATURES = (
     "bigram",
     "key_missing",
     "key_extra",
+    "unknown_extra",
+    "unknown_missing",
     "key_conflict",
     "num_conflict",
     "key_cov",
@@ -37,10 +38,6 @@ FEATURES = (
     "cov_min",
     "event_margin",
 )
-
-
-def _bigrams(stems: tuple[str, ...]) -> set[tuple[str, str]]:
-    return set(itertools.pairwise(stems))
 
 
 def _share(src: frozenset[str], hits: set[str], weight: Any) -> float:
@@ -53,14 +50,14 @@ def _share(src: frozenset[str], hits: set[str], weight: Any) -> float:
 def pair_features(
     q: Analysed, c: Analysed, *, word: float, char: float, margin: float, weight: Any
 ) -> list[float]:
-    qs, cs = frozenset(q.stems), frozenset(c.stems)
-    c_hits = {s for s in cs if found(s, qs)}  # claim words the message has
-    q_hits = {s for s in qs if found(s, cs)}  # message words the claim has
-    missing = [k for k in c.keys if k not in c_hits and not found(k, qs)]
-    extra = [k for k in q.keys if k not in q_hits and not found(k, cs)]
+    qs, cs = q.stem_set, c.stem_set
+    c_hits = {s for s in cs if q.has(s)}  # claim words the message has
+    q_hits = {s for s in qs if c.has(s)}  # message words the claim has
+    missing = [k for k in c.keys if k not in c_hits and not q.has(k)]
+    extra = [k for k in q.keys if k not in q_hits and not c.has(k)]
     qn = {k for k in q.keys if k.startswith(NUM_PREFIX)}
     cn = {k for k in c.keys if k.startswith(NUM_PREFIX)}
-    cb = _bigrams(c.stems)
+    cb = c.bigrams
     cov_claim = _share(cs, c_hits, weight)
     cov_query = _share(qs, q_hits, weight)
     cov_event = _share(cs - c.keys, c_hits, weight)
@@ -71,9 +68,11 @@ def pair_features(
         cov_claim,
         cov_query,
         cov_event,
-        len(cb & _bigrams(q.stems)) / len(cb) if cb else 0.0,
+        len(cb & q.bigrams) / len(cb) if cb else 0.0,
         float(min(len(missing), 3)),
         float(min(len(extra), 3)),
+        float(min(sum(1 for u in q.unknown if u not in q_hits), 3)),
+        float(min(sum(1 for u in c.unknown if u not in c_hits), 3)),
         1.0 if missing and extra else 0.0,
         1.0 if qn and cn and not qn <= cn else 0.0,
         1.0 - len(missing) / len(c.keys) if c.keys else 1.0,
@@ -85,7 +84,11 @@ def pair_features(
     ]
 
 
-DECISION_FEATURES = (*FEATURES, "rank_p", "rank_gap")
+# The decider sees absolute features only (no margins: in a registry of a few claims
+# every margin is large) plus how close the runner-up comes (ranker probability ratio).
+RELATIVE = frozenset({"margin", "event_margin"})
+DECISION_FEATURES = (*(f for f in FEATURES if f not in RELATIVE), "tie")
+DECISION_INDEX = tuple(i for i, f in enumerate(FEATURES) if f not in RELATIVE)
 
 
 @dataclass

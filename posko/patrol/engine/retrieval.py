@@ -18,7 +18,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from .claimtext import Analysed
 
 EXHAUSTIVE_LIMIT = 20_000
-SHORTLIST = 40
+SHORTLIST = 24
 
 
 def _word_features(doc: Analysed) -> list[str]:
@@ -39,7 +39,9 @@ class Candidate:
 class ClaimIndex:
     """TF-IDF index of the analysed claims of one registry."""
 
-    def __init__(self, claims: Sequence[Analysed]) -> None:
+    def __init__(self, claims: Sequence[Analysed], background: Sequence[Analysed] = ()) -> None:
+        """`background` texts only shape the IDF weights, so that a word is as rare in a
+        registry of 5 claims as in one of 5,000 (the re-scorer's features stay comparable)."""
         self.size = len(claims)
         self.word_vec = TfidfVectorizer(analyzer=_word_features, sublinear_tf=True)
         self.char_vec = TfidfVectorizer(
@@ -47,8 +49,11 @@ class ClaimIndex:
         )
         docs = list(claims) or [Analysed((), (), frozenset(), False)]
         contents = [c.content or "_" for c in docs]
-        self.word_t = sp.csr_matrix(self.word_vec.fit_transform(docs).T, dtype=np.float32)
-        self.char_m = sp.csr_matrix(self.char_vec.fit_transform(contents), dtype=np.float32)
+        bg = list(background)
+        self.word_vec.fit(docs + bg)
+        self.char_vec.fit(contents + [b.content or "_" for b in bg])
+        self.word_t = sp.csr_matrix(self.word_vec.transform(docs).T, dtype=np.float32)
+        self.char_m = sp.csr_matrix(self.char_vec.transform(contents), dtype=np.float32)
         self.char_t = sp.csr_matrix(self.char_m.T)
         self.word_m = sp.csr_matrix(self.word_t.T)
         # Shortlist index: terms in more than 1 % of a large registry barely rank, and
@@ -112,7 +117,8 @@ class ClaimIndex:
             wfull = _dots(self.word_m, wi, qwi, qwd)
             cd = _dots(self.char_m, wi, qci, qcd)
             order = np.argsort(-(wfull + cd))[:k]
-            out.append([Candidate(int(wi[j]), float(wfull[j]), float(cd[j])) for j in order])
+            ids, ws, cs = wi[order].tolist(), wfull[order].tolist(), cd[order].tolist()
+            out.append([Candidate(i, w, c) for i, w, c in zip(ids, ws, cs, strict=True)])
         return out
 
 
