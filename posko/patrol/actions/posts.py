@@ -88,4 +88,11 @@ def do_import_posts(path: str, *, polres: Unit) -> tuple[int, int]:
             )
             created += int(new)
         record_patrol_audit(polres, "posts_imported", actor=None, file=path, created=created)
+        transaction.on_commit(lambda: _enqueue_spike_check(polres.pk))
     return created, len(rows) - created
+
+
+def _enqueue_spike_check(polres_id: int) -> None:
+    from posko.patrol.tasks import detect_spikes
+
+    detect_spikes.enqueue(polres_id)

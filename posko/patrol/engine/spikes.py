@@ -106,7 +106,7 @@ class SpikeDetector:
         self.ring = np.roll(self.ring, 1, axis=0)
         self.ring[0] = x
         alpha = 1.0 - 0.5 ** (1.0 / p.half_life_min)
-        ready = self.seen >= p.warmup_minutes
+        ready = self.n >= p.warmup_minutes  # a new key's baseline is zero posts
         best_z = np.full(self.cap, -np.inf)
         best_w = np.ones(self.cap, dtype=np.int64)
         best_sum = np.zeros(self.cap)
@@ -131,6 +131,7 @@ class SpikeDetector:
         self.mean = np.where(upd, self.mean + alpha * d, self.mean)
         self.var = np.where(upd, (1 - alpha) * (self.var + alpha * d * d), self.var)
         self.seen += 1
+        self.n += 1
         assert self.minute is not None
         minute = self.minute
         self.minute += 1

@@ -118,3 +118,40 @@ def test_import_registry_turnbackhoax_csv(polres: Unit, tmp_path: Path) -> None:
     c = HoaxClaim.objects.get()
     assert c.claim == "polisi razia hp di jalan" and c.verdict == "hoaks"
     assert c.clarification == "Tidak ada razia hp." and c.status == ClaimStatus.DRAFT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_burst_in_imported_posts_raises_one_spike_alert(polres: Unit, tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from posko.patrol.models import SpikeAlert, Watchlist
+
+    Watchlist.objects.create(polres=polres, name="Penculikan", keywords=["penculikan anak"])
+    now = timezone.now().replace(second=0, microsecond=0)
+    rows = []
+    for m in range(180):  # three hours: a quiet baseline, then a burst 20 minutes ago
+        n = 12 if 160 <= m < 170 else (1 if m % 10 == 0 else 0)
+        for k in range(n):
+            at = now - timedelta(minutes=180 - m)
+            text = "anak2 diculik di gantung" if k % 2 else "ada penculikan anak di gantung"
+            rows.append(
+                {
+                    "source": "x",
+                    "source_id": f"{m}-{k}",
+                    "text": text,
+                    "place": "Gantung",
+                    "posted_at": at.isoformat(),
+                }
+            )
+    f = tmp_path / "posts.jsonl"
+    f.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    call_command("patrol", "import-posts", str(f), "--polres", "BLT")
+    run_tasks()
+    alert = SpikeAlert.objects.get()
+    assert alert.topic == "Penculikan" and alert.place == "Gantung"
+    assert now - timedelta(minutes=21) <= alert.started_at <= now - timedelta(minutes=18)
+    from posko.patrol.actions.spikes import do_detect_spikes
+
+    assert do_detect_spikes(polres) == []  # the same spike is not raised twice
