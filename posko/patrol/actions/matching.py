@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from posko.aduan.actions.common import record_audit
 from posko.org.models import Unit
 from posko.patrol.engine import Claim, ClaimMatcher, MatchResult
 from posko.patrol.models import AduanClaimMatch, ClaimStatus, HoaxClaim
+
+if TYPE_CHECKING:
+    from posko.aduan.models import Aduan
 
 
 @lru_cache(maxsize=16)
@@ -33,8 +38,14 @@ def match_texts(polres: Unit, texts: list[str]) -> list[MatchResult]:
     return matcher.match(texts)
 
 
+CLARIFICATION_REPLY = "Terima kasih telah bertanya. Klarifikasi resmi {polres}: {text}"
+
+
 def do_match_aduan(aduan_id: int) -> str:
-    """Match one aduan's text; store the suggestion/auto match (idempotent)."""
+    """Match one aduan's text; store the suggestion/auto match (idempotent). On "auto",
+    an aduan that came in on a connected channel gets the published clarification back
+    through the channel's outbound machinery (Meedan Check's rule: only published
+    clarifications are sent, and never on "suggest")."""
     from posko.aduan.models import Aduan
 
     aduan = Aduan.objects.select_related("polres").filter(pk=aduan_id).first()
@@ -44,7 +55,7 @@ def do_match_aduan(aduan_id: int) -> str:
     if res.decision == "none" or res.best is None:
         return "none"
     with transaction.atomic():
-        AduanClaimMatch.objects.update_or_create(
+        match, created = AduanClaimMatch.objects.update_or_create(
             aduan=aduan,
             defaults={
                 "claim_id": int(res.best),
@@ -52,4 +63,33 @@ def do_match_aduan(aduan_id: int) -> str:
                 "decision": res.decision,
             },
         )
+        record_audit(
+            aduan, "hoax_claim_matched", actor=None, claim=match.claim_id, decision=res.decision
+        )
+        if created and res.decision == "auto":
+            return _send_clarification(aduan, match.claim)
     return res.decision
+
+
+def _send_clarification(aduan: Aduan, claim: HoaxClaim) -> str:
+    from posko.aduan.actions.replies import SELF_SERVED_CHANNELS
+    from posko.aduan.models import AduanMessage, DeliveryState, MessageKind
+    from posko.channels.outbound import check_reply_allowed, prepare_delivery
+
+    if aduan.channel in SELF_SERVED_CHANNELS:
+        return "auto"  # the reporter reads the tracking page; officers see the match
+    try:
+        check_reply_allowed(aduan)
+    except ValueError:
+        return "auto (reply not allowed now)"
+    text = CLARIFICATION_REPLY.format(polres=aduan.polres.name, text=claim.clarification)
+    message = AduanMessage.objects.create(
+        aduan=aduan,
+        kind=MessageKind.PUBLIC_REPLY,
+        text=text,
+        channel=aduan.channel,
+        delivery_state=DeliveryState.PENDING,
+    )
+    record_audit(aduan, "hoax_clarification_sent", actor=None, claim=claim.pk, message=message.pk)
+    prepare_delivery(message)
+    return "auto (clarification sent)"
