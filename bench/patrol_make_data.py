@@ -1063,6 +1063,21 @@ WRAP_FWD = [
     "Breaking news: {Q} #beltim",
     'Dapat dari grup WA: "{Q}" 😱',
 ]
+# Sentences that chain messages wrap around a claim (real forwards are long).
+FILLER = [
+    "Tadi pagi kejadiannya, warga sekitar jadi resah.",
+    "Mohon hati-hati semuanya dan jaga keluarga kita.",
+    "Info ini dari saudara saya yang tinggal di sana.",
+    "Sudah banyak yang share di facebook dan grup RT.",
+    "Jangan sampai kita jadi korban berikutnya.",
+    "Saya juga belum tahu benar atau tidak, tapi lebih baik waspada.",
+    "Tolong pihak berwajib segera bertindak.",
+    "Kasihan warga kecil selalu jadi korban.",
+    "Semoga kita semua dilindungi Tuhan.",
+    "Katanya sudah ada videonya tapi saya belum lihat.",
+    "Anak-anak jangan dibiarkan main sendiri dulu.",
+    "Pemerintah daerah diam saja sampai sekarang.",
+]
 LOOK_PLAIN = [
     "min {q}?",
     "{q}",
@@ -1142,6 +1157,10 @@ def _positives(
         out.append(("partial", rng.choice(WRAP_ASK).format(q=_partial(claim, value, rng).lower())))
     else:
         out.append(("slang", _noise(rng.choice(paras), rng, 0.9)))
+    before = " ".join(rng.sample(FILLER, rng.randint(0, 2)))
+    after = " ".join(rng.sample(FILLER, rng.randint(1, 3)))
+    body = rng.choice([claim, rng.choice(paras)])
+    out.append(("forward_long", f"{before} {_noise(body, rng, 0.2)}. {after}".strip()))
     return out
 
 

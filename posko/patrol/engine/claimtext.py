@@ -21,6 +21,7 @@ NUM_PREFIX = "n_"
 _NUM = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:[.,]\d{3})+|\d+)(?:[.,](\d{1,2}))?\s*(ribu|rb|k|juta|jt|m)?\b"
 )
+_RP = re.compile(r"(?i)\brp\.?\s*(?=\d)")  # "Rp150" → "rp 150"
 _MULT = {"ribu": 1000, "rb": 1000, "k": 1000, "juta": 1_000_000, "jt": 1_000_000}
 NUMBER_WORDS = {
     "satu": "1",
@@ -269,6 +270,20 @@ SYNONYMS = {
     "cegat": "hadang",
     "sedot": "curi",
     "maling": "curi",
+    "sdn": "sd",
+    "smpn": "smp",
+    "sman": "sma",
+    "smkn": "smk",
+    "mpox": "cacar",
+    "bensin_": "bbm",
+    "ponsel_": "ponsel",
+    "medsos": "media",
+    "wa": "whatsapp",
+    "whatsap": "whatsapp",
+    "fb": "facebook",
+    "ig": "instagram",
+    "tsunami_": "tsunami",
+    "kades": "kepala",
     "copet": "curi",
 }
 _CAPWORD = re.compile(r"(?<![.!?:\n]\s)(?<!^)\b([A-Z][A-Za-z]{2,})")
@@ -344,7 +359,8 @@ def _capitalised(raw: str) -> set[str]:
 
 def analyse(raw: str) -> Analysed:
     """Analyse one claim or message (pure function of the text)."""
-    text = _NUM.sub(_number_token, raw.replace("–", " ").replace("/", " "))
+    text = _RP.sub("rp ", raw.replace("–", " ").replace("/", " "))
+    text = _NUM.sub(_number_token, text)
     toks = [NUMBER_WORDS.get(t, t) for t in normalize(text).tokens]
     toks = [NUM_PREFIX + t if t.isdigit() else t for t in toks]
     stops = _stops()
