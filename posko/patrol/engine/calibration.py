@@ -15,7 +15,7 @@ from sklearn.linear_model import LogisticRegression
 from .matcher import CandidateRow, Claim, ClaimMatcher, MatchResult, decide_rows, decision_features
 from .rescore import DecisionModel, Logistic
 
-AUTO_PRECISION = 0.995  # target on out-of-fold data (the goal is ≥ 0.98 on unseen data)
+AUTO_PRECISION = 0.993  # target on out-of-fold data (the goal is ≥ 0.98 on unseen data)
 LOOKALIKE_ALARMS = 0.04  # target on out-of-fold data (the goal is ≤ 0.05)
 
 
