@@ -82,16 +82,21 @@ def main() -> None:
     key = int(order[int(len(order) * 0.8)])
     start = 14 * 60
     lam = rates[:, key].copy()
-    boosted = rates.copy()
+    ramp = lam.copy()
+    step = lam.copy()
     for m in range(start, start + 45):
-        boosted[m, key] = lam[m] * (1 + 9 * min(1.0, (m - start + 1) / 15))
-    burst = base.copy()
-    burst[:, key] = rng.poisson(boosted[:, key])
-    print(
-        f"burst key {key}: baseline {lam[start]:.1f} posts/min at 14:00, "
-        f"ramping to 10x within 15 min"
-    )
-    for label, counts in (("without burst", base), ("with burst", burst)):
+        ramp[m] = lam[m] * (1 + 9 * min(1.0, (m - start + 1) / 15))
+    for m in range(start, start + 15):
+        step[m] = lam[m] * 10
+    with_ramp, with_step = base.copy(), base.copy()
+    with_ramp[:, key] = rng.poisson(ramp)
+    with_step[:, key] = rng.poisson(step)
+    print(f"burst key {key}: baseline {lam[start]:.1f} posts/min at 14:00")
+    for label, counts in (
+        ("without burst", base),
+        ("with burst ramping linearly to 10x over 15 min", with_ramp),
+        ("with burst at 10x for 15 min", with_step),
+    ):
         det = SpikeDetector()
         t0 = time.process_time()
         replay(warm, 0, det)
