@@ -25,6 +25,7 @@ from posko.patrol.actions.claims import (
     do_approve_claim,
     do_create_claim,
 )
+from posko.patrol.actions.posts import do_review_post
 from posko.patrol.models import HoaxClaim, PublicPost, SpikeAlert, Verdict
 
 READER_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.PIMPINAN, Role.AUDITOR})
@@ -108,7 +109,20 @@ def queue(request: HttpRequest) -> HttpResponse:
         .select_related("matched_claim")
         .order_by("-risk", "-posted_at")[:200]
     )
-    return render(request, "patrol/queue.html", {"rows": rows})
+    may_review = _role(request) in AUTHOR_ROLES
+    return render(request, "patrol/queue.html", {"rows": rows, "may_review": may_review})
+
+
+@officer_required
+@require_POST
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(PublicPost, pk=pk, polres=polres_of_request(request))
+    try:
+        do_review_post(post, acting_user=staff_user(request))
+    except PatrolPermissionDenied as exc:
+        return HttpResponseForbidden(str(exc))
+    messages.success(request, _("Unggahan ditandai sudah ditinjau."))
+    return redirect("patrol:queue")
 
 
 @officer_required

@@ -36,7 +36,7 @@ def record_patrol_audit(
     )
 
 
-def _polres_of(user: User, roles: frozenset[str]) -> Unit:
+def polres_for(user: User, roles: frozenset[str]) -> Unit:
     officer = officer_of(user)
     if officer is None or officer.role not in roles or officer.unit.polres is None:
         raise PatrolPermissionDenied(_("Anda tidak berwenang untuk tindakan ini."))
@@ -52,7 +52,7 @@ def do_create_claim(
     clarification: str,
     sources: list[str] | None = None,
 ) -> HoaxClaim:
-    polres = _polres_of(acting_user, AUTHOR_ROLES)
+    polres = polres_for(acting_user, AUTHOR_ROLES)
     if not claim.strip() or not clarification.strip():
         raise ClaimError(_("Klaim dan klarifikasi wajib diisi."))
     if verdict not in Verdict.values:
@@ -72,7 +72,7 @@ def do_create_claim(
 
 def do_approve_claim(claim: HoaxClaim, *, acting_user: User) -> HoaxClaim:
     """A pimpinan of the claim's Polres approves it: from then on it is matched and sent."""
-    polres = _polres_of(acting_user, APPROVER_ROLES)
+    polres = polres_for(acting_user, APPROVER_ROLES)
     if claim.polres_id != polres.pk:
         raise PatrolPermissionDenied(_("Anda tidak berwenang untuk tindakan ini."))
     with transaction.atomic():

@@ -10,8 +10,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from posko.org.models import Unit
 from posko.patrol.actions.claims import record_patrol_audit
@@ -96,3 +98,19 @@ def _enqueue_spike_check(polres_id: int) -> None:
     from posko.patrol.tasks import detect_spikes
 
     detect_spikes.enqueue(polres_id)
+
+
+def do_review_post(post: PublicPost, *, acting_user: User) -> PublicPost:
+    """An officer of the post's Polres marks it reviewed (it leaves the patrol queue)."""
+    from posko.patrol.actions.claims import AUTHOR_ROLES, PatrolPermissionDenied, polres_for
+
+    polres = polres_for(acting_user, AUTHOR_ROLES)
+    if post.polres_id != polres.pk:
+        raise PatrolPermissionDenied(_("Anda tidak berwenang untuk tindakan ini."))
+    with transaction.atomic():
+        locked = PublicPost.objects.select_for_update().get(pk=post.pk)
+        if not locked.reviewed:
+            locked.reviewed = True
+            locked.save(update_fields=["reviewed"])
+            record_patrol_audit(polres, "post_reviewed", actor=acting_user, post=locked.pk)
+    return locked

@@ -7,7 +7,7 @@ from django.test import Client
 
 from posko.conftest import PASSWORD
 from posko.org.models import Officer, Unit
-from posko.patrol.models import ClaimStatus, HoaxClaim, PublicPost, SpikeAlert
+from posko.patrol.models import ClaimStatus, HoaxClaim, PatrolAuditEvent, PublicPost, SpikeAlert
 
 
 def _client(username: str) -> Client:
@@ -60,6 +60,10 @@ def test_pages_are_scoped_to_polres_and_role(
     assert "Klaim Polres lain" not in op.get("/posko/patroli/register/").content.decode()
     html = op.get("/posko/patroli/antrean/").content.decode()
     assert html.index("unggahan berisiko") < html.index("unggahan biasa")
+    risky = PublicPost.objects.get(source_id="1")
+    assert op.post(f"/posko/patroli/antrean/{risky.pk}/tinjau/").status_code == 302
+    assert "unggahan berisiko" not in op.get("/posko/patroli/antrean/").content.decode()
+    assert PatrolAuditEvent.objects.filter(action="post_reviewed").count() == 1
     assert "culik" in op.get("/posko/patroli/lonjakan/").content.decode()
     assert _client("satlantas").get("/posko/patroli/register/").status_code == 403
     assert _client("satlantas").get("/posko/patroli/antrean/").status_code == 403
