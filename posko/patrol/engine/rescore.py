@@ -41,10 +41,11 @@ FEATURES = (
 
 
 def _share(src: frozenset[str], hits: set[str], weight: Any) -> float:
-    total = sum(weight(s) for s in src)
+    ws = [weight(s) for s in src]
+    total = sum(ws)
     if total <= 0:
         return 0.0
-    return sum(weight(s) for s in src if s in hits) / total
+    return sum(w for s, w in zip(src, ws, strict=True) if s in hits) / total
 
 
 def pair_features(

@@ -9,7 +9,7 @@ claims) take a shortlist from the word view and score the char view on it only.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -25,8 +25,7 @@ def _word_features(doc: Analysed) -> list[str]:
     return list(doc.stems)
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     index: int
     word: float
     char: float
