@@ -66,7 +66,10 @@ def decide_rows(
     model: DecisionModel, rows: Sequence[CandidateRow]
 ) -> tuple[list[tuple[float, CandidateRow]], float]:
     """Candidates ranked by the ranker, and the decider's confidence in the best one."""
-    ranked = sorted(((model.ranker.probability(r.features), r) for r in rows), key=lambda t: -t[0])
+    ranked = sorted(
+        ((model.ranker.probability(r.features), r) for r in rows),
+        key=lambda t: (-t[0], t[1].claim_index),
+    )
     return ranked, model.decider.probability(decision_features(ranked))
 
 
@@ -98,20 +101,20 @@ class ClaimMatcher:
         found = self.index.search(qs, RESCORE + (1 if exclude else 0))
         for n, (q, cands) in enumerate(zip(qs, found, strict=True)):
             if exclude:
-                cands = [c for c in cands if c.index != exclude[n]][:RESCORE]
+                cands = [c for c in cands if c.row != exclude[n]][:RESCORE]
             rows: list[CandidateRow] = []
             for n, cand in enumerate(cands):
                 others = [o.lexical for j, o in enumerate(cands) if j != n]
                 margin = cand.lexical - (max(others) if others else 0.0)
                 feats = pair_features(
                     q,
-                    self.analysed[cand.index],
+                    self.analysed[cand.row],
                     word=cand.word,
                     char=cand.char,
                     margin=margin,
                     weight=self.index.weight,
                 )
-                rows.append(CandidateRow(cand.index, feats))
+                rows.append(CandidateRow(cand.row, feats))
             out.append((q, rows))
         return out
 

@@ -41,11 +41,12 @@ FEATURES = (
 
 
 def _share(src: frozenset[str], hits: set[str], weight: Any) -> float:
-    ws = [weight(s) for s in src]
+    words = sorted(src)  # a fixed order: the same sums in every process
+    ws = [weight(s) for s in words]
     total = sum(ws)
     if total <= 0:
         return 0.0
-    return sum(w for s, w in zip(src, ws, strict=True) if s in hits) / total
+    return sum(w for s, w in zip(words, ws, strict=True) if s in hits) / total
 
 
 def pair_features(

@@ -26,7 +26,7 @@ def _word_features(doc: Analysed) -> list[str]:
 
 
 class Candidate(NamedTuple):
-    index: int
+    row: int  # the claim's position in the registry
     word: float
     char: float
 
