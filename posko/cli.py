@@ -11,6 +11,8 @@ import sys
 # `posko triage …` subcommands that need the database (a Django management command);
 # everything else under `posko triage` runs offline.
 DB_TRIAGE = frozenset({"retrain", "versions", "rollback"})
+# `posko patrol …` subcommands that run offline (the rest are a Django management command).
+OFFLINE_PATROL = frozenset({"match", "eval", "calibrate"})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,6 +21,10 @@ def main(argv: list[str] | None = None) -> int:
         from posko.triage.cli import main as triage_main
 
         return triage_main(argv[2:], sys.stdin, sys.stdout, sys.stderr)
+    if len(argv) > 2 and argv[1] == "patrol" and argv[2] in OFFLINE_PATROL:
+        from posko.patrol.engine.patrol_cli import main as patrol_main
+
+        return patrol_main(argv[2:], sys.stdin, sys.stdout, sys.stderr)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "posko.config.settings")
     from django.core.management import execute_from_command_line
 

@@ -173,6 +173,18 @@ def audit_detail(event: AuditEvent) -> str:
     return describe(event.data or {}) if describe is not None else ""
 
 
+def register_audit_kinds(
+    kinds: Mapping[str, Promise],
+    details: Mapping[str, Callable[[Mapping[str, Any]], str]] | None = None,
+) -> None:
+    """Another domain's kinds of aduan audit rows (in its ``AppConfig.ready``)."""
+    for code, label in kinds.items():
+        if code in AUDIT_KINDS and AUDIT_KINDS[code] != label:
+            raise ValueError(f"audit kind {code!r} is registered twice with different labels")
+        AUDIT_KINDS[code] = label
+    DETAILS.update(details or {})
+
+
 def _check(action: str) -> None:
     if action not in AUDIT_KINDS:
         raise ValueError(f"audit kind {action!r} is not registered in posko.aduan.audit")

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "posko.api",
     "posko.channels",
     "posko.demo",
+    "posko.patrol",
 ]
 
 MIDDLEWARE = [

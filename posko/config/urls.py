@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("hooks/", include("posko.channels.urls")),
     path("posko/", include("posko.console.urls")),
+    path("posko/patroli/", include("posko.console.patrol_urls")),
     # The portal's language switcher posts here (Django's set_language: sets the cookie).
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("posko.portal.urls")),

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from posko.aduan.actions.common import record_audit
+from posko.aduan.events import EventKind, check_reply_allowed, emit
 from posko.aduan.models import Aduan, AduanMessage, DeliveryState, MessageKind
 
 
@@ -33,6 +34,34 @@ def do_record_system_message(
             aduan=aduan, kind=kind, text=text, channel=channel, delivery_state=delivery_state
         )
         record_audit(aduan, audit_action, actor=None, message=message.pk, **audit)
+    return message
+
+
+def do_send_system_reply(
+    aduan: Aduan, text: str, *, audit_action: str, **audit: Any
+) -> AduanMessage | None:
+    """A public reply written by Posko (e.g. a published hoax clarification), sent on the
+    aduan's origin channel like an officer's: None when the channel is read on Posko itself or
+    its platform would refuse the reply now (the reply gate)."""
+    from posko.aduan.actions.replies import SELF_SERVED_CHANNELS
+
+    if aduan.channel in SELF_SERVED_CHANNELS:
+        return None
+    try:
+        check_reply_allowed(aduan)
+    except ValueError:
+        return None
+    with transaction.atomic():
+        message = do_record_system_message(
+            aduan,
+            kind=MessageKind.PUBLIC_REPLY,
+            text=text,
+            channel=aduan.channel,
+            delivery_state=DeliveryState.PENDING,
+            audit_action=audit_action,
+            **audit,
+        )
+        emit(EventKind.PUBLIC_REPLY, aduan, message=message)
     return message
 
 

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PatrolConfig(AppConfig):
+    name = "posko.patrol"
+    label = "patrol"
+    verbose_name = _("Patroli siber")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from posko.patrol.subscribers import connect
+
+        connect()

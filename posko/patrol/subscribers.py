@@ -1,0 +1,32 @@
+"""The patrol's subscriber to aduan events: every new aduan of a Polres with approved
+claims is matched against its registry (a task, after commit)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from posko.aduan.audit import register_audit_kinds
+from posko.aduan.events import AduanEvent, EventKind, subscribe
+
+
+def match_new_aduan(event: AduanEvent) -> None:
+    from posko.patrol.models import ClaimStatus, HoaxClaim
+    from posko.patrol.tasks import match_aduan_claims
+
+    aduan = event.aduan
+    approved = HoaxClaim.objects.filter(polres_id=aduan.polres_id, status=ClaimStatus.APPROVED)
+    if not approved.exists():
+        return  # nothing to match against: no task
+    pk = aduan.pk
+    transaction.on_commit(lambda: match_aduan_claims.enqueue(pk))
+
+
+def connect() -> None:
+    subscribe(EventKind.CREATED, match_new_aduan)
+    register_audit_kinds(
+        {
+            "hoax_claim_matched": _("Cocok dengan klaim hoaks terdaftar"),
+            "hoax_clarification_sent": _("Klarifikasi hoaks dikirim"),
+        }
+    )

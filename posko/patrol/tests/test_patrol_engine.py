@@ -1,0 +1,93 @@
+"""Engine and offline CLI: real registry files, real calibrated model, no Django."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from posko.patrol.engine import Claim, ClaimMatcher
+from posko.patrol.engine.claimtext import analyse, found
+from posko.patrol.engine.patrol_cli import main
+from posko.patrol.engine.spikes import SpikeDetector, SpikePolicy
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+CLAIMS = [
+    Claim("manggar", "Penculikan anak bermobil ambulans terjadi di Manggar", "hoaks", "Tidak ada."),
+    Claim("gantung", "Penculikan anak bermobil ambulans terjadi di Gantung", "hoaks", "Tidak ada."),
+    Claim("bbm", "Harga BBM Pertalite naik menjadi Rp 15.000 per liter mulai besok", "hoaks", "."),
+]
+
+
+def test_numbers_and_places_are_crucial_facts() -> None:
+    a = analyse("min apa benar pertalite naik jd 15 rb seliter?")
+    assert "n_15000" in a.stems and "n_15000" in a.keys
+    assert "manggar" in analyse("culik anak di manggar").keys
+    assert found("gantugn", frozenset({"gantung"})) and not found("dendang", frozenset({"gantung"}))
+
+
+def test_near_duplicates_are_told_apart_and_unregistered_place_is_not_matched() -> None:
+    m = ClaimMatcher(CLAIMS)
+    r = m.match_one("min apa benar ada penculikan anak pakai mobil ambulans di gantung?")
+    assert r.best == "gantung" and r.decision != "none"
+    other = m.match_one("min apa benar ada penculikan anak pakai mobil ambulans di dendang?")
+    assert other.decision == "none"
+
+
+def test_cli_match_contract() -> None:
+    reg = io.StringIO()
+    out = io.StringIO()
+    err = io.StringIO()
+    msgs = "\n".join(
+        [
+            json.dumps({"id": 1, "text": "pertalite besok jadi rp 15.000 per liter, bener min?"}),
+            "not json",
+            json.dumps({"id": "x", "text": "jadwal posyandu bulan depan"}),
+        ]
+    )
+    path = DATA / "registry.jsonl"
+    rc = main(["match", "--registry", str(path)], io.StringIO(msgs), out, err)
+    lines = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert rc == 1 and "line 2" in err.getvalue() and reg.getvalue() == ""
+    assert [x["id"] for x in lines] == [1, "x"]
+    assert lines[0]["matches"][0]["claim_id"] == "bbm-15-000" and lines[0]["decision"] != "none"
+    assert len(lines[0]["matches"]) <= 5
+    assert lines[1]["decision"] == "none"
+
+
+def test_console_script_runs_offline_without_django_settings(tmp_path: Path) -> None:
+    reg = tmp_path / "r.jsonl"
+    reg.write_text(json.dumps({"id": "a", "claim": CLAIMS[2].claim, "verdict": "hoaks"}) + "\n")
+    code = "import sys; from posko.cli import main; sys.exit(main(sys.argv))"
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "does.not.exist"}
+    p = subprocess.run(
+        [sys.executable, "-c", code, "patrol", "match", "--registry", str(reg)],
+        input=json.dumps({"id": 7, "text": "harga pertalite naik 15 ribu besok?"}),
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["matches"][0]["claim_id"] == "a"
+
+
+def test_eval_on_own_dev_set_meets_targets() -> None:
+    out = io.StringIO()
+    main(["eval", str(DATA / "queries_dev.jsonl"), "--json"], io.StringIO(), out, io.StringIO())
+    fig = json.loads(out.getvalue())
+    assert fig["r_at_1"] >= 0.95 and fig["auto_precision"] >= 0.98
+    assert fig["lookalike_false_alarms"] <= 0.05
+
+
+def test_spike_detector_alerts_once_per_spike() -> None:
+    det = SpikeDetector(SpikePolicy(warmup_minutes=30))
+    alerts = []
+    for minute in range(120):
+        n = 40 if 60 <= minute < 75 else 2
+        alerts += det.add(minute, ("culik", "manggar"), n)
+        alerts += det.add(minute, ("bbm", "gantung"), 3)
+    alerts += det.close_minute()
+    assert [(a.key, a.minute) for a in alerts] == [(("culik", "manggar"), 60)]
