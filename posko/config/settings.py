@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "posko.api",
     "posko.channels",
     "posko.demo",
+    "posko.publishing",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +191,14 @@ POSKO_PROXY_HOPS = int(os.environ.get("POSKO_PROXY_HOPS", "0"))
 # database (encrypted with this key, default derived from SECRET_KEY); see docs/kanal/.
 POSKO_CHANNEL_KEY = os.environ.get("POSKO_CHANNEL_KEY", "")
 POSKO_CHANNEL_HTTP_TIMEOUT = float(os.environ.get("POSKO_CHANNEL_HTTP_TIMEOUT", "15"))
+
+# Publishing (docs/publikasi.md): the public address of this Posko (Instagram fetches post
+# photos from it), the Telegram channel to post to, Instagram container polling.
+POSKO_PUBLIC_URL = os.environ.get("POSKO_PUBLIC_URL", "http://127.0.0.1:8000")
+POSKO_TELEGRAM_CHANNEL = os.environ.get("POSKO_TELEGRAM_CHANNEL", "")
+POSKO_IG_POLL_ATTEMPTS = int(os.environ.get("POSKO_IG_POLL_ATTEMPTS", "3"))
+POSKO_IG_POLL_INTERVAL = float(os.environ.get("POSKO_IG_POLL_INTERVAL", "2"))
+POSKO_RATE_SUBSCRIBE = os.environ.get("POSKO_RATE_SUBSCRIBE", "5/10m")
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("posko/", include("posko.console.urls")),
     # The portal's language switcher posts here (Django's set_language: sets the cookie).
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("posko.publishing.urls_public")),
     path("", include("posko.portal.urls")),
     # Aduan photos are served to staff only (console view checks access); this route
     # serves nothing public: MEDIA files are never linked from public pages.

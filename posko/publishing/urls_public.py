@@ -1,0 +1,21 @@
+"""Public pages of publishing: ``/langganan/`` (subscribe, double opt-in) and the public
+address of approved post photos (Instagram fetches ``image_url`` from here)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import path, reverse
+
+from posko.publishing import portal_views
+from posko.publishing.models import PostMedia
+
+urlpatterns = [
+    path("langganan/", portal_views.subscribe, name="langganan"),
+    path("langganan/konfirmasi/", portal_views.confirm, name="langganan_konfirmasi"),
+    path("publikasi/foto/<str:token>/", portal_views.media, name="publikasi_foto"),
+]
+
+
+def media_url(media: PostMedia) -> str:
+    path_ = reverse("publikasi_foto", args=[media.public_token])
+    return f"{settings.POSKO_PUBLIC_URL.rstrip('/')}{path_}"
