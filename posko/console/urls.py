@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from posko.channels import console as channels
 from posko.console import settings, triage, views
@@ -40,4 +40,5 @@ urlpatterns = [
     path("kanal/akun/<int:pk>/", channels.account_edit, name="channel_account_edit"),
     path("kanal/akun/<int:pk>/aktif/", channels.account_toggle, name="channel_account_toggle"),
     path("kanal/templat/", channels.notice_templates, name="notice_templates"),
+    path("publikasi/", include("posko.publishing.urls_console")),
 ]
