@@ -1,10 +1,11 @@
 """Targeted alerts: a warning to the subscribers of chosen desa through approved WhatsApp
 templates, in batches on the task backend.
 
-Pacing: one batch of at most ``max_per_second`` (default 80, WhatsApp's per-number
-throughput) messages; the next batch is enqueued by the previous one to run no earlier than
-one second after it started, so batches never overlap and the number never exceeds its rate.
-A batch picks the next pending deliveries, so a re-run continues where the last one stopped.
+Pacing: a batch is one second of sending: at most ``max_per_second`` (default 80,
+WhatsApp's per-number throughput) messages, each started at least 1/rate seconds after the
+previous one, so no one-second window ever holds more than the rate. The next batch is enqueued
+by the previous one when it ends, so batches never overlap. A batch picks the next pending
+deliveries, so a re-run continues where the last one stopped.
 """
 
 from __future__ import annotations
@@ -119,7 +120,6 @@ def _enqueue_batch(alert_id: int, run_after_seconds: float | None) -> None:
 
 
 def do_send_alert_batch(alert_id: int) -> str:
-    started = time.monotonic()
     alert = Alert.objects.select_related("account").filter(pk=alert_id).first()
     if alert is None or alert.finished_at is not None:
         return "done"
@@ -127,6 +127,8 @@ def do_send_alert_batch(alert_id: int) -> str:
     per_second = int(account.config.get("max_per_second", DEFAULT_PER_SECOND))
     template = account.config.get("alert_template") or {}
     pause: float | None = None
+    gap = 1.0 / max(per_second, 1)
+    next_slot = time.monotonic()
     with transaction.atomic():
         batch = list(
             AlertDelivery.objects.select_for_update(skip_locked=True)
@@ -136,6 +138,10 @@ def do_send_alert_batch(alert_id: int) -> str:
         )
         with client() as http:
             for delivery in batch:
+                wait = next_slot - time.monotonic()
+                if wait > 0:
+                    time.sleep(wait)  # pacing within the second, not a retry
+                next_slot = time.monotonic() + gap
                 pause = _send_one(http, alert, template, delivery)
                 if pause is not None:
                     break
@@ -144,8 +150,7 @@ def do_send_alert_batch(alert_id: int) -> str:
         if not remaining.exists():
             Alert.objects.filter(pk=alert.pk).update(finished_at=timezone.now())
             return f"sent {len(batch)}, finished"
-        elapsed = time.monotonic() - started
-        _enqueue_batch(alert.pk, max(pause or 0.0, 1.0 - elapsed, 0.001))
+        _enqueue_batch(alert.pk, max(pause or 0.0, next_slot - time.monotonic(), 0.001))
     return f"sent {len(batch)}"
 
 
