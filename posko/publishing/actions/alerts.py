@@ -1,11 +1,11 @@
 """Targeted alerts: a warning to the subscribers of chosen desa through approved WhatsApp
 templates, in batches on the task backend.
 
-Pacing: a batch is one second of sending: at most ``max_per_second`` (default 80,
-WhatsApp's per-number throughput) messages, each started at least 1/rate seconds after the
-previous one, so no one-second window ever holds more than the rate. The next batch is enqueued
-by the previous one when it ends, so batches never overlap. A batch picks the next pending
-deliveries, so a re-run continues where the last one stopped.
+Pacing: a batch is ``batch_seconds`` (default 5) of sending: at most ``max_per_second``
+(default 80, WhatsApp's per-number throughput) messages a second, each started at least 1/rate
+seconds after the previous one, so no one-second window ever holds more than the rate. The
+next batch is enqueued by the previous one when it ends, so batches never overlap. A batch
+picks the next pending deliveries, so a re-run continues where the last one stopped.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from posko.publishing.publishers.publish_whatsapp import send_template
 from posko.regions.models import Region
 
 DEFAULT_PER_SECOND = 80
+DEFAULT_BATCH_SECONDS = 5
 
 
 def recipients(polres: Unit, desa: list[Region]) -> list[int]:
@@ -125,6 +126,7 @@ def do_send_alert_batch(alert_id: int) -> str:
         return "done"
     account = alert.account
     per_second = int(account.config.get("max_per_second", DEFAULT_PER_SECOND))
+    batch_size = per_second * int(account.config.get("batch_seconds", DEFAULT_BATCH_SECONDS))
     template = account.config.get("alert_template") or {}
     pause: float | None = None
     gap = 1.0 / max(per_second, 1)
@@ -134,7 +136,7 @@ def do_send_alert_batch(alert_id: int) -> str:
             AlertDelivery.objects.select_for_update(skip_locked=True)
             .select_related("subscriber")
             .filter(alert=alert, state=AlertDeliveryState.PENDING)
-            .order_by("pk")[:per_second]
+            .order_by("pk")[:batch_size]
         )
         with client() as http:
             for delivery in batch:

@@ -170,3 +170,21 @@ def do_handle_keyword(polres: Unit, channel: str, address: str, text: str) -> st
         do_unsubscribe(polres, channel, address)
         return "unsubscribed"
     return None
+
+
+def do_register_subscriber(polres: Unit, phone: str, area: Region, *, source: str) -> Subscriber:
+    """A subscription confirmed in person (a Bhabinkamtibmas during a visit) or by keyword
+    from the resident's own number: active at once, no code needed."""
+    address = normalize_phone(phone)
+    desa, kecamatan = _area(polres, area)
+    with transaction.atomic():
+        subscriber, _created = Subscriber.objects.select_for_update().get_or_create(
+            polres=polres, channel=SubscriberChannel.WHATSAPP, address=address
+        )
+        subscriber.desa, subscriber.kecamatan = desa, kecamatan
+        subscriber.state = SubscriberState.ACTIVE
+        subscriber.source = source[:20]
+        subscriber.confirmed_at = timezone.now()
+        subscriber.code_hash = ""
+        subscriber.save()
+    return subscriber

@@ -123,7 +123,7 @@ def test_batches_keep_to_the_per_second_rate_and_a_stop_word_unsubscribes_at_onc
     polres: Unit, officers: dict[str, Officer], wa_alerts: ChannelAccount, fake_api: FakeApi
 ) -> None:
     whatsapp_fake(fake_api)
-    wa_alerts.config = {**wa_alerts.config, "max_per_second": 2}
+    wa_alerts.config = {**wa_alerts.config, "max_per_second": 2, "batch_seconds": 1}
     wa_alerts.save(update_fields=["config"])
     gantung = Region.objects.get(code=GANTUNG)
     for i in range(5):
@@ -190,3 +190,19 @@ def test_double_opt_in_on_the_web_form(
 
 def test_phone_numbers_are_masked() -> None:
     assert mask_address("+6281234567890") == "+6281*****7890"
+
+
+@pytest.mark.django_db
+def test_demo_seeds_subscribers_and_two_approved_posts(
+    polres: Unit, officers: dict[str, Officer], accounts: dict[str, ChannelAccount]
+) -> None:
+    from posko.publishing.demo_content import seed_publishing_demo
+    from posko.publishing.models import Post
+
+    seed_publishing_demo(polres)
+    seed_publishing_demo(polres)  # twice is harmless
+    assert Subscriber.objects.filter(state=SubscriberState.ACTIVE).count() == 7
+    assert sorted(Post.objects.values_list("kind", "status")) == [
+        ("info_lalu_lintas", "scheduled"),
+        ("kampanye_edukasi", "scheduled"),
+    ]

@@ -1,0 +1,88 @@
+"""Demo content of publishing (called by ``posko.demo.seed``): subscribers in three desa, and —
+when the demo's official accounts are configured (``docs/kanal/README.md``) — one education
+post approved for immediate publishing and one traffic advisory scheduled for next Saturday."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from posko.channels.models import ChannelAccount
+from posko.org.models import Unit
+from posko.publishing.actions.compose import Draft, do_create_post
+from posko.publishing.actions.review import do_approve, do_submit_for_review
+from posko.publishing.actions.subscribers import do_register_subscriber
+from posko.publishing.models import Post, PostKind, Subscriber
+from posko.regions.models import Region
+
+DEMO_SUBSCRIBERS = {
+    "19.06.02.2001": ["081300000101", "081300000102", "081300000103"],  # Gantung
+    "19.06.02.2009": ["081300000201", "081300000202"],
+    "19.06.05.2003": ["081300000301", "081300000302"],
+}
+EDUCATION = (
+    "Stop narkoba! Narkoba merusak masa depan. Laporkan peredaran narkoba di sekitar Anda ke "
+    "Polres Belitung Timur lewat WhatsApp atau posko.polres-beltim. Identitas pelapor dijaga."
+)
+TRAFFIC = (
+    "INFO LALU LINTAS: Jl. Jenderal Sudirman, Manggar ditutup Sabtu pukul 07.00–12.00 untuk "
+    "karnaval HUT Kabupaten. Gunakan jalur alternatif Jl. Lintas Timur."
+)
+
+
+def _next_saturday_morning() -> datetime:
+    today = timezone.localdate()
+    days = (5 - today.weekday()) % 7 or 7
+    moment = datetime.combine(today + timedelta(days=days), time(6, 30))
+    return timezone.make_aware(moment)
+
+
+def seed_publishing_demo(polres: Unit) -> None:
+    if not Subscriber.objects.filter(polres=polres).exists():
+        for code, phones in DEMO_SUBSCRIBERS.items():
+            desa = Region.objects.filter(code=code).first()
+            for phone in phones if desa else []:
+                do_register_subscriber(polres, phone, desa, source="demo")  # type: ignore[arg-type]
+    accounts = list(
+        ChannelAccount.objects.filter(
+            polres=polres, platform__in=("facebook", "x", "telegram"), is_active=True
+        )
+    )
+    operator = User.objects.filter(username="operator").first()
+    kapolres = User.objects.filter(username="kapolres").first()
+    if not accounts or operator is None or kapolres is None:
+        return
+    if Post.objects.filter(polres=polres).exists():
+        return
+    education = do_create_post(
+        polres,
+        Draft(
+            kind=PostKind.EDUCATION,
+            text=EDUCATION,
+            title="Kampanye anti-narkoba",
+            accounts=accounts,
+        ),
+        acting_user=operator,
+    )
+    traffic = do_create_post(
+        polres,
+        Draft(
+            kind=PostKind.TRAFFIC,
+            text=TRAFFIC,
+            title="Penutupan Jl. Sudirman (karnaval)",
+            accounts=accounts,
+            fields={
+                "road": "Jl. Jenderal Sudirman, Manggar",
+                "time_from": "Sabtu 07.00",
+                "time_until": "Sabtu 12.00",
+                "alternative_route": "Jl. Lintas Timur",
+            },
+            publish_at=_next_saturday_morning(),
+        ),
+        acting_user=operator,
+    )
+    for post in (education, traffic):
+        do_submit_for_review(post, acting_user=operator)
+        do_approve(post, acting_user=kapolres)
