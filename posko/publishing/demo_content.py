@@ -4,11 +4,13 @@ post approved for immediate publishing and one traffic advisory scheduled for ne
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from posko.channels.actions.accounts import do_save_account
 from posko.channels.models import ChannelAccount
 from posko.org.models import Unit
 from posko.publishing.actions.compose import Draft, do_create_post
@@ -39,7 +41,42 @@ def _next_saturday_morning() -> datetime:
     return timezone.make_aware(moment)
 
 
+def configure_publishing_accounts(polres: Unit) -> None:
+    """Publishing settings of the demo's accounts from the environment (docs/kanal/README.md):
+    ``POSKO_X_USER_ACCESS_TOKEN`` (posting needs user context), ``POSKO_TELEGRAM_CHANNEL``
+    (also read at publish time), ``POSKO_WHATSAPP_ALERT_TEMPLATE`` and
+    ``POSKO_WHATSAPP_OPTIN_TEMPLATE`` (approved template names, language ``id``)."""
+    env = os.environ.get
+    for account in ChannelAccount.objects.filter(polres=polres):
+        if account.platform == "x" and env("POSKO_X_USER_ACCESS_TOKEN"):
+            do_save_account(
+                polres,
+                "x",
+                external_id=account.external_id,
+                credentials={"user_access_token": env("POSKO_X_USER_ACCESS_TOKEN")},
+            )
+        if account.platform == "telegram" and env("POSKO_TELEGRAM_CHANNEL"):
+            do_save_account(
+                polres,
+                "telegram",
+                external_id=account.external_id,
+                config={"channel_chat_id": env("POSKO_TELEGRAM_CHANNEL")},
+            )
+        if account.platform == "whatsapp":
+            config = {
+                key: {"name": env(var), "language": "id"}
+                for key, var in (
+                    ("alert_template", "POSKO_WHATSAPP_ALERT_TEMPLATE"),
+                    ("optin_template", "POSKO_WHATSAPP_OPTIN_TEMPLATE"),
+                )
+                if env(var)
+            }
+            if config:
+                do_save_account(polres, "whatsapp", external_id=account.external_id, config=config)
+
+
 def seed_publishing_demo(polres: Unit) -> None:
+    configure_publishing_accounts(polres)
     if not Subscriber.objects.filter(polres=polres).exists():
         for code, phones in DEMO_SUBSCRIBERS.items():
             desa = Region.objects.filter(code=code).first()

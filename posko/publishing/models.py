@@ -260,6 +260,7 @@ class Alert(models.Model):
 
 class AlertDeliveryState(models.TextChoices):
     PENDING = "pending", _("Menunggu")
+    SENDING = "sending", _("Sedang dikirim")
     SENT = "sent", _("Terkirim")
     FAILED = "failed", _("Gagal")
     UNCONFIRMED = "unconfirmed", _("Belum terkonfirmasi")

@@ -120,6 +120,22 @@ def _enqueue_batch(alert_id: int, run_after_seconds: float | None) -> None:
     transaction.on_commit(enqueue)
 
 
+def _claim(alert: Alert, size: int) -> list[AlertDelivery]:
+    """Mark the next pending deliveries as sending (a short transaction: no lock is held
+    while messages go out). A crash leaves them "sending": unknown, never sent twice."""
+    with transaction.atomic():
+        batch = list(
+            AlertDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("subscriber")
+            .filter(alert=alert, state=AlertDeliveryState.PENDING)
+            .order_by("pk")[:size]
+        )
+        AlertDelivery.objects.filter(pk__in=[d.pk for d in batch]).update(
+            state=AlertDeliveryState.SENDING
+        )
+    return batch
+
+
 def do_send_alert_batch(alert_id: int) -> str:
     alert = Alert.objects.select_related("account").filter(pk=alert_id).first()
     if alert is None or alert.finished_at is not None:
@@ -131,22 +147,20 @@ def do_send_alert_batch(alert_id: int) -> str:
     pause: float | None = None
     gap = 1.0 / max(per_second, 1)
     next_slot = time.monotonic()
+    batch = _claim(alert, batch_size)
+    with client() as http:
+        for delivery in batch:
+            if pause is not None:
+                delivery.state = AlertDeliveryState.PENDING  # not tried: the next batch
+                continue
+            wait = next_slot - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)  # pacing within the second, not a retry
+            next_slot = time.monotonic() + gap
+            pause = _send_one(http, alert, template, delivery)
+            if pause is not None:
+                delivery.state = AlertDeliveryState.PENDING
     with transaction.atomic():
-        batch = list(
-            AlertDelivery.objects.select_for_update(skip_locked=True)
-            .select_related("subscriber")
-            .filter(alert=alert, state=AlertDeliveryState.PENDING)
-            .order_by("pk")[:batch_size]
-        )
-        with client() as http:
-            for delivery in batch:
-                wait = next_slot - time.monotonic()
-                if wait > 0:
-                    time.sleep(wait)  # pacing within the second, not a retry
-                next_slot = time.monotonic() + gap
-                pause = _send_one(http, alert, template, delivery)
-                if pause is not None:
-                    break
         AlertDelivery.objects.bulk_update(batch, ["state", "external_id", "error", "sent_at"])
         remaining = AlertDelivery.objects.filter(alert=alert, state=AlertDeliveryState.PENDING)
         if not remaining.exists():
@@ -163,6 +177,9 @@ def _send_one(
     import httpx
 
     assert isinstance(http, httpx.Client)
+    if delivery.subscriber.state != SubscriberState.ACTIVE:  # stopped since the alert began
+        delivery.state, delivery.error = AlertDeliveryState.FAILED, "berhenti berlangganan"
+        return None
     try:
         delivery.external_id = send_template(
             http, alert.account, delivery.subscriber.address, template, [alert.text]
