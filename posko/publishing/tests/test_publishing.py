@@ -282,7 +282,7 @@ def test_instagram_50_posts_per_24_hours_defers_and_a_revoked_token_fails(
         do_publish_directly(earlier, acting_user=operator.user)  # not an urgent kind
     do_submit_for_review(earlier, acting_user=operator.user)
     do_approve(earlier, acting_user=officers["kapolres"].user)
-    run_tasks_at(now + timedelta(seconds=2))
+    run_tasks_at(later(seconds=2))
     target.refresh_from_db()
     assert target.status == TargetStatus.SCHEDULED
     assert target.next_attempt_at is not None
