@@ -145,7 +145,7 @@ def do_send_alert_batch(alert_id: int) -> str:
     batch_size = per_second * int(account.config.get("batch_seconds", DEFAULT_BATCH_SECONDS))
     template = account.config.get("alert_template") or {}
     pause: float | None = None
-    gap = 1.0 / max(per_second, 1)
+    gap = 1.02 / max(per_second, 1)  # 2 % margin for network jitter
     next_slot = time.monotonic()
     batch = _claim(alert, batch_size)
     with client() as http:
