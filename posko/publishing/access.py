@@ -7,13 +7,17 @@ without being able to approve anything else.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import timedelta
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from posko.aduan.access import officer_of
 from posko.core.types import AnyUser
 from posko.org.lookup import polres_units
-from posko.org.models import Role
-from posko.publishing.models import URGENT_KINDS, Post, Subscriber
+from posko.org.models import Role, Unit
+from posko.publishing.models import URGENT_KINDS, Post, PostStatus, Subscriber, TargetStatus
 
 COMPOSE_ROLES = frozenset({Role.OPERATOR, Role.PIMPINAN, Role.ADMIN})
 APPROVE_ROLES = frozenset({Role.PIMPINAN, Role.ADMIN})
@@ -60,6 +64,22 @@ def visible_subscribers(user: AnyUser) -> QuerySet[Subscriber]:
     if officer is None or officer.role not in READ_ROLES:
         return Subscriber.objects.none()
     return Subscriber.objects.filter(polres__in=polres_units(officer.unit))
+
+
+PUBLIC_STATUSES = frozenset({PostStatus.PUBLISHED, PostStatus.PARTLY_PUBLISHED})
+
+
+def public_posts(polres: Unit, kinds: Iterable[str], *, days: int = 30) -> QuerySet[Post]:
+    """What the public pages show: posts of these kinds published on at least one account in
+    the last ``days`` days (never drafts, posts in review, rejected or failed ones)."""
+    since = timezone.now() - timedelta(days=days)
+    return (
+        Post.objects.filter(polres=polres, kind__in=list(kinds), status__in=PUBLIC_STATUSES)
+        .filter(targets__status=TargetStatus.PUBLISHED, targets__published_at__gte=since)
+        .distinct()
+        .prefetch_related("media")
+        .order_by("-approved_at", "-id")
+    )
 
 
 def mask_address(address: str) -> str:

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_http_methods
 
 from posko.core.ratelimit import client_address, hit, is_limited
 from posko.portal.views import current_polres
+from posko.publishing.access import public_posts
 from posko.publishing.actions.common import PostError
 from posko.publishing.actions.subscribers import do_confirm_subscription, do_request_subscription
-from posko.publishing.models import PostMedia, PostStatus
+from posko.publishing.models import PostKind, PostMedia, PostStatus
 from posko.regions.models import Region, RegionLevel
 
 PHONE_SESSION_KEY = "posko_langganan_phone"
@@ -119,6 +120,23 @@ def confirm(request: HttpRequest) -> HttpResponse:
         {"form": form, "polres": polres},
         status=status,
     )
+
+
+APPEAL_KINDS = (PostKind.APPEAL, PostKind.SECURITY_WARNING, PostKind.TRAFFIC, PostKind.HOAX)
+
+
+def appeals(request: HttpRequest) -> HttpResponse:
+    """/imbauan/: appeals, warnings and advisories published in the last 30 days."""
+    polres = current_polres()
+    posts = public_posts(polres, APPEAL_KINDS)[:50]
+    return render(request, "publishing/imbauan.html", {"polres": polres, "posts": posts})
+
+
+def events(request: HttpRequest) -> HttpResponse:
+    """/kegiatan/: events the Polres has announced (published in the last 60 days)."""
+    polres = current_polres()
+    posts = public_posts(polres, [PostKind.EVENT], days=60)[:50]
+    return render(request, "publishing/kegiatan.html", {"polres": polres, "posts": posts})
 
 
 def media(request: HttpRequest, token: str) -> FileResponse:

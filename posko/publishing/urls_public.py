@@ -13,6 +13,8 @@ urlpatterns = [
     path("langganan/", portal_views.subscribe, name="langganan"),
     path("langganan/konfirmasi/", portal_views.confirm, name="langganan_konfirmasi"),
     path("publikasi/foto/<str:token>/", portal_views.media, name="publikasi_foto"),
+    path("imbauan/", portal_views.appeals, name="imbauan"),
+    path("kegiatan/", portal_views.events, name="kegiatan"),
 ]
 
 

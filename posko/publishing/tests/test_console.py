@@ -134,3 +134,57 @@ def test_subscriber_numbers_are_masked_for_roles_that_do_not_send_alerts(
     html = login(officers["kapolres"]).get("/posko/publikasi/pelanggan/").content.decode()
     assert "+6281234567890" not in html and "+6281*****7890" in html
     assert login(officers["satlantas"]).get("/posko/publikasi/baru/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_public_pages_show_only_published_appeals_and_events(
+    officers: dict[str, Officer], accounts: dict[str, ChannelAccount]
+) -> None:
+    polres = officers["operator"].unit.polres
+    user = officers["operator"].user
+
+    def post(kind: str, text: str, status: str, target: str, **fields: str) -> None:
+        made = Post.objects.create(
+            polres=polres,  # type: ignore[misc]
+            kind=kind,
+            text=text,
+            fields=fields,
+            created_by=user,
+            status=status,
+            approved_at=timezone.now(),
+        )
+        PostTarget.objects.create(
+            post=made,
+            account=accounts["facebook"],
+            platform="facebook",
+            status=target,
+            published_at=timezone.now() if target == TargetStatus.PUBLISHED else None,
+        )
+
+    post(
+        "imbauan",
+        "Waspada penipuan undian berhadiah.",
+        PostStatus.PUBLISHED,
+        TargetStatus.PUBLISHED,
+    )
+    post(
+        "info_lalu_lintas",
+        "Jl. Sudirman ditutup.",
+        PostStatus.PARTLY_PUBLISHED,
+        TargetStatus.PUBLISHED,
+        alternative_route="Jl. Lintas Timur",
+    )
+    post("imbauan", "Draf rahasia.", PostStatus.IN_REVIEW, TargetStatus.DRAFT)
+    post(
+        "kegiatan",
+        "Jumat Curhat di Balai Desa Gantung.",
+        PostStatus.PUBLISHED,
+        TargetStatus.PUBLISHED,
+        place="Balai Desa Gantung",
+        starts="Jumat 08.00",
+    )
+    html = Client().get("/imbauan/").content.decode()
+    assert "Waspada penipuan" in html and "Jl. Lintas Timur" in html
+    assert "Draf rahasia" not in html and "Jumat Curhat" not in html
+    events = Client().get("/kegiatan/").content.decode()
+    assert "Jumat Curhat" in events and "Balai Desa Gantung" in events
