@@ -284,3 +284,56 @@ class AlertDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alert_id}/{self.subscriber_id} ({self.state})"
+
+
+# Community programmes: ronda malam (siskamling) rosters ----------------------------------
+
+
+class RondaPost(models.Model):
+    """A pos ronda of a desa. ``token`` is printed as a QR code at the post: scanning it opens
+    the check-in page (``/ronda/<token>/``)."""
+
+    polres = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    desa = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("nama pos"), max_length=120)
+    token = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RondaShift(models.Model):
+    """One night (or day) shift at a pos ronda, with the Bhabinkamtibmas coordinating it."""
+
+    post = models.ForeignKey(RondaPost, on_delete=models.PROTECT, related_name="shifts")
+    starts_at = models.DateTimeField(_("mulai"))
+    ends_at = models.DateTimeField(_("selesai"))
+    coordinator = models.ForeignKey(
+        "org.Officer", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    report = models.TextField(_("laporan akhir jaga"), blank=True)
+    report_photo = models.FileField(upload_to="ronda/%Y/%m/", blank=True)
+    reported_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.post} {self.starts_at:%Y-%m-%d}"
+
+
+class RondaMember(models.Model):
+    """A resident on a shift. The phone number is personal data (reminders only)."""
+
+    shift = models.ForeignKey(RondaShift, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(_("nama"), max_length=120)
+    phone = models.CharField(max_length=20)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["shift", "phone"], name="ronda_member_once")]
+
+    def __str__(self) -> str:
+        return self.name

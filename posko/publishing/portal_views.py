@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -137,6 +138,40 @@ def events(request: HttpRequest) -> HttpResponse:
     polres = current_polres()
     posts = public_posts(polres, [PostKind.EVENT], days=60)[:50]
     return render(request, "publishing/kegiatan.html", {"polres": polres, "posts": posts})
+
+
+@require_http_methods(["GET", "POST"])
+def ronda(request: HttpRequest, token: str) -> HttpResponse:
+    """/ronda/<token>/ (the QR code at the pos): check in, then report at the end of the shift."""
+    from posko.publishing.actions.ronda import do_check_in, do_report_shift
+    from posko.publishing.models import RondaPost
+
+    post = RondaPost.objects.select_related("desa").filter(token=token).first()
+    if post is None:
+        raise Http404
+    phone = request.POST.get("phone", "")
+    context: dict[str, object] = {"pos": post, "phone": phone}
+    status = 200
+    if request.method == "POST":
+        client = client_address(request)
+        try:
+            if is_limited("ronda", client, "30/10m"):
+                raise PostError(_("Terlalu banyak percobaan. Coba lagi beberapa menit lagi."))
+            hit("ronda", client, "30/10m")
+            if request.POST.get("action") == "laporan":
+                text = request.POST.get("text", "")
+                do_report_shift(token, phone, text, request.FILES.get("photo"))
+                context["done"] = _("Laporan akhir jaga terkirim. Terima kasih.")
+            else:
+                member = do_check_in(token, phone)
+                context["done"] = _("Absen tercatat: %(name)s, pukul %(time)s.") % {
+                    "name": member.name,
+                    "time": f"{timezone.localtime(member.checked_in_at):%H:%M}",
+                }
+        except PostError as exc:
+            context["error"] = str(exc)
+            status = 400
+    return render(request, "publishing/ronda.html", context, status=status)
 
 
 def media(request: HttpRequest, token: str) -> FileResponse:

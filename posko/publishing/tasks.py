@@ -29,3 +29,10 @@ def send_subscription_code(subscriber_id: int) -> str:
     from posko.publishing.actions.subscribers import do_send_code
 
     return do_send_code(subscriber_id)
+
+
+@task()
+def send_ronda_reminders(shift_id: int) -> str:
+    from posko.publishing.actions.ronda import do_send_ronda_reminders
+
+    return do_send_ronda_reminders(shift_id)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("publikasi/foto/<str:token>/", portal_views.media, name="publikasi_foto"),
     path("imbauan/", portal_views.appeals, name="imbauan"),
     path("kegiatan/", portal_views.events, name="kegiatan"),
+    path("ronda/<str:token>/", portal_views.ronda, name="ronda"),
 ]
 
 
