@@ -267,7 +267,7 @@ def seed_demo(password: str, *, with_sample_aduan: bool = True) -> Unit:
     configure_demo_accounts(polres)  # channel accounts from POSKO_* env vars, when set
     from posko.publishing.demo_content import seed_publishing_demo
 
-    seed_publishing_demo(polres)  # subscribers; posts when publishing accounts are configured
+    seed_publishing_demo(polres, with_posts=with_sample_aduan)  # subscribers; sample posts
     return polres
 
 

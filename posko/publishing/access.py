@@ -48,6 +48,10 @@ def can_publish_directly(user: AnyUser, post: Post) -> bool:
     return _role(user) in PUBLISH_DIRECT_ROLES and post.kind in URGENT_KINDS
 
 
+def can_read(user: AnyUser) -> bool:
+    return _role(user) in READ_ROLES
+
+
 def can_see_phone_numbers(user: AnyUser) -> bool:
     return _role(user) in SUBSCRIBER_ROLES
 

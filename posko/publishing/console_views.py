@@ -20,6 +20,7 @@ from posko.publishing.access import (
     can_approve,
     can_compose,
     can_publish_directly,
+    can_read,
     can_see_phone_numbers,
     mask_address,
     visible_posts,
@@ -72,7 +73,7 @@ def _post(request: HttpRequest, pk: int) -> Post:
 
 @officer_required
 def post_list(request: HttpRequest) -> HttpResponse:
-    if not visible_posts(request.user).exists() and not can_compose(request.user):
+    if not can_read(request.user):
         return HttpResponseForbidden(_("Anda tidak berwenang membuka publikasi."))
     selected = request.GET.get("tampil", "persetujuan" if can_approve(request.user) else "semua")
     statuses = LIST_FILTERS.get(selected)
@@ -277,6 +278,8 @@ def _week_start(value: str) -> date:
 
 @officer_required
 def calendar(request: HttpRequest) -> HttpResponse:
+    if not can_read(request.user):
+        return HttpResponseForbidden(_("Anda tidak berwenang membuka publikasi."))
     start = _week_start(request.GET.get("minggu", ""))
     tz = timezone.get_current_timezone()
     begin = datetime.combine(start, time.min, tzinfo=tz)
@@ -308,6 +311,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 @officer_required
 def subscribers(request: HttpRequest) -> HttpResponse:
+    if not can_read(request.user):
+        return HttpResponseForbidden(_("Anda tidak berwenang membuka publikasi."))
     rows = (
         visible_subscribers(request.user)
         .select_related("desa", "kecamatan")

@@ -4,20 +4,26 @@ post approved for immediate publishing and one traffic advisory scheduled for ne
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.utils import timezone
 
 from posko.channels.actions.accounts import do_save_account
 from posko.channels.models import ChannelAccount
 from posko.org.models import Unit
+from posko.publishing.actions.common import PostError
 from posko.publishing.actions.compose import Draft, do_create_post
 from posko.publishing.actions.review import do_approve, do_submit_for_review
 from posko.publishing.actions.subscribers import do_register_subscriber
 from posko.publishing.models import Post, PostKind, Subscriber
+from posko.publishing.publishers.publish_telegram import channel_chat_id
 from posko.regions.models import Region
+
+logger = logging.getLogger(__name__)
 
 DEMO_SUBSCRIBERS = {
     "19.06.02.2001": ["081300000101", "081300000102", "081300000103"],  # Gantung
@@ -75,24 +81,38 @@ def configure_publishing_accounts(polres: Unit) -> None:
                 do_save_account(polres, "whatsapp", external_id=account.external_id, config=config)
 
 
-def seed_publishing_demo(polres: Unit) -> None:
+def seed_publishing_demo(polres: Unit, *, with_posts: bool = True) -> None:
+    """Idempotent. The sample posts go only to accounts ready to publish (a Telegram account
+    needs its channel id); a demo whose accounts are not ready still seeds, without posts."""
     configure_publishing_accounts(polres)
     if not Subscriber.objects.filter(polres=polres).exists():
         for code, phones in DEMO_SUBSCRIBERS.items():
             desa = Region.objects.filter(code=code).first()
             for phone in phones if desa else []:
                 do_register_subscriber(polres, phone, desa, source="demo")  # type: ignore[arg-type]
-    accounts = list(
-        ChannelAccount.objects.filter(
+    accounts = [
+        a
+        for a in ChannelAccount.objects.filter(
             polres=polres, platform__in=("facebook", "x", "telegram"), is_active=True
         )
-    )
+        if a.platform != "telegram" or channel_chat_id(a)
+    ]
     operator = User.objects.filter(username="operator").first()
     kapolres = User.objects.filter(username="kapolres").first()
-    if not accounts or operator is None or kapolres is None:
+    if not with_posts or not accounts or operator is None or kapolres is None:
         return
     if Post.objects.filter(polres=polres).exists():
         return
+    try:
+        with transaction.atomic():  # both posts or neither
+            _seed_posts(polres, accounts, operator, kapolres)
+    except PostError:
+        logger.warning("demo posts not seeded: the accounts are not ready to publish")
+
+
+def _seed_posts(
+    polres: Unit, accounts: list[ChannelAccount], operator: User, kapolres: User
+) -> None:
     education = do_create_post(
         polres,
         Draft(

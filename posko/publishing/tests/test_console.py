@@ -133,7 +133,9 @@ def test_subscriber_numbers_are_masked_for_roles_that_do_not_send_alerts(
     )
     html = login(officers["kapolres"]).get("/posko/publikasi/pelanggan/").content.decode()
     assert "+6281234567890" not in html and "+6281*****7890" in html
-    assert login(officers["satlantas"]).get("/posko/publikasi/baru/").status_code == 403
+    satlantas = login(officers["satlantas"])
+    for page in ("", "baru/", "kalender/", "pelanggan/"):
+        assert satlantas.get(f"/posko/publikasi/{page}").status_code == 403
 
 
 @pytest.mark.django_db
