@@ -226,3 +226,19 @@ def do_check_publishing(target_id: int, attempt: int) -> str:
         record(target.post, "unconfirmed", actor=None, target=target, reason="worker lost")
         refresh_post_status(target.post_id)
     return "unconfirmed"
+
+
+def do_sweep_overdue(grace: timedelta = timedelta(minutes=5)) -> int:
+    """Re-enqueue the job of every target still scheduled well past its time (its task was
+    lost, e.g. the database was restored). The job keeps its key, so a job that does run
+    after all finds the target already taken: nothing is published twice."""
+    from posko.publishing.tasks import publish_target
+
+    overdue = list(
+        PostTarget.objects.filter(
+            status=TargetStatus.SCHEDULED, next_attempt_at__lt=timezone.now() - grace
+        ).values_list("pk", "job_key")
+    )
+    for pk, key in overdue:
+        publish_target.enqueue(pk, key)
+    return len(overdue)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from posko.channels.models import ChannelAccount
@@ -384,3 +385,35 @@ def test_post_status_is_derived_from_the_targets() -> None:
     assert derive_post_status([s.PUBLISHED, s.FAILED]) == PostStatus.PARTLY_PUBLISHED
     assert derive_post_status([s.PUBLISHED, s.UNCONFIRMED]) == PostStatus.UNCONFIRMED
     assert derive_post_status([s.FAILED, s.FAILED]) == PostStatus.FAILED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_job_is_swept_up_and_a_duplicate_job_publishes_nothing(
+    officers: dict[str, Officer], accounts: dict[str, ChannelAccount], fake_api: FakeApi
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    fake_api.route(
+        "POST", rf"/bot{TG_TOKEN}/sendMessage", json={"ok": True, "result": {"message_id": 3}}
+    )
+    operator = officers["operator"]
+    post = compose(
+        operator,
+        [accounts["telegram"]],
+        photos=0,
+        kind=PostKind.SECURITY_WARNING,
+        fields={"area": "Gantung", "what_to_do": "Waspada."},
+    )
+    do_publish_directly(post, acting_user=operator.user)
+    DBTaskResult.objects.all().delete()  # the job is lost
+    out = StringIO()
+    with time_machine.travel(later(minutes=10), tick=True):
+        call_command("publishing", "sweep", stdout=out)
+        call_command("publishing", "sweep", stdout=out)  # twice: two jobs, one key
+    assert "1 tugas terbit dijadwalkan ulang." in out.getvalue()
+    run_tasks_at(later(minutes=11))
+    assert post.targets.get().status == TargetStatus.PUBLISHED
+    assert len(fake_api.calls("POST", rf"/bot{TG_TOKEN}/sendMessage")) == 1
