@@ -144,6 +144,10 @@ class PostTarget(models.Model):
     # Progress of multi-step publishing (Instagram container id), kept across task runs.
     progress = models.JSONField(default=dict, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Results pulled back from the platform in one vocabulary: reach, reactions, comments,
+    # shares, views (whatever the platform gives).
+    results = models.JSONField(default=dict, blank=True)
+    results_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -36,3 +36,10 @@ def send_ronda_reminders(shift_id: int) -> str:
     from posko.publishing.actions.ronda import do_send_ronda_reminders
 
     return do_send_ronda_reminders(shift_id)
+
+
+@task()
+def pull_results(target_id: int, step: int) -> str:
+    from posko.publishing.results import do_pull_results
+
+    return do_pull_results(target_id, step)

@@ -26,6 +26,7 @@ from posko.publishing.actions.common import record, refresh_post_status
 from posko.publishing.calls import OutcomeUnknown, Published, PublishRejected
 from posko.publishing.models import PostMedia, PostTarget, TargetStatus
 from posko.publishing.publishers import Job, NotReady, PhotoFile, publisher_for
+from posko.publishing.results import schedule_results
 
 logger = logging.getLogger(__name__)
 
@@ -179,6 +180,7 @@ def _finish(
             row.published_at = now
             row.save()
             record(row.post, "published", actor=None, target=row, external_id=row.external_id)
+            schedule_results(row)
         elif outcome == "unconfirmed":
             row.status = TargetStatus.UNCONFIRMED
             row.save()

@@ -417,3 +417,58 @@ def test_a_lost_job_is_swept_up_and_a_duplicate_job_publishes_nothing(
     run_tasks_at(later(minutes=11))
     assert post.targets.get().status == TargetStatus.PUBLISHED
     assert len(fake_api.calls("POST", rf"/bot{TG_TOKEN}/sendMessage")) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_results_are_pulled_back_an_hour_after_publishing(
+    officers: dict[str, Officer], accounts: dict[str, ChannelAccount], fake_api: FakeApi
+) -> None:
+    fake_api.route("POST", rf"/v23.0/{FB_PAGE_ID}/feed", json={"id": f"{FB_PAGE_ID}_55"})
+    fake_api.route("POST", r"/2/tweets", status=201, json={"data": {"id": "1999"}})
+    fake_api.route(
+        "GET",
+        rf"/v23.0/{FB_PAGE_ID}_55",
+        json={
+            "reactions": {"data": [], "summary": {"total_count": 41}},
+            "comments": {"data": [], "summary": {"total_count": 7}},
+            "shares": {"count": 12},
+            "id": f"{FB_PAGE_ID}_55",
+        },
+    )
+    fake_api.route(
+        "GET",
+        r"/2/tweets/1999",
+        json={
+            "data": {
+                "id": "1999",
+                "public_metrics": {
+                    "like_count": 9,
+                    "reply_count": 2,
+                    "retweet_count": 3,
+                    "quote_count": 1,
+                    "impression_count": 480,
+                },
+            }
+        },
+    )
+    operator = officers["operator"]
+    post = compose(
+        operator,
+        [accounts["facebook"], accounts["x"]],
+        photos=0,
+        kind=PostKind.SECURITY_WARNING,
+        fields={"area": "Manggar", "what_to_do": "Waspada."},
+    )
+    do_publish_directly(post, acting_user=operator.user)
+    run_tasks_at(later(seconds=2))
+    assert fake_api.calls("GET", r"/2/tweets/1999") == []  # not yet
+    run_tasks_at(later(hours=1, minutes=1))
+    (fb,) = fake_api.calls("GET", rf"/v23.0/{FB_PAGE_ID}_55")
+    assert "fields=reactions.summary%28total_count%29" in fb.path
+    (x,) = fake_api.calls("GET", r"/2/tweets/1999")
+    assert x.path == "/2/tweets/1999?tweet.fields=public_metrics"
+    results = {t.platform: t.results for t in post.targets.all()}
+    assert results == {
+        "facebook": {"reactions": 41, "comments": 7, "shares": 12},
+        "x": {"reactions": 9, "comments": 2, "shares": 4, "views": 480},
+    }
