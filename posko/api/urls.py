@@ -229,3 +229,9 @@ def change_status(request: HttpRequest, code: str, payload: StatusIn) -> dict[st
     except StatusTransitionError as exc:
         raise HttpError(409, str(exc)) from exc
     return aduan_detail(access_aduan_by_code(request.user, code, record_view=False))
+
+
+# Publishing (posko/api/publishing_api.py).
+from posko.api.publishing_api import router as posts_router  # noqa: E402
+
+api.add_router("/posts", posts_router)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "posko.channels",
     "posko.demo",
     "posko.patrol",
+    "posko.publishing",
 ]
 
 MIDDLEWARE = [
@@ -278,6 +279,14 @@ POSKO_CHANNEL_HTTP_TIMEOUT = float(os.environ.get("POSKO_CHANNEL_HTTP_TIMEOUT", 
 POSKO_CHANNEL_MEDIA_HOSTS = [
     h.strip() for h in os.environ.get("POSKO_CHANNEL_MEDIA_HOSTS", "").split(",") if h.strip()
 ]
+
+# Publishing (docs/publikasi.md): the public address of this Posko (Instagram fetches post
+# photos from it), the Telegram channel to post to, Instagram container polling.
+POSKO_PUBLIC_URL = os.environ.get("POSKO_PUBLIC_URL", "http://127.0.0.1:8000")
+POSKO_TELEGRAM_CHANNEL = os.environ.get("POSKO_TELEGRAM_CHANNEL", "")
+POSKO_IG_POLL_ATTEMPTS = int(os.environ.get("POSKO_IG_POLL_ATTEMPTS", "3"))
+POSKO_IG_POLL_INTERVAL = float(os.environ.get("POSKO_IG_POLL_INTERVAL", "2"))
+POSKO_RATE_SUBSCRIBE = os.environ.get("POSKO_RATE_SUBSCRIBE", "5/10m")
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("posko/patroli/", include("posko.console.patrol_urls")),
     # The portal's language switcher posts here (Django's set_language: sets the cookie).
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("posko.portal.publishing_urls")),
     path("", include("posko.portal.urls")),
     # Aduan photos are served to staff only (console view checks access); this route
     # serves nothing public: MEDIA files are never linked from public pages.

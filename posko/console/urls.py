@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 import posko.core.limits  # noqa: F401 - registers the <id:…> converter
 from posko.console import channel_views as channels
@@ -44,4 +44,5 @@ urlpatterns = [
     path("kanal/akun/<id:pk>/", channels.account_edit, name="channel_account_edit"),
     path("kanal/akun/<id:pk>/aktif/", channels.account_toggle, name="channel_account_toggle"),
     path("kanal/templat/", channels.notice_templates, name="notice_templates"),
+    path("publikasi/", include("posko.console.publishing_urls")),
 ]

@@ -265,6 +265,9 @@ def seed_demo(password: str, *, with_sample_aduan: bool = True) -> Unit:
     if with_sample_aduan and not Aduan.objects.filter(polres=polres).exists():
         _seed_sample_aduan(polres)
     configure_demo_accounts(polres)  # channel accounts from POSKO_* env vars, when set
+    from posko.publishing.demo_content import seed_publishing_demo
+
+    seed_publishing_demo(polres, with_posts=with_sample_aduan)  # subscribers; sample posts
     return polres
 
 

@@ -1,0 +1,20 @@
+"""Console routes of publishing (included under /posko/publikasi/ in the console namespace)."""
+
+from django.urls import path
+
+from posko.console import publishing_views as views
+
+urlpatterns = [
+    path("", views.post_list, name="publishing"),
+    path("baru/", views.compose, name="publishing_compose"),
+    path("kalender/", views.calendar, name="publishing_calendar"),
+    path("pelanggan/", views.subscribers, name="publishing_subscribers"),
+    path("<int:pk>/", views.detail, name="publishing_detail"),
+    path("<int:pk>/ubah/", views.edit, name="publishing_edit"),
+    path(
+        "<int:pk>/akun/<int:target_id>/<slug:action>/",
+        views.target_action,
+        name="publishing_target",
+    ),
+    path("<int:pk>/<slug:action>/", views.post_action, name="publishing_action"),
+]
