@@ -12,10 +12,12 @@ import json
 import re
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .engine import Triager
+from .engine import Triager, event_features
+from .incidents import INCIDENTS_PATH, PAIR_FEATURES, EventFeatures, LinkModel, fit_link_model
 from .model import FEATURE_VERSION, SHIPPED_PATH, ModelBundle, train
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -44,10 +46,57 @@ def build(train_path: Path = TRAIN_PATH, kabupaten_code: str = "19.06") -> Model
 
 
 def is_up_to_date(model_path: Path = SHIPPED_PATH, train_path: Path = TRAIN_PATH) -> bool:
-    if not model_path.exists():
+    if not model_path.exists() or not INCIDENTS_PATH.exists():
         return False
     bundle = ModelBundle.load(model_path)
-    return bundle.meta.get("train_sha256") == training_fingerprint(train_path)
+    links = json.loads(INCIDENTS_PATH.read_text(encoding="utf-8"))
+    fingerprint = training_fingerprint(train_path)
+    return bundle.meta.get("train_sha256") == fingerprint == links.get("train_sha256")
+
+
+def writer_of(example: dict[str, Any]) -> str:
+    """The writer (source) of a training line, from its id: "w1-0042" → "w1", "ta017" → "ta"."""
+    ident = str(example["id"])
+    return ident.split("-")[0] if "-" in ident else ident.rstrip("0123456789")
+
+
+def link_streams(
+    examples: list[dict[str, Any]], triager: Triager
+) -> list[tuple[list[EventFeatures], list[str | None]]]:
+    """One stream of timed messages per writer (their incidents never mix), with the gold
+    category and the engine's own reading of places, words and cues."""
+    from datetime import datetime
+
+    streams: dict[str, tuple[list[EventFeatures], list[str | None]]] = {}
+    for ex in examples:
+        if not ex.get("received_at"):
+            continue
+        norm, tokens, kec, desa, also = triager._analyse_places(ex["text"])
+        feats = event_features(
+            ex["category"], kec, desa, datetime.fromisoformat(ex["received_at"]), norm, tokens, also
+        )
+        stream = streams.setdefault(writer_of(ex), ([], []))
+        stream[0].append(replace(feats, channel=ex.get("channel")))
+        stream[1].append(ex.get("incident"))
+    return list(streams.values())
+
+
+def build_links(train_path: Path = TRAIN_PATH, kabupaten_code: str = "19.06") -> dict[str, Any]:
+    """Fit the incident link score on the training set's labelled pairs."""
+    examples = load_examples(train_path)
+    link, stats = fit_link_model(link_streams(examples, Triager(kabupaten_code, use_model=False)))
+    return {
+        "features": list(PAIR_FEATURES),
+        "weights": [round(w, 5) for w in link.weights],
+        "threshold": link.threshold,
+        "fit": stats,
+        "train_sha256": training_fingerprint(train_path),
+    }
+
+
+def save_links(data: dict[str, Any], path: Path = INCIDENTS_PATH) -> LinkModel:
+    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    return LinkModel(tuple(data["weights"]), float(data["threshold"]))
 
 
 COMMON_WORDS_PATH = DATA_DIR / "common_words.txt"
@@ -114,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
         f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB, "
         f"{len(bundle.vocab)} features, {bundle.meta['examples']} examples)\n"
     )
+    links = build_links()
+    save_links(links)
+    sys.stdout.write(f"wrote {INCIDENTS_PATH} (link score fit: {links['fit']})\n")
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -14,6 +15,7 @@ from .incidents import (
     cluster,
     content_words,
     grown_incidents,
+    has_referring_cue,
     is_followup,
     same_event_score,
 )
@@ -188,16 +190,11 @@ class Triager:
                 )
             )
             feats.append(
-                EventFeatures(
-                    GROUP.get(category),
-                    kec,
-                    desa,
-                    _aware(inp.received_at, now),
-                    content_words(tokens),
-                    is_followup(norm.tokens),
-                    also_desa=also if desa else frozenset(),
+                event_features(
+                    category, kec, desa, _aware(inp.received_at, now), norm, tokens, also
                 )
             )
+            feats[-1] = replace(feats[-1], channel=inp.channel, timed=inp.received_at is not None)
         keys = cluster(feats)
         _adopt_incident_labels(results, keys, feats)
         grown = grown_incidents(feats, keys)
@@ -217,24 +214,28 @@ class Triager:
         candidates: Sequence[IncidentCandidate],
     ) -> str | None:
         now = datetime.now(UTC)
-        norm, tokens, _, _ = self._analyse(text)
-        mine = EventFeatures(
-            GROUP.get(result.category),
+        norm, tokens, _, _, also = self._analyse_places(text)
+        mine = event_features(
+            result.category,
             result.kecamatan_code,
             result.desa_code,
             _aware(received_at, now),
-            content_words(tokens),
-            is_followup(norm.tokens),
+            norm,
+            tokens,
+            also,
         )
         best: str | None = None
         best_score = 0.0
         for cand in candidates:
-            other = EventFeatures(
-                GROUP.get(cand.category),
+            c_norm, c_tokens, _, _, c_also = self._analyse_places(cand.text)
+            other = event_features(
+                cand.category,
                 cand.kecamatan_code,
                 cand.desa_code,
                 _aware(cand.received_at, now),
-                content_words(self._analyse(cand.text)[1]),
+                c_norm,
+                c_tokens,
+                c_also,
             )
             s = same_event_score(mine, other)
             if s >= 0 and (best is None or s > best_score):
@@ -243,6 +244,29 @@ class Triager:
 
 
 PRIORITY_RANK = {p: i for i, p in enumerate(PRIORITIES)}  # darurat = 0
+
+
+def event_features(
+    category: str,
+    kecamatan: str | None,
+    desa: str | None,
+    at: datetime,
+    norm: NormText,
+    tokens: list[str],
+    also: frozenset[str],
+) -> EventFeatures:
+    """What incident linking compares: event type, place, time, content words and cues."""
+    return EventFeatures(
+        GROUP.get(category),
+        kecamatan,
+        desa,
+        at,
+        content_words(tokens),
+        is_followup(norm.tokens),
+        also_desa=also if desa else frozenset(),
+        category=category,
+        cue=has_referring_cue(norm.tokens),
+    )
 
 
 def _adopt_incident_labels(

@@ -26,7 +26,7 @@ def _definitions() -> Counter[tuple[str, str]]:
     found: Counter[tuple[str, str]] = Counter()
     tree = ast.parse(RULES_SOURCE)
 
-    def lex_call(node: ast.AST) -> str | None:
+    def lex_call(node: ast.AST | None) -> str | None:
         if (
             isinstance(node, ast.Call)
             and getattr(node.func, "id", None) == "_lex"
