@@ -137,6 +137,40 @@ def write_regions(kabupaten_codes: tuple[str, ...] = ("19.06",)) -> None:
     REGIONS_PATH.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def import_writer(source: Path, name: str, train_path: Path = TRAIN_PATH) -> tuple[int, int]:
+    """Copy an independent writer's files into the data sets: its train_NN.jsonl lines replace
+    that writer's lines in train.jsonl, its holdout.jsonl becomes holdout_<name>.jsonl."""
+    lines = [
+        line
+        for f in sorted(source.glob("train_*.jsonl"))
+        for line in f.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    held_out = {
+        json.loads(line)["text"].lower()
+        for f in DATA_DIR.glob("*.jsonl")
+        if f.name != train_path.name and f.name != f"holdout_{name}.jsonl"
+        for line in f.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    }
+    # a training text equal to an evaluation text ("p", "tes") is left out
+    lines = [line for line in lines if json.loads(line)["text"].lower() not in held_out]
+    prefixes = {writer_of(json.loads(line)) for line in lines}
+    kept = [
+        line
+        for line in train_path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and writer_of(json.loads(line)) not in prefixes
+    ]
+    train_path.write_text("\n".join(kept + lines) + "\n", encoding="utf-8")
+    holdout = source / "holdout.jsonl"
+    n_holdout = 0
+    if holdout.exists():
+        text = holdout.read_text(encoding="utf-8")
+        (DATA_DIR / f"holdout_{name}.jsonl").write_text(text, encoding="utf-8")
+        n_holdout = sum(1 for line in text.splitlines() if line.strip())
+    return len(lines), n_holdout
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m posko.triage.build")
     parser.add_argument("--check", action="store_true", help="only check the shipped model")
@@ -147,7 +181,17 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SMSA_DIR",
         help="rebuild data/common_words.txt from IndoNLU smsa_doc-sentiment-prosa/",
     )
+    parser.add_argument(
+        "--import-writer",
+        nargs=2,
+        metavar=("DIR", "NAME"),
+        help="copy a writer's train_*.jsonl into train.jsonl and holdout.jsonl to holdout_NAME",
+    )
     args = parser.parse_args(argv)
+    if args.import_writer:
+        n_train, n_holdout = import_writer(Path(args.import_writer[0]), args.import_writer[1])
+        sys.stdout.write(f"imported {n_train} training and {n_holdout} holdout lines\n")
+        return 0
     if args.common_words_from:
         n = write_common_words(args.common_words_from)
         sys.stdout.write(f"wrote {COMMON_WORDS_PATH} ({n} words)\n")

@@ -21,7 +21,7 @@ from .incidents import (
 )
 from .model import ModelBundle, load_shipped
 from .places import Gazetteer
-from .rules import evidence
+from .rules import Evidence, evidence
 from .text import NormText, normalize
 from .types import (
     CATEGORIES,
@@ -157,7 +157,22 @@ class Triager:
             tone = _pick(raw[sl["tone"]], TONES, tone_rule, model.tone_rule_weight)
         if tone == "apresiasi" and category != "apresiasi" and ev.praise < APPRECIATION_PRAISE:
             tone = tone_rule  # a report closing with a polite "terima kasih" is not praise
+        if category == "apresiasi" and tone in ("kritik", "provokatif"):
+            category, priority = self._topic_of_sarcasm(cat_scores, raw, ev)
         return category, priority, tone
+
+    def _topic_of_sarcasm(
+        self, cat_scores: list[float], raw: list[float], ev: Evidence
+    ) -> tuple[str, str]:
+        """Taxonomy: sarcastic praise is never `apresiasi`; it takes the topic's category."""
+        assert self.model is not None
+        best = max(
+            (score, c) for score, c in zip(cat_scores, CATEGORIES, strict=True) if c != "apresiasi"
+        )[1]
+        rule_pri = rule_priority(best, ev)
+        sl = self.model.head_slices
+        pri = _pick(raw[sl["priority"]], PRIORITIES, rule_pri, self.model.priority_rule_weight)
+        return best, pri
 
     def classify(self, inp: TriageInput) -> TriageResult:
         _, tokens, kec, desa = self._analyse(inp.text)

@@ -46,6 +46,8 @@ GENERIC = words(
     ya allah semoga moga selamat amin aamiin arah
     tlp masuk pelapor terlapor lk pr th thn pkl pukul wib dusun dsn rt rw
     ds bhabin bhabinkamtibmas spkt piket lewat
+    sdr sdri an ndan izin monitor lap update yth hormat dengan kepada tks
+    belitung timur beltim kab kabupaten rp perihal polri
     """
 )
 # Words that start or end a time written in an officer note ("Tlp masuk 21.40", "pkl 9").
@@ -122,11 +124,19 @@ OBJECT_WORDS = words(
 def facts_of(ws: frozenset[str]) -> frozenset[str]:
     """Identifying facts among a message's content words: numbers of three or more digits
     (plates, amounts, phone numbers), rare words (names, accounts) and object words."""
-    return frozenset(
-        w
-        for w in ws
-        if (any(ch.isdigit() for ch in w) and len(w) >= 3) or w in OBJECT_WORDS or _is_rare(w)
-    )
+    return frozenset(w for w in ws if _is_number_fact(w) or w in OBJECT_WORDS or _is_rare(w))
+
+
+def _is_number_fact(word: str) -> bool:
+    """A plate, phone or case number ("4511", "146"); not "000" of "Rp 2.000.000" nor a year."""
+    if len(word) < 3 or not any(ch.isdigit() for ch in word) or not word.strip("0"):
+        return False
+    return not (len(word) == 4 and word.isdigit() and word[:2] in ("19", "20"))
+
+
+def _names(facts: frozenset[str]) -> frozenset[str]:
+    """Names, plates and numbers among the facts (not the vehicle/colour/object words)."""
+    return frozenset(w for w in facts if w not in OBJECT_WORDS)
 
 
 def has_referring_cue(tokens: Sequence[str]) -> bool:
@@ -212,11 +222,34 @@ PAIR_FEATURES: tuple[str, ...] = (
     "similarity",
     "shared",
     "shared_facts",
+    "shared_names",
+    "facts_differ",
+    "neutral_facts_differ",
     "cue",
     "cue_shared",
     "neutral_shared",
     "other_channel",
     "urgent_same_place",
+    "quick_same_group",
+    "quick_cue",
+    "related_groups",
+)
+# Event types one real event moves between (taxonomy: the first alarm and its follow-ups may
+# carry different categories): a crash and the traffic it blocks, a hoax and the crowd it
+# stirs, a pit collapse and the pursuit of its owner, a theft and the beating of the thief.
+RELATED_GROUPS = frozenset(
+    frozenset(p)
+    for p in (
+        ("lantas", "ketertiban"),
+        ("hoaks", "ketertiban"),
+        ("bencana", "lingkungan"),
+        ("bencana", "orang_hilang"),
+        ("pencurian", "ketertiban"),
+        ("lantas", "pelanggaran_anggota"),
+        ("lantas", "bencana"),
+        ("pencurian", "penipuan"),
+        ("asusila_kdrt", "ketertiban"),
+    )
 )
 # Event kinds where two reports from one place within hours are almost always one event.
 URGENT_GROUPS = frozenset({"bencana", "lantas", "orang_hilang", "ketertiban"})
@@ -260,6 +293,8 @@ def pair_features(a: EventFeatures, b: EventFeatures) -> list[float] | None:
         return None
     shared = a.words & b.words
     n_shared = min(len(shared), 4) / 4
+    names_a, names_b = _names(a.facts), _names(b.facts)
+    differ = bool(names_a and names_b and names_a.isdisjoint(names_b))
     neutral = a.category in NEUTRAL or b.category in NEUTRAL
     cue = a.cue or a.followup
     same_group = a.group is not None and a.group == b.group
@@ -280,11 +315,17 @@ def pair_features(a: EventFeatures, b: EventFeatures) -> list[float] | None:
         similarity(a.words, b.words),
         n_shared,
         min(len(a.facts & b.facts), 2) / 2,
+        min(len(names_a & names_b), 2) / 2,
+        float(differ),
+        float(differ and neutral),
         float(cue),
         float(cue) * n_shared,
         float(neutral) * n_shared,
         float(bool(a.channel and b.channel and a.channel != b.channel)),
         float(same_group and a.group in URGENT_GROUPS and same_place and hours <= 3),
+        float(same_group and hours <= 1),
+        float(same_group and cue and hours <= 2),
+        float(frozenset((a.group, b.group)) in RELATED_GROUPS),
     ]
 
 
@@ -471,7 +512,7 @@ def labelled_pairs(
 
 def fit_link_model(
     streams: Sequence[tuple[Sequence[EventFeatures], Sequence[str | None]]],
-    min_precision: float = 0.92,
+    min_precision: float = 0.90,
 ) -> tuple[LinkModel, dict[str, float]]:
     """Logistic regression on labelled pairs, then the threshold with the best pairwise F1
     of the clustering among those with precision >= min_precision on the same streams."""

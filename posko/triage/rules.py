@@ -282,7 +282,7 @@ CALM = _lex(
 ABUSIVE = _lex(
     """anjing:3, bangsat:3, goblok:3, tolol:3, babi:3, kontol:3, ngentot:3,
     bajingan:3, sialan:2, brengsek:3, tai:2.5, taik:2.5, kampret:2.5,
-    setan:2, iblis:2, laknat:3, mampus:2.5, emo_pig:2.5, emo_dog:2.5, emo_clown:2.5,
+    setan:2, iblis:2, laknat:3, mampus:2.5, emo_pig:2.5, emo_dog:2.5,
     emo_finger:3, kafir:3, monyet:3, bejat:2, biadab:2.5, sampah masyarakat:3,
     tidak becus:2, bego:2.5, idiot:3, dungu:3, asu:3, jancuk:3, jancok:3, cuk:2,
     kimak:3, pantek:3, pukimak:3, lonte:3, pelacur:2.5, banci:2, bencong:2,
@@ -515,7 +515,8 @@ _add(CATEGORY_TERMS["ketertiban"], "bakar ban:3, ban bekas:1, suporter:1.5")
 _add(CATEGORY_TERMS["darurat_bencana"], "bakar ban:-3")
 _add(HAZARD, "bakar ban:-3")
 _add(WEAPON, "bakar ban:-1")
-_add(CHILD, "remaja:-1.5, abg:-1.5")
+# taxonomy: a missing child is anyone under 18, a teenager included
+_add(CHILD, "remaja:2, abg:2, smp:1.5, sma:1.5")
 _add(PAST, "melaporkan dirinya:2, datang ke spkt:2, datang melaporkan:2")
 _add(CATEGORY_TERMS["kecelakaan"], "ringsek:2, remuk:1")
 # Danger cues.
@@ -657,6 +658,8 @@ def family_violence(tokens: Sequence[str], stems: Sequence[str]) -> float:
     return 0.0
 
 
+# Assault on a person (stems): "memukul", "dipukuli", "dikeroyok", "dihajar".
+ASSAULT = words("pukul keroyok hajar aniaya tampar tendang gebuk bacok tusuk")
 VEHICLE_OR_ROAD = words(
     """motor mobil truk kendaraan pengendara jalan jalanan sepeda bus angkot pick pickup
     becak ambulans tikungan tanjakan turunan simpang perempatan pertigaan aspal tol
@@ -842,10 +845,17 @@ def without_negated(tokens: Sequence[str], span: int = 3) -> list[str]:
     return out
 
 
-def _child_score(words: float, age: int | None) -> float:
+# A missing person with dementia is as urgent as a missing child (taxonomy: darurat).
+DEMENTIA = frozenset({"pikun", "demensia", "alzheimer", "linglung"})
+CHILD_AGE_LIMIT = 18  # taxonomy: a missing child is under 18
+
+
+def _child_score(words: float, age: int | None, tokens: Sequence[str] = ()) -> float:
+    if not DEMENTIA.isdisjoint(tokens):
+        return 3.0
     if age is None:
         return words
-    return 3.0 if age <= 12 else min(words, 0.0)
+    return 3.0 if age < CHILD_AGE_LIMIT else min(words, 0.0)
 
 
 AGE_AFTER = frozenset({"tahun", "thn", "th", "taun", "tahunan"})
@@ -903,6 +913,10 @@ def evidence(tokens: Sequence[str]) -> Evidence:
         # a weapon carried or brandished is violence, whoever the person is (labelling rules)
         cat["kekerasan"] += 2.0
         cat["ketertiban"] -= 1.0
+    if not police and ASSAULT.intersection(stems) and cat["pencurian"] < 2.5:
+        # taxonomy rule 1: a person being hit outranks the disorder it started from
+        cat["kekerasan"] += 1.5
+        cat["ketertiban"] -= 1.0
     if cat["kecelakaan"] > 0 and not VEHICLE_OR_ROAD.intersection(tokens):
         cat["kecelakaan"] -= 2.5  # a fall from a tree is not a traffic accident
     if cue["slow_followup"] >= 2.0 and REPORT_WORDS.intersection(tokens):
@@ -925,7 +939,7 @@ def evidence(tokens: Sequence[str]) -> Evidence:
         weapon=cue["weapon"],
         injury=cue["injury"],
         hazard=cue["hazard"],
-        child=_child_score(cue["child"], age_mentioned(tokens)),
+        child=_child_score(cue["child"], age_mentioned(tokens), tokens),
         past=cue["past"],
         abusive=cue["abusive"],
         incite=cue["incite"],
