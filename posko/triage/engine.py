@@ -147,7 +147,9 @@ class Triager:
         if rule_pri == "darurat":
             priority = rule_pri  # danger cues are kept: recall on darurat comes first
         else:
-            priority = _pick(raw[sl["priority"]], PRIORITIES, rule_pri, model.priority_rule_weight)
+            priority = _pick(
+                self._priority_scores(raw), PRIORITIES, rule_pri, model.priority_rule_weight
+            )
         tone_rule = rule_tone(category, ev)
         if tone_rule == "provokatif":
             tone = tone_rule  # insults and incitement are lexical: the rules are precise
@@ -170,9 +172,17 @@ class Triager:
             (score, c) for score, c in zip(cat_scores, CATEGORIES, strict=True) if c != "apresiasi"
         )[1]
         rule_pri = rule_priority(best, ev)
-        sl = self.model.head_slices
-        pri = _pick(raw[sl["priority"]], PRIORITIES, rule_pri, self.model.priority_rule_weight)
+        pri = _pick(
+            self._priority_scores(raw), PRIORITIES, rule_pri, self.model.priority_rule_weight
+        )
         return best, pri
+
+    def _priority_scores(self, raw: list[float]) -> list[float]:
+        assert self.model is not None
+        scores = raw[self.model.head_slices["priority"]]
+        if self.model.darurat_bias:
+            scores = [scores[0] + self.model.darurat_bias, *scores[1:]]  # darurat is first
+        return scores
 
     def classify(self, inp: TriageInput) -> TriageResult:
         _, tokens, kec, desa = self._analyse(inp.text)

@@ -202,7 +202,7 @@ def _known_words() -> frozenset[str]:
 # passes a threshold. Weights and threshold are learned from labelled pairs of the training
 # set by `python -m posko.triage.build` (data/incidents.json).
 MAX_GAP_HOURS = 48.0  # beyond this two reports are never one incident
-UNTIMED_GAP_HOURS = 6.0  # the gap assumed when a message has no time
+UNTIMED_GAP_HOURS = 24.0  # the gap assumed when a message has no time
 # Categories of a reply to an event rather than the event itself (the closing thanks, the
 # follow-up of one's own report, a question about it).
 NEUTRAL = frozenset({"apresiasi", "pelayanan", "informasi", "lainnya"})
@@ -233,6 +233,8 @@ PAIR_FEATURES: tuple[str, ...] = (
     "quick_same_group",
     "quick_cue",
     "related_groups",
+    "same_age",
+    "both_neutral",
 )
 # Event types one real event moves between (taxonomy: the first alarm and its follow-ups may
 # carry different categories): a crash and the traffic it blocks, a hoax and the crowd it
@@ -326,6 +328,8 @@ def pair_features(a: EventFeatures, b: EventFeatures) -> list[float] | None:
         float(same_group and hours <= 1),
         float(same_group and cue and hours <= 2),
         float(frozenset((a.group, b.group)) in RELATED_GROUPS),
+        float(bool(a.ages & b.ages)),
+        float(a.category in NEUTRAL and b.category in NEUTRAL),
     ]
 
 

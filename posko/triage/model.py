@@ -70,9 +70,12 @@ class ModelBundle:
     bias: np.ndarray  # (n_outputs,)
     heads: dict[str, tuple[str, ...]]
     meta: dict[str, Any] = field(default_factory=dict)
+    # How much the rules count next to the model (chosen by cross-validation across writers,
+    # docs/triage.md); a retrain from corrections uses the same values.
     rule_weight: float = 0.35
     priority_rule_weight: float = 2.5
     tone_rule_weight: float = 1.5
+    darurat_bias: float = 0.0  # added to the model's darurat score: emergencies first
 
     def __post_init__(self) -> None:
         self._slices: dict[str, slice] = {}
@@ -85,6 +88,7 @@ class ModelBundle:
             self.meta.get("priority_rule_weight", self.priority_rule_weight)
         )
         self.tone_rule_weight = float(self.meta.get("tone_rule_weight", self.tone_rule_weight))
+        self.darurat_bias = float(self.meta.get("darurat_bias", self.darurat_bias))
         self._token_cache: dict[str, tuple[int, ...]] = {}
         self._stem_cache: dict[str, tuple[tuple[int, ...], str]] = {}
 
