@@ -43,6 +43,8 @@ def rule_category(ev: Evidence) -> tuple[str, float]:
 def _disaster_now(ev: Evidence, past: bool, calm: bool) -> bool:
     if ev.hazard >= 2.5 and ev.ongoing >= 2.0 and ev.past < 3:
         return True  # "api masih menyala" even when "belum ada korban"
+    if ev.category["orang_hilang"] >= 3.0 and ev.calm < 2.5:
+        return True  # missing at sea since last night: a search and rescue, still danger
     return not (past or calm) or ev.injury >= 3
 
 

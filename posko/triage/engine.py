@@ -145,11 +145,14 @@ class Triager:
                 category = max(others)[1]
         rule_pri = rule_priority(category, ev)
         if rule_pri == "darurat":
-            priority = rule_pri  # danger cues are kept: recall on darurat comes first
+            # danger cues are kept (recall on darurat comes first) unless the model is sure
+            priority = _pick(self._priority_scores(raw), PRIORITIES, rule_pri, model.darurat_veto)
         else:
             priority = _pick(
                 self._priority_scores(raw), PRIORITIES, rule_pri, model.priority_rule_weight
             )
+        if priority == "darurat" and category == "orang_hilang" and ev.child < 0:
+            priority = "tinggi"  # taxonomy: a missing adult (age given, no dementia) is tinggi
         tone_rule = rule_tone(category, ev)
         if tone_rule == "provokatif":
             tone = tone_rule  # insults and incitement are lexical: the rules are precise

@@ -72,10 +72,12 @@ class ModelBundle:
     meta: dict[str, Any] = field(default_factory=dict)
     # How much the rules count next to the model (chosen by cross-validation across writers,
     # docs/triage.md); a retrain from corrections uses the same values.
-    rule_weight: float = 0.35
-    priority_rule_weight: float = 2.5
-    tone_rule_weight: float = 1.5
-    darurat_bias: float = 0.0  # added to the model's darurat score: emergencies first
+    rule_weight: float = 0.2
+    priority_rule_weight: float = 1.0
+    tone_rule_weight: float = 0.8
+    darurat_bias: float = 0.0  # added to the model's darurat score (0: not needed, see docs)
+    # the rules' darurat stands unless the model prefers another priority by more than this
+    darurat_veto: float = 3.0
 
     def __post_init__(self) -> None:
         self._slices: dict[str, slice] = {}
@@ -89,6 +91,7 @@ class ModelBundle:
         )
         self.tone_rule_weight = float(self.meta.get("tone_rule_weight", self.tone_rule_weight))
         self.darurat_bias = float(self.meta.get("darurat_bias", self.darurat_bias))
+        self.darurat_veto = float(self.meta.get("darurat_veto", self.darurat_veto))
         self._token_cache: dict[str, tuple[int, ...]] = {}
         self._stem_cache: dict[str, tuple[tuple[int, ...], str]] = {}
 

@@ -183,7 +183,8 @@ def test_naive_and_missing_times_are_accepted(triager: Triager) -> None:
     [
         ("ADA MOTOR PARKIR DI DEPAN GANG SAYA!!! TOLONG SEKARANG!!!", "sedang"),
         ("laka motor di jalan raya, korban luka ringan sudah dibawa pulang", "tinggi"),
-        ("pohon tumbang menutup jalan, tidak ada korban", "tinggi"),
+        # taxonomy: an order problem without danger is sedang (all three new writers agree)
+        ("pohon tumbang menutup jalan, tidak ada korban", "sedang"),
         ("ada orang ngamuk bawa golok di pasar, warga lari", "darurat"),
         ("rumah tetangga terbakar, apinya makin besar", "darurat"),
         ("adik saya 16 tahun belum pulang 2 hari", "darurat"),  # taxonomy: a child is under 18
