@@ -12,7 +12,6 @@ import json
 import re
 import sys
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -72,11 +71,12 @@ def link_streams(
         if not ex.get("received_at"):
             continue
         norm, tokens, kec, desa, also = triager._analyse_places(ex["text"])
+        at = datetime.fromisoformat(ex["received_at"])
         feats = event_features(
-            ex["category"], kec, desa, datetime.fromisoformat(ex["received_at"]), norm, tokens, also
+            ex["category"], kec, desa, at, norm, tokens, also, channel=ex.get("channel")
         )
         stream = streams.setdefault(writer_of(ex), ([], []))
-        stream[0].append(replace(feats, channel=ex.get("channel")))
+        stream[0].append(feats)
         stream[1].append(ex.get("incident"))
     return list(streams.values())
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -217,12 +216,13 @@ class Triager:
                     inp.id, category, priority, tone, kec, desa, unit_for(category, priority), None
                 )
             )
+            at = _aware(inp.received_at, now)
+            timed = inp.received_at is not None
             feats.append(
                 event_features(
-                    category, kec, desa, _aware(inp.received_at, now), norm, tokens, also
+                    category, kec, desa, at, norm, tokens, also, channel=inp.channel, timed=timed
                 )
             )
-            feats[-1] = replace(feats[-1], channel=inp.channel, timed=inp.received_at is not None)
         keys = cluster(feats)
         _adopt_incident_labels(results, keys, feats)
         grown = grown_incidents(feats, keys)
@@ -282,6 +282,8 @@ def event_features(
     norm: NormText,
     tokens: list[str],
     also: frozenset[str],
+    channel: str | None = None,
+    timed: bool = True,
 ) -> EventFeatures:
     """What incident linking compares: event type, place, time, content words and cues."""
     return EventFeatures(
@@ -293,7 +295,9 @@ def event_features(
         is_followup(norm.tokens),
         also_desa=also if desa else frozenset(),
         category=category,
+        channel=channel,
         cue=has_referring_cue(norm.tokens),
+        timed=timed,
     )
 
 

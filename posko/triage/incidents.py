@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -127,6 +128,7 @@ def facts_of(ws: frozenset[str]) -> frozenset[str]:
     return frozenset(w for w in ws if _is_number_fact(w) or w in OBJECT_WORDS or _is_rare(w))
 
 
+@lru_cache(maxsize=50_000)
 def _is_number_fact(word: str) -> bool:
     """A plate, phone or case number ("4511", "146"); not "000" of "Rp 2.000.000" nor a year."""
     if len(word) < 3 or not any(ch.isdigit() for ch in word) or not word.strip("0"):
@@ -163,12 +165,16 @@ class EventFeatures:
     cue: bool = False  # "update", "yang tadi", "pelakunya": refers to an event already told
     facts: frozenset[str] = frozenset()  # plates, long numbers, names, vehicles (from `words`)
     timed: bool = True  # False: the message had no time (taken as now)
+    names: frozenset[str] = frozenset()  # the facts minus object words (set from `facts`)
+    neutral: bool = False  # a reply category (set from `category`)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ts", self.at.timestamp())
         object.__setattr__(self, "ages", _ages(self.words))
         if not self.facts:
             object.__setattr__(self, "facts", facts_of(self.words))
+        object.__setattr__(self, "names", _names(self.facts))
+        object.__setattr__(self, "neutral", self.category in NEUTRAL)
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
@@ -293,11 +299,11 @@ def pair_features(a: EventFeatures, b: EventFeatures) -> list[float] | None:
     place = place_relation(a, b)
     if vetoed(a, b, hours, place):
         return None
-    shared = a.words & b.words
-    n_shared = min(len(shared), 4) / 4
-    names_a, names_b = _names(a.facts), _names(b.facts)
+    inter = len(a.words & b.words)
+    n_shared = min(inter, 4) / 4
+    names_a, names_b = a.names, b.names
     differ = bool(names_a and names_b and names_a.isdisjoint(names_b))
-    neutral = a.category in NEUTRAL or b.category in NEUTRAL
+    neutral = a.neutral or b.neutral
     cue = a.cue or a.followup
     same_group = a.group is not None and a.group == b.group
     same_place = place in ("same_desa", "same_kecamatan")
@@ -314,7 +320,7 @@ def pair_features(a: EventFeatures, b: EventFeatures) -> list[float] | None:
         float(place == "same_kecamatan"),
         float(place == "one_place"),
         float(place == "no_place"),
-        similarity(a.words, b.words),
+        _similarity(inter, len(a.words), len(b.words)),
         n_shared,
         min(len(a.facts & b.facts), 2) / 2,
         min(len(names_a & names_b), 2) / 2,
@@ -329,8 +335,15 @@ def pair_features(a: EventFeatures, b: EventFeatures) -> list[float] | None:
         float(same_group and cue and hours <= 2),
         float(frozenset((a.group, b.group)) in RELATED_GROUPS),
         float(bool(a.ages & b.ages)),
-        float(a.category in NEUTRAL and b.category in NEUTRAL),
+        float(a.neutral and b.neutral),
     ]
+
+
+def _similarity(inter: int, n_a: int, n_b: int) -> float:
+    """`similarity()` from the sizes of the two word sets and of their intersection."""
+    if not inter:
+        return 0.0
+    return inter / min(n_a, n_b) * 0.5 + inter / (n_a + n_b - inter) * 0.5
 
 
 @dataclass(frozen=True)
@@ -342,7 +355,7 @@ class LinkModel:
         x = pair_features(a, b)
         if x is None:
             return None
-        return sum(w * v for w, v in zip(self.weights, x, strict=True))
+        return sum(map(operator.mul, self.weights, x))
 
 
 INCIDENTS_PATH = Path(__file__).parent / "data" / "incidents.json"
@@ -364,9 +377,10 @@ def same_event_score(a: EventFeatures, b: EventFeatures, link: LinkModel | None 
 
 
 # -- clustering -------------------------------------------------------------------------------
-POSTINGS_PER_WORD = 24  # candidates per shared word (the latest ones)
-MAX_CANDIDATES = 16  # pairs scored per message
-CUE_RECENT = 6  # a message with a referring cue also meets the last few messages
+POSTINGS_PER_WORD = 16  # candidates per shared word (the latest ones)
+MAX_CANDIDATES = 10  # pairs scored per message
+CUE_RECENT = 4  # a message with a referring cue also meets the last few messages
+DESA_RECENT = 6  # ... and every message the latest few from the same desa
 
 
 class _Index:
@@ -401,7 +415,7 @@ class _Index:
         if f.desa and f.desa in self.by_desa:
             posting = self.by_desa[f.desa]
             _prune(posting, self.features, oldest)
-            extra.extend(posting[-POSTINGS_PER_WORD:])
+            extra.extend(posting[-DESA_RECENT:])
         if f.cue or f.followup:
             _prune(self.recent, self.features, oldest)
             extra.extend(self.recent[-CUE_RECENT:])
