@@ -14,11 +14,12 @@ from posko.triage.cli import read_inputs
 from posko.triage.engine import Triager
 from posko.triage.evaluation import evaluate
 
-# Set from the final figures of round 6 (dev.jsonl), a little below them.
+# Set from the final figures of round 6 on dev.jsonl (category macro-F1 0.936, darurat
+# recall 0.976, incident pair F1 0.850), a little below them.
 FLOORS = {
-    "category_macro_f1": 0.93,
-    "darurat_recall": 0.93,
-    "incident_f1": 0.74,
+    "category_macro_f1": 0.92,
+    "darurat_recall": 0.95,
+    "incident_f1": 0.80,
 }
 
 
