@@ -15,7 +15,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from .engine import Triager
+from .engine import Triager, event_features
+from .incidents import INCIDENTS_PATH, PAIR_FEATURES, EventFeatures, LinkModel, fit_link_model
 from .model import FEATURE_VERSION, SHIPPED_PATH, ModelBundle, train
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -44,10 +45,58 @@ def build(train_path: Path = TRAIN_PATH, kabupaten_code: str = "19.06") -> Model
 
 
 def is_up_to_date(model_path: Path = SHIPPED_PATH, train_path: Path = TRAIN_PATH) -> bool:
-    if not model_path.exists():
+    if not model_path.exists() or not INCIDENTS_PATH.exists():
         return False
     bundle = ModelBundle.load(model_path)
-    return bundle.meta.get("train_sha256") == training_fingerprint(train_path)
+    links = json.loads(INCIDENTS_PATH.read_text(encoding="utf-8"))
+    fingerprint = training_fingerprint(train_path)
+    return bundle.meta.get("train_sha256") == fingerprint == links.get("train_sha256")
+
+
+def writer_of(example: dict[str, Any]) -> str:
+    """The writer (source) of a training line, from its id: "w1-0042" → "w1", "ta017" → "ta"."""
+    ident = str(example["id"])
+    return ident.split("-")[0] if "-" in ident else ident.rstrip("0123456789")
+
+
+def link_streams(
+    examples: list[dict[str, Any]], triager: Triager
+) -> list[tuple[list[EventFeatures], list[str | None]]]:
+    """One stream of timed messages per writer (their incidents never mix), with the gold
+    category and the engine's own reading of places, words and cues."""
+    from datetime import datetime
+
+    streams: dict[str, tuple[list[EventFeatures], list[str | None]]] = {}
+    for ex in examples:
+        if not ex.get("received_at"):
+            continue
+        norm, tokens, kec, desa, also = triager._analyse_places(ex["text"])
+        at = datetime.fromisoformat(ex["received_at"])
+        feats = event_features(
+            ex["category"], kec, desa, at, norm, tokens, also, channel=ex.get("channel")
+        )
+        stream = streams.setdefault(writer_of(ex), ([], []))
+        stream[0].append(feats)
+        stream[1].append(ex.get("incident"))
+    return list(streams.values())
+
+
+def build_links(train_path: Path = TRAIN_PATH, kabupaten_code: str = "19.06") -> dict[str, Any]:
+    """Fit the incident link score on the training set's labelled pairs."""
+    examples = load_examples(train_path)
+    link, stats = fit_link_model(link_streams(examples, Triager(kabupaten_code, use_model=False)))
+    return {
+        "features": list(PAIR_FEATURES),
+        "weights": [round(w, 5) for w in link.weights],
+        "threshold": link.threshold,
+        "fit": stats,
+        "train_sha256": training_fingerprint(train_path),
+    }
+
+
+def save_links(data: dict[str, Any], path: Path = INCIDENTS_PATH) -> LinkModel:
+    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    return LinkModel(tuple(data["weights"]), float(data["threshold"]))
 
 
 COMMON_WORDS_PATH = DATA_DIR / "common_words.txt"
@@ -88,6 +137,40 @@ def write_regions(kabupaten_codes: tuple[str, ...] = ("19.06",)) -> None:
     REGIONS_PATH.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def import_writer(source: Path, name: str, train_path: Path = TRAIN_PATH) -> tuple[int, int]:
+    """Copy an independent writer's files into the data sets: its train_NN.jsonl lines replace
+    that writer's lines in train.jsonl, its holdout.jsonl becomes holdout_<name>.jsonl."""
+    lines = [
+        line
+        for f in sorted(source.glob("train_*.jsonl"))
+        for line in f.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    held_out = {
+        json.loads(line)["text"].lower()
+        for f in DATA_DIR.glob("*.jsonl")
+        if f.name != train_path.name and f.name != f"holdout_{name}.jsonl"
+        for line in f.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    }
+    # a training text equal to an evaluation text ("p", "tes") is left out
+    lines = [line for line in lines if json.loads(line)["text"].lower() not in held_out]
+    prefixes = {writer_of(json.loads(line)) for line in lines}
+    kept = [
+        line
+        for line in train_path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and writer_of(json.loads(line)) not in prefixes
+    ]
+    train_path.write_text("\n".join(kept + lines) + "\n", encoding="utf-8")
+    holdout = source / "holdout.jsonl"
+    n_holdout = 0
+    if holdout.exists():
+        text = holdout.read_text(encoding="utf-8")
+        (DATA_DIR / f"holdout_{name}.jsonl").write_text(text, encoding="utf-8")
+        n_holdout = sum(1 for line in text.splitlines() if line.strip())
+    return len(lines), n_holdout
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m posko.triage.build")
     parser.add_argument("--check", action="store_true", help="only check the shipped model")
@@ -98,7 +181,17 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SMSA_DIR",
         help="rebuild data/common_words.txt from IndoNLU smsa_doc-sentiment-prosa/",
     )
+    parser.add_argument(
+        "--import-writer",
+        nargs=2,
+        metavar=("DIR", "NAME"),
+        help="copy a writer's train_*.jsonl into train.jsonl and holdout.jsonl to holdout_NAME",
+    )
     args = parser.parse_args(argv)
+    if args.import_writer:
+        n_train, n_holdout = import_writer(Path(args.import_writer[0]), args.import_writer[1])
+        sys.stdout.write(f"imported {n_train} training and {n_holdout} holdout lines\n")
+        return 0
     if args.common_words_from:
         n = write_common_words(args.common_words_from)
         sys.stdout.write(f"wrote {COMMON_WORDS_PATH} ({n} words)\n")
@@ -114,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
         f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB, "
         f"{len(bundle.vocab)} features, {bundle.meta['examples']} examples)\n"
     )
+    links = build_links()
+    save_links(links)
+    sys.stdout.write(f"wrote {INCIDENTS_PATH} (link score fit: {links['fit']})\n")
     return 0
 
 

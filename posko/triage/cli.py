@@ -12,12 +12,14 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, TextIO
 
+from .build import DATA_DIR
 from .engine import get_triager
-from .evaluation import evaluate, format_report
+from .evaluation import evaluate, format_report, format_summary
 from .types import TriageInput
 
 USAGE = """usage: posko triage [--kabupaten CODE] < messages.jsonl > triaged.jsonl
-       posko triage eval FILE.jsonl [--json] [--kabupaten CODE]
+       posko triage eval FILE.jsonl [FILE.jsonl ...] [--json] [--kabupaten CODE]
+       posko triage eval --all      (dev, test and every holdout shipped in posko/triage/data)
 
 Input lines: {"id": ..., "text": ..., "channel"?: ..., "received_at"?: ISO 8601}
 Output lines: {"id","category","priority","tone","kecamatan_code","desa_code","unit","incident"}
@@ -84,29 +86,59 @@ def _run_triage(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr:
     return 1 if errors else 0
 
 
-def _run_eval(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+def _eval_file(path: str, kabupaten: str, stderr: TextIO) -> tuple[dict[str, Any] | None, int]:
+    """Metrics of one labelled file, or None (reported on stderr) and an exit code."""
     try:
-        with open(args.file, encoding="utf-8") as fh:
+        with open(path, encoding="utf-8") as fh:
             inputs, gold, errors = read_inputs(fh, stderr)
     except OSError as exc:
-        stderr.write(f"posko triage eval: cannot read {args.file}: {exc.strerror}\n")
-        return 2
+        stderr.write(f"posko triage eval: cannot read {path}: {exc.strerror}\n")
+        return None, 2
     if not inputs:
-        stderr.write("posko triage eval: no labelled lines\n")
-        return 2
+        stderr.write(f"posko triage eval: {path}: no labelled lines\n")
+        return None, 2
     missing = [
         i for i, g in enumerate(gold) if not all(k in g for k in ("category", "priority", "tone"))
     ]
     if missing:
-        stderr.write(f"posko triage eval: {len(missing)} lines lack gold category/priority/tone\n")
+        stderr.write(
+            f"posko triage eval: {path}: {len(missing)} lines lack gold category/priority/tone\n"
+        )
+        return None, 2
+    pred = get_triager(kabupaten).batch(inputs)
+    return evaluate(gold, pred), 1 if errors else 0
+
+
+def evaluation_files() -> list[str]:
+    """The shipped evaluation sets: dev, test and every holdout."""
+    names = ["dev.jsonl", "test.jsonl", *sorted(p.name for p in DATA_DIR.glob("holdout*.jsonl"))]
+    return [str(DATA_DIR / n) for n in names if (DATA_DIR / n).exists()]
+
+
+def _run_eval(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    files = list(args.file) + (evaluation_files() if args.all else [])
+    if not files:
+        stderr.write("posko triage eval: no file given\n" + USAGE)
         return 2
-    pred = get_triager(args.kabupaten).batch(inputs)
-    metrics = evaluate(gold, pred)
+    results: dict[str, dict[str, Any]] = {}
+    code = 0
+    for path in files:
+        metrics, rc = _eval_file(path, args.kabupaten, stderr)
+        code = max(code, rc)
+        if metrics is not None:
+            results[path] = metrics
+    if not results:
+        return code
     if args.json:
-        stdout.write(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n")
+        payload: Any = next(iter(results.values())) if len(files) == 1 else results
+        stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    elif len(files) == 1:
+        stdout.write(format_report(next(iter(results.values()))))
     else:
-        stdout.write(format_report(metrics))
-    return 1 if errors else 0
+        for path, metrics in results.items():
+            stdout.write(f"##### {path}\n{format_report(metrics)}\n")
+        stdout.write(format_summary(results))
+    return code
 
 
 def main(argv: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
@@ -115,7 +147,8 @@ def main(argv: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
         return 0
     if argv and argv[0] == "eval":
         parser = argparse.ArgumentParser(prog="posko triage eval", add_help=False)
-        parser.add_argument("file")
+        parser.add_argument("file", nargs="*")
+        parser.add_argument("--all", action="store_true")
         parser.add_argument("--json", action="store_true")
         parser.add_argument("--kabupaten", default="19.06")
         rest = argv[1:]

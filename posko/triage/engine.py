@@ -14,12 +14,13 @@ from .incidents import (
     cluster,
     content_words,
     grown_incidents,
+    has_referring_cue,
     is_followup,
     same_event_score,
 )
 from .model import ModelBundle, load_shipped
 from .places import Gazetteer
-from .rules import evidence
+from .rules import Evidence, evidence
 from .text import NormText, normalize
 from .types import (
     CATEGORIES,
@@ -143,9 +144,14 @@ class Triager:
                 category = max(others)[1]
         rule_pri = rule_priority(category, ev)
         if rule_pri == "darurat":
-            priority = rule_pri  # danger cues are kept: recall on darurat comes first
+            # danger cues are kept (recall on darurat comes first) unless the model is sure
+            priority = _pick(self._priority_scores(raw), PRIORITIES, rule_pri, model.darurat_veto)
         else:
-            priority = _pick(raw[sl["priority"]], PRIORITIES, rule_pri, model.priority_rule_weight)
+            priority = _pick(
+                self._priority_scores(raw), PRIORITIES, rule_pri, model.priority_rule_weight
+            )
+        if priority == "darurat" and category == "orang_hilang" and ev.child < 0:
+            priority = "tinggi"  # taxonomy: a missing adult (age given, no dementia) is tinggi
         tone_rule = rule_tone(category, ev)
         if tone_rule == "provokatif":
             tone = tone_rule  # insults and incitement are lexical: the rules are precise
@@ -155,7 +161,30 @@ class Triager:
             tone = _pick(raw[sl["tone"]], TONES, tone_rule, model.tone_rule_weight)
         if tone == "apresiasi" and category != "apresiasi" and ev.praise < APPRECIATION_PRAISE:
             tone = tone_rule  # a report closing with a polite "terima kasih" is not praise
+        if category == "apresiasi" and tone in ("kritik", "provokatif"):
+            category, priority = self._topic_of_sarcasm(cat_scores, raw, ev)
         return category, priority, tone
+
+    def _topic_of_sarcasm(
+        self, cat_scores: list[float], raw: list[float], ev: Evidence
+    ) -> tuple[str, str]:
+        """Taxonomy: sarcastic praise is never `apresiasi`; it takes the topic's category."""
+        assert self.model is not None
+        best = max(
+            (score, c) for score, c in zip(cat_scores, CATEGORIES, strict=True) if c != "apresiasi"
+        )[1]
+        rule_pri = rule_priority(best, ev)
+        pri = _pick(
+            self._priority_scores(raw), PRIORITIES, rule_pri, self.model.priority_rule_weight
+        )
+        return best, pri
+
+    def _priority_scores(self, raw: list[float]) -> list[float]:
+        assert self.model is not None
+        scores = raw[self.model.head_slices["priority"]]
+        if self.model.darurat_bias:
+            scores = [scores[0] + self.model.darurat_bias, *scores[1:]]  # darurat is first
+        return scores
 
     def classify(self, inp: TriageInput) -> TriageResult:
         _, tokens, kec, desa = self._analyse(inp.text)
@@ -187,15 +216,11 @@ class Triager:
                     inp.id, category, priority, tone, kec, desa, unit_for(category, priority), None
                 )
             )
+            at = _aware(inp.received_at, now)
+            timed = inp.received_at is not None
             feats.append(
-                EventFeatures(
-                    GROUP.get(category),
-                    kec,
-                    desa,
-                    _aware(inp.received_at, now),
-                    content_words(tokens),
-                    is_followup(norm.tokens),
-                    also_desa=also if desa else frozenset(),
+                event_features(
+                    category, kec, desa, at, norm, tokens, also, channel=inp.channel, timed=timed
                 )
             )
         keys = cluster(feats)
@@ -217,24 +242,28 @@ class Triager:
         candidates: Sequence[IncidentCandidate],
     ) -> str | None:
         now = datetime.now(UTC)
-        norm, tokens, _, _ = self._analyse(text)
-        mine = EventFeatures(
-            GROUP.get(result.category),
+        norm, tokens, _, _, also = self._analyse_places(text)
+        mine = event_features(
+            result.category,
             result.kecamatan_code,
             result.desa_code,
             _aware(received_at, now),
-            content_words(tokens),
-            is_followup(norm.tokens),
+            norm,
+            tokens,
+            also,
         )
         best: str | None = None
         best_score = 0.0
         for cand in candidates:
-            other = EventFeatures(
-                GROUP.get(cand.category),
+            c_norm, c_tokens, _, _, c_also = self._analyse_places(cand.text)
+            other = event_features(
+                cand.category,
                 cand.kecamatan_code,
                 cand.desa_code,
                 _aware(cand.received_at, now),
-                content_words(self._analyse(cand.text)[1]),
+                c_norm,
+                c_tokens,
+                c_also,
             )
             s = same_event_score(mine, other)
             if s >= 0 and (best is None or s > best_score):
@@ -243,6 +272,33 @@ class Triager:
 
 
 PRIORITY_RANK = {p: i for i, p in enumerate(PRIORITIES)}  # darurat = 0
+
+
+def event_features(
+    category: str,
+    kecamatan: str | None,
+    desa: str | None,
+    at: datetime,
+    norm: NormText,
+    tokens: list[str],
+    also: frozenset[str],
+    channel: str | None = None,
+    timed: bool = True,
+) -> EventFeatures:
+    """What incident linking compares: event type, place, time, content words and cues."""
+    return EventFeatures(
+        GROUP.get(category),
+        kecamatan,
+        desa,
+        at,
+        content_words(tokens),
+        is_followup(norm.tokens),
+        also_desa=also if desa else frozenset(),
+        category=category,
+        channel=channel,
+        cue=has_referring_cue(norm.tokens),
+        timed=timed,
+    )
 
 
 def _adopt_incident_labels(

@@ -127,3 +127,51 @@ def format_report(m: dict[str, Any]) -> str:
         f"F1 {_fmt(inc['f1'])}  (gold pairs {inc['gold_pairs']}, predicted {inc['pred_pairs']})"
     )
     return "\n".join(lines) + "\n"
+
+
+SUMMARY_COLUMNS = (
+    "category macro-F1",
+    "priority macro-F1",
+    "darurat R",
+    "darurat P",
+    "tone macro-F1",
+    "provokatif F1",
+    "desa acc",
+    "false-loc",
+    "incident P",
+    "incident R",
+    "incident F1",
+)
+
+
+def summary_row(m: dict[str, Any]) -> list[float | None]:
+    inc = m["incident"]
+    provokatif = m["tone"]["per_label"].get("provokatif")
+    return [
+        m["category"]["macro_f1"],
+        m["priority"]["macro_f1"],
+        m["darurat"]["recall"],
+        m["darurat"]["precision"],
+        m["tone"]["macro_f1"],
+        provokatif["f1"] if provokatif else None,
+        m["desa_accuracy"],
+        m["false_location_rate"],
+        inc["precision"],
+        inc["recall"],
+        inc["f1"],
+    ]
+
+
+def format_summary(results: dict[str, dict[str, Any]]) -> str:
+    """One line of headline figures per evaluated file."""
+    short = ["cat", "pri", "darR", "darP", "tone", "prov", "desa", "fls", "incP", "incR", "incF1"]
+    lines = [
+        "summary ("
+        + ", ".join(f"{s} = {c}" for s, c in zip(short, SUMMARY_COLUMNS, strict=True))
+        + ")",
+        f"{'file':<22}{'n':>5}" + "".join(f"{s:>7}" for s in short),
+    ]
+    for path, m in results.items():
+        name = path.rsplit("/", 1)[-1]
+        lines.append(f"{name:<22}{m['n']:>5}" + "".join(f"{_fmt(x):>7}" for x in summary_row(m)))
+    return "\n".join(lines) + "\n"

@@ -1,16 +1,21 @@
 """Incident grouping: messages about the same real-world event.
 
-Two messages describe the same event when their categories are compatible, their places do
-not contradict each other, they arrive within a time window, and their content words
-overlap enough (more overlap is needed when the place is unknown).
+A message joins the incident of the earlier message it links to best: a logistic score over
+pair features (event type, time gap, place compatibility with an absent place allowed,
+shared words and facts, referring cues, channel), learned from labelled pairs, with a
+threshold calibrated on them (data/incidents.json, built by `python -m posko.triage.build`).
 """
 
 from __future__ import annotations
 
+import json
+import math
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from pathlib import Path
 
 from .text import root_words, stem, stop_words, words
 
@@ -30,21 +35,6 @@ GROUP: dict[str, str] = {
     "pelanggaran_anggota": "pelanggaran_anggota",
     "hoaks": "hoaks",
 }
-# hours within which two reports can be the same event
-WINDOW_HOURS: dict[str, float] = {
-    "lantas": 6,
-    "ketertiban": 6,
-    "pencurian": 24,
-    "bencana": 12,
-    "orang_hilang": 72,
-    "asusila_kdrt": 48,
-    "narkoba": 72,
-    "penipuan": 72,
-    "perjudian": 72,
-    "lingkungan": 72,
-    "pelanggaran_anggota": 48,
-    "hoaks": 72,
-}
 GENERIC = words(
     """
     tolong pak bapak ibu polisi admin mohon segera cepat sekarang lagi ada ini itu lapor
@@ -57,6 +47,8 @@ GENERIC = words(
     ya allah semoga moga selamat amin aamiin arah
     tlp masuk pelapor terlapor lk pr th thn pkl pukul wib dusun dsn rt rw
     ds bhabin bhabinkamtibmas spkt piket lewat
+    sdr sdri an ndan izin monitor lap update yth hormat dengan kepada tks
+    belitung timur beltim kab kabupaten rp perihal polri
     """
 )
 # Words that start or end a time written in an officer note ("Tlp masuk 21.40", "pkl 9").
@@ -67,10 +59,6 @@ FOLLOWUP_VERBS = words(
 )
 # "tadi saya lewat situ, ...": somebody passing the place of an event already reported.
 DEICTIC_PLACE = words("situ sana tkp")
-FOLLOWUP_HOURS = 3.0
-# Ongoing activities at a place (a TI pit, a drug house, a gambling den): reports from the
-# same desa within the window are about the same activity.
-ACTIVITY_GROUPS = frozenset({"lingkungan", "narkoba", "perjudian"})
 # Growth rule for batches (shared/spec: the Django layer's GROWTH_RULES, darurat part only):
 # five or more reports of one incident within ten minutes make every report of it darurat.
 GROWTH_COUNT = 5
@@ -118,6 +106,45 @@ def is_followup(tokens: Sequence[str]) -> bool:
     return False
 
 
+# Words that refer back to an event somebody already reported ("pak update: pelakunya
+# sudah kabur", "yang tadi", "korban laka tadi"); used as one input of the link score.
+REFERRING_CUES = words(
+    """update apdet susulan lanjutan tadi td tersebut pelakunya korbannya korbanya tadi
+    perkembangan kabarnya gimana bagaimana masih sudah ketemu ditemukan tertangkap
+    ditangkap diamankan padam terima_kasih makasih alhamdulillah semalam kemarin kemaren"""
+)
+# Vehicles, colours and other objects that identify one event ("vario hitam", "pikap").
+OBJECT_WORDS = words(
+    """vario beat scoopy nmax mio supra jupiter revo satria pcx aerox avanza xenia innova
+    pikap pickup pick truk tronton fuso dump tangki bus travel angkot ojol perahu kapal
+    pompong ponton dompeng excavator merah hitam putih biru hijau ijo kuning abu silver
+    item coklat oranye emas kalung hp laptop sapi kambing"""
+)
+
+
+def facts_of(ws: frozenset[str]) -> frozenset[str]:
+    """Identifying facts among a message's content words: numbers of three or more digits
+    (plates, amounts, phone numbers), rare words (names, accounts) and object words."""
+    return frozenset(w for w in ws if _is_number_fact(w) or w in OBJECT_WORDS or _is_rare(w))
+
+
+@lru_cache(maxsize=50_000)
+def _is_number_fact(word: str) -> bool:
+    """A plate, phone or case number ("4511", "146"); not "000" of "Rp 2.000.000" nor a year."""
+    if len(word) < 3 or not any(ch.isdigit() for ch in word) or not word.strip("0"):
+        return False
+    return not (len(word) == 4 and word.isdigit() and word[:2] in ("19", "20"))
+
+
+def _names(facts: frozenset[str]) -> frozenset[str]:
+    """Names, plates and numbers among the facts (not the vehicle/colour/object words)."""
+    return frozenset(w for w in facts if w not in OBJECT_WORDS)
+
+
+def has_referring_cue(tokens: Sequence[str]) -> bool:
+    return not REFERRING_CUES.isdisjoint(tokens)
+
+
 def _ages(ws: frozenset[str]) -> frozenset[str]:
     return frozenset(w for w in ws if w.isdigit() and len(w) <= 2)
 
@@ -133,11 +160,21 @@ class EventFeatures:
     also_desa: frozenset[str] = frozenset()  # other desa the message names
     ts: float = 0.0  # at as a POSIX timestamp (set from `at`)
     ages: frozenset[str] = frozenset()  # numbers of one or two digits (set from `words`)
+    category: str | None = None
+    channel: str | None = None
+    cue: bool = False  # "update", "yang tadi", "pelakunya": refers to an event already told
+    facts: frozenset[str] = frozenset()  # plates, long numbers, names, vehicles (from `words`)
+    timed: bool = True  # False: the message had no time (taken as now)
+    names: frozenset[str] = frozenset()  # the facts minus object words (set from `facts`)
+    neutral: bool = False  # a reply category (set from `category`)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ts", self.at.timestamp())
-        if self.group == "orang_hilang":
-            object.__setattr__(self, "ages", _ages(self.words))
+        object.__setattr__(self, "ages", _ages(self.words))
+        if not self.facts:
+            object.__setattr__(self, "facts", facts_of(self.words))
+        object.__setattr__(self, "names", _names(self.facts))
+        object.__setattr__(self, "neutral", self.category in NEUTRAL)
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
@@ -147,65 +184,11 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     return inter / min(len(a), len(b)) * 0.5 + inter / len(a | b) * 0.5
 
 
-# Event kinds where two reports from the same place within a few hours are almost always
-# about the same event (one fire, one accident, one missing child).
-URGENT_GROUPS = frozenset({"bencana", "lantas", "orang_hilang", "ketertiban"})
-URGENT_HOURS: dict[str, float] = {"orang_hilang": 24}
-
-
-def same_event_score(a: EventFeatures, b: EventFeatures) -> float:
-    """Positive margin when a and b look like the same event, else < 0."""
-    hours = abs(a.ts - b.ts) / 3600
-    if a.group is None or a.group != b.group:
-        return _cross_group_score(a, b, hours)
-    if hours > WINDOW_HOURS.get(a.group, 12):
-        return -1.0
-    urgent = a.group in URGENT_GROUPS and hours <= URGENT_HOURS.get(a.group, 3)
-    followup = a.followup and hours <= FOLLOWUP_HOURS  # a (the later report) adds to b
-    same_desa = bool(a.desa and b.desa and (a.desa == b.desa or _share_desa(a, b)))
-    same_kec = False
-    if a.desa and b.desa:
-        if a.desa != b.desa and not _share_desa(a, b):
-            return -1.0
-        need = -0.05 if urgent else 0.2  # one fire in one desa within hours: one event
-    elif a.kecamatan and b.kecamatan:
-        if a.kecamatan != b.kecamatan:
-            return -1.0
-        same_kec = True
-        need = 0.15 if urgent else 0.28
-    elif a.kecamatan or b.kecamatan:
-        need = 0.4
-    else:
-        need = 0.5
-    if a.group == "hoaks":
-        # several people asking about one circulating message, mostly the same day
-        need = 0.2 if hours <= 24 else 0.4
-    if a.group == "orang_hilang" and a.ages and b.ages and not a.ages & b.ages:
-        return -1.0  # "anak 10 tahun" and "anak 15 tahun" are two people
-    shared = len(a.words & b.words)
-    if followup:
-        need = max(0.0, need - 0.3)
-        if shared < 1 and not (a.desa and same_desa):
-            return -1.0
-        return similarity(a.words, b.words) - need + 0.05 + _rare_bonus(a.words & b.words)
-    if same_desa and a.group in ACTIVITY_GROUPS:
-        return 0.1 + similarity(a.words, b.words) if shared >= 1 else -1.0
-    if shared < 2 and not (urgent and (same_desa or (same_kec and hours <= 1 and shared))):
-        return -1.0
-    return similarity(a.words, b.words) - need + _rare_bonus(a.words & b.words)
-
-
 def _share_desa(a: EventFeatures, b: EventFeatures) -> bool:
     """A message naming two desa ("antara Mempaya dan Sukamandi") is at either of them."""
     if not (a.also_desa or b.also_desa):
         return False
     return bool(({a.desa} | a.also_desa) & ({b.desa} | b.also_desa))
-
-
-def _rare_bonus(shared: frozenset[str]) -> float:
-    """Shared rare words (names: "Rina", "Sahrul", a plate number) are strong evidence."""
-    n = sum(1 for w in shared if _is_rare(w))
-    return min(n, 2) * 0.1
 
 
 @lru_cache(maxsize=50_000)
@@ -220,96 +203,289 @@ def _known_words() -> frozenset[str]:
     return root_words() | ordinary_words()
 
 
-# Reports of one event the classifier put in different groups (a crowd seen as a protest
-# by one sender and as a threat by another): same desa, within half an hour, clear overlap.
-CROSS_GROUP_HOURS = 0.5
+# -- the link score ---------------------------------------------------------------------------
+# A message b links to an earlier message a when a logistic score over these pair features
+# passes a threshold. Weights and threshold are learned from labelled pairs of the training
+# set by `python -m posko.triage.build` (data/incidents.json).
+MAX_GAP_HOURS = 48.0  # beyond this two reports are never one incident
+UNTIMED_GAP_HOURS = 24.0  # the gap assumed when a message has no time
+# Categories of a reply to an event rather than the event itself (the closing thanks, the
+# follow-up of one's own report, a question about it).
+NEUTRAL = frozenset({"apresiasi", "pelayanan", "informasi", "lainnya"})
+PAIR_FEATURES: tuple[str, ...] = (
+    "bias",
+    "same_category",
+    "same_group",
+    "neutral",
+    "gap_10min",
+    "gap_1h",
+    "gap_6h",
+    "log_gap",
+    "same_desa",
+    "same_kecamatan",
+    "one_place",
+    "no_place",
+    "similarity",
+    "shared",
+    "shared_facts",
+    "shared_names",
+    "facts_differ",
+    "neutral_facts_differ",
+    "cue",
+    "cue_shared",
+    "neutral_shared",
+    "other_channel",
+    "urgent_same_place",
+    "quick_same_group",
+    "quick_cue",
+    "related_groups",
+    "same_age",
+    "both_neutral",
+)
+# Event types one real event moves between (taxonomy: the first alarm and its follow-ups may
+# carry different categories): a crash and the traffic it blocks, a hoax and the crowd it
+# stirs, a pit collapse and the pursuit of its owner, a theft and the beating of the thief.
+RELATED_GROUPS = frozenset(
+    frozenset(p)
+    for p in (
+        ("lantas", "ketertiban"),
+        ("hoaks", "ketertiban"),
+        ("bencana", "lingkungan"),
+        ("bencana", "orang_hilang"),
+        ("pencurian", "ketertiban"),
+        ("lantas", "pelanggaran_anggota"),
+        ("lantas", "bencana"),
+        ("pencurian", "penipuan"),
+        ("asusila_kdrt", "ketertiban"),
+    )
+)
+# Event kinds where two reports from one place within hours are almost always one event.
+URGENT_GROUPS = frozenset({"bencana", "lantas", "orang_hilang", "ketertiban"})
 
 
-def _cross_group_score(a: EventFeatures, b: EventFeatures, hours: float) -> float:
-    if a.group is None or b.group is None or hours > CROSS_GROUP_HOURS:
-        return -1.0
-    if not (a.desa and a.desa == b.desa):
-        return -1.0
-    if len(a.words & b.words) < 2:
-        return -1.0
-    return similarity(a.words, b.words) - 0.25
+def place_relation(a: EventFeatures, b: EventFeatures) -> str:
+    """ "same_desa", "same_kecamatan", "one_place", "no_place" or "conflict"."""
+    if a.desa and b.desa:
+        return "same_desa" if a.desa == b.desa or _share_desa(a, b) else "conflict"
+    if a.kecamatan and b.kecamatan:
+        same = a.kecamatan == b.kecamatan or _share_kecamatan(a, b)
+        return "same_kecamatan" if same else "conflict"
+    if a.kecamatan or b.kecamatan:
+        return "one_place"
+    return "no_place"
 
 
-def cluster(features: Sequence[EventFeatures], max_compare: int = 200) -> list[str | None]:
+def _share_kecamatan(a: EventFeatures, b: EventFeatures) -> bool:
+    kec_a = {a.kecamatan} | {d[:8] for d in a.also_desa}
+    kec_b = {b.kecamatan} | {d[:8] for d in b.also_desa}
+    return bool(kec_a & kec_b)
+
+
+def vetoed(a: EventFeatures, b: EventFeatures, hours: float, place: str) -> bool:
+    """Pairs that are never one event: too far apart in time, at two places (a hoax may
+    name two), two missing people of different ages."""
+    if hours > MAX_GAP_HOURS:
+        return True
+    if place == "conflict" and not (a.group == "hoaks" and b.group == "hoaks"):
+        return True
+    groups = (a.group, b.group)
+    return "orang_hilang" in groups and bool(a.ages and b.ages and not a.ages & b.ages)
+
+
+def pair_features(a: EventFeatures, b: EventFeatures) -> list[float] | None:
+    """Features of the pair (a later message a, an earlier message b), None when vetoed."""
+    # a message without a time is compared as if hours apart, not as simultaneous
+    hours = abs(a.ts - b.ts) / 3600 if a.timed and b.timed else UNTIMED_GAP_HOURS
+    place = place_relation(a, b)
+    if vetoed(a, b, hours, place):
+        return None
+    inter = len(a.words & b.words)
+    n_shared = min(inter, 4) / 4
+    names_a, names_b = a.names, b.names
+    differ = bool(names_a and names_b and names_a.isdisjoint(names_b))
+    neutral = a.neutral or b.neutral
+    cue = a.cue or a.followup
+    same_group = a.group is not None and a.group == b.group
+    same_place = place in ("same_desa", "same_kecamatan")
+    return [
+        1.0,
+        float(a.category is not None and a.category == b.category),
+        float(same_group),
+        float(neutral),
+        float(hours <= 1 / 6),
+        float(hours <= 1),
+        float(hours <= 6),
+        math.log1p(hours),
+        float(place == "same_desa"),
+        float(place == "same_kecamatan"),
+        float(place == "one_place"),
+        float(place == "no_place"),
+        _similarity(inter, len(a.words), len(b.words)),
+        n_shared,
+        min(len(a.facts & b.facts), 2) / 2,
+        min(len(names_a & names_b), 2) / 2,
+        float(differ),
+        float(differ and neutral),
+        float(cue),
+        float(cue) * n_shared,
+        float(neutral) * n_shared,
+        float(bool(a.channel and b.channel and a.channel != b.channel)),
+        float(same_group and a.group in URGENT_GROUPS and same_place and hours <= 3),
+        float(same_group and hours <= 1),
+        float(same_group and cue and hours <= 2),
+        float(frozenset((a.group, b.group)) in RELATED_GROUPS),
+        float(bool(a.ages & b.ages)),
+        float(a.neutral and b.neutral),
+    ]
+
+
+def _similarity(inter: int, n_a: int, n_b: int) -> float:
+    """`similarity()` from the sizes of the two word sets and of their intersection."""
+    if not inter:
+        return 0.0
+    return inter / min(n_a, n_b) * 0.5 + inter / (n_a + n_b - inter) * 0.5
+
+
+@dataclass(frozen=True)
+class LinkModel:
+    weights: tuple[float, ...]
+    threshold: float  # on the logit
+
+    def score(self, a: EventFeatures, b: EventFeatures) -> float | None:
+        x = pair_features(a, b)
+        if x is None:
+            return None
+        return sum(map(operator.mul, self.weights, x))
+
+
+INCIDENTS_PATH = Path(__file__).parent / "data" / "incidents.json"
+
+
+@lru_cache(maxsize=1)
+def shipped_link_model() -> LinkModel:
+    data = json.loads(INCIDENTS_PATH.read_text(encoding="utf-8"))
+    if tuple(data["features"]) != PAIR_FEATURES:
+        raise ValueError("data/incidents.json was built for other pair features: rebuild it")
+    return LinkModel(tuple(float(w) for w in data["weights"]), float(data["threshold"]))
+
+
+def same_event_score(a: EventFeatures, b: EventFeatures, link: LinkModel | None = None) -> float:
+    """Margin of the link score over the threshold: >= 0 when a and b look like one event."""
+    link = link or shipped_link_model()
+    s = link.score(a, b)
+    return -1.0 if s is None else s - link.threshold
+
+
+# -- clustering -------------------------------------------------------------------------------
+POSTINGS_PER_WORD = 16  # candidates per shared word (the latest ones)
+MAX_CANDIDATES = 10  # pairs scored per message
+CUE_RECENT = 4  # a message with a referring cue also meets the last few messages
+DESA_RECENT = 6  # ... and every message the latest few from the same desa
+
+
+class _Index:
+    """Recent messages by content word and by desa, for candidate lookup in time order."""
+
+    def __init__(self, features: Sequence[EventFeatures]) -> None:
+        self.features = features
+        self.by_word: dict[str, list[int]] = {}
+        self.by_desa: dict[str, list[int]] = {}
+        self.recent: list[int] = []
+
+    def add(self, i: int) -> None:
+        f = self.features[i]
+        for w in f.words:
+            self.by_word.setdefault(w, []).append(i)
+        if f.desa:
+            self.by_desa.setdefault(f.desa, []).append(i)
+        self.recent.append(i)
+
+    def candidates(self, i: int) -> list[int]:
+        f = self.features[i]
+        oldest = f.ts - MAX_GAP_HOURS * 3600
+        counts: dict[int, int] = {}
+        for w in f.words:
+            posting = self.by_word.get(w)
+            if posting:
+                _prune(posting, self.features, oldest)
+                for j in posting[-POSTINGS_PER_WORD:]:
+                    counts[j] = counts.get(j, 0) + 1
+        ranked = sorted(counts, key=lambda j: (counts[j], j), reverse=True)[:MAX_CANDIDATES]
+        extra: list[int] = []
+        if f.desa and f.desa in self.by_desa:
+            posting = self.by_desa[f.desa]
+            _prune(posting, self.features, oldest)
+            extra.extend(posting[-DESA_RECENT:])
+        if f.cue or f.followup:
+            _prune(self.recent, self.features, oldest)
+            extra.extend(self.recent[-CUE_RECENT:])
+        seen = set(ranked)
+        return ranked + [j for j in extra if j not in seen and not seen.add(j)]  # type: ignore[func-returns-value]
+
+
+def _prune(posting: list[int], features: Sequence[EventFeatures], oldest: float) -> None:
+    """Drop entries older than `oldest` (entries are in time order)."""
+    k = 0
+    while k < len(posting) and features[posting[k]].ts < oldest:
+        k += 1
+    if k:
+        del posting[:k]
+
+
+def _best_link(
+    i: int,
+    features: Sequence[EventFeatures],
+    index: _Index,
+    cluster_of: Sequence[int],
+    places: Sequence[set[tuple[str, str | None]]],
+    link: LinkModel,
+) -> int:
+    """The earlier message that message i links to best, or -1."""
+    f = features[i]
+    best, best_score = -1, link.threshold
+    for j in index.candidates(i):
+        s = link.score(f, features[j])
+        if s is None or s < best_score:
+            continue
+        if f.kecamatan and _conflicts(f, places[cluster_of[j]]):
+            continue  # a place-less report must not bridge two places
+        best, best_score = j, s
+    return best
+
+
+def cluster(features: Sequence[EventFeatures], link: LinkModel | None = None) -> list[str | None]:
     """Incident key per message ("I1", "I2", ... by first appearance), None when alone.
 
-    Messages are taken in time order; each joins the best-matching earlier message's
-    incident. Candidates are blocked by (event group, kecamatan, desa): a message with a
-    desa is compared with that desa's, its kecamatan's desa-less and the place-less
-    messages only.
-    """
+    Messages are taken in time order; each joins the incident of the earlier message it
+    links to best (link score over the threshold), else starts its own."""
+    link = link or shipped_link_model()
     order = sorted(range(len(features)), key=lambda i: features[i].ts)
     cluster_of: list[int] = [-1] * len(features)
-    blocks: dict[str, dict[tuple[str | None, str | None], list[int]]] = {}
-    n_clusters = 0
-    recent: list[int] = []  # the last half hour, any group (cross-group matches)
-    places: list[set[tuple[str, str | None]]] = []  # (kecamatan, desa) named per cluster
-    sizes: list[int] = []  # reports per cluster so far
-    recent_hour: list[int] = []  # the last FOLLOWUP_FALLBACK_S seconds (witness follow-ups)
+    places: list[set[tuple[str, str | None]]] = []
+    sizes: list[int] = []
+    index = _Index(features)
     for i in order:
-        f = features[i]
-        best, best_score = -1, 0.0
-        if f.group is not None and f.desa is not None:
-            while recent and f.ts - features[recent[0]].ts > 1800:
-                recent.pop(0)
-            for j in recent:
-                g = features[j]
-                if g.group != f.group and g.desa == f.desa:
-                    s = _cross_group_score(f, g, (f.ts - g.ts) / 3600)
-                    if s >= 0 and (best < 0 or s > best_score):
-                        best, best_score = j, s
-        if f.group is not None:
-            recent.append(i)
-            by_place = blocks.setdefault(f.group, {})
-            window = WINDOW_HOURS.get(f.group, 12) * 3600
-            if f.desa is not None:  # same desa, same kecamatan without desa, no place
-                lists = [by_place.get(k, []) for k in ((f.kecamatan, f.desa), (f.kecamatan, None))]
-                lists.append(by_place.get((None, None), []))
-                lists.extend(by_place.get((d[:8], d), []) for d in f.also_desa)
-            elif f.kecamatan is not None:
-                lists = [v for k, v in by_place.items() if k[0] in (f.kecamatan, None)]
-            else:
-                lists = list(by_place.values())
-            for members in lists:
-                # drop members too old for any later message (messages come in time order)
-                while members and f.ts - features[members[0]].ts > window:
-                    members.pop(0)
-                for j in reversed(members[-max_compare:]):
-                    g = features[j]
-                    # without the same desa, a match needs a shared word (cheap test first)
-                    if (f.desa is None or f.desa != g.desa) and f.words.isdisjoint(g.words):
-                        continue
-                    s = same_event_score(f, g)
-                    if s >= 0 and (best < 0 or s > best_score):
-                        if f.kecamatan and _conflicts(f, places[cluster_of[j]]):
-                            continue  # a place-less report must not bridge two places
-                        best, best_score = j, s
-            by_place.setdefault((f.kecamatan, f.desa), []).append(i)
-            for d in f.also_desa:
-                by_place.setdefault((d[:8], d), []).append(i)
-        if best < 0 and f.followup:
-            best = _followup_target(f, recent_hour, features, cluster_of, sizes, places)
-        if f.group is not None or f.followup:
-            while recent_hour and f.ts - features[recent_hour[0]].ts > FOLLOWUP_FALLBACK_S:
-                recent_hour.pop(0)
-            recent_hour.append(i)
+        best = _best_link(i, features, index, cluster_of, places, link)
         if best >= 0:
             cluster_of[i] = cluster_of[best]
             sizes[cluster_of[i]] += 1
         else:
+            cluster_of[i] = len(sizes)
             sizes.append(1)
-            cluster_of[i] = n_clusters
-            n_clusters += 1
             places.append(set())
-        if f.kecamatan:
-            places[cluster_of[i]].add((f.kecamatan, f.desa))
-            for d in f.also_desa:
-                places[cluster_of[i]].add((d[:8], d))
+        _note_place(places[cluster_of[i]], features[i])
+        index.add(i)
+    return _keys(cluster_of, sizes)
+
+
+def _note_place(named: set[tuple[str, str | None]], f: EventFeatures) -> None:
+    if f.kecamatan:
+        named.add((f.kecamatan, f.desa))
+        for d in f.also_desa:
+            named.add((d[:8], d))
+
+
+def _keys(cluster_of: Sequence[int], sizes: Sequence[int]) -> list[str | None]:
     keys: dict[int, str] = {}
     out: list[str | None] = []
     for c in cluster_of:
@@ -320,34 +496,6 @@ def cluster(features: Sequence[EventFeatures], max_compare: int = 200) -> list[s
             keys[c] = f"I{len(keys) + 1}"
         out.append(keys[c])
     return out
-
-
-FOLLOWUP_FALLBACK_S = 3600.0
-
-
-def _followup_target(
-    f: EventFeatures,
-    recent: Sequence[int],
-    features: Sequence[EventFeatures],
-    cluster_of: Sequence[int],
-    sizes: Sequence[int],
-    places: Sequence[set[tuple[str, str | None]]],
-) -> int:
-    """A witness follow-up ("saya juga lihat asapnya") that matched nothing by content joins
-    the latest report of the last hour that it shares a word with, or else the latest
-    report of an incident already reported twice; never one at another place."""
-    best_word = best_incident = -1
-    for j in reversed(recent):
-        g = features[j]
-        if f.ts - g.ts > FOLLOWUP_FALLBACK_S:
-            break
-        if f.kecamatan and _conflicts(f, places[cluster_of[j]]):
-            continue
-        if best_word < 0 and f.words & g.words:
-            best_word = j
-        if best_incident < 0 and sizes[cluster_of[j]] >= 2:
-            best_incident = j
-    return best_word if best_word >= 0 else best_incident
 
 
 def _conflicts(f: EventFeatures, named: set[tuple[str, str | None]]) -> bool:
@@ -362,11 +510,76 @@ def _conflicts(f: EventFeatures, named: set[tuple[str, str | None]]) -> bool:
     return bool(desas and mine and not desas & mine)
 
 
+# -- learning the link score ------------------------------------------------------------------
+def labelled_pairs(
+    features: Sequence[EventFeatures], keys: Sequence[str | None]
+) -> tuple[list[list[float]], list[int]]:
+    """Pair features and labels (1 = same incident) of every non-vetoed pair of one stream."""
+    xs: list[list[float]] = []
+    ys: list[int] = []
+    order = sorted(range(len(features)), key=lambda i: features[i].ts)
+    for pos, i in enumerate(order):
+        for j in order[:pos]:
+            x = pair_features(features[i], features[j])
+            if x is None:
+                continue
+            xs.append(x)
+            ys.append(int(keys[i] is not None and keys[i] == keys[j]))
+    return xs, ys
+
+
+def fit_link_model(
+    streams: Sequence[tuple[Sequence[EventFeatures], Sequence[str | None]]],
+    min_precision: float = 0.90,
+) -> tuple[LinkModel, dict[str, float]]:
+    """Logistic regression on labelled pairs, then the threshold with the best pairwise F1
+    of the clustering among those with precision >= min_precision on the same streams."""
+    from sklearn.linear_model import LogisticRegression
+
+    xs: list[list[float]] = []
+    ys: list[int] = []
+    for feats, keys in streams:
+        x, y = labelled_pairs(feats, keys)
+        xs.extend(x)
+        ys.extend(y)
+    clf = LogisticRegression(C=1.0, max_iter=2000, fit_intercept=False)
+    clf.fit(xs, ys)
+    weights = tuple(float(w) for w in clf.coef_[0])
+    best: tuple[float, float, float, float] | None = None  # (f1, threshold, p, r)
+    for t in [x / 4 for x in range(-8, 17)]:
+        p, r, f1 = _pairwise(streams, LinkModel(weights, t))
+        if p >= min_precision and (best is None or f1 > best[0]):
+            best = (f1, t, p, r)
+    if best is None:
+        best = (0.0, 4.0, 1.0, 0.0)
+    f1, t, p, r = best
+    stats = {"pairs": len(ys), "positive": sum(ys), "precision": p, "recall": r, "f1": f1}
+    return LinkModel(weights, t), stats
+
+
+def _pairwise(
+    streams: Sequence[tuple[Sequence[EventFeatures], Sequence[str | None]]], link: LinkModel
+) -> tuple[float, float, float]:
+    tp = n_pred = n_gold = 0
+    for feats, keys in streams:
+        pred = cluster(feats, link)
+        for i in range(len(keys)):
+            for j in range(i):
+                g = keys[i] is not None and keys[i] == keys[j]
+                q = pred[i] is not None and pred[i] == pred[j]
+                tp += g and q
+                n_pred += q
+                n_gold += g
+    p = tp / n_pred if n_pred else 1.0
+    r = tp / n_gold if n_gold else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
 def grown_incidents(features: Sequence[EventFeatures], keys: Sequence[str | None]) -> set[str]:
     """Incident keys with at least GROWTH_COUNT reports inside GROWTH_SECONDS."""
     times: dict[str, list[float]] = {}
     for f, key in zip(features, keys, strict=True):
-        if key is not None:
+        if key is not None and f.timed:
             times.setdefault(key, []).append(f.ts)
     out: set[str] = set()
     for key, ts in times.items():

@@ -29,7 +29,7 @@ HEADS: dict[str, tuple[str, ...]] = {
 SHIPPED_PATH = Path(__file__).parent / "data" / "model.npz"
 FORMAT_VERSION = 1
 # bump when features() changes, so the shipped model is reported stale
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 
 
 def token_features(tok: str) -> list[str]:
@@ -60,6 +60,7 @@ def features(tokens: Sequence[str]) -> list[str]:
 
 # Messages scored per sparse product in batch mode (bounds the memory a large batch takes).
 BATCH_BLOCK = 1024
+MIN_DF = 2  # a feature must occur in at least this many training messages
 
 
 @dataclass
@@ -70,9 +71,14 @@ class ModelBundle:
     bias: np.ndarray  # (n_outputs,)
     heads: dict[str, tuple[str, ...]]
     meta: dict[str, Any] = field(default_factory=dict)
-    rule_weight: float = 0.35
-    priority_rule_weight: float = 2.5
-    tone_rule_weight: float = 1.5
+    # How much the rules count next to the model (chosen by cross-validation across writers,
+    # docs/triage.md); a retrain from corrections uses the same values.
+    rule_weight: float = 0.2
+    priority_rule_weight: float = 1.0
+    tone_rule_weight: float = 0.8
+    darurat_bias: float = 0.0  # added to the model's darurat score (0: not needed, see docs)
+    # the rules' darurat stands unless the model prefers another priority by more than this
+    darurat_veto: float = 3.0
 
     def __post_init__(self) -> None:
         self._slices: dict[str, slice] = {}
@@ -85,6 +91,8 @@ class ModelBundle:
             self.meta.get("priority_rule_weight", self.priority_rule_weight)
         )
         self.tone_rule_weight = float(self.meta.get("tone_rule_weight", self.tone_rule_weight))
+        self.darurat_bias = float(self.meta.get("darurat_bias", self.darurat_bias))
+        self.darurat_veto = float(self.meta.get("darurat_veto", self.darurat_veto))
         self._token_cache: dict[str, tuple[int, ...]] = {}
         self._stem_cache: dict[str, tuple[tuple[int, ...], str]] = {}
 
@@ -235,7 +243,10 @@ def train(
     from sklearn.linear_model import LogisticRegression
 
     docs = [features(tokenize(ex["text"])) for ex in examples]
-    vec = TfidfVectorizer(analyzer=lambda d: d, binary=True, min_df=1, dtype=np.float64)
+    # features seen in one training message only are dropped: they do not generalise, and
+    # the model loads faster (docs/triage.md, round 6)
+    min_df = MIN_DF if len(docs) >= 500 else 1  # a toy training set keeps every feature
+    vec = TfidfVectorizer(analyzer=lambda d: d, binary=True, min_df=min_df, dtype=np.float64)
     x = vec.fit_transform(docs)
     vocab = {str(k): int(v) for k, v in vec.vocabulary_.items()}
     blocks: list[np.ndarray] = []

@@ -53,6 +53,20 @@ COMMON_EXTRA = words(
 )
 # Before a name shared by a kecamatan and a desa, these mean the kecamatan.
 KECAMATAN_CUES = words("kecamatan polsek camat")
+# A name shared by a kecamatan and one of its desa (Gantung, Dendang, Simpang Pesak) is the
+# desa only right after one of these (taxonomy: "desa"/"ds."), otherwise the kecamatan.
+DESA_CUES = words("desa ds")
+# Local and common spellings of desa names (taxonomy: "misspellings and local forms
+# included"); each maps to the official name in the region tree.
+LOCAL_FORMS: dict[str, str] = {
+    "bentaian": "Bentaian Jaya",
+    "jangkarasam": "Jangkar Asam",
+    "burung mandi": "Burong Mandi",
+    "mengkobang": "Mengkubang",
+    "lengang": "Lenggang",
+    "air madu": "Aik Madu",
+    "tanjung kelumpang": "Tanjung Kelumpang",
+}
 # First words of generic multi-word names ("Simpang Tiga", "Kampung Baru").
 GENERIC_HEADS = words(
     """
@@ -183,9 +197,7 @@ class Gazetteer:
                 self.desa_parent[desa_code] = kec_code
                 for toks in _variants(_name_tokens(desa_name)):
                     desa_names.setdefault(toks, []).append(desa_code)
-        for toks, codes in desa_names.items():
-            if len(codes) == 1:
-                entries.append(self._entry(toks, "desa", codes[0], ordinary))
+        entries.extend(self._desa_entries(desa_names, {e.tokens for e in entries}, ordinary))
         for lm in landmarks:
             if lm.desa_code not in self.desa_parent:
                 continue
@@ -207,6 +219,25 @@ class Gazetteer:
         self.regions = _other_regions()
         self.known_words = root_words() | ordinary
         self._head_len = 0
+
+    def _desa_entries(
+        self,
+        desa_names: dict[tuple[str, ...], list[str]],
+        kec_names: set[tuple[str, ...]],
+        ordinary: frozenset[str],
+    ) -> list[PlaceEntry]:
+        """Entries of desa names with a single code, local forms included; records the names
+        shared with a kecamatan (the desa only after "desa"/"ds.")."""
+        for form, official in LOCAL_FORMS.items():
+            codes = desa_names.get(_name_tokens(official), [])
+            if len(codes) == 1:
+                desa_names.setdefault(_name_tokens(form), []).extend(codes)
+        self.shared_names = frozenset(t for t in desa_names if t in kec_names)
+        return [
+            self._entry(toks, "desa", codes[0], ordinary)
+            for toks, codes in desa_names.items()
+            if len(set(codes)) == 1
+        ]
 
     @staticmethod
     def _entry(
@@ -281,8 +312,8 @@ class Gazetteer:
             return 0.0
         if e.ambiguous and not (admin or cue):
             return 0.0
-        if prev in KECAMATAN_CUES and e.level == "desa":
-            return 0.0  # the kecamatan entry of the same name will match instead
+        if e.level == "desa" and e.tokens in self.shared_names and prev not in DESA_CUES:
+            return 0.0  # "Gantung" alone, "Pasar Gantung": the kecamatan entry matches instead
         score = 2.0 if e.level == "desa" else 1.0
         if admin:
             score += 1.0

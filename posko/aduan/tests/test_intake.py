@@ -23,7 +23,8 @@ def test_darurat_report_is_triaged_routed_and_timed(polres: Unit) -> None:
     assert CODE_RE.match(aduan.code) and aduan.code.startswith("BLT-")
     assert (aduan.category, aduan.priority) == ("kekerasan", "darurat")
     assert aduan.polsek is not None and aduan.polsek.name == "Polsek Gantung"
-    assert aduan.desa_id == "19.06.02.2001"
+    # taxonomy ("Place"): the market of a kecamatan's town is the kecamatan, not the desa
+    assert aduan.desa_id is None and aduan.kecamatan_id == "19.06.02"
     assert aduan.handling_unit is not None and aduan.handling_unit.satuan == "samapta"
     assert aduan.first_response_due == received + timedelta(minutes=15)
     assert aduan.resolution_due == received + timedelta(hours=24)

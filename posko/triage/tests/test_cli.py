@@ -63,12 +63,12 @@ def test_eval_prints_metrics(tmp_path: Path) -> None:
     gold = [
         {
             "id": "1",
-            "text": "ada tawuran bawa sajam di pasar gantung sekarang",
+            "text": "ada tawuran bawa sajam di desa kelubi sekarang",
             "category": "kekerasan",
             "priority": "darurat",
             "tone": "netral",
-            "kecamatan_code": "19.06.02",
-            "desa_code": "19.06.02.2001",
+            "kecamatan_code": "19.06.01",
+            "desa_code": "19.06.01.2004",
             "incident": None,
         },
         {
