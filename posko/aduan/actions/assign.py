@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from posko.aduan import events
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
 from posko.aduan.models import Aduan, Notification
 from posko.channels.notices import notify_assignment
@@ -55,5 +56,6 @@ def do_assign_aduan(
                 aduan=aduan,
                 text=f"Aduan {aduan.code} ditugaskan kepada Anda.",
             )
+        events.fire(events.ASSIGNED, aduan.pk)
         notify_assignment(aduan)  # the citizen hears it on their channel (on commit)
     return aduan

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from posko.aduan import events
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
 from posko.aduan.models import Aduan, AduanMessage, AduanPhoto, DeliveryState, MessageKind
 from posko.aduan.models.choices import Channel
@@ -54,6 +55,8 @@ def do_add_message(aduan: Aduan, text: str, *, public: bool, acting_user: User) 
             aduan.first_responded_at = timezone.now()
             fields.append("first_responded_at")
         touch(aduan, *fields)
+        if fields:
+            events.fire(events.RESPONDED, aduan.pk)
         record_audit(
             aduan,
             "reply_added" if public else "note_added",

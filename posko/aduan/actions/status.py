@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from posko.aduan import events
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
 from posko.aduan.models import Aduan, StatusChange
 from posko.aduan.models.choices import REASON_REQUIRED, TRANSITIONS, Status
@@ -59,5 +60,6 @@ def do_change_status(
             after=new_status,
             reason=reason,
         )
+        events.fire(events.STATUS_CHANGED, aduan.pk)
         notify_status_change(aduan, new_status, reason)  # told on their channel (on commit)
     return aduan
