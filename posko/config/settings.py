@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "posko.channels",
     "posko.demo",
     "posko.metrics",
+    "posko.open311",
 ]
 
 MIDDLEWARE = [
@@ -200,3 +201,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("POSKO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Open311 GeoReport v2 server (posko/open311): discovery document fields.
+POSKO_OPEN311_CONTACT = os.environ.get("POSKO_OPEN311_CONTACT", "Humas Polres (lihat /kontak/)")
+POSKO_OPEN311_KEY_SERVICE = os.environ.get(
+    "POSKO_OPEN311_KEY_SERVICE", "Minta api_key kepada admin Posko Polres"
+)
+POSKO_OPEN311_TEST_URL = os.environ.get("POSKO_OPEN311_TEST_URL", "")

@@ -17,7 +17,14 @@ from posko.aduan.photos import CleanPhoto
 
 # Channels where a public reply is read on Posko itself (tracking page), not sent out.
 SELF_SERVED_CHANNELS = frozenset(
-    {Channel.WEB, Channel.TELEPON, Channel.DATANG_LANGSUNG, Channel.BHABINKAMTIBMAS, Channel.API}
+    {
+        Channel.WEB,
+        Channel.TELEPON,
+        Channel.DATANG_LANGSUNG,
+        Channel.BHABINKAMTIBMAS,
+        Channel.API,
+        Channel.OPEN311,
+    }
 )
 
 

@@ -232,6 +232,7 @@ def test_buckets_and_quantiles() -> None:
     assert statistics.median([10, 20, 40]) == 20
 
 
+@pytest.mark.django_db(transaction=True)
 def test_actions_drive_the_metrics_through_the_event_seam_and_a_task(
     polres: Unit, officers: dict[str, Officer], django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -256,6 +257,7 @@ def test_actions_drive_the_metrics_through_the_event_seam_and_a_task(
     assert table_state() == recount_state()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_rolled_back_change_fires_nothing(
     polres: Unit, officers: dict[str, Officer], django_capture_on_commit_callbacks: Any
 ) -> None:
