@@ -144,6 +144,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns at start-up when it is missing
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Front-end libraries installed from npm by scripts/setup (package.json), served from node_modules.
+if (REPO_DIR / "node_modules" / "chart.js" / "dist").is_dir():
+    STATICFILES_DIRS.append(("vendor/chart.js", REPO_DIR / "node_modules" / "chart.js" / "dist"))  # type: ignore[arg-type]
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 STORAGES = {

@@ -10,6 +10,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("hooks/", include("posko.channels.urls")),
     path("open311/v2/", include("posko.open311.urls")),
+    path("", include("posko.metrics.urls")),
+    path("posko/komando/", include("posko.metrics.console_urls")),
     path("posko/", include("posko.console.urls")),
     # The portal's language switcher posts here (Django's set_language: sets the cookie).
     path("i18n/", include("django.conf.urls.i18n")),

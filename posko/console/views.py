@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -56,7 +56,7 @@ from posko.console.forms import (
 )
 from posko.core.ratelimit import client_address, hit, is_limited
 from posko.core.types import staff_user
-from posko.org.models import Officer, Unit
+from posko.org.models import Officer, Role, Unit
 
 View = Callable[..., HttpResponseBase]
 
@@ -97,6 +97,13 @@ class LoginView(auth_views.LoginView):
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
+
+    def get_default_redirect_url(self) -> str:
+        """The Kapolres/Wakapolres land on the command view; everyone else on the inbox."""
+        officer = officer_of(self.request.user)
+        if officer is not None and officer.role == Role.PIMPINAN:
+            return resolve_url("command:view")
+        return super().get_default_redirect_url()
 
     def form_invalid(self, form: Any) -> HttpResponse:
         username = self.request.POST.get("username", "").strip().lower()
