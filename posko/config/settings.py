@@ -211,3 +211,6 @@ POSKO_OPEN311_KEY_SERVICE = os.environ.get(
     "POSKO_OPEN311_KEY_SERVICE", "Minta api_key kepada admin Posko Polres"
 )
 POSKO_OPEN311_TEST_URL = os.environ.get("POSKO_OPEN311_TEST_URL", "")
+
+# Citizen satisfaction (posko/metrics): hours after the question until the single reminder.
+POSKO_CSAT_REMIND_HOURS = int(os.environ.get("POSKO_CSAT_REMIND_HOURS", "72"))
