@@ -228,3 +228,9 @@ def change_status(request: HttpRequest, code: str, payload: StatusIn) -> dict[st
     except StatusTransitionError as exc:
         raise HttpError(409, str(exc)) from exc
     return aduan_detail(access_aduan_by_code(request.user, code, record_view=False))
+
+
+# The metrics layer's endpoints (posko/metrics/api.py).
+from posko.metrics.api import router as metrics_router  # noqa: E402
+
+api.add_router("/metrics/", metrics_router)
