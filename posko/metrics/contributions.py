@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from posko.aduan.models import Aduan, LabelCorrection, StatusChange
 from posko.aduan.models.choices import CLOSED_STATUSES, OPEN_STATUSES, RESTRICTED_CATEGORIES, Status
 from posko.metrics.buckets import bucket_of
-from posko.metrics.models import DIMENSIONS
+from posko.metrics.models import DAY, DIMENSIONS, MONTH
 
 ADUAN_FIELDS = (
     "pk",
@@ -38,17 +38,39 @@ ADUAN_FIELDS = (
 @dataclass(frozen=True)
 class Contribution:
     polres_id: int
-    keys: tuple[str, ...]
+    # [polres id, day, restricted "0"/"1", then the value of each dimension]: compact to store
+    # in ``MetricFact``; ``keys_of`` expands it to the row keys.
+    signature: list[str]
     measures: dict[str, int]
 
+    @property
+    def keys(self) -> list[str]:
+        return keys_of(self.signature)
 
-def row_key(polres_id: int, day: date, dimension: str, value: str, restricted: bool) -> str:
-    return f"{polres_id}|{day.isoformat()}|{dimension}|{value}|{int(restricted)}"
+
+def keys_of(signature: list[str]) -> list[str]:
+    """The row keys (both grains, every dimension) of a contribution's signature."""
+    if not signature:
+        return []
+    polres_id, day_iso, restricted, *values = signature
+    day = date.fromisoformat(day_iso)
+    month = day.replace(day=1)
+    return [
+        row_key(grain, int(polres_id), when, d, value, restricted == "1")
+        for grain, when in ((DAY, day), (MONTH, month))
+        for d, value in zip(DIMENSIONS, values, strict=True)
+    ]
 
 
-def parse_key(key: str) -> tuple[int, date, str, str, bool]:
-    polres, day, dimension, value, restricted = key.split("|")
-    return int(polres), date.fromisoformat(day), dimension, value, restricted == "1"
+def row_key(
+    grain: str, polres_id: int, day: date, dimension: str, value: str, restricted: bool
+) -> str:
+    return f"{grain}|{polres_id}|{day.isoformat()}|{dimension}|{value}|{int(restricted)}"
+
+
+def parse_key(key: str) -> tuple[str, int, date, str, str, bool]:
+    grain, polres, day, dimension, value, restricted = key.split("|")
+    return grain, int(polres), date.fromisoformat(day), dimension, value, restricted == "1"
 
 
 def local_day(moment: datetime) -> date:
@@ -106,8 +128,13 @@ def contribution(
     day = local_day(row["received_at"])
     restricted = row["category"] in RESTRICTED_CATEGORIES
     values = _dimension_values(row)
-    keys = tuple(row_key(row["polres_id"], day, d, values[d], restricted) for d in DIMENSIONS)
-    return Contribution(row["polres_id"], keys, {k: v for k, v in m.items() if v})
+    signature = [
+        str(row["polres_id"]),
+        day.isoformat(),
+        str(int(restricted)),
+        *(values[d] for d in DIMENSIONS),
+    ]
+    return Contribution(row["polres_id"], signature, {k: v for k, v in m.items() if v})
 
 
 def contributions(where: Q) -> dict[int, Contribution]:

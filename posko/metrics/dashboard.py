@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from posko.aduan.models.choices import RESTRICTED_CATEGORIES, Category, Channel
 from posko.metrics.contributions import local_day
+from posko.metrics.models import DAY
 from posko.metrics.queries import SMALL, Figures, breakdown, monthly, total
 from posko.org.models import Officer, Unit
 from posko.regions.models import Region
@@ -104,7 +105,13 @@ def command_figures(polres_ids: list[int], months: int) -> dict[str, object]:
     categories = breakdown(polres_ids, p.start, p.end, "category", restricted=None)
     channels = breakdown(polres_ids, p.start, p.end, "channel", restricted=None)
     recent = breakdown(
-        polres_ids, p.end - timedelta(days=6), p.end, "category", restricted=None, with_hist=False
+        polres_ids,
+        p.end - timedelta(days=6),
+        p.end,
+        "category",
+        restricted=None,
+        with_hist=False,
+        grain=DAY,
     )
     before = breakdown(
         polres_ids,
@@ -113,6 +120,7 @@ def command_figures(polres_ids: list[int], months: int) -> dict[str, object]:
         "category",
         restricted=None,
         with_hist=False,
+        grain=DAY,
     )
     growing = sorted(
         (

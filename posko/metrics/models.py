@@ -3,8 +3,9 @@ and roll-up reads a table whose size is bounded by days × dimension values, not
 
 One aduan contributes the same measures to one row per dimension (``all``, ``polsek``,
 ``satuan``, ``category``, ``channel``, ``desa``, ``officer``) of the day it was received (its
-cohort). ``MetricFact`` remembers each aduan's last contribution so a change subtracts the old
-one and adds the new one; ``posko metrics rebuild`` recomputes everything from scratch.
+cohort), and again to the rows of that month. ``MetricFact`` remembers each aduan's last
+contribution so a change subtracts the old one and adds the new one; ``posko metrics rebuild``
+recomputes everything from scratch.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from posko.aduan.models import Aduan
 from posko.org.models import Unit
 
 DIMENSIONS = ("all", "polsek", "satuan", "category", "channel", "desa", "officer")
+DAY, MONTH = "d", "m"  # grains: a row per day, and the same figures per calendar month
 
 # Integer measures summed in SQL (histograms live in ``hist``).
 COUNT_FIELDS = (
@@ -40,6 +42,9 @@ COUNT_FIELDS = (
 class MetricRow(models.Model):
     key = models.CharField(max_length=120, unique=True)
     polres = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    # ``d``: the day the aduan were received; ``m``: the month (``day`` = its first day), so a
+    # period of whole months reads at most one row per month and dimension value.
+    grain = models.CharField(max_length=1, default=DAY)
     day = models.DateField()
     dimension = models.CharField(max_length=10)
     value = models.CharField(max_length=40, blank=True)
@@ -67,7 +72,9 @@ class MetricRow(models.Model):
         verbose_name = _("baris metrik")
         verbose_name_plural = _("baris metrik")
         indexes = [
-            models.Index(fields=["polres", "dimension", "day"], name="metric_polres_dim_day"),
+            models.Index(
+                fields=["polres", "grain", "dimension", "day"], name="metric_polres_dim_day"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -75,7 +82,8 @@ class MetricRow(models.Model):
 
 
 class MetricFact(models.Model):
-    """The contribution an aduan last made to the rows (keys and measures)."""
+    """The contribution an aduan last made to the rows: its signature (polres, day, restricted,
+    dimension values; see ``contributions.keys_of``) and its measures."""
 
     aduan_id = models.BigIntegerField(primary_key=True)
     keys = models.JSONField(default=list)

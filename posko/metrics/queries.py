@@ -4,17 +4,16 @@ on the number of aduan."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import QuerySet
 
 from posko.metrics.buckets import quantile_minutes
-from posko.metrics.models import COUNT_FIELDS, MetricRow
+from posko.metrics.models import COUNT_FIELDS, DAY, MONTH, MetricRow
 
 SMALL = 5  # counts below this are suppressed on public pages
 
@@ -82,19 +81,47 @@ def _pct(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
+def grain_for(start: date) -> str:
+    """Month rows when the range starts on the 1st (the dashboards' periods), else day rows."""
+    return MONTH if start.day == 1 else DAY
+
+
 def rows(
-    polres_ids: Iterable[int], start: date, end: date, dimension: str, *, restricted: bool | None
+    polres_ids: Iterable[int],
+    start: date,
+    end: date,
+    dimension: str,
+    *,
+    restricted: bool | None,
+    grain: str | None = None,
 ) -> QuerySet[MetricRow]:
     """Rows of one dimension in [start, end]; ``restricted``: True/False filters, None = all."""
     qs = MetricRow.objects.filter(
-        polres_id__in=list(polres_ids), dimension=dimension, day__gte=start, day__lte=end
+        polres_id__in=list(polres_ids),
+        grain=grain or grain_for(start),
+        dimension=dimension,
+        day__gte=start,
+        day__lte=end,
     )
     if restricted is not None:
         qs = qs.filter(restricted=restricted)
     return qs
 
 
-SUMS = {f: Sum(f) for f in COUNT_FIELDS}
+FIELDS = (*COUNT_FIELDS, "hist")
+
+
+def _sum_into(target: dict[str, Figures], key: str, values: tuple[Any, ...]) -> None:
+    figures = target.get(key)
+    if figures is None:
+        figures = target[key] = Figures(value=key, counts=dict.fromkeys(COUNT_FIELDS, 0))
+    counts = figures.counts
+    for name, n in zip(COUNT_FIELDS, values, strict=False):
+        if n:
+            counts[name] += n
+    hist = values[-1]
+    if hist:
+        figures.add_hist(hist)
 
 
 def breakdown(
@@ -105,20 +132,15 @@ def breakdown(
     *,
     restricted: bool | None = False,
     with_hist: bool = True,
-    extra: Q | None = None,
+    grain: str | None = None,
 ) -> dict[str, Figures]:
-    """Figures per value of ``dimension`` (``all`` gives one entry, key "")."""
-    qs = rows(polres_ids, start, end, dimension, restricted=restricted)
-    if extra is not None:
-        qs = qs.filter(extra)
+    """Figures per value of ``dimension`` (``all`` gives one entry, key ""): one query, summed
+    here (a period reads at most months × values rows)."""
+    qs = rows(polres_ids, start, end, dimension, restricted=restricted, grain=grain)
+    fields = FIELDS if with_hist else (*COUNT_FIELDS, "pk")
     result: dict[str, Figures] = {}
-    for item in qs.values("value").annotate(**{f"s_{k}": v for k, v in SUMS.items()}):
-        counts = {f: item[f"s_{f}"] or 0 for f in COUNT_FIELDS}
-        result[item["value"]] = Figures(value=item["value"], counts=counts)
-    if with_hist:
-        for value, hist in qs.values_list("value", "hist"):
-            if hist:
-                result[value].add_hist(hist)
+    for value, *values in qs.values_list("value", *fields):
+        _sum_into(result, value, tuple(values) if with_hist else (*values[:-1], None))
     return result
 
 
@@ -132,36 +154,17 @@ def monthly(
     polres_ids: Iterable[int], start: date, end: date, *, restricted: bool | None = False
 ) -> list[Figures]:
     """One ``Figures`` per month (value = "YYYY-MM"), oldest first."""
-    qs = rows(polres_ids, start, end, "all", restricted=restricted)
+    qs = rows(polres_ids, start.replace(day=1), end, "all", restricted=restricted, grain=MONTH)
     months: dict[str, Figures] = {}
-    for item in (
-        qs.annotate(month=TruncMonth("day"))
-        .values("month")
-        .annotate(**{f"s_{k}": v for k, v in SUMS.items()})
-        .order_by("month")
-    ):
-        key = item["month"].strftime("%Y-%m")
-        months[key] = Figures(value=key, counts={f: item[f"s_{f}"] or 0 for f in COUNT_FIELDS})
-    hists: dict[str, list[Any]] = defaultdict(list)
-    for day, hist in qs.values_list("day", "hist"):
-        if hist:
-            hists[day.strftime("%Y-%m")].append(hist)
-    for key, items in hists.items():
-        for hist in items:
-            months[key].add_hist(hist)
+    for day, *values in qs.values_list("day", *FIELDS).order_by("day"):
+        _sum_into(months, day.strftime("%Y-%m"), tuple(values))
     return list(months.values())
 
 
 def by_polres(polres_ids: Iterable[int], start: date, end: date) -> dict[int, Figures]:
     """One ``Figures`` per Polres (the roll-up comparison of a Polda or Mabes)."""
-    qs = MetricRow.objects.filter(
-        polres_id__in=list(polres_ids), dimension="all", day__gte=start, day__lte=end
-    )
-    result: dict[int, Figures] = {}
-    for item in qs.values("polres_id").annotate(**{f"s_{k}": v for k, v in SUMS.items()}):
-        counts = {f: item[f"s_{f}"] or 0 for f in COUNT_FIELDS}
-        result[item["polres_id"]] = Figures(value=str(item["polres_id"]), counts=counts)
-    for polres_id, hist in qs.values_list("polres_id", "hist"):
-        if hist:
-            result[polres_id].add_hist(hist)
-    return result
+    qs = rows(polres_ids, start, end, "all", restricted=None)
+    per: dict[str, Figures] = {}
+    for polres_id, *values in qs.values_list("polres_id", *FIELDS):
+        _sum_into(per, str(polres_id), tuple(values))
+    return {int(k): f for k, f in per.items()}

@@ -56,7 +56,7 @@ def test_not_solved_reopens_and_feeds_the_metrics(
     assert again.status_code == 400 and "sudah diterima" in again.content.decode()
 
     run_tasks()
-    total = MetricRow.objects.get(polres=polres, dimension="all")
+    total = MetricRow.objects.get(polres=polres, grain="m", dimension="all")
     assert (total.csat_count, total.csat_solved, total.csat_rating_sum) == (1, 0, 2)
     assert total.reopened == 1 and total.open == 1
     assert "Terima kasih" in client.get(f"/lacak/{aduan.code}/").content.decode()
