@@ -214,3 +214,5 @@ POSKO_OPEN311_TEST_URL = os.environ.get("POSKO_OPEN311_TEST_URL", "")
 
 # Citizen satisfaction (posko/metrics): hours after the question until the single reminder.
 POSKO_CSAT_REMIND_HOURS = int(os.environ.get("POSKO_CSAT_REMIND_HOURS", "72"))
+# Seconds the dashboards' figures (read from the metrics layer) are cached; 0 = no cache.
+POSKO_METRICS_CACHE_SECONDS = int(os.environ.get("POSKO_METRICS_CACHE_SECONDS", "60"))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from posko.aduan.models.choices import RESTRICTED_CATEGORIES, Category, Channel
 from posko.metrics.contributions import local_day
@@ -60,7 +64,7 @@ def fastest(polsek: list[Figures]) -> Figures | None:
     return min(candidates, key=lambda p: (p.first_median or 0, -p.responded), default=None)
 
 
-def public_figures(polres: Unit, months: int) -> dict[str, object]:
+def _public_figures(polres: Unit, months: int) -> dict[str, object]:
     p = period(months)
     ids = [polres.pk]
     categories = breakdown(ids, p.start, p.end, "category", restricted=None)
@@ -89,7 +93,7 @@ def public_figures(polres: Unit, months: int) -> dict[str, object]:
     }
 
 
-def command_figures(polres_ids: list[int], months: int) -> dict[str, object]:
+def _command_figures(polres_ids: list[int], months: int) -> dict[str, object]:
     """The command view: the same figures with restricted aduan included, per satuan, Polsek
     and officer."""
     p = period(months)
@@ -142,3 +146,27 @@ def command_figures(polres_ids: list[int], months: int) -> dict[str, object]:
         "channels": _labelled(channels, channel_labels(), "—"),
         "growing": growing[:8],
     }
+
+
+def _cached(
+    kind: str, ids: list[int], months: int, build: Callable[[], dict[str, object]]
+) -> dict[str, object]:
+    """The figures of a dashboard, cached for ``POSKO_METRICS_CACHE_SECONDS`` (per language:
+    labels are translated); 0 disables the cache."""
+    seconds = settings.POSKO_METRICS_CACHE_SECONDS
+    if seconds <= 0:
+        return build()
+    key = f"metrics:{kind}:{','.join(map(str, sorted(ids)))}:{months}:{get_language()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = build()
+        cache.set(key, figures, seconds)
+    return figures
+
+
+def public_figures(polres: Unit, months: int) -> dict[str, object]:
+    return _cached("public", [polres.pk], months, lambda: _public_figures(polres, months))
+
+
+def command_figures(polres_ids: list[int], months: int) -> dict[str, object]:
+    return _cached("command", polres_ids, months, lambda: _command_figures(polres_ids, months))
