@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
 from posko.metrics.buckets import quantile_minutes
 from posko.metrics.models import COUNT_FIELDS, DAY, MONTH, MetricRow
@@ -124,6 +124,9 @@ def _sum_into(target: dict[str, Figures], key: str, values: tuple[Any, ...]) -> 
         figures.add_hist(hist)
 
 
+SUMS = {f"s_{f}": Sum(f) for f in COUNT_FIELDS}
+
+
 def breakdown(
     polres_ids: Iterable[int],
     start: date,
@@ -134,13 +137,16 @@ def breakdown(
     with_hist: bool = True,
     grain: str | None = None,
 ) -> dict[str, Figures]:
-    """Figures per value of ``dimension`` (``all`` gives one entry, key ""): one query, summed
-    here (a period reads at most months × values rows)."""
+    """Figures per value of ``dimension`` (``all`` gives one entry, key ""): the counts summed
+    by the database, the histograms (when wanted) merged here."""
     qs = rows(polres_ids, start, end, dimension, restricted=restricted, grain=grain)
-    fields = FIELDS if with_hist else (*COUNT_FIELDS, "pk")
     result: dict[str, Figures] = {}
-    for value, *values in qs.values_list("value", *fields):
-        _sum_into(result, value, tuple(values) if with_hist else (*values[:-1], None))
+    for item in qs.order_by().values("value").annotate(**SUMS):
+        counts = {f: item[f"s_{f}"] or 0 for f in COUNT_FIELDS}
+        result[item["value"]] = Figures(value=item["value"], counts=counts)
+    if with_hist:
+        for value, hist in qs.exclude(hist={}).values_list("value", "hist"):
+            result[value].add_hist(hist)
     return result
 
 

@@ -25,5 +25,9 @@ def transparansi(request: HttpRequest) -> HttpResponse:
     polres = get_polres_by_prefix(prefix)
     if polres is None:
         raise Http404("Polres tidak dikenal")
-    context = {"polres": polres, **public_figures(polres, _months(request))}
+    context = {
+        "polres": polres,
+        "cache_seconds": settings.POSKO_METRICS_CACHE_SECONDS,
+        **public_figures(polres, _months(request)),
+    }
     return render(request, "metrics/transparansi.html", context)
