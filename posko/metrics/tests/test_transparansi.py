@@ -63,8 +63,27 @@ def test_public_dashboard_shows_figures_without_personal_data(client: Client, po
     # Narkoba: one aduan, suppressed.
     narkoba = html.split("Narkoba</th>", 1)[1][:80]
     assert "&lt;5" in narkoba
+    # Headline times come from ≥ 5 aduan (6 resolved, 11 answered): shown.
+    assert "90 persen selesai dalam" in html and "90 persen dijawab dalam" in html
     # Charts are drawn from the tables by a static script; the tables stand alone.
     assert 'data-chart="bar"' in html and "chart.umd.min.js" in html and "<script>" not in html
+
+
+def test_headline_figures_from_fewer_than_five_aduan_are_suppressed(
+    client: Client, polres: Unit
+) -> None:
+    now = timezone.now() - timedelta(days=1)
+    for _ in range(3):
+        make_aduan(
+            polres,
+            received_at=now,
+            first_responded_at=now + timedelta(minutes=5),
+            status=Status.SELESAI,
+            resolved_at=now + timedelta(hours=1),
+        )
+    do_rebuild_metrics()
+    html = client.get("/transparansi/").content.decode()
+    assert "&lt;5" in html and "90 persen" not in html and "100,0 %" not in html
 
 
 def test_dashboard_english_and_periods(client: Client, polres: Unit) -> None:
