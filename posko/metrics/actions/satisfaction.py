@@ -50,7 +50,7 @@ def do_ask_satisfaction(aduan_id: int) -> str:
             remind_satisfaction.using(run_after=remind_at).enqueue(aduan_id)
 
         transaction.on_commit(enqueue)
-    return "asked"
+    return "asked " + ask_on_channel(aduan_id, reminder=False)
 
 
 def do_remind_satisfaction(aduan_id: int) -> str:
@@ -63,7 +63,36 @@ def do_remind_satisfaction(aduan_id: int) -> str:
             return "already_reminded"
         survey.reminded_at = timezone.now()
         survey.save(update_fields=["reminded_at"])
-    return "reminded"
+    return "reminded " + ask_on_channel(aduan_id, reminder=True)
+
+
+QUESTION = (
+    "Laporan Anda ({code}) telah selesai ditangani. Apakah masalah Anda sudah terselesaikan? "
+    "Mohon beri penilaian 1–5 di halaman Lacak laporan dengan kode {code}."
+)
+REMINDER = (
+    "Pengingat: mohon beri penilaian atas penanganan laporan {code} (1–5, dan apakah masalah "
+    "sudah terselesaikan) di halaman Lacak laporan. Terima kasih."
+)
+
+
+def ask_on_channel(aduan_id: int, *, reminder: bool) -> str:
+    """Put the question (or the reminder) to the citizen on the channel the aduan came from,
+    through aduan's public reply action (sent by the channel's outbound machinery). Web, phone
+    and walk-in reporters see it on the tracking page only."""
+    from posko.aduan.actions import do_add_message
+    from posko.aduan.actions.replies import SELF_SERVED_CHANNELS
+
+    aduan = Aduan.objects.get(pk=aduan_id)
+    if aduan.channel in SELF_SERVED_CHANNELS:
+        return "(tracking page)"
+    text = (REMINDER if reminder else QUESTION).format(code=aduan.code)
+    try:
+        # A system message: no staff author.
+        do_add_message(aduan, text, public=True, acting_user=None)  # type: ignore[arg-type]
+    except ValueError as exc:  # e.g. the WhatsApp 24-hour window closed, no template
+        return f"(not sent on {aduan.channel}: {exc})"
+    return f"(sent on {aduan.channel})"
 
 
 def _validate(answer: Answer) -> Answer:

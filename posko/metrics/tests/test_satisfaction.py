@@ -11,6 +11,9 @@ from django.test import Client
 from posko.aduan.actions import do_change_status, do_submit_aduan
 from posko.aduan.models import Aduan, StatusChange
 from posko.aduan.models.choices import Status
+from posko.channels.models import ChannelAccount
+from posko.channels.testing import FakeApi
+from posko.channels.tests.test_notices import sent_texts, whatsapp_in
 from posko.core.testing import run_tasks
 from posko.metrics.actions.satisfaction import do_remind_satisfaction
 from posko.metrics.models import MetricRow, Satisfaction
@@ -73,7 +76,7 @@ def test_reminder_only_once_and_never_after_an_answer(
     aduan = do_submit_aduan(polres, text="Parkir liar di depan pasar", channel="web")
     assert do_remind_satisfaction(aduan.pk) == "missing"
     survey = Satisfaction.objects.create(aduan=aduan)
-    assert do_remind_satisfaction(aduan.pk) == "reminded"
+    assert do_remind_satisfaction(aduan.pk) == "reminded (tracking page)"
     assert do_remind_satisfaction(aduan.pk) == "already_reminded"
     survey.answered_at = survey.asked_at
     survey.save()
@@ -84,3 +87,27 @@ def test_reminder_only_once_and_never_after_an_answer(
 def test_unknown_code(client: Client, polres: Unit) -> None:
     response = client.post("/lacak/BLT-ZZZZZZ/kepuasan/", {"solved": "ya", "rating": "5"})
     assert response.status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_whatsapp_reporter_is_asked_on_whatsapp_and_the_answer_shows_in_the_metrics(
+    client: Client,
+    whatsapp_account: ChannelAccount,
+    fake_api: FakeApi,
+    officers: dict[str, Officer],
+    polres: Unit,
+) -> None:
+    aduan = whatsapp_in(client, fake_api)
+    resolve(aduan, officers["operator"])
+    run_tasks()
+    run_tasks()
+    texts = sent_texts(fake_api)
+    question = [t for t in texts if "Apakah masalah Anda sudah terselesaikan" in t]
+    assert len(question) == 1 and aduan.code in question[0]
+    response = client.post(f"/lacak/{aduan.code}/kepuasan/", {"solved": "ya", "rating": "5"})
+    assert response.status_code == 302
+    run_tasks()
+    total = MetricRow.objects.get(polres=polres, grain="m", dimension="channel", value="whatsapp")
+    assert (total.csat_count, total.csat_solved, total.csat_rating_sum) == (1, 1, 5)
+    aduan.refresh_from_db()
+    assert aduan.status == Status.SELESAI
