@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("aduan", "0003_keys_services_requests"),
+        ("aduan", "0003_channel_open311"),
         ("org", "0001_initial_organisation"),
     ]
 
