@@ -39,6 +39,7 @@ AUDIT_KINDS: dict[str, Promise] = {
     "notice_skipped": _("Pemberitahuan status tidak dikirim"),
     "delivery_failed": _("Pengiriman gagal"),
     "delivery_retried": _("Pengiriman diulang"),
+    "satisfaction_asked": _("Pertanyaan kepuasan dikirim"),
     # Polres configuration
     "sla_settings_changed": _("Pengaturan SLA diubah"),
     "channel_account_created": _("Akun resmi ditambahkan"),

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
+
 if TYPE_CHECKING:
     from posko.aduan.models import Aduan, AduanMessage
 
@@ -78,3 +80,34 @@ def register_reply_gate(gate: ReplyGate) -> None:
 def check_reply_allowed(aduan: Aduan) -> None:
     for gate in list(_reply_gates):
         gate(aduan)
+
+
+# Change notices (``fire``): the kinds actions announce; a listener may ignore any of them.
+CREATED = "created"
+ASSIGNED = "assigned"
+STATUS_CHANGED = "status_changed"
+RESPONDED = "responded"
+LABELS_CORRECTED = "labels_corrected"
+PRIORITY_RAISED = "priority_raised"
+ESCALATED = "escalated"
+SUBJECT_SET = "subject_set"
+SATISFACTION = "satisfaction"
+
+ChangeListener = Callable[[str, int], None]
+_change_listeners: list[ChangeListener] = []
+
+
+def subscribe_changes(listener: ChangeListener) -> None:
+    """Call ``listener(kind, aduan_id)`` after the commit of every change notice."""
+    if listener not in _change_listeners:
+        _change_listeners.append(listener)
+
+
+def fire(kind: str, aduan_id: int) -> None:
+    """Announce a change of ``aduan_id``; listeners are called once the transaction commits."""
+
+    def deliver() -> None:
+        for listener in list(_change_listeners):
+            listener(kind, aduan_id)
+
+    transaction.on_commit(deliver)

@@ -235,3 +235,8 @@ def change_status(request: HttpRequest, code: str, payload: StatusIn) -> dict[st
 from posko.api.publishing_api import router as posts_router  # noqa: E402
 
 api.add_router("/posts", posts_router)
+
+# The metrics layer's endpoints (posko/metrics/api.py).
+from posko.metrics.api import router as metrics_router  # noqa: E402
+
+api.add_router("/metrics/", metrics_router)

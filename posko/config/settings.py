@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "posko.demo",
     "posko.patrol",
     "posko.publishing",
+    "posko.metrics",
+    "posko.open311",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +164,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns at start-up when it is missing
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Front-end libraries installed from npm by scripts/setup (package.json), served from node_modules.
+if (REPO_DIR / "node_modules" / "chart.js" / "dist").is_dir():
+    STATICFILES_DIRS.append(("vendor/chart.js", REPO_DIR / "node_modules" / "chart.js" / "dist"))  # type: ignore[arg-type]
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 STORAGES = {
@@ -296,3 +301,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("POSKO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Open311 GeoReport v2 server (posko/open311): discovery document fields.
+POSKO_OPEN311_CONTACT = os.environ.get("POSKO_OPEN311_CONTACT", "Humas Polres (lihat /kontak/)")
+POSKO_OPEN311_KEY_SERVICE = os.environ.get(
+    "POSKO_OPEN311_KEY_SERVICE", "Minta api_key kepada admin Posko Polres"
+)
+POSKO_OPEN311_TEST_URL = os.environ.get("POSKO_OPEN311_TEST_URL", "")
+
+# Citizen satisfaction (posko/metrics): hours after the question until the single reminder.
+POSKO_CSAT_REMIND_HOURS = int(os.environ.get("POSKO_CSAT_REMIND_HOURS", "72"))
+# Seconds the dashboards' figures (read from the metrics layer) are cached; 0 = no cache.
+POSKO_METRICS_CACHE_SECONDS = int(os.environ.get("POSKO_METRICS_CACHE_SECONDS", "60"))

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -57,7 +57,7 @@ from posko.console.forms import (
 )
 from posko.console.two_factor import second_step_url, two_factor_pending
 from posko.core.types import staff_user
-from posko.org.models import Officer, Unit
+from posko.org.models import Officer, Role, Unit
 
 View = Callable[..., HttpResponseBase]
 
@@ -93,6 +93,13 @@ class LoginView(auth_views.LoginView):
         if two_factor_pending(self.request):
             return second_step_url(self.request, url)
         return url
+
+    def get_default_redirect_url(self) -> str:
+        """The Kapolres/Wakapolres land on the command view; everyone else on the inbox."""
+        officer = officer_of(self.request.user)
+        if officer is not None and officer.role == Role.PIMPINAN:
+            return resolve_url("command:view")
+        return super().get_default_redirect_url()
 
 
 def polres_of_request(request: HttpRequest) -> Unit:

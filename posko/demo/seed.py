@@ -264,6 +264,9 @@ def seed_demo(password: str, *, with_sample_aduan: bool = True) -> Unit:
     _seed_landmarks(polres)
     if with_sample_aduan and not Aduan.objects.filter(polres=polres).exists():
         _seed_sample_aduan(polres)
+        from posko.metrics.actions.refresh import do_rebuild_metrics
+
+        do_rebuild_metrics()  # the dashboards show the sample at once; tasks keep them current
     configure_demo_accounts(polres)  # channel accounts from POSKO_* env vars, when set
     from posko.publishing.demo_content import seed_publishing_demo
 

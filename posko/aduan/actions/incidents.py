@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from posko.aduan import events
 from posko.aduan.actions.common import lock_aduan, record_audit, schedule_sla_checks, touch
 from posko.aduan.models import Aduan, Incident
 from posko.aduan.models.choices import OPEN_STATUSES, PRIORITY_RANK, Priority
@@ -66,6 +67,7 @@ def raise_priority_for_growth(incident: Incident, *, actor: User | None) -> list
             incident=incident.pk,
             reports=len(reports),
         )
+        events.fire(events.PRIORITY_RAISED, aduan.pk)
         changed.append(aduan)
     return changed
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from posko.aduan import events
 from posko.aduan.access import authorize_change
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
 from posko.aduan.events import EventKind, check_reply_allowed, emit
@@ -18,7 +19,14 @@ from posko.aduan.photos import CleanPhoto
 
 # Channels where a public reply is read on Posko itself (tracking page), not sent out.
 SELF_SERVED_CHANNELS = frozenset(
-    {Channel.WEB, Channel.TELEPON, Channel.DATANG_LANGSUNG, Channel.BHABINKAMTIBMAS, Channel.API}
+    {
+        Channel.WEB,
+        Channel.TELEPON,
+        Channel.DATANG_LANGSUNG,
+        Channel.BHABINKAMTIBMAS,
+        Channel.API,
+        Channel.OPEN311,
+    }
 )
 
 
@@ -55,6 +63,8 @@ def do_add_message(aduan: Aduan, text: str, *, public: bool, acting_user: User) 
             aduan.first_responded_at = timezone.now()
             fields.append("first_responded_at")
         touch(aduan, *fields)
+        if fields:
+            events.fire(events.RESPONDED, aduan.pk)
         record_audit(
             aduan,
             "reply_added" if public else "note_added",

@@ -5,6 +5,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from posko.aduan import events
 from posko.aduan.access import visible_aduan
 from posko.aduan.actions.common import record_audit
 from posko.aduan.models import Aduan, AuditEvent, Notification
@@ -66,6 +67,7 @@ def do_check_sla_deadline(aduan_id: int, kind: str, due_iso: str) -> str:
             )
         aduan.escalated_at = timezone.now()
         aduan.save(update_fields=["escalated_at"])
+        events.fire(events.ESCALATED, aduan.pk)
         record_audit(
             aduan,
             "escalated",

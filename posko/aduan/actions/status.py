@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from posko.aduan import events
 from posko.aduan.access import authorize_change
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
 from posko.aduan.events import EventKind, emit
@@ -25,6 +26,19 @@ def do_change_status(
     to the reporter on the tracking page.
     """
     authorize_change(acting_user, aduan)
+    return _change_status(aduan, new_status, reason=reason, actor=acting_user)
+
+
+def do_reopen_for_reporter(aduan: Aduan, *, reason: str) -> Aduan:
+    """The reporter says a selesai aduan is not solved (satisfaction answer on the tracking
+    page, which proved they hold its code): back to ditangani, recorded without an actor."""
+    if aduan.status != Status.SELESAI:
+        raise StatusTransitionError(_("Hanya aduan yang selesai yang dapat dibuka kembali."))
+    return _change_status(aduan, Status.DITANGANI, reason=reason, actor=None)
+
+
+def _change_status(aduan: Aduan, new_status: str, *, reason: str, actor: User | None) -> Aduan:
+    acting_user = actor
     reason = reason.strip()
     with transaction.atomic(durable=True):
         aduan = lock_aduan(aduan)
@@ -62,4 +76,5 @@ def do_change_status(
             reason=reason,
         )
         emit(EventKind.STATUS_CHANGED, aduan, old=old, new=new_status, reason=reason)
+        events.fire(events.STATUS_CHANGED, aduan.pk)
     return aduan

@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from posko.aduan import events
 from posko.aduan.access import authorize_subject
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
 from posko.aduan.models import Aduan
@@ -44,6 +45,7 @@ def do_set_complaint_subject(
             aduan.assigned_officer = None
             fields.append("assigned_officer")
         touch(aduan, *fields)
+        events.fire(events.SUBJECT_SET, aduan.pk)
         record_audit(
             aduan,
             "subject_set",

@@ -95,6 +95,7 @@ class Channel(models.TextChoices):
     DATANG_LANGSUNG = "datang_langsung", _("Datang langsung")
     BHABINKAMTIBMAS = "bhabinkamtibmas", _("Melalui Bhabinkamtibmas")
     API = "api", _("API")
+    OPEN311 = "open311", _("Open311")
 
 
 # Channels a staff member may record at the intake form (received outside Posko).

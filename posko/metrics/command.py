@@ -1,0 +1,93 @@
+"""The command view (/posko/komando/) for the Kapolres/Wakapolres and auditors: the public
+figures with internal detail per satuan, Polsek and officer, overdue work now, incidents
+growing, and drill-down links to the inbox filtered the same way. A Polda or Mabes officer
+sees the same view rolled up over their Polres, with a comparison table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from posko.aduan.access import RESTRICTED_READERS, officer_of, visible_aduan
+from posko.aduan.models.choices import OPEN_STATUSES
+from posko.metrics.dashboard import command_figures, period
+from posko.metrics.queries import by_polres
+from posko.org.lookup import polres_units
+from posko.org.models import Officer, Unit
+
+
+def can_command(officer: Officer | None) -> bool:
+    return officer is not None and officer.role in RESTRICTED_READERS
+
+
+def live_overdue(request: HttpRequest) -> dict[str, dict[str, int]]:
+    """Open aduan past their running SLA deadline now, per satuan, Polsek and officer (one
+    grouped query over the open backlog, through the permission-scoped selector)."""
+    now = timezone.now()
+    running_late = Q(first_responded_at__isnull=True, first_response_due__lt=now) | Q(
+        first_responded_at__isnull=False, resolution_due__lt=now
+    )
+    open_aduan = visible_aduan(request.user).filter(status__in=OPEN_STATUSES)
+    result: dict[str, dict[str, int]] = {"satuan": {}, "polsek": {}, "officer": {}}
+    grouped = (
+        open_aduan.filter(running_late)
+        .order_by()
+        .values_list("handling_unit", "polsek", "assigned_officer")
+        .annotate(n=Count("pk"))
+    )
+    for unit, polsek, officer, n in grouped:
+        for name, key in (("satuan", unit), ("polsek", polsek), ("officer", officer)):
+            k = "" if key is None else str(key)
+            result[name][k] = result[name].get(k, 0) + n
+    result["escalated"] = {"": open_aduan.filter(escalated_at__isnull=False).count()}
+    return result
+
+
+def _attach_overdue(rows: list[Any], overdue: dict[str, int]) -> None:
+    for row in rows:
+        row.overdue = overdue.get(row.value, 0)
+
+
+@login_required
+@require_GET
+def command_view(request: HttpRequest) -> HttpResponse:
+    officer = officer_of(request.user)
+    if not can_command(officer):
+        return HttpResponseForbidden(_("Halaman komando hanya untuk pimpinan dan auditor."))
+    assert officer is not None
+    units = polres_units(officer.unit)
+    try:
+        months = int(request.GET.get("bulan", "12"))
+    except ValueError:
+        months = 12
+    figures = command_figures([u.pk for u in units], months)
+    overdue = live_overdue(request)
+    for name, key in (("satuan", "satuan"), ("polsek", "polsek"), ("officers", "officer")):
+        _attach_overdue(figures[name], overdue[key])  # type: ignore[arg-type]
+    comparison: list[tuple[Unit, Any]] = []
+    if len(units) > 1:
+        p = period(months)
+        per = by_polres([u.pk for u in units], p.start, p.end)
+        comparison = [(u, per[u.pk]) for u in units if u.pk in per]
+    return render(
+        request,
+        "metrics/command.html",
+        {
+            **figures,
+            "units": units,
+            "comparison": comparison,
+            "overdue_total": sum(overdue["satuan"].values()),
+            "escalated_open": overdue["escalated"][""],
+            "current_officer": officer,
+            "cache_seconds": settings.POSKO_METRICS_CACHE_SECONDS,
+            "scope_key": ",".join(str(u.pk) for u in units),
+        },
+    )

@@ -1,0 +1,116 @@
+"""The metrics layer: aggregate rows maintained as aduan change, so every dashboard, report
+and roll-up reads a table whose size is bounded by days × dimension values, not by aduan.
+
+One aduan contributes the same measures to one row per dimension (``all``, ``polsek``,
+``satuan``, ``category``, ``channel``, ``desa``, ``officer``) of the day it was received (its
+cohort), and again to the rows of that month. ``MetricFact`` remembers each aduan's last
+contribution so a change subtracts the old one and adds the new one; ``posko metrics rebuild``
+recomputes everything from scratch.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from posko.aduan.models import Aduan
+from posko.org.models import Unit
+
+DIMENSIONS = ("all", "polsek", "satuan", "category", "channel", "desa", "officer")
+DAY, MONTH = "d", "m"  # grains: a row per day, and the same figures per calendar month
+
+# Integer measures summed in SQL (histograms live in ``hist``).
+COUNT_FIELDS = (
+    "received",
+    "open",
+    "responded",
+    "first_met",
+    "resolved",
+    "resolution_met",
+    "rejected",
+    "redirected",
+    "reopened",
+    "escalated",
+    "corrections",
+    "csat_count",
+    "csat_solved",
+    "csat_rating_sum",
+)
+
+
+class MetricRow(models.Model):
+    key = models.CharField(max_length=120, unique=True)
+    polres = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    # ``d``: the day the aduan were received; ``m``: the month (``day`` = its first day), so a
+    # period of whole months reads at most one row per month and dimension value.
+    grain = models.CharField(max_length=1, default=DAY)
+    day = models.DateField()
+    dimension = models.CharField(max_length=10)
+    value = models.CharField(max_length=40, blank=True)
+    restricted = models.BooleanField(default=False)
+
+    received = models.IntegerField(default=0)
+    open = models.IntegerField(default=0)
+    responded = models.IntegerField(default=0)
+    first_met = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    resolution_met = models.IntegerField(default=0)
+    rejected = models.IntegerField(default=0)
+    redirected = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)
+    escalated = models.IntegerField(default=0)
+    corrections = models.IntegerField(default=0)
+    csat_count = models.IntegerField(default=0)
+    csat_solved = models.IntegerField(default=0)
+    csat_rating_sum = models.IntegerField(default=0)
+    # {"fr": {bucket: n}, "rs": {bucket: n}, "rt": {rating: n}}: first-response and resolution
+    # durations (log-spaced minute buckets, see ``buckets.py``) and CSAT ratings.
+    hist = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("baris metrik")
+        verbose_name_plural = _("baris metrik")
+        indexes = [
+            models.Index(
+                fields=["polres", "grain", "dimension", "day"], name="metric_polres_dim_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class MetricFact(models.Model):
+    """The contribution an aduan last made to the rows: its signature (polres, day, restricted,
+    dimension values; see ``contributions.keys_of``) and its measures."""
+
+    aduan_id = models.BigIntegerField(primary_key=True)
+    keys = models.JSONField(default=list)
+    measures = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("fakta metrik")
+        verbose_name_plural = _("fakta metrik")
+
+    def __str__(self) -> str:
+        return str(self.aduan_id)
+
+
+class Satisfaction(models.Model):
+    """The citizen's answer after an aduan was closed as selesai (asked once, one reminder)."""
+
+    aduan = models.OneToOneField(Aduan, on_delete=models.CASCADE, related_name="satisfaction")
+    asked_at = models.DateTimeField(default=timezone.now)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    solved = models.BooleanField(null=True)
+    rating = models.PositiveSmallIntegerField(null=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("kepuasan pelapor")
+        verbose_name_plural = _("kepuasan pelapor")
+
+    def __str__(self) -> str:
+        return f"{self.aduan_id}: {self.rating}"

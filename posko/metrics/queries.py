@@ -1,0 +1,176 @@
+"""Reading the metrics layer: sums per dimension value or per month over a day range, with
+median/p90 from the merged duration histograms. Cost depends on days × dimension values, never
+on the number of aduan."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+
+from posko.metrics.buckets import quantile_minutes
+from posko.metrics.models import COUNT_FIELDS, DAY, MONTH, MetricRow
+
+SMALL = 5  # counts below this are suppressed on public pages
+
+
+@dataclass
+class Figures:
+    value: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+    fr: Counter[str] = field(default_factory=Counter)
+    rs: Counter[str] = field(default_factory=Counter)
+    rt: Counter[str] = field(default_factory=Counter)
+    label: str = ""
+    restricted: bool = False
+    overdue: int = 0
+
+    def __getattr__(self, name: str) -> int:
+        if name in COUNT_FIELDS:
+            return self.counts.get(name, 0)
+        raise AttributeError(name)
+
+    def add_hist(self, hist: dict[str, dict[str, int]]) -> None:
+        self.fr.update(hist.get("fr", {}))
+        self.rs.update(hist.get("rs", {}))
+        self.rt.update(hist.get("rt", {}))
+
+    @property
+    def first_median(self) -> float | None:
+        return quantile_minutes(self.fr, 0.5)
+
+    @property
+    def first_p90(self) -> float | None:
+        return quantile_minutes(self.fr, 0.9)
+
+    @property
+    def resolution_median(self) -> float | None:
+        return quantile_minutes(self.rs, 0.5)
+
+    @property
+    def resolution_p90(self) -> float | None:
+        return quantile_minutes(self.rs, 0.9)
+
+    @property
+    def first_met_pct(self) -> float | None:
+        return _pct(self.counts.get("first_met", 0), self.counts.get("responded", 0))
+
+    @property
+    def resolution_met_pct(self) -> float | None:
+        return _pct(self.counts.get("resolution_met", 0), self.counts.get("resolved", 0))
+
+    @property
+    def resolved_pct(self) -> float | None:
+        return _pct(self.counts.get("resolved", 0), self.counts.get("received", 0))
+
+    @property
+    def csat_avg(self) -> float | None:
+        n = self.counts.get("csat_count", 0)
+        return round(self.counts.get("csat_rating_sum", 0) / n, 1) if n else None
+
+    @property
+    def csat_solved_pct(self) -> float | None:
+        return _pct(self.counts.get("csat_solved", 0), self.counts.get("csat_count", 0))
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def grain_for(start: date) -> str:
+    """Month rows when the range starts on the 1st (the dashboards' periods), else day rows."""
+    return MONTH if start.day == 1 else DAY
+
+
+def rows(
+    polres_ids: Iterable[int],
+    start: date,
+    end: date,
+    dimension: str,
+    *,
+    restricted: bool | None,
+    grain: str | None = None,
+) -> QuerySet[MetricRow]:
+    """Rows of one dimension in [start, end]; ``restricted``: True/False filters, None = all."""
+    qs = MetricRow.objects.filter(
+        polres_id__in=list(polres_ids),
+        grain=grain or grain_for(start),
+        dimension=dimension,
+        day__gte=start,
+        day__lte=end,
+    )
+    if restricted is not None:
+        qs = qs.filter(restricted=restricted)
+    return qs
+
+
+FIELDS = (*COUNT_FIELDS, "hist")
+
+
+def _sum_into(target: dict[str, Figures], key: str, values: tuple[Any, ...]) -> None:
+    figures = target.get(key)
+    if figures is None:
+        figures = target[key] = Figures(value=key, counts=dict.fromkeys(COUNT_FIELDS, 0))
+    counts = figures.counts
+    for name, n in zip(COUNT_FIELDS, values, strict=False):
+        if n:
+            counts[name] += n
+    hist = values[-1]
+    if hist:
+        figures.add_hist(hist)
+
+
+SUMS = {f"s_{f}": Sum(f) for f in COUNT_FIELDS}
+
+
+def breakdown(
+    polres_ids: Iterable[int],
+    start: date,
+    end: date,
+    dimension: str,
+    *,
+    restricted: bool | None = False,
+    with_hist: bool = True,
+    grain: str | None = None,
+) -> dict[str, Figures]:
+    """Figures per value of ``dimension`` (``all`` gives one entry, key ""): the counts summed
+    by the database, the histograms (when wanted) merged here."""
+    qs = rows(polres_ids, start, end, dimension, restricted=restricted, grain=grain)
+    result: dict[str, Figures] = {}
+    for item in qs.order_by().values("value").annotate(**SUMS):
+        counts = {f: item[f"s_{f}"] or 0 for f in COUNT_FIELDS}
+        result[item["value"]] = Figures(value=item["value"], counts=counts)
+    if with_hist:
+        for value, hist in qs.exclude(hist={}).values_list("value", "hist"):
+            result[value].add_hist(hist)
+    return result
+
+
+def total(
+    polres_ids: Iterable[int], start: date, end: date, *, restricted: bool | None = False
+) -> Figures:
+    return breakdown(polres_ids, start, end, "all", restricted=restricted).get("", Figures())
+
+
+def monthly(
+    polres_ids: Iterable[int], start: date, end: date, *, restricted: bool | None = False
+) -> list[Figures]:
+    """One ``Figures`` per month (value = "YYYY-MM"), oldest first."""
+    qs = rows(polres_ids, start.replace(day=1), end, "all", restricted=restricted, grain=MONTH)
+    months: dict[str, Figures] = {}
+    for day, *values in qs.values_list("day", *FIELDS).order_by("day"):
+        _sum_into(months, day.strftime("%Y-%m"), tuple(values))
+    return list(months.values())
+
+
+def by_polres(polres_ids: Iterable[int], start: date, end: date) -> dict[int, Figures]:
+    """One ``Figures`` per Polres (the roll-up comparison of a Polda or Mabes)."""
+    qs = rows(polres_ids, start, end, "all", restricted=None)
+    per: dict[str, Figures] = {}
+    for polres_id, *values in qs.values_list("polres_id", *FIELDS):
+        _sum_into(per, str(polres_id), tuple(values))
+    return {int(k): f for k, f in per.items()}

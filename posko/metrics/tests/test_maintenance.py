@@ -1,0 +1,285 @@
+"""The maintained aggregates equal a full recount after a randomised stream of changes."""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
+
+from posko.aduan.actions import do_add_message, do_change_status, do_submit_aduan
+from posko.aduan.codes import new_tracking_code
+from posko.aduan.models import Aduan, LabelCorrection, StatusChange
+from posko.aduan.models.choices import OPEN_STATUSES, PRIORITY_RANK, Category, Channel, Status
+from posko.core.testing import run_tasks
+from posko.metrics.actions.refresh import do_rebuild_metrics, do_refresh_metrics, recount
+from posko.metrics.buckets import bucket_minutes, bucket_of, quantile_minutes
+from posko.metrics.models import COUNT_FIELDS, MetricFact, MetricRow, Satisfaction
+from posko.org.models import Officer, Unit, UnitKind
+from posko.regions.models import Region, RegionLevel
+
+pytestmark = pytest.mark.django_db
+STREAM_CHANGES = int(os.environ.get("POSKO_METRICS_STREAM", "10000"))
+
+
+def table_state() -> dict[str, tuple[Any, ...]]:
+    return {
+        r.key: (*(getattr(r, f) for f in COUNT_FIELDS), r.hist) for r in MetricRow.objects.all()
+    }
+
+
+def recount_state() -> dict[str, tuple[Any, ...]]:
+    rows, _facts = recount()
+    return {k: (*(getattr(r, f) for f in COUNT_FIELDS), r.hist) for k, r in rows.items()}
+
+
+CHANGED_FIELDS = [
+    "category",
+    "status",
+    "handling_unit",
+    "assigned_officer",
+    "first_responded_at",
+    "resolved_at",
+    "escalated_at",
+]
+
+
+def write_aduan(aduan: list[Aduan]) -> None:
+    """The changed fields of many aduan in one executemany (the stream's bulk writer)."""
+    fields: list[Any] = [Aduan._meta.get_field(name) for name in CHANGED_FIELDS]
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {quote(Aduan._meta.db_table)} SET {sets} WHERE id = %s"
+    params = [
+        (*(f.get_db_prep_save(getattr(a, f.attname), connection) for f in fields), a.pk)
+        for a in aduan
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+class Stream:
+    """A randomised stream of aduan changes written in bulk, like the actions would."""
+
+    def __init__(self, rng: random.Random, tenants: list[Unit], officers: list[Officer]) -> None:
+        self.rng = rng
+        self.tenants = tenants
+        self.officers = officers
+        self.units = {
+            t.pk: list(Unit.objects.filter(parent=t).exclude(kind=UnitKind.POLRES)) for t in tenants
+        }
+        self.desa = {
+            t.pk: list(
+                Region.objects.filter(
+                    level=RegionLevel.DESA,
+                    code__startswith=t.region.code,  # type: ignore[union-attr]
+                )[:15]
+            )
+            for t in tenants
+        }
+        self.polres_of = {o.pk: o.unit.polres.pk for o in officers}  # type: ignore[union-attr]
+        self.aduan: list[Aduan] = []
+        self.now = timezone.now()
+
+    def intake(self) -> Aduan:
+        polres = self.rng.choice(self.tenants)
+        received = self.now - timedelta(minutes=self.rng.randrange(0, 60 * 24 * 40))
+        priority = self.rng.choice(list(PRIORITY_RANK))
+        units = self.units[polres.pk]
+        desa = self.rng.choice([None, *self.desa[polres.pk]])
+        return Aduan(
+            polres=polres,
+            code=new_tracking_code(polres.code_prefix),
+            channel=self.rng.choice(Channel.values),
+            received_at=received,
+            text="uji",
+            desa=desa,
+            category=self.rng.choice(Category.values),
+            priority=priority,
+            priority_rank=PRIORITY_RANK[priority],
+            tone="netral",
+            handling_unit=self.rng.choice(units),
+            polsek=self.rng.choice([None, *[u for u in units if u.kind == UnitKind.POLSEK]]),
+            status=Status.BARU,
+            first_response_due=received + timedelta(minutes=self.rng.choice([30, 120, 600])),
+            resolution_due=received + timedelta(hours=self.rng.choice([6, 48, 200])),
+        )
+
+    def later(self, aduan: Aduan) -> Any:
+        return aduan.received_at + timedelta(minutes=self.rng.expovariate(1 / 300))
+
+    def change(self, aduan: Aduan, extra: list[Any]) -> None:
+        kind = self.rng.choice(
+            ["assign", "status", "status", "respond", "correct", "csat", "reopen"]
+        )
+        if kind == "assign":
+            officer = self.rng.choice([None, *self.officers])
+            same_polres = officer is not None and self.polres_of[officer.pk] == aduan.polres_id
+            aduan.assigned_officer = officer if same_polres else None
+            aduan.handling_unit = self.rng.choice(self.units[aduan.polres_id])
+        elif kind == "respond" and aduan.first_responded_at is None:
+            aduan.first_responded_at = self.later(aduan)
+        elif kind == "correct":
+            new = self.rng.choice(Category.values)
+            extra.append(
+                LabelCorrection(
+                    aduan=aduan,
+                    field="category",
+                    old_value=aduan.category,
+                    new_value=new,
+                    text="uji",
+                    actor=self.officers[0].user,
+                )
+            )
+            aduan.category = new
+        elif kind == "csat" and aduan.status == Status.SELESAI:
+            Satisfaction.objects.update_or_create(
+                aduan=aduan,
+                defaults={
+                    "answered_at": self.now,
+                    "rating": self.rng.randint(1, 5),
+                    "solved": self.rng.random() < 0.7,
+                },
+            )
+        elif kind == "reopen" and aduan.status not in OPEN_STATUSES:
+            extra.append(StatusChange(aduan=aduan, from_status=aduan.status, to_status="ditangani"))
+            aduan.status, aduan.resolved_at = Status.DITANGANI, None
+        else:
+            self.close_or_progress(aduan)
+
+    def close_or_progress(self, aduan: Aduan) -> None:
+        if aduan.status not in OPEN_STATUSES:
+            return
+        target = self.rng.choice(
+            [Status.DITANGANI, Status.SELESAI, Status.SELESAI, Status.DITOLAK, Status.DIALIHKAN]
+        )
+        aduan.status = target
+        if aduan.first_responded_at is None:
+            aduan.first_responded_at = self.later(aduan)
+        if target == Status.SELESAI:
+            aduan.resolved_at = self.later(aduan) + timedelta(minutes=self.rng.randrange(0, 5000))
+        if self.rng.random() < 0.1:
+            aduan.escalated_at = self.now
+
+    def batch(self, size: int) -> tuple[list[int], int]:
+        """Apply ``size`` changes; returns the ids changed and the number of changes."""
+        new = [self.intake() for _ in range(size // 4 + (0 if self.aduan else 5))]
+        Aduan.objects.bulk_create(new)
+        self.aduan.extend(new)
+        changed = {a.pk: a for a in new}
+        extra: list[Any] = []
+        for _ in range(size - len(new)):
+            aduan = self.rng.choice(self.aduan)
+            self.change(aduan, extra)
+            changed[aduan.pk] = aduan
+        write_aduan(list(changed.values()))
+        LabelCorrection.objects.bulk_create([e for e in extra if isinstance(e, LabelCorrection)])
+        StatusChange.objects.bulk_create([e for e in extra if isinstance(e, StatusChange)])
+        return list(changed), max(size, len(new))
+
+
+def test_randomised_stream_of_10000_changes_equals_full_recount(
+    polres: Unit, other_polres: Unit, officers: dict[str, Officer]
+) -> None:
+    stream = Stream(random.Random(1906), [polres, other_polres], list(officers.values()))
+    changes = 0
+    while changes < STREAM_CHANGES:
+        ids, n = stream.batch(stream.rng.randint(1, 120))
+        do_refresh_metrics(ids)
+        changes += n
+    maintained = table_state()
+    assert maintained == recount_state()
+    assert MetricFact.objects.count() == Aduan.objects.count()
+
+    # Independent cross-checks straight from the aduan tables.
+    all_rows = MetricRow.objects.filter(grain="d", dimension="all")
+    assert sum(r.received for r in all_rows) == Aduan.objects.count()
+    by_category = dict(
+        Aduan.objects.filter(status__in=OPEN_STATUSES)
+        .values("category")
+        .annotate(n=Count("pk"))
+        .values_list("category", "n")
+    )
+    counted: Counter[str] = Counter()
+    for r in MetricRow.objects.filter(grain="m", dimension="category"):
+        counted[r.value] += r.open
+    assert {k: v for k, v in counted.items() if v} == by_category
+    reopen_total = StatusChange.objects.filter(
+        from_status__in=["selesai", "ditolak", "dialihkan"]
+    ).count()
+    assert sum(r.reopened for r in all_rows) == reopen_total > 0
+
+    # The median from the buckets is the bucket of the true median.
+    durations = sorted(
+        a.resolved_at - a.received_at
+        for a in Aduan.objects.filter(status=Status.SELESAI, polres=polres)
+        if a.resolved_at is not None
+    )
+    hist: Counter[str] = Counter()
+    for r in all_rows.filter(polres=polres):
+        hist.update(r.hist.get("rs", {}))
+    true_median = durations[(len(durations) - 1) // 2]
+    assert quantile_minutes(hist, 0.5) == bucket_minutes(bucket_of(true_median))
+
+    # Rebuilding from scratch gives the same table.
+    do_rebuild_metrics()
+    assert table_state() == maintained
+
+
+def test_buckets_and_quantiles() -> None:
+    assert bucket_of(timedelta(seconds=30)) == 0
+    assert bucket_of(timedelta(minutes=1)) == 1
+    assert bucket_of(timedelta(minutes=100)) > bucket_of(timedelta(minutes=60))
+    hist = {str(bucket_of(timedelta(minutes=m))): 1 for m in (10, 20, 40, 80, 160)}
+    median = quantile_minutes(hist, 0.5)
+    assert median is not None and 30 < median < 50
+    p90 = quantile_minutes(hist, 0.9)
+    assert p90 is not None and 130 < p90 < 190
+    assert quantile_minutes({}, 0.5) is None
+    assert statistics.median([10, 20, 40]) == 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_actions_drive_the_metrics_through_the_event_seam_and_a_task(
+    polres: Unit, officers: dict[str, Officer], django_capture_on_commit_callbacks: Any
+) -> None:
+    user = officers["operator"].user
+    with django_capture_on_commit_callbacks(execute=True):
+        aduan = do_submit_aduan(polres, text="Motor saya dicuri di pasar Manggar", channel="web")
+    assert not MetricRow.objects.exists()  # nothing until the task runs
+    run_tasks()
+    total = MetricRow.objects.get(polres=polres, grain="m", dimension="all")
+    assert (total.received, total.open, total.responded) == (1, 1, 0)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        do_add_message(aduan, "Sedang kami tindak lanjuti.", public=True, acting_user=user)
+        do_change_status(aduan, Status.DITANGANI, acting_user=user)
+        do_change_status(aduan, Status.SELESAI, acting_user=user)
+        do_change_status(aduan, Status.DITANGANI, reason="Belum beres", acting_user=user)
+        do_change_status(aduan, Status.SELESAI, acting_user=user)
+    run_tasks()
+    total.refresh_from_db()
+    assert (total.open, total.responded, total.resolved, total.reopened) == (0, 1, 1, 1)
+    assert total.hist["fr"] and total.hist["rs"]
+    assert table_state() == recount_state()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rolled_back_change_fires_nothing(
+    polres: Unit, officers: dict[str, Officer], django_capture_on_commit_callbacks: Any
+) -> None:
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(ValueError),
+    ):
+        do_submit_aduan(polres, text="   ", channel="web")
+    assert callbacks == []
+    run_tasks()
+    assert not MetricRow.objects.exists()
