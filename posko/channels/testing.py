@@ -147,3 +147,19 @@ def compact(payload: Any) -> bytes:
 
 def meta_signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac_sha256_hex(secret, body)
+
+
+def drain_queued() -> bool:
+    """A drain of waiting inbound events is queued and has not started (see actions/drain.py):
+    every event stored since is covered by it."""
+    from django_tasks_db.models import DBTaskResult
+
+    from posko.channels.models import DrainArm
+
+    armed = DrainArm.objects.filter(armed_at__isnull=False).exists()
+    return (
+        armed
+        and DBTaskResult.objects.filter(
+            status="READY", task_path__endswith="drain_inbound_events"
+        ).exists()
+    )

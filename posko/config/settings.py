@@ -200,6 +200,10 @@ POSKO_PROXY_HOPS = int(os.environ.get("POSKO_PROXY_HOPS", "0"))
 # database (encrypted with this key, default derived from SECRET_KEY); see docs/kanal/.
 POSKO_CHANNEL_KEY = os.environ.get("POSKO_CHANNEL_KEY", "")
 POSKO_CHANNEL_HTTP_TIMEOUT = float(os.environ.get("POSKO_CHANNEL_HTTP_TIMEOUT", "15"))
+# Waiting inbound events are processed in batches (posko/channels/actions/drain.py): events per
+# claim, and how long a claimed batch is held before another worker resumes it.
+POSKO_DRAIN_BATCH = int(os.environ.get("POSKO_DRAIN_BATCH", "50"))
+POSKO_DRAIN_LEASE_SECONDS = int(os.environ.get("POSKO_DRAIN_LEASE_SECONDS", "300"))
 
 LOGGING = {
     "version": 1,
