@@ -69,6 +69,17 @@ class Triager:
         self.landmarks = tuple(landmarks)
         self.gazetteer = Gazetteer(kabupaten_code, self.landmarks)
         self.model = model if model is not None else (load_shipped() if use_model else None)
+        self._words_cache: dict[str, frozenset[str]] = {}
+
+    def _candidate_words(self, text: str) -> frozenset[str]:
+        """Content words of an earlier report (each is compared with many later ones)."""
+        cache = self._words_cache
+        words = cache.get(text)
+        if words is None:
+            if len(cache) >= 4096:
+                cache.clear()
+            words = cache[text] = content_words(self._analyse(text)[1])
+        return words
 
     # -- single message -------------------------------------------------------------------
     def _analyse(self, text: str) -> tuple[NormText, list[str], str | None, str | None]:
@@ -234,7 +245,7 @@ class Triager:
                 cand.kecamatan_code,
                 cand.desa_code,
                 _aware(cand.received_at, now),
-                content_words(self._analyse(cand.text)[1]),
+                self._candidate_words(cand.text),
             )
             s = same_event_score(mine, other)
             if s >= 0 and (best is None or s > best_score):
