@@ -1,10 +1,12 @@
 """From a raw webhook to an aduan.
 
-1. ``store_event`` (webhook view, ``actions/store.py``): the raw event and its processing task
-   are written in one transaction; the webhook answers 200 only after that commit. A
-   redelivered event (same body, same Telegram ``update_id``) hits the unique constraint and is
+1. ``store_event`` (webhook view, ``actions/store.py``): the raw event is written, and a drain
+   armed, in one transaction; the webhook answers 200 only after that commit. A redelivered
+   event (same body, same Telegram ``update_id``) hits the unique constraint and is
    acknowledged without work.
-2. ``do_process_event`` (background task): the adapter parses the event; each message is
+2. A drain (``actions/drain.py``) claims waiting events in batches and runs ``run_attempt``
+   on each; ``do_process_event`` does the same for one event (replay). The adapter parses the
+   event; each message is
    claimed once (unique per account + platform message id) and then joins the thread of the
    sender's open aduan, becomes a new aduan, or — public comments needing no police action —
    goes to the moderation stream. Delivery statuses update our outgoing messages.
