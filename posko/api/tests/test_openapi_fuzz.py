@@ -4,10 +4,13 @@ operation, through the Django app over WSGI with a staff bearer token. No answer
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import status_code_conformance
@@ -15,6 +18,17 @@ from schemathesis.specs.openapi.checks import status_code_conformance
 from posko.api.actions import do_create_api_token
 from posko.config.wsgi import application
 from posko.org.models import Officer
+
+
+@pytest.fixture(autouse=True)
+def keep_test_connection() -> Iterator[None]:
+    """Requests go straight to the WSGI app: keep Django from closing the test's database
+    connection at the end of each one (as Django's test client does)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
