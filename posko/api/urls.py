@@ -98,7 +98,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, str(exc.message), exc.status_code)
 
 
-@api.get("/aduan", response={200: AduanListOut, 401: ErrorOut}, tags=["aduan"])
+@api.get("/aduan", response={200: AduanListOut, 401: ErrorOut, 422: ErrorOut}, tags=["aduan"])
 def list_aduan(
     request: HttpRequest,
     status: str = "terbuka",
@@ -130,14 +130,25 @@ def list_aduan(
     return {"count": qs.count(), "items": [aduan_summary(a) for a in page]}
 
 
-@api.get("/aduan/{code}", response={200: AduanDetailOut, 404: ErrorOut}, tags=["aduan"])
+@api.get(
+    "/aduan/{code}",
+    response={200: AduanDetailOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    tags=["aduan"],
+)
 def get_aduan(request: HttpRequest, code: str) -> dict[str, Any]:
     return aduan_detail(access_aduan_by_code(request.user, code))
 
 
 @api.post(
     "/aduan",
-    response={201: AduanDetailOut, 202: AcceptedOut, 403: ErrorOut, 422: ErrorOut},
+    response={
+        201: AduanDetailOut,
+        202: AcceptedOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        422: ErrorOut,
+    },
     tags=["aduan"],
 )
 def create_aduan(request: HttpRequest, payload: AduanIn) -> Status[dict[str, Any]]:
@@ -197,7 +208,14 @@ def create_aduan(request: HttpRequest, payload: AduanIn) -> Status[dict[str, Any
 
 @api.post(
     "/aduan/{code}/replies",
-    response={201: AduanDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={
+        201: AduanDetailOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ErrorOut,
+    },
     tags=["aduan"],
 )
 def add_reply(request: HttpRequest, code: str, payload: ReplyIn) -> Status[dict[str, Any]]:
@@ -216,7 +234,15 @@ def add_reply(request: HttpRequest, code: str, payload: ReplyIn) -> Status[dict[
 
 @api.post(
     "/aduan/{code}/status",
-    response={200: AduanDetailOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={
+        200: AduanDetailOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
     tags=["aduan"],
 )
 def change_status(request: HttpRequest, code: str, payload: StatusIn) -> dict[str, Any]:

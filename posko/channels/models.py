@@ -162,6 +162,9 @@ class InboundEvent(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # While set and in the future, a drain run holds this event (or it waits for its retry);
+    # after it, any drain takes the event again (the worker holding it died).
+    leased_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("peristiwa masuk")
@@ -169,10 +172,27 @@ class InboundEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["platform", "dedupe_key"], name="inbound_event_once")
         ]
-        indexes = [models.Index(fields=["state", "received_at"], name="inbound_event_state")]
+        indexes = [
+            models.Index(fields=["state", "received_at"], name="inbound_event_state"),
+            # The drain's claim: waiting events in arrival order, without the processed ones.
+            models.Index(
+                fields=["id"], condition=models.Q(state="received"), name="inbound_event_waiting"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.platform} #{self.pk} ({self.state})"
+
+
+class DrainArm(models.Model):
+    """Whether a drain of waiting inbound events is queued and has not started yet
+    (``armed_at`` set). See ``posko/channels/actions/drain.py`` for the protocol."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    armed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({'armed' if self.armed_at else 'idle'})"
 
 
 class MessageKind(models.TextChoices):

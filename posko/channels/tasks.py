@@ -19,6 +19,20 @@ def process_inbound_event(event_id: int, lease_of: int | None = None) -> str:
 
 
 @task(priority=PROCESSING_PRIORITY)
+def drain_inbound_events() -> str:
+    from posko.channels.actions.drain import do_drain_events
+
+    return do_drain_events()
+
+
+@task()
+def sweep_waiting_events() -> str:
+    from posko.channels.actions.drain import do_sweep_waiting_events
+
+    return do_sweep_waiting_events()
+
+
+@task(priority=PROCESSING_PRIORITY)
 def send_delivery(delivery_id: int) -> str:
     return do_send_delivery(delivery_id)
 

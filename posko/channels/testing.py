@@ -187,3 +187,19 @@ def has_gps(data: bytes) -> bool:
 
     with Image.open(io.BytesIO(data)) as image:
         return bool(image.getexif().get_ifd(ExifTags.IFD.GPSInfo))
+
+
+def drain_queued() -> bool:
+    """A drain of waiting inbound events is queued and has not started (see actions/drain.py):
+    every event stored since is covered by it."""
+    from django_tasks_db.models import DBTaskResult
+
+    from posko.channels.models import DrainArm
+
+    armed = DrainArm.objects.filter(armed_at__isnull=False).exists()
+    return (
+        armed
+        and DBTaskResult.objects.filter(
+            status="READY", task_path__endswith="drain_inbound_events"
+        ).exists()
+    )

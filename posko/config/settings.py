@@ -292,6 +292,10 @@ POSKO_TELEGRAM_CHANNEL = os.environ.get("POSKO_TELEGRAM_CHANNEL", "")
 POSKO_IG_POLL_ATTEMPTS = int(os.environ.get("POSKO_IG_POLL_ATTEMPTS", "3"))
 POSKO_IG_POLL_INTERVAL = float(os.environ.get("POSKO_IG_POLL_INTERVAL", "2"))
 POSKO_RATE_SUBSCRIBE = os.environ.get("POSKO_RATE_SUBSCRIBE", "5/10m")
+# Waiting inbound events are processed in batches (posko/channels/actions/drain.py): events per
+# claim, and how long a claimed batch is held before another worker resumes it.
+POSKO_DRAIN_BATCH = int(os.environ.get("POSKO_DRAIN_BATCH", "50"))
+POSKO_DRAIN_LEASE_SECONDS = int(os.environ.get("POSKO_DRAIN_LEASE_SECONDS", "300"))
 
 LOGGING = {
     "version": 1,

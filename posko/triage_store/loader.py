@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from functools import lru_cache
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
 
 from posko.org.models import Unit
 from posko.triage import Landmark, Triager, get_triager
@@ -24,9 +28,36 @@ def landmarks_of(polres: Unit) -> tuple[Landmark, ...]:
     )
 
 
+# Per-process snapshot of each Polres's triager: a drain triages hundreds of messages a
+# second, and two queries per message for the same answer are most of its database work.
+SNAPSHOT_SECONDS = 2.0
+_snapshots: dict[int, tuple[float, Triager]] = {}
+
+
+def forget_triagers(*args: Any, **kwargs: Any) -> None:
+    """Drop the snapshots (a landmark or model version changed in this process)."""
+    _snapshots.clear()
+
+
+post_save.connect(forget_triagers, sender=LandmarkRow, dispatch_uid="triager-landmark-saved")
+post_delete.connect(forget_triagers, sender=LandmarkRow, dispatch_uid="triager-landmark-gone")
+post_save.connect(forget_triagers, sender=TriageModelVersion, dispatch_uid="triager-model-saved")
+
+
 def triager_for(polres: Unit) -> Triager:
-    """Cached per (kabupaten, landmarks, active version): every process picks up a retrain,
-    a rollback or an edited landmark on its next message."""
+    """Cached per (kabupaten, landmarks, active version): this process picks up a retrain, a
+    rollback or an edited landmark on its next message, other processes within
+    ``SNAPSHOT_SECONDS``."""
+    now = time.monotonic()
+    snapshot = _snapshots.get(polres.pk)
+    if snapshot is not None and snapshot[0] > now:
+        return snapshot[1]
+    triager = _load(polres)
+    _snapshots[polres.pk] = (now + SNAPSHOT_SECONDS, triager)
+    return triager
+
+
+def _load(polres: Unit) -> Triager:
     active = (
         TriageModelVersion.objects.filter(polres=polres, is_active=True)
         .values_list("pk", "path")

@@ -39,16 +39,18 @@ def escalated_priority(report_times: list[datetime]) -> str | None:
 def raise_priority_for_growth(incident: Incident, *, actor: User | None) -> list[Aduan]:
     """Within the caller's transaction: lift every open report of the incident to the
     priority its growth calls for (never lowers one). Returns the aduan changed."""
-    reports = list(Aduan.objects.select_for_update().filter(incident=incident))
-    target = escalated_priority([a.received_at for a in reports])
+    times = list(Aduan.objects.filter(incident=incident).values_list("received_at", flat=True))
+    target = escalated_priority(times)
     if target is None:
         return []
+    # Only the open reports below the target are loaded (and locked): an incident reported by
+    # thousands is lifted once, not re-read in full for every new report.
+    below = Aduan.objects.select_for_update().filter(
+        incident=incident, status__in=OPEN_STATUSES, priority_rank__gt=PRIORITY_RANK[target]
+    )
     changed = []
-    for aduan in reports:
-        if (
-            aduan.status not in OPEN_STATUSES
-            or PRIORITY_RANK[aduan.priority] <= PRIORITY_RANK[target]
-        ):
+    for aduan in below:
+        if PRIORITY_RANK[aduan.priority] <= PRIORITY_RANK[target]:
             continue
         before = aduan.priority
         aduan.priority = target
@@ -65,7 +67,7 @@ def raise_priority_for_growth(incident: Incident, *, actor: User | None) -> list
             before=before,
             after=target,
             incident=incident.pk,
-            reports=len(reports),
+            reports=len(times),
         )
         events.fire(events.PRIORITY_RAISED, aduan.pk)
         changed.append(aduan)

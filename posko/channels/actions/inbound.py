@@ -1,10 +1,12 @@
 """From a raw webhook to an aduan.
 
-1. ``store_event`` (webhook view, ``actions/store.py``): the raw event and its processing task
-   are written in one transaction; the webhook answers 200 only after that commit. A
-   redelivered event (same body, same Telegram ``update_id``) hits the unique constraint and is
+1. ``store_event`` (webhook view, ``actions/store.py``): the raw event is written, and a drain
+   armed, in one transaction; the webhook answers 200 only after that commit. A redelivered
+   event (same body, same Telegram ``update_id``) hits the unique constraint and is
    acknowledged without work.
-2. ``do_process_event`` (background task): the adapter parses the event; each message is
+2. A drain (``actions/drain.py``) claims waiting events in batches and runs ``run_attempt``
+   on each; ``do_process_event`` does the same for one event (replay). The adapter parses the
+   event; each message is
    claimed once (unique per account + platform message id) and then joins the thread of the
    sender's open aduan, becomes a new aduan, or — public comments needing no police action —
    goes to the moderation stream. Delivery statuses update our outgoing messages.
@@ -140,10 +142,15 @@ def do_process_event(event_id: int, lease_of: int | None = None) -> str:
             _finish(event, EventState.FAILED, event.error or "batas percobaan tercapai")
             return "failed"
         event.attempts += 1
-        InboundEvent.objects.filter(pk=event.pk).update(attempts=event.attempts)
-        process_inbound_event.using(priority=0, run_after=timezone.now() + EVENT_LEASE).enqueue(
-            event.pk, event.attempts
-        )
+        until = timezone.now() + EVENT_LEASE
+        # The lease also keeps drains (``actions/drain.py``) off this attempt.
+        InboundEvent.objects.filter(pk=event.pk).update(attempts=event.attempts, leased_until=until)
+        process_inbound_event.using(priority=0, run_after=until).enqueue(event.pk, event.attempts)
+    return run_attempt(event)
+
+
+def run_attempt(event: InboundEvent) -> str:
+    """One counted attempt at an event (its attempt and lease already recorded)."""
     try:
         return _process(event)
     except Exception as exc:  # any bug: counted, recorded, retried, capped
@@ -197,14 +204,16 @@ def _finish(event: InboundEvent, state: str, note: str) -> None:
 
 
 def _retry_or_fail(event: InboundEvent, reason: str) -> str:
-    from posko.channels.tasks import process_inbound_event
+    """Retry later: the event waits (leased) until its back-off ends, then a drain takes it."""
+    from posko.channels.tasks import drain_inbound_events
 
     if event.attempts >= MAX_EVENT_ATTEMPTS:
         _finish(event, EventState.FAILED, reason)
         return "failed"
-    delay = timedelta(seconds=10 * 2 ** (event.attempts - 1))
-    InboundEvent.objects.filter(pk=event.pk).update(error=reason[:5000])
-    process_inbound_event.using(run_after=timezone.now() + delay).enqueue(event.pk)
+    retry_at = timezone.now() + timedelta(seconds=10 * 2 ** (event.attempts - 1))
+    with transaction.atomic():
+        InboundEvent.objects.filter(pk=event.pk).update(error=reason[:5000], leased_until=retry_at)
+        drain_inbound_events.using(run_after=retry_at + timedelta(seconds=1)).enqueue()
     return "retry"
 
 

@@ -1,12 +1,14 @@
-"""Durable storage of a raw webhook event together with its processing task.
+"""Durable storage of a raw webhook event, with a drain armed to process it.
 
 The webhook acknowledges only after ``store_event`` has returned, i.e. after the commit that
-holds both the raw event row and the task row that will process it: an acknowledged event can
-be neither lost nor left unprocessed. A redelivery (same platform + dedupe key) hits the unique
-constraint ``inbound_event_once`` and stores nothing.
+holds the raw event row and arms a drain (``actions/drain.py``: either this transaction
+enqueues one, or a queued drain that has not started yet must wait for this commit before it
+reads): an acknowledged event can be neither lost nor left unprocessed. A redelivery (same
+platform + dedupe key) hits the unique constraint ``inbound_event_once`` and stores nothing.
 
-Both rows are written through public APIs only: the event with the ORM, its task with
-django-tasks' ``enqueue`` (the database backend writes it in the same transaction), so a
+Everything is written through public APIs only: the event with the ORM, a drain task (when
+one is needed) with django-tasks' ``enqueue`` (the database backend writes it in the same
+transaction), so a
 library upgrade cannot silently break ingest. Under load, the events that the threads of one
 gunicorn worker store at the same moment share one transaction and its commit
 (``GroupCommit``): each request still returns only after the commit holding its own event.
@@ -20,6 +22,7 @@ import threading
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from posko.channels.actions.drain import arm_drain
 from posko.channels.models import ChannelAccount, InboundEvent
 
 KEEP_HEADERS = (
@@ -66,16 +69,15 @@ def _write_any(db: BaseDatabaseWrapper, events: list[InboundEvent]) -> list[Inbo
     with transaction.atomic(using=db.alias):
         for event in sorted(events, key=lambda event: (event.platform, event.dedupe_key)):
             results[id(event)] = _store_with_orm(event)
+        if any(results.values()):
+            arm_drain()  # last: holds the arm's row lock only until this commit
     return [results[id(event)] for event in events]
 
 
 def _store_with_orm(event: InboundEvent) -> InboundEvent | None:
-    from posko.channels.tasks import process_inbound_event
-
     try:
         with transaction.atomic():
             event.save(force_insert=True)
-            process_inbound_event.enqueue(event.pk)
     except IntegrityError:
         if InboundEvent.objects.filter(
             platform=event.platform, dedupe_key=event.dedupe_key

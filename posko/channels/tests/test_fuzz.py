@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from posko.channels.conftest import APP_SECRET, TG_SECRET
 from posko.channels.models import ChannelAccount, InboundEvent
-from posko.channels.testing import fixture_json, meta_signature
+from posko.channels.testing import drain_queued, fixture_json, meta_signature
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
@@ -50,7 +50,8 @@ def mutate(base: Any, data: st.DataObject) -> bytes:
 def check(status: int, before: tuple[int, int]) -> None:
     assert status in (200, 400, 403), status
     events, tasks = InboundEvent.objects.count(), DBTaskResult.objects.count()
-    assert events - before[0] == tasks - before[1]  # never an event without its task
+    if events > before[0]:
+        assert drain_queued()  # never an event without a drain that will process it
     if status != 200:
         assert (events, tasks) == before
 

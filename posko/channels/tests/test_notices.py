@@ -89,10 +89,15 @@ def test_assigned_and_resolved_are_told_on_whatsapp(
     do_change_status(aduan, "selesai", acting_user=operator)
     run_tasks()
     texts = sent_texts(fake_api)
-    assert len(texts) == 2 and texts[1].startswith(f"Laporan Anda ({aduan.code}) telah selesai")
+    # The resolved notice, and (issue 12) the one satisfaction question after selesai.
+    resolved = [t for t in texts if "Terima kasih telah melapor" in t]
+    asked = [t for t in texts if "Apakah masalah" in t]
+    assert len(texts) == 3 and len(resolved) == 1 and len(asked) == 1
+    assert resolved[0].startswith(f"Laporan Anda ({aduan.code}) telah selesai")
     notices = aduan.messages.filter(kind="public_reply")
-    assert [m.delivery_state for m in notices] == ["sent", "sent"]
+    assert [m.delivery_state for m in notices] == ["sent", "sent", "sent"]
     assert aduan.audit_events.filter(action="notice_queued").count() == 2
+    assert aduan.audit_events.filter(action="satisfaction_asked").count() == 1
     aduan.refresh_from_db()
     assert aduan.first_responded_at is not None  # set by the status change, not the notice
 

@@ -20,7 +20,7 @@ from posko.triage.build import DATA_DIR as TRIAGE_DATA_DIR
 from posko.triage.build import TRAIN_PATH, load_examples
 from posko.triage.evaluation import evaluate
 from posko.triage.model import train
-from posko.triage_store.loader import kabupaten_of, landmarks_of, triager_for
+from posko.triage_store.loader import forget_triagers, kabupaten_of, landmarks_of, triager_for
 from posko.triage_store.models import TriageModelVersion
 
 DEV_PATH = TRIAGE_DATA_DIR / "dev.jsonl"
@@ -132,6 +132,7 @@ def _activate(
 ) -> None:
     target_polres = version.polres if version is not None else polres
     TriageModelVersion.objects.filter(polres=target_polres, is_active=True).update(is_active=False)
+    transaction.on_commit(forget_triagers)  # (an update sends no signal)
     if version is not None:
         version.is_active = True
         version.activated_at = timezone.now()

@@ -1,0 +1,259 @@
+"""Drain benchmark: how fast the task workers turn waiting WhatsApp events into triaged aduan.
+
+    .venv/bin/python bench/drain_bench.py [--database-url postgres://postgres@127.0.0.1:5432/x]
+        [--sizes 0,25000,100000] [--workers 2] [--limit 300]
+
+On the PostgreSQL server of ``--database-url`` a database ``posko_drain_bench`` is created
+(dropped first when a previous run left it; never any other database), migrated and seeded
+(Polres Belitung Timur with its WhatsApp account). For each backlog size N: N distinct,
+validly signed WhatsApp text messages from N different senders are stored through the real
+store path (``store_event``, the webhook's own function; it arms the drain), the claim cost
+is measured at that backlog (Posko's batch claim ``claim_batch`` and, for comparison, one
+claim of django-tasks-db's worker, both inside a rolled-back transaction), then ``--workers``
+processes of ``posko db_worker`` run until every event is processed (or ``--limit`` seconds
+have passed: then the rate measured so far is printed and the run says so). Printed per size:
+messages/s (events processed and aduan created per second of draining), the claim costs,
+and a check that every event became exactly one aduan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SECRET = "bench-app-secret"
+PHONE_ID = "106540352242922"
+DBNAME = "posko_drain_bench"
+TARGET = 200.0
+
+
+def body_for(n: int) -> bytes:
+    sender = f"62813{n:08d}"
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "6281912345678", "phone_number_id": PHONE_ID},
+        "contacts": [{"profile": {"name": f"Warga {n}"}, "wa_id": sender}],
+        "messages": [
+            {
+                "from": sender,
+                "id": f"wamid.DRAINBENCH{n}",
+                "timestamp": str(int(time.time())),
+                "type": "text",
+                "text": {"body": f"Motor saya dicuri di pasar Manggar tadi malam ({n})"},
+            }
+        ],
+    }
+    payload = {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "102290129340398", "changes": [{"field": "messages", "value": value}]}],
+    }
+    return json.dumps(payload, separators=(",", ":")).encode()
+
+
+def fill(start: int, count: int) -> float:
+    """Store ``count`` signed events as the webhook does; seconds taken."""
+    from django.db import transaction
+
+    from posko.channels.actions.store import body_key, store_event
+
+    began = time.perf_counter()
+    for chunk in range(start, start + count, 500):
+        with transaction.atomic():
+            for n in range(chunk, min(chunk + 500, start + count)):
+                body = body_for(n)
+                sig = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+                stored = store_event(
+                    "whatsapp",
+                    body,
+                    {"Content-Type": "application/json", "X-Hub-Signature-256": sig},
+                    dedupe_key=body_key(body),
+                )
+                assert stored is not None
+    return time.perf_counter() - began
+
+
+class Rollback(Exception):
+    pass
+
+
+def claim_costs(repeat: int = 5) -> tuple[float, float]:
+    """Median ms of one batch claim of Posko's drain and of one django-tasks-db claim."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    from posko.channels.actions.drain import batch_size, claim_batch
+
+    ours, theirs = [], []
+    for _ in range(repeat):
+        try:
+            with transaction.atomic():
+                began = time.perf_counter()
+                claim_batch(batch_size())
+                ours.append((time.perf_counter() - began) * 1000)
+                raise Rollback
+        except Rollback:
+            pass
+        try:
+            with transaction.atomic():
+                began = time.perf_counter()
+                DBTaskResult.objects.ready().get_locked()
+                theirs.append((time.perf_counter() - began) * 1000)
+                raise Rollback
+        except Rollback:
+            pass
+    return statistics.median(ours), statistics.median(theirs)
+
+
+def counts() -> tuple[int, int]:
+    from posko.aduan.models import Aduan
+    from posko.channels.models import InboundEvent
+
+    return InboundEvent.objects.filter(state="received").count(), Aduan.objects.count()
+
+
+def drain(workers: int, limit: float, expected_aduan: int) -> tuple[float, int, float, bool]:
+    """Run the workers until nothing waits; (seconds, aduan created, peak 10-s rate, done)."""
+    from django.db import connections
+
+    connections.close_all()
+    _, aduan_before = counts()
+    command = [sys.executable, "-m", "posko", "db_worker", "--queue-name", "*"]
+    command += ["--interval", "0.2", "--no-reload", "--no-startup-delay"]
+    procs = [
+        subprocess.Popen(command, env=os.environ, cwd=REPO, stdout=subprocess.DEVNULL)
+        for _ in range(workers)
+    ]
+    began = time.perf_counter()
+    samples: list[tuple[float, int]] = []
+    done = False
+    try:
+        while time.perf_counter() - began < limit:
+            time.sleep(1.0)
+            waiting, aduan = counts()
+            samples.append((time.perf_counter() - began, aduan - aduan_before))
+            if waiting == 0 and aduan >= expected_aduan:
+                done = True
+                break
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    seconds, created = samples[-1]
+    peak = max(
+        ((b[1] - a[1]) / (b[0] - a[0]) for a, b in zip(samples, samples[10:], strict=False)),
+        default=created / seconds,
+    )
+    return seconds, created, peak, done
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--sizes", default="0,25000,100000")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--limit", type=float, default=300.0, help="seconds of draining per size")
+    args = parser.parse_args()
+    import psycopg
+
+    server = args.database_url.rsplit("/", 1)[0]
+    with psycopg.connect(server + "/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DBNAME} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {DBNAME}")
+    data_dir = tempfile.mkdtemp(prefix="posko-drain-")
+    os.environ.update(
+        {
+            "POSKO_DATABASE_URL": f"{server}/{DBNAME}",
+            "POSKO_DATA_DIR": data_dir,
+            "POSKO_META_APP_SECRET": SECRET,
+            "POSKO_META_VERIFY_TOKEN": "bench",
+            "POSKO_WHATSAPP_ACCESS_TOKEN": "bench-token",
+            "POSKO_WHATSAPP_PHONE_NUMBER_ID": PHONE_ID,
+            "POSKO_GRAPH_API_BASE": "http://127.0.0.1:9",
+            "POSKO_DEMO_PASSWORD": "bench-password-123",
+            "POSKO_LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "posko.config.settings",
+        }
+    )
+    posko = [sys.executable, "-m", "posko"]
+    subprocess.run([*posko, "migrate", "-v0"], check=True, cwd=REPO)
+    subprocess.run([*posko, "seed_demo"], check=True, cwd=REPO, stdout=subprocess.DEVNULL)
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    print(
+        f"Posko drain bench — {os.cpu_count()} CPUs (load "
+        f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}), PostgreSQL, {args.workers} "
+        f"db_worker processes, batch {settings.POSKO_DRAIN_BATCH}"
+    )
+    verdicts = []
+    filled = 0
+    try:
+        for size in (int(s) for s in args.sizes.split(",")):
+            fill_s = fill(filled, size) if size else 0.0
+            filled += size
+            ours, theirs = claim_costs()
+            line = (
+                f"backlog {size:>7}: claim {ours:6.1f} ms per batch of "
+                f"{settings.POSKO_DRAIN_BATCH} ({ours / settings.POSKO_DRAIN_BATCH:.2f} ms/event),"
+                f" django-tasks-db claim {theirs:5.1f} ms"
+            )
+            if not size:
+                print(line + "; nothing to drain")
+                continue
+            _, aduan_total = counts()
+            seconds, created, peak, done = drain(args.workers, args.limit, aduan_total + size)
+            rate = created / seconds
+            status = "drained" if done else f"NOT drained within {args.limit:.0f} s (partial)"
+            print(
+                f"{line}\n{'':17}stored in {fill_s:.0f} s; {created} aduan in {seconds:.0f} s "
+                f"= {rate:.0f} messages/s (best 10 s: {peak:.0f}/s), {status}"
+            )
+            if size >= 25000:
+                verdicts.append((size, rate))
+        from posko.aduan.models import Aduan
+        from posko.channels.models import ChannelMessage, InboundEvent
+
+        events = InboundEvent.objects.filter(platform="whatsapp")
+        processed = events.filter(state="processed").count()
+        messages = ChannelMessage.objects.count()
+        linked = ChannelMessage.objects.filter(aduan__isnull=False).count()
+        channel_aduan = Aduan.objects.filter(channel="whatsapp").count()
+        # A message claimed but not yet linked when a partial run stopped its workers is
+        # resumed by the lease of its batch; it is not counted as a mismatch.
+        ok = linked == channel_aduan == processed and messages - linked <= args.workers
+        print(
+            f"check: {events.count()} events, {processed} processed, {messages} channel "
+            f"messages, {linked} linked to {channel_aduan} WhatsApp aduan "
+            f"→ {'OK (each processed event is one aduan)' if ok else 'MISMATCH'}"
+        )
+        for size, rate in verdicts:
+            print(
+                f"target ≥ {TARGET:.0f} messages/s at {size}: {'yes' if rate >= TARGET else 'NO'}"
+            )
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(server + "/postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {DBNAME} WITH (FORCE)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

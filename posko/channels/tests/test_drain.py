@@ -1,0 +1,190 @@
+"""Batch drains of waiting inbound events: processed exactly once, a dead worker's batch
+resumed by its lease, no committed event left without a drain (actions/drain.py)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.db import connections, transaction
+from django.test import override_settings
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from posko.aduan.models import Aduan
+from posko.channels.actions import drain, inbound, store
+from posko.channels.actions.inbound import MAX_EVENT_ATTEMPTS
+from posko.channels.models import ChannelAccount, ChannelMessage, DrainArm, EventState, InboundEvent
+from posko.channels.testing import compact, drain_queued, fixture_json
+from posko.core.testing import run_tasks
+
+
+class WorkerDied(BaseException):
+    """Stands in for the process being killed (not an ``Exception``: nothing catches it)."""
+
+
+def message(n: int) -> bytes:
+    payload = fixture_json("whatsapp", "message__text")
+    item = payload["entry"][0]["changes"][0]["value"]["messages"][0]
+    item["id"] = f"wamid.DRAIN{n}"
+    item["from"] = f"6281{n:08d}"
+    item["timestamp"] = str(int(timezone.now().timestamp()))
+    return compact(payload)
+
+
+def put(n: int, account: ChannelAccount) -> InboundEvent:
+    body = message(n)
+    event = store.store_event(
+        "whatsapp", body, {}, dedupe_key=store.body_key(body), account=account
+    )
+    assert event is not None
+    return event
+
+
+def drain_tasks() -> int:
+    return DBTaskResult.objects.filter(task_path__endswith="drain_inbound_events").count()
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(POSKO_DRAIN_BATCH=20)
+def test_a_backlog_is_drained_in_batches_each_event_once(whatsapp_account: ChannelAccount) -> None:
+    for n in range(65):
+        put(n, whatsapp_account)
+    assert drain_tasks() == 1  # one drain armed for the whole burst, not one task per event
+    run_tasks()
+    assert set(InboundEvent.objects.values_list("state", flat=True)) == {EventState.PROCESSED}
+    assert set(InboundEvent.objects.values_list("attempts", flat=True)) == {1}
+    assert ChannelMessage.objects.count() == Aduan.objects.count() == 65
+    # The first drain, a helper armed per full batch, and one lease task per batch (not due).
+    assert drain_tasks() <= 1 + 4 + 4
+    assert not DrainArm.objects.filter(armed_at__isnull=False).exists()
+    run_tasks()
+    assert Aduan.objects.count() == 65
+    put(100, whatsapp_account)  # idle again: the next event arms a new drain
+    assert drain_queued()
+    run_tasks()
+    assert Aduan.objects.count() == 66
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(POSKO_DRAIN_BATCH=10, POSKO_DRAIN_LEASE_SECONDS=60)
+def test_a_worker_dying_mid_batch_is_resumed_by_the_lease(
+    whatsapp_account: ChannelAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(10):
+        put(n, whatsapp_account)
+    original = inbound.run_attempt
+    runs: list[int] = []
+
+    def dies_after_three(event: InboundEvent) -> str:
+        if len(runs) == 3:
+            raise WorkerDied
+        runs.append(event.pk)
+        return original(event)
+
+    monkeypatch.setattr(inbound, "run_attempt", dies_after_three)
+    start = timezone.now()
+    with pytest.raises(WorkerDied):
+        drain.do_drain_events()
+    monkeypatch.setattr(inbound, "run_attempt", original)
+    assert Aduan.objects.count() == 3
+    left = InboundEvent.objects.filter(state=EventState.RECEIVED)
+    assert left.count() == 7 and all(e.leased_until and e.leased_until > start for e in left)
+
+    run_tasks()  # the webhook's drain runs, but the batch is still held by its lease
+    assert Aduan.objects.count() == 3
+    with time_machine.travel(start + timedelta(seconds=62), tick=False):
+        run_tasks()  # the batch's lease task
+    assert Aduan.objects.count() == ChannelMessage.objects.count() == 10
+    assert set(InboundEvent.objects.values_list("state", flat=True)) == {EventState.PROCESSED}
+    # The three finished ones were not run again; the seven resumed ones had two attempts.
+    attempts = dict(InboundEvent.objects.values_list("pk", "attempts"))
+    assert sorted(attempts.values()) == [1] * 3 + [2] * 7
+    assert all(attempts[pk] == 1 for pk in runs)
+
+
+@pytest.mark.skipif(
+    connections["default"].vendor != "postgresql",
+    reason="SQLite serializes every writer (IMMEDIATE transactions); the shared in-memory test "
+    "database cannot hold two concurrent transactions",
+)
+@pytest.mark.django_db(transaction=True)
+def test_an_event_committed_while_a_drain_starts_is_not_left_behind(
+    whatsapp_account: ChannelAccount,
+) -> None:
+    """The race of arming: a webhook finds a drain queued (and enqueues none) while that
+    drain starts. The drain's disarm waits for the webhook's commit, so it sees the event."""
+    put(1, whatsapp_account)  # arms the drain
+    assert drain_queued()
+    stored_inside = threading.Event()
+    commit_now = threading.Event()
+    result: dict[str, Any] = {}
+
+    def webhook() -> None:
+        try:
+            with transaction.atomic():
+                result["event"] = put(2, whatsapp_account)  # finds the arm set: no new task
+                stored_inside.set()
+                commit_now.wait(10)
+        finally:
+            connections.close_all()
+
+    def worker() -> None:
+        try:
+            result["drain"] = drain.do_drain_events()
+        finally:
+            connections.close_all()
+
+    tasks_before = drain_tasks()
+    hook = threading.Thread(target=webhook)
+    hook.start()
+    assert stored_inside.wait(10)
+    runner = threading.Thread(target=worker)
+    runner.start()
+    runner.join(0.5)
+    assert runner.is_alive()  # the drain waits for the webhook's transaction
+    commit_now.set()
+    hook.join(10)
+    runner.join(30)
+    assert result["drain"] == "2 events"
+    assert Aduan.objects.count() == 2
+    # The webhook enqueued no drain of its own (only the batch's lease task was added).
+    assert drain_tasks() == tasks_before + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_enqueue_is_healed_by_the_sweep_and_by_a_stale_arm(
+    whatsapp_account: ChannelAccount,
+) -> None:
+    """On a backend whose enqueue is not part of the transaction (RQ), a process can die
+    between commit and enqueue: the arm says 'queued' but no drain exists."""
+    put(1, whatsapp_account)
+    DBTaskResult.objects.all().delete()  # the drain that was never enqueued
+    run_tasks()
+    assert Aduan.objects.count() == 0
+    drain.do_sweep_waiting_events()
+    run_tasks()
+    assert Aduan.objects.count() == 1
+    assert drain.do_sweep_waiting_events() == "nothing waiting"
+
+    put(2, whatsapp_account)
+    DBTaskResult.objects.all().delete()
+    with time_machine.travel(timezone.now() + drain.ARM_STALE + timedelta(seconds=5)):
+        put(3, whatsapp_account)  # the arm is stale: this webhook enqueues a drain again
+        assert drain_queued()
+        run_tasks()
+    assert Aduan.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_out_of_attempts_fails_instead_of_being_claimed(
+    whatsapp_account: ChannelAccount,
+) -> None:
+    event = put(1, whatsapp_account)
+    InboundEvent.objects.filter(pk=event.pk).update(attempts=MAX_EVENT_ATTEMPTS)
+    run_tasks()
+    event.refresh_from_db()
+    assert event.state == EventState.FAILED and Aduan.objects.count() == 0
