@@ -73,10 +73,15 @@ def inbox_queryset(
     ).order_by("priority_rank", F("due").asc(nulls_last=True), "received_at", "id")
 
 
-def inbox_counts(user: AnyUser, *, now: datetime | None = None) -> dict:
-    """Counts per status and of overdue open aduan, for the inbox header."""
+def inbox_counts(
+    user: AnyUser, *, now: datetime | None = None, assigned_officer: int | None = None
+) -> dict:
+    """Counts per status and of overdue open aduan, for the inbox header (of "Tugas saya"
+    when ``assigned_officer`` is given: the counts match the list below them)."""
     now = now or timezone.now()
     qs = with_due(visible_aduan(user))
+    if assigned_officer:
+        qs = qs.filter(assigned_officer_id=assigned_officer)
     per_status = dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     overdue = qs.filter(status__in=OPEN_STATUSES, due__lt=now).count()  # type: ignore[misc]
     return {

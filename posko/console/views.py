@@ -11,11 +11,12 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
@@ -41,7 +42,7 @@ from posko.aduan.actions.intake import Reporter
 from posko.aduan.actions.labels import LabelError
 from posko.aduan.actions.status import StatusTransitionError
 from posko.aduan.actions.subject import SubjectError, do_set_complaint_subject
-from posko.aduan.inbox import InboxFilters, inbox_counts, inbox_queryset
+from posko.aduan.inbox import OPEN, InboxFilters, inbox_counts, inbox_queryset
 from posko.aduan.models import Aduan
 from posko.channels.outbound import reply_blocked_reason
 from posko.console.forms import (
@@ -61,6 +62,11 @@ from posko.org.models import Officer, Unit
 View = Callable[..., HttpResponseBase]
 
 
+def forbidden(request: HttpRequest, message: Any) -> HttpResponse:
+    """A styled 403 page (``templates/403.html``) that says why, in the console's frame."""
+    return render(request, "403.html", {"exception": str(message)}, status=403)
+
+
 def officer_required(view: View) -> View:
     """Logged-in staff with an officer profile; others are sent to the login page."""
 
@@ -69,7 +75,7 @@ def officer_required(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         officer = officer_of(request.user)
         if officer is None or officer.unit.polres is None:
-            return HttpResponseForbidden(_("Akun ini belum terdaftar sebagai personel Posko."))
+            return forbidden(request, _("Akun ini belum terdaftar sebagai personel Posko."))
         request.officer = officer  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
 
@@ -111,10 +117,40 @@ def polres_of_request(request: HttpRequest) -> Unit:
     return polres
 
 
+# The inbox's stat cards: (key in counts, label, query string, is-the-current-filter test).
+STAT_CARDS = (
+    ("open", _lazy("terbuka"), "status=terbuka"),
+    ("overdue", _lazy("lewat SLA"), "overdue=on"),
+    ("baru", _lazy("baru"), "status=baru"),
+    ("diverifikasi", _lazy("diverifikasi"), "status=diverifikasi"),
+    ("ditangani", _lazy("ditangani"), "status=ditangani"),
+    ("selesai", _lazy("selesai"), "status=selesai"),
+)
+
+
+def _stat_cards(filters: InboxFilters, counts: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each card links to the list it counts; the one matching the filter is marked."""
+    values = {"open": counts["open"], "overdue": counts["overdue"], **counts["status"]}
+    current = (
+        "overdue" if filters.overdue else ("open" if filters.status == OPEN else filters.status)
+    )
+    return [
+        {
+            "key": key,
+            "label": label,
+            "query": query,
+            "value": values.get(key, 0),
+            "current": key == current,
+        }
+        for key, label, query in STAT_CARDS
+    ]
+
+
 def _render_inbox(
     request: HttpRequest, *, title: str, filters: InboxFilters, form: InboxFilterForm | None
 ) -> HttpResponse:
     now = timezone.now()
+    counts = inbox_counts(request.user, now=now, assigned_officer=filters.assigned_officer)
     page = Paginator(inbox_queryset(request.user, filters, now=now), 50).get_page(
         request.GET.get("page")
     )
@@ -123,7 +159,8 @@ def _render_inbox(
         "form": form,
         "page": page,
         "now": now,
-        "counts": inbox_counts(request.user, now=now),
+        "counts": counts,
+        "stat_cards": _stat_cards(filters, counts),
         "can_intake": can_intake(request.user),
         "querystring": request.GET.urlencode(),
     }
@@ -140,8 +177,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @officer_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     officer: Officer = request.officer  # type: ignore[attr-defined]
+    # No filter bar here, but the stat cards' links (?status=…, ?overdue=on) apply.
+    form = InboxFilterForm(request.GET or None, polres=polres_of_request(request))
     return _render_inbox(
-        request, title=_("Tugas saya"), filters=InboxFilters(assigned_officer=officer.pk), form=None
+        request, title=_("Tugas saya"), filters=form.filters(assigned_officer=officer.pk), form=None
     )
 
 
@@ -213,7 +252,7 @@ def _change_view(
     def view(request: HttpRequest, code: str) -> HttpResponseBase:
         aduan = _get_aduan(request, code, record_view=False)
         if not can_change(request.user, aduan):
-            return HttpResponseForbidden(_("Anda tidak berwenang mengubah aduan ini."))
+            return forbidden(request, _("Anda tidak berwenang mengubah aduan ini."))
         form = build_form(request, aduan)
         if form.is_valid():
             try:
@@ -301,7 +340,7 @@ correct_labels = _change_view(
 @officer_required
 def intake(request: HttpRequest) -> HttpResponse:
     if not can_intake(request.user):
-        return HttpResponseForbidden(_("Anda tidak berwenang mencatat aduan."))
+        return forbidden(request, _("Anda tidak berwenang mencatat aduan."))
     polres = polres_of_request(request)
     form = IntakeForm(request.POST or None, polres=polres)
     if request.method == "POST" and form.is_valid():

@@ -444,7 +444,7 @@ def test_settings_pages_in_english(officers: dict[str, Officer]) -> None:
     for text in (
         "<h1>SLA settings</h1>",
         "Response and resolution time targets per priority.",
-        "<th>Priority</th><th>First response (minutes)</th><th>Resolution (minutes)</th>",
+        "<th>Priority</th><th>First response</th><th>Resolution</th>",
         '<th scope="row">Emergency</th>',
         ">Service hours<",
         "Service opens at",
