@@ -5,13 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case, Count, DateTimeField, F, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from posko.aduan.access import visible_aduan
-from posko.aduan.models import Aduan
+from posko.aduan.models import Aduan, AduanPhoto
 from posko.aduan.models.choices import CLOSED_STATUSES, OPEN_STATUSES, Status
 from posko.core.types import AnyUser
+from posko.org.lookup import polres_units
+from posko.org.models import Officer
 
 ALL_STATUSES = "semua"
 OPEN = "terbuka"
@@ -68,9 +82,12 @@ def inbox_queryset(
     if filters.q:
         term = filters.q.strip()
         qs = qs.filter(Q(code__iexact=term) | Q(text__icontains=term))
-    return qs.select_related(
-        "desa", "kecamatan", "handling_unit", "polsek", "assigned_officer__user"
-    ).order_by("priority_rank", F("due").asc(nulls_last=True), "received_at", "id")
+    has_photo = Exists(AduanPhoto.objects.filter(aduan=OuterRef("pk")))
+    return (
+        qs.select_related("desa", "kecamatan", "handling_unit", "polsek", "assigned_officer__user")
+        .annotate(has_photo=has_photo)
+        .order_by("priority_rank", F("due").asc(nulls_last=True), "received_at", "id")
+    )
 
 
 def inbox_counts(
@@ -89,3 +106,18 @@ def inbox_counts(
         "open": sum(per_status.get(s, 0) for s in OPEN_STATUSES),
         "overdue": overdue,
     }
+
+
+def change_stamp(officer: Officer) -> str:
+    """A cheap stamp that changes whenever an aduan of the officer's Polres changes or the
+    officer gets a notification: two index-only look-ups, whatever the table's size.
+
+    It is per Polres (not per scope) so that it stays one index probe; the list it prompts
+    the browser to re-fetch is scoped as always."""
+    latest = Aduan.objects.filter(polres__in=polres_units(officer.unit)).aggregate(
+        m=Max("updated_at"), n=Max("id")
+    )
+    notes = officer.notifications.aggregate(m=Max("id"))["m"] or 0
+    unread = officer.notifications.filter(read_at__isnull=True).count()
+    changed = latest["m"].timestamp() if latest["m"] else 0.0
+    return f"{changed:.6f}-{latest['n'] or 0}-{notes}-{unread}"

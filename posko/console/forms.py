@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from posko.aduan.inbox import ALL_STATUSES, OPEN, InboxFilters
 from posko.aduan.models import Category, Channel, Priority, Status, Tone
 from posko.aduan.models.choices import STAFF_INTAKE_CHANNELS, TRANSITIONS
-from posko.org.models import Officer, Unit, UnitKind
+from posko.org.models import Officer, Role, Unit, UnitKind
 from posko.portal.forms import desa_choices, normalize_phone
 from posko.regions.models import Region, RegionLevel
 
@@ -70,7 +70,9 @@ class InboxFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Lewat SLA"), required=False)
     q = forms.CharField(label=_("Cari"), required=False, max_length=100)
 
-    def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, polres: Unit, officer: Officer | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         _model_choice(self, "unit").queryset = Unit.objects.filter(
             parent=polres, kind=UnitKind.SATUAN
@@ -79,18 +81,42 @@ class InboxFilterForm(forms.Form):
             parent=polres, kind=UnitKind.POLSEK
         )
         _choice(self, "desa").choices = [("", _("Semua")), *desa_choices(polres)]
+        if officer is not None:
+            self._scope_to(officer)
+
+    def _scope_to(self, officer: Officer) -> None:
+        """Field officers get their own filters only: no Polres-wide unit/Polsek pickers,
+        and the desa picker lists their own desa (a Polsek's: its kecamatan's)."""
+        if officer.role == Role.BHABINKAMTIBMAS:
+            own = [(d.code, d.name) for d in officer.desa.order_by("name")]
+        elif officer.unit.kind == UnitKind.POLSEK:
+            own = [
+                (d.code, d.name)
+                for d in Region.objects.filter(
+                    level=RegionLevel.DESA, parent__in=officer.unit.kecamatan.all()
+                ).order_by("name")
+            ]
+        else:
+            return
+        for name in ("unit", "polsek", "channel"):
+            del self.fields[name]
+        if len(own) > 1:
+            _choice(self, "desa").choices = [("", _("Semua")), *own]
+        else:
+            del self.fields["desa"]
 
     def filters(self, **extra: Any) -> InboxFilters:
         if not self.is_valid():
             return InboxFilters(**extra)
         d = self.cleaned_data
+        unit, polsek = d.get("unit"), d.get("polsek")
         return InboxFilters(
             status=d["status"] or OPEN,
             category=d["category"],
-            unit=d["unit"].pk if d["unit"] else None,
-            polsek=d["polsek"].pk if d["polsek"] else None,
-            desa=d["desa"],
-            channel=d["channel"],
+            unit=unit.pk if unit else None,
+            polsek=polsek.pk if polsek else None,
+            desa=d.get("desa", ""),
+            channel=d.get("channel", ""),
             overdue=d["overdue"],
             q=d["q"],
             **extra,

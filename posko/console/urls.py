@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from posko.channels import console as channels
-from posko.console import settings, triage, views
+from posko.console import pwa, settings, triage, views
 
 app_name = "console"
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.inbox, name="inbox"),
     path("tugas-saya/", views.my_tasks, name="my_tasks"),
+    path("perubahan/", views.inbox_stamp, name="inbox_stamp"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
     path("notifikasi/", views.notifications, name="notifications"),
     path("aduan/baru/", views.intake, name="intake"),
     path("aduan/<str:code>/", views.aduan_detail, name="aduan_detail"),

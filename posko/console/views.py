@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -42,7 +42,7 @@ from posko.aduan.actions.intake import Reporter
 from posko.aduan.actions.labels import LabelError
 from posko.aduan.actions.status import StatusTransitionError
 from posko.aduan.actions.subject import SubjectError, do_set_complaint_subject
-from posko.aduan.inbox import OPEN, InboxFilters, inbox_counts, inbox_queryset
+from posko.aduan.inbox import OPEN, InboxFilters, change_stamp, inbox_counts, inbox_queryset
 from posko.aduan.models import Aduan
 from posko.channels.outbound import reply_blocked_reason
 from posko.console.forms import (
@@ -164,13 +164,17 @@ def _render_inbox(
         "can_intake": can_intake(request.user),
         "querystring": request.GET.urlencode(),
     }
-    template = "console/_inbox_table.html" if request.htmx else "console/inbox.html"  # type: ignore[attr-defined]
+    template = "console/_inbox_live.html" if request.htmx else "console/inbox.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
 
 @officer_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    form = InboxFilterForm(request.GET or None, polres=polres_of_request(request))
+    form = InboxFilterForm(
+        request.GET or None,
+        polres=polres_of_request(request),
+        officer=request.officer,  # type: ignore[attr-defined]
+    )
     return _render_inbox(request, title=_("Kotak masuk aduan"), filters=form.filters(), form=form)
 
 
@@ -384,3 +388,18 @@ def notifications(request: HttpRequest) -> HttpResponse:
     items = list(officer.notifications.select_related("aduan")[:100])
     officer.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
     return render(request, "console/notifications.html", {"items": items})
+
+
+@officer_required
+def inbox_stamp(request: HttpRequest) -> HttpResponse:
+    """The live inbox's poll: 304 while nothing changed (one cheap query), else the new stamp.
+
+    Polling a stamp, not a server-sent event stream: Posko ships gunicorn's sync workers, where
+    each open stream would hold a whole worker; a poll every few seconds holds none."""
+    officer: Officer = request.officer  # type: ignore[attr-defined]
+    etag = f'"{change_stamp(officer)}"'
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if request.headers.get("If-None-Match") == etag:
+        return HttpResponse(status=304, headers=headers)
+    unread = officer.notifications.filter(read_at__isnull=True).count()
+    return JsonResponse({"stamp": etag.strip('"'), "unread": unread}, headers=headers)
