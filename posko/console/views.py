@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
@@ -42,7 +43,15 @@ from posko.aduan.actions.intake import Reporter
 from posko.aduan.actions.labels import LabelError
 from posko.aduan.actions.status import StatusTransitionError
 from posko.aduan.actions.subject import SubjectError, do_set_complaint_subject
-from posko.aduan.inbox import OPEN, InboxFilters, change_stamp, inbox_counts, inbox_queryset
+from posko.aduan.inbox import (
+    COUNT_CAP,
+    OPEN,
+    InboxFilters,
+    capped_count,
+    change_stamp,
+    inbox_counts,
+    inbox_queryset,
+)
 from posko.aduan.models import Aduan
 from posko.channels.outbound import reply_blocked_reason
 from posko.console.forms import (
@@ -140,10 +149,24 @@ def _stat_cards(filters: InboxFilters, counts: dict[str, Any]) -> list[dict[str,
             "label": label,
             "query": query,
             "value": values.get(key, 0),
+            "capped": key in counts.get("capped", ()),
             "current": key == current,
         }
         for key, label, query in STAT_CARDS
     ]
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP rows (``capped`` says when it stopped there): the inbox never
+    counts a whole Polda's table to number its pages."""
+
+    @cached_property
+    def count(self) -> int:
+        return capped_count(self.object_list)  # type: ignore[arg-type]
+
+    @property
+    def capped(self) -> bool:
+        return self.count >= COUNT_CAP
 
 
 def _render_inbox(
@@ -151,7 +174,7 @@ def _render_inbox(
 ) -> HttpResponse:
     now = timezone.now()
     counts = inbox_counts(request.user, now=now, assigned_officer=filters.assigned_officer)
-    page = Paginator(inbox_queryset(request.user, filters, now=now), 50).get_page(
+    page = CappedPaginator(inbox_queryset(request.user, filters, now=now), 50).get_page(
         request.GET.get("page")
     )
     context = {
