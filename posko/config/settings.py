@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "posko.api",
     "posko.channels",
     "posko.demo",
+    "posko.workbench",
 ]
 
 MIDDLEWARE = [

@@ -133,6 +133,15 @@ class ReplyForm(forms.Form):
     internal = forms.BooleanField(
         label=_("Catatan internal (tidak terlihat pelapor)"), required=False
     )
+    status = forms.ChoiceField(label=_("Sekaligus ubah status"), required=False)
+
+    def __init__(self, *args: Any, current: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = TRANSITIONS.get(current or "", frozenset())
+        _choice(self, "status").choices = [
+            ("", _("— Status tetap —")),
+            *[c for c in Status.choices if c[0] in allowed],
+        ]
 
 
 class StatusForm(forms.Form):
@@ -150,7 +159,21 @@ class StatusForm(forms.Form):
         _choice(self, "status").choices = [c for c in Status.choices if c[0] in allowed]
 
 
+class OfficerSelect(forms.Select):
+    """Each option names its officer's unit (``data-unit``): console.js shows only the
+    officers of the unit chosen beside it."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-unit"] = str(instance.unit_id)
+        return option
+
+
 class OfficerChoiceField(forms.ModelChoiceField):
+    widget = OfficerSelect
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj} — {obj.unit.name}"
 
@@ -158,7 +181,10 @@ class OfficerChoiceField(forms.ModelChoiceField):
 class AssignForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Satuan"), queryset=Unit.objects.none())
     officer = OfficerChoiceField(
-        label=_("Petugas (opsional)"), queryset=Officer.objects.none(), required=False
+        label=_("Petugas (opsional)"),
+        queryset=Officer.objects.none(),
+        required=False,
+        widget=OfficerSelect(attrs={"data-filter-by": "id_unit"}),
     )
 
     def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:

@@ -3,6 +3,7 @@ from django.urls import path
 
 from posko.channels import console as channels
 from posko.console import pwa, settings, triage, views
+from posko.workbench import views as workbench
 
 app_name = "console"
 urlpatterns = [
@@ -36,6 +37,9 @@ urlpatterns = [
         channels.retry_delivery,
         name="retry_delivery",
     ),
+    path("balasan-siap/", workbench.canned_replies, name="canned_replies"),
+    path("balasan-siap/<int:pk>/", workbench.canned_replies, name="canned_reply_edit"),
+    path("balasan-siap/<int:pk>/hapus/", workbench.canned_reply_delete, name="canned_reply_delete"),
     path("moderasi/", channels.moderation, name="moderation"),
     path("moderasi/<int:pk>/<slug:action>/", channels.moderation_action, name="moderation_action"),
     path("kanal/akun/", channels.accounts, name="channel_accounts"),

@@ -53,6 +53,7 @@ from posko.aduan.inbox import (
     inbox_queryset,
 )
 from posko.aduan.models import Aduan
+from posko.aduan.models.choices import CLOSED_STATUSES, REASON_REQUIRED, TRANSITIONS
 from posko.channels.outbound import reply_blocked_reason
 from posko.console.forms import (
     AssignForm,
@@ -67,6 +68,7 @@ from posko.console.forms import (
 from posko.core.ratelimit import client_address, hit, is_limited
 from posko.core.types import staff_user
 from posko.org.models import Officer, Unit
+from posko.workbench.actions import canned_replies_for
 
 View = Callable[..., HttpResponseBase]
 
@@ -225,6 +227,7 @@ def _detail_context(request: HttpRequest, aduan: Aduan, **forms: Any) -> dict[st
         "now": timezone.now(),
         "thread": aduan.messages.select_related("author", "delivery").all(),
         "reply_blocked": reply_blocked_reason(aduan),
+        "canned": canned_replies_for(aduan),
         "audit": aduan.audit_events.select_related("actor").all(),
         "photos": aduan.photos.all(),
         "corrections": aduan.corrections.select_related("actor").all(),
@@ -235,7 +238,7 @@ def _detail_context(request: HttpRequest, aduan: Aduan, **forms: Any) -> dict[st
         ),
         "can_change": can_change(request.user, aduan),
         "can_dispatch": can_dispatch(request.user),
-        "reply_form": forms.get("reply_form") or ReplyForm(),
+        "reply_form": forms.get("reply_form") or ReplyForm(current=aduan.status),
         "status_form": forms.get("status_form") or StatusForm(current=aduan.status),
         "assign_form": forms.get("assign_form")
         or AssignForm(
@@ -302,12 +305,29 @@ def _change_view(
 
 
 def _apply_reply(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> str:
+    """The reply, then (when chosen) the status change in the same submit. The transition is
+    checked first, so a refused status never leaves a reply sent on its own."""
+    new_status = data.get("status") or ""
+    if new_status and new_status not in TRANSITIONS.get(aduan.status, frozenset()):
+        raise StatusTransitionError(_("Perubahan status ini tidak diizinkan."))
+    reopening = aduan.status in CLOSED_STATUSES
+    if new_status and data["internal"] and (new_status in REASON_REQUIRED or reopening):
+        raise StatusTransitionError(
+            _("Status ini memerlukan alasan untuk pelapor: kirim sebagai balasan publik.")
+        )
     do_add_message(
         aduan, data["text"], public=not data["internal"], acting_user=staff_user(request)
     )
-    return (
+    done = (
         _("Catatan internal disimpan.") if data["internal"] else _("Balasan terkirim ke pelapor.")
     )
+    if new_status:
+        aduan.refresh_from_db()
+        # A public reply doubles as the reason the reporter reads; a note does not.
+        reason = "" if data["internal"] else data["text"]
+        do_change_status(aduan, new_status, reason=reason, acting_user=staff_user(request))
+        done = f"{done} {_('Status aduan diperbarui.')}"
+    return done
 
 
 def _apply_status(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> str:
@@ -349,7 +369,7 @@ def _apply_subject(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> 
     return _("Pihak yang diadukan dicatat; aduan ini tertutup bagi mereka.")
 
 
-reply = _change_view("reply_form", lambda r, a: ReplyForm(r.POST), _apply_reply)
+reply = _change_view("reply_form", lambda r, a: ReplyForm(r.POST, current=a.status), _apply_reply)
 change_status = _change_view(
     "status_form", lambda r, a: StatusForm(r.POST, current=a.status), _apply_status
 )

@@ -72,6 +72,7 @@ KEYWORDS = {
 # console template, outside {% translate %}, would stay Indonesian in English.
 UNTRANSLATED_WORDS = {"Posko", "SLA", "Polsek", "ID", "EN", "P", "v", "BLT"}
 UNTRANSLATED_WORDS |= {"Bahasa", "Language", "Indonesia", "English"}  # the switcher
+UNTRANSLATED_WORDS |= {"j", "k", "r", "a"}  # keyboard shortcut keys
 
 START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)
