@@ -36,6 +36,15 @@ def test_darurat_report_appears_in_the_open_inbox_within_5_seconds(
     lapor.click("form.form--public button[type=submit]")
     code = lapor.locator("[data-testid=tracking-code]").inner_text().strip()
     sent = time.monotonic()
+    # On a 390-px phone the tracking code stays on one line, inside the screen.
+    lines = lapor.evaluate(
+        "() => { const r = document.createRange();"
+        " r.selectNodeContents(document.getElementById('tracking-code'));"
+        " return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }"
+    )
+    assert lines == 1
+    assert no_sideways_scroll(lapor)
+    shot(lapor, "23-terkirim-phone")
 
     row = inbox.locator(f"tr[data-code='{code}'].row--new")
     row.wait_for(state="visible", timeout=5000)
