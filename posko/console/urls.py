@@ -18,6 +18,7 @@ urlpatterns = [
     path("aduan/baru/", views.intake, name="intake"),
     path("aduan/<str:code>/", views.aduan_detail, name="aduan_detail"),
     path("aduan/<str:code>/balas/", views.reply, name="reply"),
+    path("aduan/<str:code>/cek-balasan/", views.reply_check, name="reply_check"),
     path("aduan/<str:code>/status/", views.change_status, name="change_status"),
     path("aduan/<str:code>/tugaskan/", views.assign, name="assign"),
     path("aduan/<str:code>/label/", views.correct_labels, name="correct_labels"),

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -69,6 +70,7 @@ from posko.core.ratelimit import client_address, hit, is_limited
 from posko.core.types import staff_user
 from posko.org.models import Officer, Unit
 from posko.workbench.actions import canned_replies_for
+from posko.workbench.reply_check import check_reply
 
 View = Callable[..., HttpResponseBase]
 
@@ -220,6 +222,21 @@ def _get_aduan(request: HttpRequest, code: str, *, record_view: bool = True) -> 
         raise Http404(_("Aduan tidak ditemukan.")) from exc
 
 
+def _reply_form(aduan: Aduan, form: ReplyForm | None) -> ReplyForm:
+    """The reply form, its text checked as the officer types (htmx → ``reply_check``)."""
+    form = form or ReplyForm(current=aduan.status)
+    form.fields["text"].widget.attrs.update(
+        {
+            "hx-post": reverse("console:reply_check", args=[aduan.code]),
+            "hx-trigger": "input changed delay:700ms",
+            "hx-target": "#reply-check",
+            "hx-include": "closest form",
+            "aria-describedby": "reply-check",
+        }
+    )
+    return form
+
+
 def _detail_context(request: HttpRequest, aduan: Aduan, **forms: Any) -> dict[str, Any]:
     polres = aduan.polres
     return {
@@ -238,7 +255,7 @@ def _detail_context(request: HttpRequest, aduan: Aduan, **forms: Any) -> dict[st
         ),
         "can_change": can_change(request.user, aduan),
         "can_dispatch": can_dispatch(request.user),
-        "reply_form": forms.get("reply_form") or ReplyForm(current=aduan.status),
+        "reply_form": _reply_form(aduan, forms.get("reply_form")),
         "status_form": forms.get("status_form") or StatusForm(current=aduan.status),
         "assign_form": forms.get("assign_form")
         or AssignForm(
@@ -446,3 +463,13 @@ def inbox_stamp(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=304, headers=headers)
     unread = officer.notifications.filter(read_at__isnull=True).count()
     return JsonResponse({"stamp": etag.strip('"'), "unread": unread}, headers=headers)
+
+
+@officer_required
+@require_POST
+def reply_check(request: HttpRequest, code: str) -> HttpResponse:
+    """What a public reply lacks or how it sounds, while the officer types (advisory)."""
+    aduan = _get_aduan(request, code, record_view=False)
+    internal = bool(request.POST.get("internal"))
+    findings = [] if internal else check_reply(request.POST.get("text", "")[:5000], aduan)
+    return render(request, "console/_reply_check.html", {"findings": findings})
