@@ -34,7 +34,12 @@ CONSOLE = {
         "/posko/insiden/{incident}/",
         "/posko/pengaturan/sla/",  # 403 for an operator: the styled page
     ],
-    "admin": ["/posko/pengaturan/sla/", "/posko/kanal/akun/", "/posko/kanal/templat/"],
+    "admin": [
+        "/posko/pengaturan/sla/",
+        "/posko/kanal/akun/",
+        "/posko/kanal/templat/",
+        "/posko/balasan-siap/",
+    ],
     "kapolres": ["/posko/"],
     "bhabin.gantung": ["/posko/", "/posko/aduan/{code}/"],
 }
