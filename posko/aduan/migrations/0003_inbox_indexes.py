@@ -72,6 +72,12 @@ class Migration(migrations.Migration):
                 name="aduan_all_queue",
             ),
         ),
+        migrations.AddIndex(
+            model_name="aduan",
+            index=models.Index(
+                fields=["desa", "status", "priority_rank"], name="aduan_desa_status"
+            ),
+        ),
         # Free text: PostgreSQL full-text search ('indonesian' when the server has it).
         migrations.RunPython(create_fts_index, drop_fts_index),
     ]

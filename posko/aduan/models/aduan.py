@@ -202,6 +202,8 @@ class Aduan(models.Model):
                 name="aduan_open_due",
                 condition=OPEN_ONLY,
             ),
+            # A Bhabinkamtibmas's inbox and counts: their desa's aduan per status.
+            models.Index(fields=["desa", "status", "priority_rank"], name="aduan_desa_status"),
             # Inbox order with status "semua": every aduan, closed ones (NULL) last.
             models.Index(
                 models.F("polres"),
