@@ -71,7 +71,9 @@ def visible_aduan(user: AnyUser) -> QuerySet[Aduan]:
     if officer.role in POLRES_WIDE_ROLES:
         scope = Q()
     elif officer.role == Role.BHABINKAMTIBMAS:
-        scope = Q(desa__in=officer.desa.all()) | Q(assigned_officer=officer)
+        # A list, not a subquery: the planner then uses the (desa, status) index.
+        own_desa = list(officer.desa.values_list("code", flat=True))
+        scope = Q(desa__in=own_desa) | Q(assigned_officer=officer)
     else:  # petugas, propam: their own unit's work
         scope = Q(handling_unit=officer.unit) | Q(polsek=officer.unit) | Q(assigned_officer=officer)
         if officer.role == Role.PROPAM:

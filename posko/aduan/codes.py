@@ -15,9 +15,22 @@ def new_tracking_code(prefix: str) -> str:
     return f"{prefix.upper()}-" + "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
 
 
+# Whatever citizens put between prefix and code: spaces, dashes of any kind, dots, underscores.
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212_.]+")
+
+
 def normalize_code(raw: str) -> str:
-    """Uppercase and drop spaces, as citizens type codes in every form."""
-    return raw.strip().upper().replace(" ", "")
+    """The code as stored, however a citizen typed it: ``blt tzr6nh``, ``BLTTZR6NH``,
+    ``blt–tzr6nh`` and `` BLT-TZR6NH `` all become ``BLT-TZR6NH``."""
+    text = raw.strip().upper()
+    parts = [p for p in _SEPARATORS.split(text) if p]
+    if len(parts) == 2 and parts[0].isalpha():
+        return f"{parts[0]}-{parts[1]}"
+    joined = "".join(parts)
+    prefix, rest = joined[:-LENGTH], joined[-LENGTH:]
+    if 2 <= len(prefix) <= 4 and prefix.isalpha():
+        return f"{prefix}-{rest}"
+    return joined
 
 
 def is_valid_code(code: str) -> bool:

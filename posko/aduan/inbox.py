@@ -5,13 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case, Count, DateTimeField, F, Q, QuerySet, Value, When
+from django.db.models import (
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    QuerySet,
+)
 from django.utils import timezone
 
 from posko.aduan.access import visible_aduan
-from posko.aduan.models import Aduan
-from posko.aduan.models.choices import CLOSED_STATUSES, OPEN_STATUSES, Status
+from posko.aduan.models import Aduan, AduanPhoto
+from posko.aduan.models.aduan import OPEN_ONLY, due_expression, open_due_expression
+from posko.aduan.models.choices import OPEN_STATUSES, Status
+from posko.aduan.search import search_text
 from posko.core.types import AnyUser
+from posko.org.lookup import polres_units
+from posko.org.models import Officer
 
 ALL_STATUSES = "semua"
 OPEN = "terbuka"
@@ -30,26 +40,23 @@ class InboxFilters:
     q: str = ""
 
 
-def with_due(qs: QuerySet[Aduan]) -> QuerySet[Aduan]:
-    """Annotate ``due``: the SLA deadline now running (first response, then resolution)."""
-    return qs.annotate(
-        due=Case(
-            When(status__in=list(CLOSED_STATUSES), then=Value(None)),
-            When(first_responded_at__isnull=True, then=F("first_response_due")),
-            default=F("resolution_due"),
-            output_field=DateTimeField(),
-        )
-    )
+def with_due(qs: QuerySet[Aduan], *, open_only: bool = False) -> QuerySet[Aduan]:
+    """Annotate ``due``: the SLA deadline now running (first response, then resolution).
+
+    The expressions are the ones the inbox indexes are built on (``aduan_open_queue`` for a
+    list of open aduan, ``aduan_all_queue`` otherwise)."""
+    return qs.annotate(due=open_due_expression() if open_only else due_expression())
 
 
 def inbox_queryset(
     user: AnyUser, filters: InboxFilters, *, now: datetime | None = None
 ) -> QuerySet[Aduan]:
     now = now or timezone.now()
-    qs = with_due(visible_aduan(user))
-    if filters.status == OPEN:
-        qs = qs.filter(status__in=OPEN_STATUSES)
-    elif filters.status and filters.status != ALL_STATUSES:
+    open_only = filters.status == OPEN or filters.overdue or filters.status in OPEN_STATUSES
+    qs = with_due(visible_aduan(user), open_only=open_only)
+    if filters.status == OPEN or filters.overdue:
+        qs = qs.filter(OPEN_ONLY)
+    if filters.status and filters.status not in (OPEN, ALL_STATUSES):
         qs = qs.filter(status=filters.status)
     if filters.category:
         qs = qs.filter(category=filters.category)
@@ -64,23 +71,56 @@ def inbox_queryset(
     if filters.assigned_officer:
         qs = qs.filter(assigned_officer_id=filters.assigned_officer)
     if filters.overdue:
-        qs = qs.filter(status__in=OPEN_STATUSES, due__lt=now)  # type: ignore[misc]
+        qs = qs.filter(due__lt=now)  # type: ignore[misc]
     if filters.q:
-        term = filters.q.strip()
-        qs = qs.filter(Q(code__iexact=term) | Q(text__icontains=term))
-    return qs.select_related(
-        "desa", "kecamatan", "handling_unit", "polsek", "assigned_officer__user"
-    ).order_by("priority_rank", F("due").asc(nulls_last=True), "received_at", "id")
+        qs = search_text(qs, filters.q)
+    has_photo = Exists(AduanPhoto.objects.filter(aduan=OuterRef("pk")))
+    return (
+        qs.select_related("desa", "kecamatan", "handling_unit", "polsek", "assigned_officer__user")
+        .annotate(has_photo=has_photo)
+        .order_by("priority_rank", F("due").asc(nulls_last=True), "received_at", "id")
+    )
 
 
-def inbox_counts(user: AnyUser, *, now: datetime | None = None) -> dict:
-    """Counts per status and of overdue open aduan, for the inbox header."""
+# Counts stop at this many: a COUNT over a Polda's million aduan per request would cost more
+# than the page itself. The header then shows "1000+".
+COUNT_CAP = 1000
+
+
+def capped_count(qs: QuerySet[Aduan], cap: int = COUNT_CAP) -> int:
+    """``min(qs.count(), cap)``, reading at most ``cap`` rows."""
+    return qs.order_by().values("pk")[:cap].count()
+
+
+def inbox_counts(
+    user: AnyUser, *, now: datetime | None = None, assigned_officer: int | None = None
+) -> dict:
+    """Counts per status and of overdue open aduan, for the inbox header (of "Tugas saya"
+    when ``assigned_officer`` is given: the counts match the list below them). Each count is
+    capped at :data:`COUNT_CAP` (``capped`` lists the keys that reached it)."""
     now = now or timezone.now()
-    qs = with_due(visible_aduan(user))
-    per_status = dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-    overdue = qs.filter(status__in=OPEN_STATUSES, due__lt=now).count()  # type: ignore[misc]
-    return {
-        "status": {s.value: per_status.get(s.value, 0) for s in Status},
-        "open": sum(per_status.get(s, 0) for s in OPEN_STATUSES),
-        "overdue": overdue,
-    }
+    qs = visible_aduan(user)
+    if assigned_officer:
+        qs = qs.filter(assigned_officer_id=assigned_officer)
+    per_status = {s.value: capped_count(qs.filter(status=s.value)) for s in Status}
+    running = with_due(qs.filter(OPEN_ONLY), open_only=True)
+    overdue = capped_count(running.filter(due__lt=now))  # type: ignore[misc]
+    open_total = min(sum(per_status[s] for s in OPEN_STATUSES), COUNT_CAP)
+    capped = {k for k, v in per_status.items() if v >= COUNT_CAP}
+    capped |= {k for k, v in (("open", open_total), ("overdue", overdue)) if v >= COUNT_CAP}
+    return {"status": per_status, "open": open_total, "overdue": overdue, "capped": capped}
+
+
+def change_stamp(officer: Officer) -> str:
+    """A cheap stamp that changes whenever an aduan of the officer's Polres changes or the
+    officer gets a notification: two index-only look-ups, whatever the table's size.
+
+    It is per Polres (not per scope) so that it stays one index probe; the list it prompts
+    the browser to re-fetch is scoped as always."""
+    latest = Aduan.objects.filter(polres__in=polres_units(officer.unit)).aggregate(
+        m=Max("updated_at"), n=Max("id")
+    )
+    notes = officer.notifications.aggregate(m=Max("id"))["m"] or 0
+    unread = officer.notifications.filter(read_at__isnull=True).count()
+    changed = latest["m"].timestamp() if latest["m"] else 0.0
+    return f"{changed:.6f}-{latest['n'] or 0}-{notes}-{unread}"

@@ -72,6 +72,7 @@ class AduanDetailOut(AduanOut):
 
 class AduanListOut(Schema):
     count: int
+    count_capped: bool = False  # count stopped at its cap: there are at least that many
     items: list[AduanOut]
 
 

@@ -22,7 +22,7 @@ from posko.aduan.access import (
 from posko.aduan.actions import do_add_message, do_change_status, do_submit_aduan
 from posko.aduan.actions.intake import Reporter
 from posko.aduan.actions.status import StatusTransitionError
-from posko.aduan.inbox import InboxFilters, inbox_queryset
+from posko.aduan.inbox import InboxFilters, capped_count, inbox_queryset
 from posko.aduan.models import Channel
 from posko.aduan.models.choices import STAFF_INTAKE_CHANNELS
 from posko.api.models import ApiToken, hash_token
@@ -98,6 +98,10 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, str(exc.message), exc.status_code)
 
 
+# The list's count stops here (``count_capped``): never a COUNT over a Polda's whole table.
+API_COUNT_CAP = 10_000
+
+
 @api.get("/aduan", response={200: AduanListOut, 401: ErrorOut, 422: ErrorOut}, tags=["aduan"])
 def list_aduan(
     request: HttpRequest,
@@ -127,7 +131,12 @@ def list_aduan(
     )
     page = list(qs[offset : offset + limit])
     record_restricted_views(request.user, page, via="api")
-    return {"count": qs.count(), "items": [aduan_summary(a) for a in page]}
+    count = capped_count(qs, cap=API_COUNT_CAP)
+    return {
+        "count": count,
+        "count_capped": count >= API_COUNT_CAP,
+        "items": [aduan_summary(a) for a in page],
+    }
 
 
 @api.get(

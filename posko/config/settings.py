@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "posko.publishing",
     "posko.metrics",
     "posko.open311",
+    "posko.workbench",
 ]
 
 MIDDLEWARE = [

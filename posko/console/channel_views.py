@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -53,7 +53,7 @@ from posko.channels.models import (
     Platform,
 )
 from posko.channels.selectors import channel_accounts, moderation_items
-from posko.console.views import _get_aduan, officer_required, polres_of_request
+from posko.console.views import _get_aduan, forbidden, officer_required, polres_of_request
 from posko.core.types import staff_user
 
 ADMIN_ONLY = gettext_lazy("Hanya admin yang dapat mengelola akun resmi.")
@@ -68,7 +68,7 @@ MODERATORS_ONLY = gettext_lazy(
 @officer_required
 def accounts(request: HttpRequest) -> HttpResponse:
     if not can_manage_channels(request.user):
-        return HttpResponseForbidden(str(ADMIN_ONLY))
+        return forbidden(request, str(ADMIN_ONLY))
     rows = list(channel_accounts(request.user).order_by("platform", "name"))
     groups = [
         (label, [a for a in rows if a.platform == value])
@@ -119,14 +119,14 @@ def _account_form_page(request: HttpRequest, account: ChannelAccount | None) -> 
 @officer_required
 def account_new(request: HttpRequest) -> HttpResponseBase:
     if not can_manage_channels(request.user):
-        return HttpResponseForbidden(str(ADMIN_ONLY))
+        return forbidden(request, str(ADMIN_ONLY))
     return _account_form_page(request, None)
 
 
 @officer_required
 def account_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     if not can_manage_channels(request.user):
-        return HttpResponseForbidden(str(ADMIN_ONLY))
+        return forbidden(request, str(ADMIN_ONLY))
     account = get_object_or_404(channel_accounts(request.user), pk=pk)
     return _account_form_page(request, account)
 
@@ -135,7 +135,7 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_POST
 def account_toggle(request: HttpRequest, pk: int) -> HttpResponseBase:
     if not can_manage_channels(request.user):
-        return HttpResponseForbidden(str(ADMIN_ONLY))
+        return forbidden(request, str(ADMIN_ONLY))
     account = get_object_or_404(channel_accounts(request.user), pk=pk)
     active = request.POST.get("active") == "1"
     do_set_account_active(account, active, acting_user=staff_user(request))
@@ -182,7 +182,7 @@ def _notice_rows(
 @officer_required
 def notice_templates(request: HttpRequest) -> HttpResponseBase:
     if not can_manage_channels(request.user):
-        return HttpResponseForbidden(str(ADMIN_ONLY))
+        return forbidden(request, str(ADMIN_ONLY))
     bound = NoticeTemplateForm(request.POST) if request.method == "POST" else None
     if bound is not None and bound.is_valid():
         d = bound.cleaned_data
@@ -217,7 +217,7 @@ OPEN = Q(state=ModerationState.NEW)
 @officer_required
 def moderation(request: HttpRequest) -> HttpResponse:
     if not can_moderate(request.user):
-        return HttpResponseForbidden(str(MODERATORS_ONLY))
+        return forbidden(request, str(MODERATORS_ONLY))
     items = moderation_items(request.user)
     counts = items.aggregate(
         open=Count("pk", filter=OPEN),
@@ -249,7 +249,7 @@ def moderation(request: HttpRequest) -> HttpResponse:
 @require_POST
 def moderation_action(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
     if not can_moderate(request.user):
-        return HttpResponseForbidden(str(MODERATORS_ONLY))
+        return forbidden(request, str(MODERATORS_ONLY))
     item: ModerationItem = get_object_or_404(moderation_items(request.user), pk=pk)
     user = staff_user(request)
     try:
@@ -288,7 +288,7 @@ def moderation_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 def retry_delivery(request: HttpRequest, code: str, message_id: int) -> HttpResponseBase:
     aduan = _get_aduan(request, code, record_view=False)
     if not can_change(request.user, aduan):
-        return HttpResponseForbidden(_("Anda tidak berwenang mengubah aduan ini."))
+        return forbidden(request, _("Anda tidak berwenang mengubah aduan ini."))
     delivery = get_object_or_404(OutboundDelivery, message__aduan=aduan, message_id=message_id)
     try:
         do_retry_delivery(delivery, acting_user=staff_user(request))

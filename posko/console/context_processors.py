@@ -23,6 +23,8 @@ ADMIN_PAGES = frozenset(
         "channel_account_new",
         "channel_account_edit",
         "notice_templates",
+        "canned_replies",
+        "canned_reply_edit",
     }
 )
 

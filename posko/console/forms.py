@@ -11,7 +11,7 @@ from posko.aduan.models import Category, Channel, Priority, Status, Tone
 from posko.aduan.models.choices import STAFF_INTAKE_CHANNELS, TRANSITIONS
 from posko.core.phones import normalize_phone
 from posko.org.lookup import desa_choices
-from posko.org.models import Officer, Unit, UnitKind
+from posko.org.models import Officer, Role, Unit, UnitKind
 from posko.regions.models import Region, RegionLevel
 
 
@@ -71,7 +71,9 @@ class InboxFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Lewat SLA"), required=False)
     q = forms.CharField(label=_("Cari"), required=False, max_length=100)
 
-    def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, polres: Unit, officer: Officer | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         _model_choice(self, "unit").queryset = Unit.objects.filter(
             parent=polres, kind=UnitKind.SATUAN
@@ -80,18 +82,42 @@ class InboxFilterForm(forms.Form):
             parent=polres, kind=UnitKind.POLSEK
         )
         _choice(self, "desa").choices = [("", _("Semua")), *desa_choices(polres)]
+        if officer is not None:
+            self._scope_to(officer)
+
+    def _scope_to(self, officer: Officer) -> None:
+        """Field officers get their own filters only: no Polres-wide unit/Polsek pickers,
+        and the desa picker lists their own desa (a Polsek's: its kecamatan's)."""
+        if officer.role == Role.BHABINKAMTIBMAS:
+            own = [(d.code, d.name) for d in officer.desa.order_by("name")]
+        elif officer.unit.kind == UnitKind.POLSEK:
+            own = [
+                (d.code, d.name)
+                for d in Region.objects.filter(
+                    level=RegionLevel.DESA, parent__in=officer.unit.kecamatan.all()
+                ).order_by("name")
+            ]
+        else:
+            return
+        for name in ("unit", "polsek", "channel"):
+            del self.fields[name]
+        if len(own) > 1:
+            _choice(self, "desa").choices = [("", _("Semua")), *own]
+        else:
+            del self.fields["desa"]
 
     def filters(self, **extra: Any) -> InboxFilters:
         if not self.is_valid():
             return InboxFilters(**extra)
         d = self.cleaned_data
+        unit, polsek = d.get("unit"), d.get("polsek")
         return InboxFilters(
             status=d["status"] or OPEN,
             category=d["category"],
-            unit=d["unit"].pk if d["unit"] else None,
-            polsek=d["polsek"].pk if d["polsek"] else None,
-            desa=d["desa"],
-            channel=d["channel"],
+            unit=unit.pk if unit else None,
+            polsek=polsek.pk if polsek else None,
+            desa=d.get("desa", ""),
+            channel=d.get("channel", ""),
             overdue=d["overdue"],
             q=d["q"],
             **extra,
@@ -108,6 +134,15 @@ class ReplyForm(forms.Form):
     internal = forms.BooleanField(
         label=_("Catatan internal (tidak terlihat pelapor)"), required=False
     )
+    status = forms.ChoiceField(label=_("Sekaligus ubah status"), required=False)
+
+    def __init__(self, *args: Any, current: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = TRANSITIONS.get(current or "", frozenset())
+        _choice(self, "status").choices = [
+            ("", _("— Status tetap —")),
+            *[c for c in Status.choices if c[0] in allowed],
+        ]
 
 
 class StatusForm(forms.Form):
@@ -125,7 +160,21 @@ class StatusForm(forms.Form):
         _choice(self, "status").choices = [c for c in Status.choices if c[0] in allowed]
 
 
+class OfficerSelect(forms.Select):
+    """Each option names its officer's unit (``data-unit``): console.js shows only the
+    officers of the unit chosen beside it."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-unit"] = str(instance.unit_id)
+        return option
+
+
 class OfficerChoiceField(forms.ModelChoiceField):
+    widget = OfficerSelect
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj} — {obj.unit.name}"
 
@@ -133,7 +182,10 @@ class OfficerChoiceField(forms.ModelChoiceField):
 class AssignForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Satuan"), queryset=Unit.objects.none())
     officer = OfficerChoiceField(
-        label=_("Petugas (opsional)"), queryset=Officer.objects.none(), required=False
+        label=_("Petugas (opsional)"),
+        queryset=Officer.objects.none(),
+        required=False,
+        widget=OfficerSelect(attrs={"data-filter-by": "id_unit"}),
     )
 
     def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -15,18 +15,41 @@ from posko.aduan.access import can_configure, can_dispatch, can_manage_channels
 from posko.aduan.actions.policy import Hours, PolicyError, SlaTarget, do_update_sla_settings
 from posko.aduan.models import Priority, ServiceHours
 from posko.aduan.sla import sla_targets
-from posko.console.views import officer_required, polres_of_request
+from posko.console.views import forbidden, officer_required, polres_of_request
 from posko.core.types import staff_user
 from posko.org.models import Unit
 
+# <input type="time"> speaks HH:MM whatever the page's language; the Indonesian locale's
+# default "%H.%M.%S" is unreadable to it (the field came back blank and saving failed).
+TIME_INPUT_FORMATS = ["%H:%M", "%H:%M:%S", "%H.%M", "%H.%M.%S"]
+# Units a target may be given in, largest first (used to show a stored target back).
+UNIT_MINUTES = {"hari": 24 * 60, "jam": 60, "menit": 1}
+MAX_TARGET_MINUTES = 525_600
+
+
+def _time_field(label: Any) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        input_formats=TIME_INPUT_FORMATS,
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
+    )
+
+
+def split_minutes(minutes: int) -> tuple[int, str]:
+    """15 → (15, "menit"), 120 → (2, "jam"), 4320 → (3, "hari")."""
+    for unit, size in UNIT_MINUTES.items():
+        if minutes % size == 0:
+            return minutes // size, unit
+    return minutes, "menit"
+
+
+def _unit_choices() -> list[tuple[str, Any]]:
+    return [("menit", _("menit")), ("jam", _("jam")), ("hari", _("hari"))]
+
 
 class SlaSettingsForm(forms.Form):
-    opens_at = forms.TimeField(
-        label=_("Jam buka pelayanan"), widget=forms.TimeInput(attrs={"type": "time"})
-    )
-    closes_at = forms.TimeField(
-        label=_("Jam tutup pelayanan"), widget=forms.TimeInput(attrs={"type": "time"})
-    )
+    opens_at = _time_field(_("Jam buka pelayanan"))
+    closes_at = _time_field(_("Jam tutup pelayanan"))
     saturday_open = forms.BooleanField(label=_("Buka hari Sabtu"), required=False)
     observe_cuti_bersama = forms.BooleanField(
         label=_("Cuti bersama dihitung libur"), required=False
@@ -35,26 +58,61 @@ class SlaSettingsForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for code, label in Priority.choices:
-            self.fields[f"{code}_first"] = forms.IntegerField(
-                label=gettext("%(priority)s: respons pertama (menit)") % {"priority": label},
-                min_value=1,
-                max_value=525_600,
-            )
-            self.fields[f"{code}_resolution"] = forms.IntegerField(
-                label=gettext("%(priority)s: penyelesaian (menit)") % {"priority": label},
-                min_value=1,
-                max_value=525_600,
-            )
+            for kind, text in (
+                ("first", gettext("%(priority)s: respons pertama")),
+                ("resolution", gettext("%(priority)s: penyelesaian")),
+            ):
+                name = text % {"priority": label}
+                self.fields[f"{code}_{kind}"] = forms.IntegerField(
+                    label=name,
+                    min_value=1,
+                    max_value=MAX_TARGET_MINUTES,
+                    widget=forms.NumberInput(attrs={"aria-label": name, "class": "num"}),
+                )
+                # No unit posted (older clients, the API of this form) means minutes.
+                self.fields[f"{code}_{kind}_unit"] = forms.ChoiceField(
+                    label=gettext("%(target)s — satuan waktu") % {"target": name},
+                    choices=_unit_choices(),
+                    required=False,
+                    widget=forms.Select(
+                        attrs={
+                            "aria-label": gettext("%(target)s — satuan waktu") % {"target": name}
+                        }
+                    ),
+                )
+            hours_label = gettext("%(priority)s: hanya jam pelayanan") % {"priority": label}
             self.fields[f"{code}_hours"] = forms.BooleanField(
-                label=gettext("%(priority)s: hanya jam pelayanan") % {"priority": label},
+                label=hours_label,
                 required=False,
+                widget=forms.CheckboxInput(attrs={"aria-label": hours_label}),
             )
 
-    def rows(self) -> list[tuple[str, Any, Any, Any]]:
+    def rows(self) -> list[tuple[str, Any, Any, Any, Any, Any]]:
         return [
-            (str(label), self[f"{code}_first"], self[f"{code}_resolution"], self[f"{code}_hours"])
+            (
+                str(label),
+                self[f"{code}_first"],
+                self[f"{code}_first_unit"],
+                self[f"{code}_resolution"],
+                self[f"{code}_resolution_unit"],
+                self[f"{code}_hours"],
+            )
             for code, label in Priority.choices
         ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for code in Priority.values:
+            for kind in ("first", "resolution"):
+                amount = data.get(f"{code}_{kind}")
+                if amount is None:
+                    continue
+                minutes = amount * UNIT_MINUTES[data.get(f"{code}_{kind}_unit") or "menit"]
+                if minutes > MAX_TARGET_MINUTES:
+                    self.add_error(f"{code}_{kind}", gettext("Target paling lama 365 hari."))
+                    continue
+                data[f"{code}_{kind}_minutes"] = minutes
+        return data
 
     @staticmethod
     def initial_for(polres: Unit) -> dict[str, Any]:
@@ -67,8 +125,10 @@ class SlaSettingsForm(forms.Form):
         }
         for code in Priority.values:
             t = sla_targets(polres, code)
-            initial[f"{code}_first"] = int(t.first_response.total_seconds() // 60)
-            initial[f"{code}_resolution"] = int(t.resolution.total_seconds() // 60)
+            for kind, delta in (("first", t.first_response), ("resolution", t.resolution)):
+                amount, unit = split_minutes(int(delta.total_seconds() // 60))
+                initial[f"{code}_{kind}"] = amount
+                initial[f"{code}_{kind}_unit"] = unit
             initial[f"{code}_hours"] = t.working_hours_only
         return initial
 
@@ -76,8 +136,8 @@ class SlaSettingsForm(forms.Form):
 @officer_required
 def sla_settings(request: HttpRequest) -> HttpResponse:
     if not can_configure(request.user):
-        return HttpResponseForbidden(
-            gettext("Hanya admin atau pimpinan yang dapat mengubah pengaturan.")
+        return forbidden(
+            request, gettext("Hanya admin atau pimpinan yang dapat mengubah pengaturan.")
         )
     polres = polres_of_request(request)
     form = SlaSettingsForm(request.POST or None, initial=SlaSettingsForm.initial_for(polres))
@@ -87,7 +147,11 @@ def sla_settings(request: HttpRequest) -> HttpResponse:
             do_update_sla_settings(
                 polres,
                 targets={
-                    code: SlaTarget(d[f"{code}_first"], d[f"{code}_resolution"], d[f"{code}_hours"])
+                    code: SlaTarget(
+                        d[f"{code}_first_minutes"],
+                        d[f"{code}_resolution_minutes"],
+                        d[f"{code}_hours"],
+                    )
                     for code in Priority.values
                 },
                 hours=Hours(
@@ -112,7 +176,7 @@ def administration(request: HttpRequest) -> HttpResponse:
         or can_configure(request.user)
         or can_manage_channels(request.user)
     ):
-        return HttpResponseForbidden(_("Anda tidak berwenang membuka halaman administrasi."))
+        return forbidden(request, _("Anda tidak berwenang membuka halaman administrasi."))
     return render(
         request,
         "console/administration.html",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,7 +18,7 @@ from posko.aduan.actions.incidents import (
 from posko.aduan.codes import normalize_code
 from posko.aduan.models import Incident, LabelCorrection
 from posko.console.forms import JoinIncidentForm, LandmarkForm, MergeIncidentForm
-from posko.console.views import officer_required, polres_of_request
+from posko.console.views import forbidden, officer_required, polres_of_request
 from posko.core.types import staff_user
 from posko.triage_store.actions.landmarks import LandmarkError, do_add_landmark, do_delete_landmark
 from posko.triage_store.actions.training import (
@@ -62,8 +62,8 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
 @require_POST
 def incident_merge(request: HttpRequest, incident_id: int) -> HttpResponse:
     if not can_dispatch(request.user):
-        return HttpResponseForbidden(
-            _("Hanya operator atau pimpinan yang dapat menggabungkan insiden.")
+        return forbidden(
+            request, _("Hanya operator atau pimpinan yang dapat menggabungkan insiden.")
         )
     incident = _incident_for(request, incident_id)
     form = MergeIncidentForm(request.POST)
@@ -87,9 +87,7 @@ def incident_merge(request: HttpRequest, incident_id: int) -> HttpResponse:
 @require_POST
 def aduan_split(request: HttpRequest, code: str) -> HttpResponse:
     if not can_dispatch(request.user):
-        return HttpResponseForbidden(
-            _("Hanya operator atau pimpinan yang dapat memisahkan laporan.")
-        )
+        return forbidden(request, _("Hanya operator atau pimpinan yang dapat memisahkan laporan."))
     try:
         aduan = access_aduan_by_code(request.user, code, record_view=False)
         do_split_from_incident(aduan, acting_user=staff_user(request))
@@ -107,8 +105,8 @@ def aduan_split(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def aduan_join(request: HttpRequest, code: str) -> HttpResponse:
     if not can_dispatch(request.user):
-        return HttpResponseForbidden(
-            _("Hanya operator atau pimpinan yang dapat menggabungkan laporan.")
+        return forbidden(
+            request, _("Hanya operator atau pimpinan yang dapat menggabungkan laporan.")
         )
     try:
         aduan = access_aduan_by_code(request.user, code, record_view=False)
@@ -140,8 +138,8 @@ def landmarks(request: HttpRequest) -> HttpResponse:
     form = LandmarkForm(request.POST or None, polres=polres)
     if request.method == "POST":
         if not may_edit:
-            return HttpResponseForbidden(
-                _("Hanya operator atau pimpinan yang dapat mengubah landmark.")
+            return forbidden(
+                request, _("Hanya operator atau pimpinan yang dapat mengubah landmark.")
             )
         if form.is_valid():
             try:
@@ -169,9 +167,7 @@ def landmarks(request: HttpRequest) -> HttpResponse:
 @require_POST
 def landmark_delete(request: HttpRequest, landmark_id: int) -> HttpResponse:
     if not can_dispatch(request.user):
-        return HttpResponseForbidden(
-            _("Hanya operator atau pimpinan yang dapat mengubah landmark.")
-        )
+        return forbidden(request, _("Hanya operator atau pimpinan yang dapat mengubah landmark."))
     landmark = get_object_or_404(Landmark, pk=landmark_id, polres=polres_of_request(request))
     do_delete_landmark(landmark, acting_user=staff_user(request))
     messages.success(request, _("Landmark '%(name)s' dihapus.") % {"name": landmark.name})
@@ -181,8 +177,8 @@ def landmark_delete(request: HttpRequest, landmark_id: int) -> HttpResponse:
 @officer_required
 def triage_models(request: HttpRequest) -> HttpResponse:
     if not can_dispatch(request.user):
-        return HttpResponseForbidden(
-            _("Hanya operator atau pimpinan yang dapat mengelola model triase.")
+        return forbidden(
+            request, _("Hanya operator atau pimpinan yang dapat mengelola model triase.")
         )
     polres = polres_of_request(request)
     if request.method == "POST":

@@ -3,7 +3,8 @@ from django.urls import include, path
 
 import posko.core.limits  # noqa: F401 - registers the <id:…> converter
 from posko.console import channel_views as channels
-from posko.console import settings, triage, two_factor, views
+from posko.console import pwa, settings, triage, two_factor, views
+from posko.console import workbench_views as workbench
 
 app_name = "console"
 urlpatterns = [
@@ -14,10 +15,14 @@ urlpatterns = [
     path("masuk/kode-pemulihan/", two_factor.recovery_codes, name="recovery_codes"),
     path("", views.inbox, name="inbox"),
     path("tugas-saya/", views.my_tasks, name="my_tasks"),
+    path("perubahan/", views.inbox_stamp, name="inbox_stamp"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
     path("notifikasi/", views.notifications, name="notifications"),
     path("aduan/baru/", views.intake, name="intake"),
     path("aduan/<str:code>/", views.aduan_detail, name="aduan_detail"),
     path("aduan/<str:code>/balas/", views.reply, name="reply"),
+    path("aduan/<str:code>/cek-balasan/", views.reply_check, name="reply_check"),
     path("aduan/<str:code>/status/", views.change_status, name="change_status"),
     path("aduan/<str:code>/tugaskan/", views.assign, name="assign"),
     path("aduan/<str:code>/label/", views.correct_labels, name="correct_labels"),
@@ -37,6 +42,9 @@ urlpatterns = [
         channels.retry_delivery,
         name="retry_delivery",
     ),
+    path("balasan-siap/", workbench.canned_replies, name="canned_replies"),
+    path("balasan-siap/<id:pk>/", workbench.canned_replies, name="canned_reply_edit"),
+    path("balasan-siap/<id:pk>/hapus/", workbench.canned_reply_delete, name="canned_reply_delete"),
     path("moderasi/", channels.moderation, name="moderation"),
     path("moderasi/<id:pk>/<slug:action>/", channels.moderation_action, name="moderation_action"),
     path("kanal/akun/", channels.accounts, name="channel_accounts"),

@@ -10,11 +10,14 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
@@ -42,8 +45,17 @@ from posko.aduan.actions.intake import Reporter
 from posko.aduan.actions.labels import LabelError
 from posko.aduan.actions.status import StatusTransitionError
 from posko.aduan.actions.subject import SubjectError, do_set_complaint_subject
-from posko.aduan.inbox import InboxFilters, inbox_counts, inbox_queryset
+from posko.aduan.inbox import (
+    COUNT_CAP,
+    OPEN,
+    InboxFilters,
+    capped_count,
+    change_stamp,
+    inbox_counts,
+    inbox_queryset,
+)
 from posko.aduan.models import Aduan
+from posko.aduan.models.choices import CLOSED_STATUSES, REASON_REQUIRED, TRANSITIONS
 from posko.channels.dispatch import reply_blocked_reason
 from posko.console.forms import (
     AssignForm,
@@ -58,8 +70,15 @@ from posko.console.forms import (
 from posko.console.two_factor import second_step_url, two_factor_pending
 from posko.core.types import staff_user
 from posko.org.models import Officer, Role, Unit
+from posko.workbench.actions import canned_replies_for
+from posko.workbench.reply_check import check_reply
 
 View = Callable[..., HttpResponseBase]
+
+
+def forbidden(request: HttpRequest, message: Any) -> HttpResponse:
+    """A styled 403 page (``templates/403.html``) that says why, in the console's frame."""
+    return render(request, "403.html", {"exception": str(message)}, status=403)
 
 
 def officer_required(view: View) -> View:
@@ -70,7 +89,7 @@ def officer_required(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         officer = officer_of(request.user)
         if officer is None or officer.unit.polres is None:
-            return HttpResponseForbidden(_("Akun ini belum terdaftar sebagai personel Posko."))
+            return forbidden(request, _("Akun ini belum terdaftar sebagai personel Posko."))
         if two_factor_pending(request):
             return redirect(second_step_url(request, request.get_full_path()))
         request.officer = officer  # type: ignore[attr-defined]
@@ -108,11 +127,55 @@ def polres_of_request(request: HttpRequest) -> Unit:
     return polres
 
 
+# The inbox's stat cards: (key in counts, label, query string, is-the-current-filter test).
+STAT_CARDS = (
+    ("open", _lazy("terbuka"), "status=terbuka"),
+    ("overdue", _lazy("lewat SLA"), "overdue=on"),
+    ("baru", _lazy("baru"), "status=baru"),
+    ("diverifikasi", _lazy("diverifikasi"), "status=diverifikasi"),
+    ("ditangani", _lazy("ditangani"), "status=ditangani"),
+    ("selesai", _lazy("selesai"), "status=selesai"),
+)
+
+
+def _stat_cards(filters: InboxFilters, counts: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each card links to the list it counts; the one matching the filter is marked."""
+    values = {"open": counts["open"], "overdue": counts["overdue"], **counts["status"]}
+    current = (
+        "overdue" if filters.overdue else ("open" if filters.status == OPEN else filters.status)
+    )
+    return [
+        {
+            "key": key,
+            "label": label,
+            "query": query,
+            "value": values.get(key, 0),
+            "capped": key in counts.get("capped", ()),
+            "current": key == current,
+        }
+        for key, label, query in STAT_CARDS
+    ]
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP rows (``capped`` says when it stopped there): the inbox never
+    counts a whole Polda's table to number its pages."""
+
+    @cached_property
+    def count(self) -> int:
+        return capped_count(self.object_list)  # type: ignore[arg-type]
+
+    @property
+    def capped(self) -> bool:
+        return self.count >= COUNT_CAP
+
+
 def _render_inbox(
     request: HttpRequest, *, title: str, filters: InboxFilters, form: InboxFilterForm | None
 ) -> HttpResponse:
     now = timezone.now()
-    page = Paginator(inbox_queryset(request.user, filters, now=now), 50).get_page(
+    counts = inbox_counts(request.user, now=now, assigned_officer=filters.assigned_officer)
+    page = CappedPaginator(inbox_queryset(request.user, filters, now=now), 50).get_page(
         request.GET.get("page")
     )
     record_restricted_views(request.user, page.object_list, via="inbox")
@@ -121,25 +184,32 @@ def _render_inbox(
         "form": form,
         "page": page,
         "now": now,
-        "counts": inbox_counts(request.user, now=now),
+        "counts": counts,
+        "stat_cards": _stat_cards(filters, counts),
         "can_intake": can_intake(request.user),
         "querystring": request.GET.urlencode(),
     }
-    template = "console/_inbox_table.html" if request.htmx else "console/inbox.html"  # type: ignore[attr-defined]
+    template = "console/_inbox_live.html" if request.htmx else "console/inbox.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
 
 @officer_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    form = InboxFilterForm(request.GET or None, polres=polres_of_request(request))
+    form = InboxFilterForm(
+        request.GET or None,
+        polres=polres_of_request(request),
+        officer=request.officer,  # type: ignore[attr-defined]
+    )
     return _render_inbox(request, title=_("Kotak masuk aduan"), filters=form.filters(), form=form)
 
 
 @officer_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     officer: Officer = request.officer  # type: ignore[attr-defined]
+    # No filter bar here, but the stat cards' links (?status=…, ?overdue=on) apply.
+    form = InboxFilterForm(request.GET or None, polres=polres_of_request(request))
     return _render_inbox(
-        request, title=_("Tugas saya"), filters=InboxFilters(assigned_officer=officer.pk), form=None
+        request, title=_("Tugas saya"), filters=form.filters(assigned_officer=officer.pk), form=None
     )
 
 
@@ -150,6 +220,21 @@ def _get_aduan(request: HttpRequest, code: str, *, record_view: bool = True) -> 
         raise Http404(_("Aduan tidak ditemukan.")) from exc
 
 
+def _reply_form(aduan: Aduan, form: ReplyForm | None) -> ReplyForm:
+    """The reply form, its text checked as the officer types (htmx → ``reply_check``)."""
+    form = form or ReplyForm(current=aduan.status)
+    form.fields["text"].widget.attrs.update(
+        {
+            "hx-post": reverse("console:reply_check", args=[aduan.code]),
+            "hx-trigger": "input changed delay:700ms",
+            "hx-target": "#reply-check",
+            "hx-include": "closest form",
+            "aria-describedby": "reply-check",
+        }
+    )
+    return form
+
+
 def _detail_context(request: HttpRequest, aduan: Aduan, **forms: Any) -> dict[str, Any]:
     polres = aduan.polres
     return {
@@ -157,6 +242,7 @@ def _detail_context(request: HttpRequest, aduan: Aduan, **forms: Any) -> dict[st
         "now": timezone.now(),
         "thread": aduan.messages.select_related("author", "delivery").all(),
         "reply_blocked": reply_blocked_reason(aduan),
+        "canned": canned_replies_for(aduan),
         "audit": aduan.audit_events.select_related("actor").all(),
         "photos": aduan.photos.all(),
         "corrections": aduan.corrections.select_related("actor").all(),
@@ -167,7 +253,7 @@ def _detail_context(request: HttpRequest, aduan: Aduan, **forms: Any) -> dict[st
         ),
         "can_change": can_change(request.user, aduan),
         "can_dispatch": can_dispatch(request.user),
-        "reply_form": forms.get("reply_form") or ReplyForm(),
+        "reply_form": _reply_form(aduan, forms.get("reply_form")),
         "status_form": forms.get("status_form") or StatusForm(current=aduan.status),
         "assign_form": forms.get("assign_form")
         or AssignForm(
@@ -238,12 +324,29 @@ def _change_view(
 
 
 def _apply_reply(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> str:
+    """The reply, then (when chosen) the status change in the same submit. The transition is
+    checked first, so a refused status never leaves a reply sent on its own."""
+    new_status = data.get("status") or ""
+    if new_status and new_status not in TRANSITIONS.get(aduan.status, frozenset()):
+        raise StatusTransitionError(_("Perubahan status ini tidak diizinkan."))
+    reopening = aduan.status in CLOSED_STATUSES
+    if new_status and data["internal"] and (new_status in REASON_REQUIRED or reopening):
+        raise StatusTransitionError(
+            _("Status ini memerlukan alasan untuk pelapor: kirim sebagai balasan publik.")
+        )
     do_add_message(
         aduan, data["text"], public=not data["internal"], acting_user=staff_user(request)
     )
-    return (
+    done = (
         _("Catatan internal disimpan.") if data["internal"] else _("Balasan terkirim ke pelapor.")
     )
+    if new_status:
+        aduan.refresh_from_db()
+        # A public reply doubles as the reason the reporter reads; a note does not.
+        reason = "" if data["internal"] else data["text"]
+        do_change_status(aduan, new_status, reason=reason, acting_user=staff_user(request))
+        done = f"{done} {_('Status aduan diperbarui.')}"
+    return done
 
 
 def _apply_status(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> str:
@@ -279,7 +382,7 @@ def _apply_subject(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> 
     return _("Pihak yang diadukan dicatat; aduan ini tertutup bagi mereka.")
 
 
-reply = _change_view("reply_form", lambda r, a: ReplyForm(r.POST), _apply_reply)
+reply = _change_view("reply_form", lambda r, a: ReplyForm(r.POST, current=a.status), _apply_reply)
 change_status = _change_view(
     "status_form", lambda r, a: StatusForm(r.POST, current=a.status), _apply_status
 )
@@ -297,7 +400,7 @@ correct_labels = _change_view(
 @officer_required
 def intake(request: HttpRequest) -> HttpResponse:
     if not can_intake(request.user):
-        return HttpResponseForbidden(_("Anda tidak berwenang mencatat aduan."))
+        return forbidden(request, _("Anda tidak berwenang mencatat aduan."))
     polres = polres_of_request(request)
     form = IntakeForm(request.POST or None, polres=polres)
     if request.method == "POST" and form.is_valid():
@@ -342,3 +445,28 @@ def notifications(request: HttpRequest) -> HttpResponse:
     items = list(officer.notifications.select_related("aduan")[:100])
     officer.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
     return render(request, "console/notifications.html", {"items": items})
+
+
+@officer_required
+def inbox_stamp(request: HttpRequest) -> HttpResponse:
+    """The live inbox's poll: 304 while nothing changed (one cheap query), else the new stamp.
+
+    Polling a stamp, not a server-sent event stream: Posko ships gunicorn's sync workers, where
+    each open stream would hold a whole worker; a poll every few seconds holds none."""
+    officer: Officer = request.officer  # type: ignore[attr-defined]
+    etag = f'"{change_stamp(officer)}"'
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if request.headers.get("If-None-Match") == etag:
+        return HttpResponse(status=304, headers=headers)
+    unread = officer.notifications.filter(read_at__isnull=True).count()
+    return JsonResponse({"stamp": etag.strip('"'), "unread": unread}, headers=headers)
+
+
+@officer_required
+@require_POST
+def reply_check(request: HttpRequest, code: str) -> HttpResponse:
+    """What a public reply lacks or how it sounds, while the officer types (advisory)."""
+    aduan = _get_aduan(request, code, record_view=False)
+    internal = bool(request.POST.get("internal"))
+    findings = [] if internal else check_reply(request.POST.get("text", "")[:5000], aduan)
+    return render(request, "console/_reply_check.html", {"findings": findings})

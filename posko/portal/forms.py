@@ -61,7 +61,12 @@ class LaporForm(forms.Form):
         error_messages={"required": _("Centang persetujuan untuk mengirim laporan.")},
     )
     # Honeypot: hidden from people by CSS; bots fill it in.
-    website = forms.CharField(label=_("Jangan diisi"), required=False)
+    website = forms.CharField(
+        label=_("Jangan diisi"),
+        required=False,
+        # Out of the Tab order and of the accessibility tree (its wrapper is aria-hidden).
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

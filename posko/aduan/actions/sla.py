@@ -51,6 +51,12 @@ def do_check_sla_deadline(aduan_id: int, kind: str, due_iso: str) -> str:
         ) + list(
             Officer.objects.filter(unit=aduan.polres, role=Role.PIMPINAN).select_related("user")
         )
+        # The operators who run the Polres's inbox must hear of overdue aduan too.
+        candidates += list(
+            Officer.objects.filter(
+                role=Role.OPERATOR, unit__in=[aduan.polres, *aduan.polres.children.all()]
+            ).select_related("user")
+        )
         # Only officers who may see the aduan: a restricted complaint is never announced to
         # the unit or officer it is about.
         recipients = [

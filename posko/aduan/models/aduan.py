@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from posko.aduan.models.choices import (
+    CLOSED_STATUSES,
     OPEN_STATUSES,
     RESTRICTED_CATEGORIES,
     Category,
@@ -33,6 +34,30 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"INS-{self.pk}"
+
+
+def open_due_expression() -> models.Case:
+    """The running SLA deadline of an open aduan (first response until answered, then
+    resolution). The inbox orders by exactly this expression, so the indexes below serve it."""
+    return models.Case(
+        models.When(first_responded_at__isnull=True, then=models.F("first_response_due")),
+        default=models.F("resolution_due"),
+        output_field=models.DateTimeField(),
+    )
+
+
+def due_expression() -> models.Case:
+    """As :func:`open_due_expression`, NULL for a closed aduan (sorted last)."""
+    return models.Case(
+        # sorted(): the SQL must not depend on a frozenset's per-process order (index match).
+        models.When(status__in=sorted(CLOSED_STATUSES), then=models.Value(None)),
+        models.When(first_responded_at__isnull=True, then=models.F("first_response_due")),
+        default=models.F("resolution_due"),
+        output_field=models.DateTimeField(),
+    )
+
+
+OPEN_ONLY = models.Q(status__in=sorted(OPEN_STATUSES))
 
 
 class Aduan(models.Model):
@@ -157,6 +182,37 @@ class Aduan(models.Model):
                 name="aduan_inbox_order",
             ),
             models.Index(fields=["polres", "received_at"], name="aduan_polres_received"),
+            # The live inbox's change stamp: max(updated_at) of the Polres, one index probe.
+            models.Index(fields=["polres", "updated_at"], name="aduan_polres_updated"),
+            # Inbox order of the open queue (the default view): a walk of this small partial
+            # index yields the first page without sorting the open aduan.
+            models.Index(
+                models.F("polres"),
+                models.F("priority_rank"),
+                open_due_expression(),
+                models.F("received_at"),
+                models.F("id"),
+                name="aduan_open_queue",
+                condition=OPEN_ONLY,
+            ),
+            # Overdue filter and count: a range on the running deadline of open aduan.
+            models.Index(
+                models.F("polres"),
+                open_due_expression(),
+                name="aduan_open_due",
+                condition=OPEN_ONLY,
+            ),
+            # A Bhabinkamtibmas's inbox and counts: their desa's aduan per status.
+            models.Index(fields=["desa", "status", "priority_rank"], name="aduan_desa_status"),
+            # Inbox order with status "semua": every aduan, closed ones (NULL) last.
+            models.Index(
+                models.F("polres"),
+                models.F("priority_rank"),
+                due_expression(),
+                models.F("received_at"),
+                models.F("id"),
+                name="aduan_all_queue",
+            ),
         ]
 
     def __str__(self) -> str:

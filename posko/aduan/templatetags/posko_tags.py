@@ -50,3 +50,25 @@ def sla_state(due: datetime | None, now: datetime | None = None) -> str:
 @register.filter
 def is_overdue(due: datetime | None) -> bool:
     return due is not None and due < timezone.now()
+
+
+def _phone_digits(phone: str) -> str:
+    """'0812-3456 7890' or '+62 812…' → '628123456789' (Indonesian numbers, digits only)."""
+    digits = "".join(ch for ch in str(phone or "") if ch.isdigit())
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    return digits
+
+
+@register.filter
+def tel_href(phone: str) -> str:
+    """A ``tel:`` link target: one tap to call from a phone."""
+    digits = _phone_digits(phone)
+    return f"tel:+{digits}" if digits else ""
+
+
+@register.filter
+def wa_href(phone: str) -> str:
+    """A WhatsApp chat link for a mobile number (Indonesian mobiles start 628…), else ''."""
+    digits = _phone_digits(phone)
+    return f"https://wa.me/{digits}" if digits.startswith("628") and len(digits) >= 10 else ""

@@ -67,7 +67,7 @@ def test_unanswered_darurat_escalates_to_unit_head_and_kapolres(
     aduan.refresh_from_db()
     assert aduan.escalated_at is not None
     notified = set(Notification.objects.values_list("recipient__user__username", flat=True))
-    assert notified == {"samapta", "kapolres"}
+    assert notified == {"samapta", "kapolres", "operator"}
     assert AuditEvent.objects.filter(aduan=aduan, action="escalated").count() == 1
 
 

@@ -150,7 +150,7 @@ def test_escalation_notifies_unit_head_and_kapolres_once(
     aduan.refresh_from_db()
     assert aduan.escalated_at == START + 20 * MIN
     notified = sorted(Notification.objects.values_list("recipient__user__username", flat=True))
-    assert notified == ["kapolres", "samapta"]
+    assert notified == ["kapolres", "operator", "samapta"]
     assert all(aduan.code in n.text for n in Notification.objects.all())
     event = AuditEvent.objects.get(aduan=aduan, action="escalated")
     assert event.data["kind"] == "first_response"

@@ -74,6 +74,7 @@ KEYWORDS = {
 # console template, outside {% translate %}, would stay Indonesian in English.
 UNTRANSLATED_WORDS = {"Posko", "SLA", "Polsek", "ID", "EN", "P", "v", "BLT"}
 UNTRANSLATED_WORDS |= {"Bahasa", "Language", "Indonesia", "English"}  # the switcher
+UNTRANSLATED_WORDS |= {"j", "k", "r", "a"}  # keyboard shortcut keys
 
 START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)
@@ -446,7 +447,7 @@ def test_settings_pages_in_english(officers: dict[str, Officer]) -> None:
     for text in (
         "<h1>SLA settings</h1>",
         "Response and resolution time targets per priority.",
-        "<th>Priority</th><th>First response (minutes)</th><th>Resolution (minutes)</th>",
+        "<th>Priority</th><th>First response</th><th>Resolution</th>",
         '<th scope="row">Emergency</th>',
         ">Service hours<",
         "Service opens at",
