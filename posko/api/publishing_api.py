@@ -109,7 +109,10 @@ def _accounts(polres_id: int, platforms: list[str]) -> list[ChannelAccount]:
     return accounts
 
 
-@router.post("", response={201: PostCreatedOut, 403: ErrorOut, 422: PostErrorOut})
+@router.post(
+    "",
+    response={201: PostCreatedOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: PostErrorOut},
+)
 def create_post(request: HttpRequest, payload: PostIn) -> Status[dict[str, Any]]:
     """Compose a post and submit it for approval (``status: in_review``). Every variant is
     checked against its platform's limits first; nothing is saved when one fails (422)."""
@@ -144,7 +147,14 @@ def create_post(request: HttpRequest, payload: PostIn) -> Status[dict[str, Any]]
 
 @router.post(
     "/{post_id}/approve",
-    response={200: PostCreatedOut, 403: ErrorOut, 404: ErrorOut, 409: PostErrorOut},
+    response={
+        200: PostCreatedOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: PostErrorOut,
+        422: ErrorOut,
+    },
 )
 def approve_post(request: HttpRequest, post_id: int) -> Status[dict[str, Any]]:
     """Approve a post waiting for approval (pimpinan, admin): it is scheduled at its
@@ -159,6 +169,6 @@ def approve_post(request: HttpRequest, post_id: int) -> Status[dict[str, Any]]:
     return Status(200, {"id": post.pk, "status": post.status})
 
 
-@router.get("/{post_id}", response={200: PostOut, 404: ErrorOut})
+@router.get("/{post_id}", response={200: PostOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def get_post(request: HttpRequest, post_id: int) -> dict[str, Any]:
     return _post_out(_get(request, post_id))

@@ -116,7 +116,11 @@ def _period(months: int) -> dict[str, Any]:
     return {"start": p.start.isoformat(), "end": p.end.isoformat(), "months": p.months}
 
 
-@router.get("/summary", response={200: SummaryOut, 403: MessageOut})
+# Every metrics endpoint may answer these (no token, not allowed, bad parameters).
+ERRORS = {401: MessageOut, 403: MessageOut, 422: MessageOut}
+
+
+@router.get("/summary", response={200: SummaryOut, **ERRORS})
 def summary(request: HttpRequest, bulan: int = 12) -> dict[str, Any]:
     """Totals over the last ``bulan`` months (restricted aduan included)."""
     units = _scope(request)
@@ -129,7 +133,7 @@ def summary(request: HttpRequest, bulan: int = 12) -> dict[str, Any]:
     }
 
 
-@router.get("/monthly", response={200: FiguresListOut, 403: MessageOut})
+@router.get("/monthly", response={200: FiguresListOut, **ERRORS})
 def per_month(request: HttpRequest, bulan: int = 12) -> dict[str, Any]:
     units = _scope(request)
     p = period(bulan)
@@ -137,7 +141,7 @@ def per_month(request: HttpRequest, bulan: int = 12) -> dict[str, Any]:
     return {"period": _period(bulan), "items": [_out(m, m.value) for m in months]}
 
 
-@router.get("/polres", response={200: FiguresListOut, 403: MessageOut})
+@router.get("/polres", response={200: FiguresListOut, **ERRORS})
 def per_polres(request: HttpRequest, bulan: int = 12) -> dict[str, Any]:
     """The roll-up: one row per Polres in the caller's scope."""
     units = _scope(request)
@@ -147,7 +151,16 @@ def per_polres(request: HttpRequest, bulan: int = 12) -> dict[str, Any]:
     return {"period": _period(bulan), "items": items}
 
 
-@router.get("/by/{dimension}", response={200: FiguresListOut, 403: MessageOut, 404: MessageOut})
+@router.get(
+    "/by/{dimension}",
+    response={
+        200: FiguresListOut,
+        401: MessageOut,
+        403: MessageOut,
+        404: MessageOut,
+        422: MessageOut,
+    },
+)
 def per_dimension(request: HttpRequest, dimension: str, bulan: int = 12) -> dict[str, Any]:
     """One row per value of ``dimension``: polsek, satuan, category, channel, desa, officer."""
     if dimension not in DIMENSIONS or dimension == "all":
