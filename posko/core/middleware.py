@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -11,7 +11,7 @@ from django.utils.cache import patch_vary_headers
 class RequestSizeLimitMiddleware:
     """413 for a request body larger than ``POSKO_MAX_REQUEST_BYTES``, decided from its
     Content-Length before a byte of it is read (Django's own limits apply to form fields,
-    not to uploaded files)."""
+    not to uploaded files); 400 for a query string carrying NUL."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -21,6 +21,15 @@ class RequestSizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
+        if "%00" in request.META.get("QUERY_STRING", ""):
+            # NUL in a parameter: no text field can hold it (PostgreSQL refuses it outright).
+            # The API answers as it does for any invalid parameter (422, JSON).
+            message = "Permintaan tidak valid: parameter memuat karakter NUL."
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"message": message}, status=422)
+            return HttpResponse(
+                message + "\n", status=400, content_type="text/plain; charset=utf-8"
+            )
         if length > settings.POSKO_MAX_REQUEST_BYTES:
             return HttpResponse(
                 "Kiriman terlalu besar. Kurangi jumlah atau ukuran foto, lalu coba lagi.\n",

@@ -103,3 +103,14 @@ def test_api_unknown_fields_types(officers: dict[str, Officer]) -> None:
     api: Api = _api(officers["operator"])
     response = api.post("/aduan", {"text": TEXT, "channel": "telepon", "desa_code": "x" * 5000})
     assert response.status_code == 422
+
+
+def test_nul_in_query_parameters_is_a_400_not_a_500(officers: dict[str, Officer]) -> None:
+    """Found by schemathesis on PostgreSQL: ``desa=%00`` reached the database (500)."""
+    api = _api(officers["operator"])
+    response = api.client.get("/api/v1/aduan?desa=%08%00x&status=semua", headers=api.headers)
+    assert response.status_code == 422 and "NUL" in response.json()["message"]
+    client = Client()
+    assert client.login(username="operator", password=PASSWORD)
+    assert client.get("/posko/?q=maling%00").status_code == 400
+    assert client.get("/lacak/?kode=BLT%00").status_code == 400
