@@ -67,9 +67,12 @@ def test_compose_approve_publish_and_an_unconfirmed_account(
     login(page, live_server.url, "operator")
     page.click("text=Publikasi")
     page.click("text=Tulis publikasi")
+    page.wait_for_load_state("load")  # the composer's script is attached
     page.select_option("#id_kind", "info_lalu_lintas")
-    assert page.locator("#id_f_road").is_visible()
-    assert not page.locator("#id_f_claim").is_visible()  # another kind's field is hidden
+    # The script shows this kind's fields and hides another kind's (waits up to 5 s, fails
+    # otherwise: no fixed sleep, no race with the script).
+    page.locator("#id_f_road").wait_for(state="visible", timeout=5000)
+    page.locator("#id_f_claim").wait_for(state="hidden", timeout=5000)
     page.fill("#id_title", "Penutupan Jl. Sudirman")
     page.fill("#id_f_road", "Jl. Sudirman, Manggar")
     page.fill("#id_f_time_from", "Sabtu 07.00")
