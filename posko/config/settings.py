@@ -166,8 +166,12 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns at start-up when it is missing
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Front-end libraries installed from npm by scripts/setup (package.json), served from node_modules.
-if (REPO_DIR / "node_modules" / "chart.js" / "dist").is_dir():
-    STATICFILES_DIRS.append(("vendor/chart.js", REPO_DIR / "node_modules" / "chart.js" / "dist"))  # type: ignore[arg-type]
+# Each package is served under static/vendor/<name>/ only when installed: pages that use one work
+# (in a reduced form) without it.
+for _package in ("chart.js", "leaflet"):
+    _dist = REPO_DIR / "node_modules" / _package / "dist"
+    if _dist.is_dir():
+        STATICFILES_DIRS.append((f"vendor/{_package}", _dist))  # type: ignore[arg-type]
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 STORAGES = {
