@@ -31,8 +31,21 @@ def _isolated(settings: Any, tmp_path: Any) -> Iterator[None]:
     settings.AXES_ENABLED = False
     settings.POSKO_2FA_ROLES = []
     cache.clear()
+    _empty_task_queue()
     yield
     cache.clear()
+
+
+def _empty_task_queue() -> None:
+    """On the RQ backend the queue lives in Redis, outside the test's database transaction:
+    start each test with an empty one (the database backend's queue is rolled back with the
+    test). scripts/test points POSKO_REDIS_URL at a database of its own."""
+    from django.conf import settings
+
+    if settings.POSKO_TASK_BACKEND == "rq":
+        import django_rq
+
+        django_rq.get_connection("default").flushdb()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from django_tasks import task
 
 from posko.channels.actions.inbound import do_process_event
 from posko.channels.actions.outbound import do_send_delivery
+from posko.core.task_options import with_priority
 
 # Work that citizens wait for (an acknowledged message, a reply going out) runs before
 # scheduled housekeeping (SLA checks, leases, polls), which keeps the default priority 0: the
@@ -13,12 +14,12 @@ from posko.channels.actions.outbound import do_send_delivery
 PROCESSING_PRIORITY = 10
 
 
-@task(priority=PROCESSING_PRIORITY)
+@task(**with_priority(PROCESSING_PRIORITY))
 def process_inbound_event(event_id: int, lease_of: int | None = None) -> str:
     return do_process_event(event_id, lease_of)
 
 
-@task(priority=PROCESSING_PRIORITY)
+@task(**with_priority(PROCESSING_PRIORITY))
 def drain_inbound_events() -> str:
     from posko.channels.actions.drain import do_drain_events
 
@@ -32,7 +33,7 @@ def sweep_waiting_events() -> str:
     return do_sweep_waiting_events()
 
 
-@task(priority=PROCESSING_PRIORITY)
+@task(**with_priority(PROCESSING_PRIORITY))
 def send_delivery(delivery_id: int) -> str:
     return do_send_delivery(delivery_id)
 

@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = BASE_DIR.parent
@@ -238,11 +239,28 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("POSKO_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
-    }
+# Background work: "database" (django-tasks-db, embedded default: the tasks live in Posko's own
+# database) or "rq" (django-tasks-rq on Redis at POSKO_REDIS_URL, for several worker processes
+# on one or more hosts). `posko serve` starts the matching workers; docs/pemasangan.md.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
 }
+POSKO_TASK_BACKEND = os.environ.get("POSKO_TASK_BACKEND", "database").strip().lower()
+if POSKO_TASK_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"POSKO_TASK_BACKEND={POSKO_TASK_BACKEND!r}: choose one of {', '.join(TASK_BACKENDS)}"
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[POSKO_TASK_BACKEND]}}
+if POSKO_TASK_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS["default"]["QUEUES"] = ["default"]  # type: ignore[assignment]
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ.get("POSKO_REDIS_URL", "redis://127.0.0.1:6379/0"),
+            "DEFAULT_TIMEOUT": int(os.environ.get("POSKO_TASK_TIMEOUT_SECONDS", "900")),
+        }
+    }
 
 # Public-portal abuse limits ("count/period"), per client address.
 POSKO_RATE_REPORT = os.environ.get("POSKO_RATE_REPORT", "5/10m")

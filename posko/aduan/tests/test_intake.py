@@ -12,6 +12,9 @@ from posko.aduan.models import AuditEvent, Notification, Status
 from posko.core.testing import run_tasks
 from posko.org.models import Officer, Unit
 
+# Runs background tasks: also run on the RQ backend in CI (scripts/test).
+pytestmark = pytest.mark.tasks
+
 DARURAT_TEXT = "tolong pak ada tawuran bawa sajam di depan pasar Gantung sekarang"
 
 

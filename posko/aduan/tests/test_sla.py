@@ -25,6 +25,9 @@ from posko.aduan.tests.factories import make_aduan
 from posko.core.testing import run_tasks
 from posko.org.models import Officer, Unit
 
+# Runs background tasks: also run on the RQ backend in CI (scripts/test).
+pytestmark = pytest.mark.tasks
+
 START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 TEXTS = {
     "darurat": "tolong pak ada tawuran bawa sajam di depan pasar Gantung sekarang",

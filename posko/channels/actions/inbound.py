@@ -63,6 +63,7 @@ from posko.channels.models import (
 )
 from posko.channels.registry import adapter_for
 from posko.channels.signatures import meta_signature_valid
+from posko.core.task_options import with_priority
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +146,9 @@ def do_process_event(event_id: int, lease_of: int | None = None) -> str:
         until = timezone.now() + EVENT_LEASE
         # The lease also keeps drains (``actions/drain.py``) off this attempt.
         InboundEvent.objects.filter(pk=event.pk).update(attempts=event.attempts, leased_until=until)
-        process_inbound_event.using(priority=0, run_after=until).enqueue(event.pk, event.attempts)
+        process_inbound_event.using(**with_priority(0), run_after=until).enqueue(
+            event.pk, event.attempts
+        )
     return run_attempt(event)
 
 

@@ -27,6 +27,7 @@ from posko.channels.models import (
     Platform,
 )
 from posko.channels.registry import adapter_for
+from posko.core.task_options import with_priority
 
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(seconds=30)
@@ -122,7 +123,9 @@ def do_send_delivery(delivery_id: int) -> str:
         # The lease: a run of this task after SEND_LEASE finds the delivery still "sending"
         # only when this attempt died (worker crash) and sends it again. Enqueued in the same
         # transaction as the state, so it cannot be lost.
-        send_delivery.using(priority=0, run_after=timezone.now() + SEND_LEASE).enqueue(delivery.pk)
+        send_delivery.using(**with_priority(0), run_after=timezone.now() + SEND_LEASE).enqueue(
+            delivery.pk
+        )
     account: ChannelAccount = delivery.account
 
     try:

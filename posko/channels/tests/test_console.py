@@ -28,6 +28,9 @@ from posko.conftest import PASSWORD
 from posko.core.testing import run_tasks
 from posko.org.models import Officer, Unit
 
+# Runs background tasks: also run on the RQ backend in CI (scripts/test).
+pytestmark = pytest.mark.tasks
+
 SEND_PATH = rf"/v23\.0/{WA_PHONE_ID}/messages"
 SECRET = "EAAG-sangat-rahasia-jangan-tampil"
 

@@ -20,6 +20,9 @@ from posko.channels.testing import FakeApi, compact, fixture_json, meta_signatur
 from posko.core.testing import run_tasks
 from posko.demo.seed import seed_demo
 
+# Runs background tasks: also run on the RQ backend in CI (scripts/test).
+pytestmark = pytest.mark.tasks
+
 SECRET = "demo-app-secret"
 WA_TOKEN = "EAAG-demo-token"
 WA_PHONE = "106540352242922"

@@ -32,6 +32,9 @@ from posko.channels.testing import (
 from posko.channels.whatsapp import adapter as whatsapp
 from posko.core.testing import run_tasks
 
+# Runs background tasks: also run on the RQ backend in CI (scripts/test).
+pytestmark = pytest.mark.tasks
+
 
 @pytest.fixture
 def other_host() -> Iterator[FakeApi]:

@@ -21,6 +21,9 @@ from posko.channels.models import ChannelAccount, EventState, InboundEvent
 from posko.channels.testing import fixture_json, meta_signature
 from posko.core.testing import run_tasks
 
+# Runs background tasks: also run on the RQ backend in CI (scripts/test).
+pytestmark = pytest.mark.tasks
+
 
 def _signed_text(client: Client, text_json: str, name_json: str) -> int:
     payload = fixture_json("whatsapp", "message__text")

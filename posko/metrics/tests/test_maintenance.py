@@ -25,7 +25,7 @@ from posko.metrics.models import COUNT_FIELDS, MetricFact, MetricRow, Satisfacti
 from posko.org.models import Officer, Unit, UnitKind
 from posko.regions.models import Region, RegionLevel
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.tasks]
 STREAM_CHANGES = int(os.environ.get("POSKO_METRICS_STREAM", "10000"))
 
 

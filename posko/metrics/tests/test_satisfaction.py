@@ -19,6 +19,9 @@ from posko.metrics.actions.satisfaction import do_remind_satisfaction
 from posko.metrics.models import MetricRow, Satisfaction
 from posko.org.models import Officer, Unit
 
+# Runs background tasks: also run on the RQ backend in CI (scripts/test).
+pytestmark = pytest.mark.tasks
+
 
 def resolve(aduan: Aduan, officer: Officer) -> None:
     do_change_status(aduan, Status.DITANGANI, acting_user=officer.user)

@@ -26,6 +26,9 @@ from posko.patrol.models import (
     PublicPost,
 )
 
+# Runs background tasks: also run on the RQ backend in CI (scripts/test).
+pytestmark = pytest.mark.tasks
+
 CLAIM = "Penculikan anak oleh orang bermobil ambulans terjadi di Manggar"
 
 

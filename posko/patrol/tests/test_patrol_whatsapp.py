@@ -18,6 +18,9 @@ from posko.org.models import Officer
 from posko.patrol.actions.claims import do_approve_claim, do_create_claim
 from posko.patrol.models import AduanClaimMatch
 
+# Runs background tasks: also run on the RQ backend in CI (scripts/test).
+pytestmark = pytest.mark.tasks
+
 SEND_PATH = rf"/v23\.0/{WA_PHONE_ID}/messages"
 CLARIFICATION = (
     "Polres Belitung Timur memastikan tidak ada penculikan anak bermobil ambulans di Manggar."

@@ -34,6 +34,9 @@ from posko.publishing.tests.conftest import WA_PHONE_ID
 from posko.publishing.tests.helpers import run_tasks_at
 from posko.regions.models import Region
 
+# Runs background tasks: also run on the RQ backend in CI (scripts/test).
+pytestmark = pytest.mark.tasks
+
 GANTUNG = "19.06.02.2001"
 
 
@@ -119,6 +122,7 @@ def test_a_warning_to_one_desa_reaches_exactly_its_subscribers(
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.database_queue
 def test_batches_keep_to_the_per_second_rate_and_a_stop_word_unsubscribes_at_once(
     polres: Unit, officers: dict[str, Officer], wa_alerts: ChannelAccount, fake_api: FakeApi
 ) -> None:

@@ -30,6 +30,9 @@ from posko.publishing.models import Post, PostKind, PostStatus, PostTarget, Targ
 from posko.publishing.tests.conftest import FB_PAGE_ID, IG_ACCOUNT_ID, TG_CHANNEL, TG_TOKEN, jpeg
 from posko.publishing.tests.helpers import form, later, multipart, run_tasks_at
 
+# Runs background tasks: also run on the RQ backend in CI (scripts/test).
+pytestmark = pytest.mark.tasks
+
 TRAFFIC_FIELDS = {
     "road": "Jl. Jenderal Sudirman, Manggar",
     "time_from": "Sabtu 07.00",
@@ -388,6 +391,7 @@ def test_post_status_is_derived_from_the_targets() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.database_queue
 def test_a_lost_job_is_swept_up_and_a_duplicate_job_publishes_nothing(
     officers: dict[str, Officer], accounts: dict[str, ChannelAccount], fake_api: FakeApi
 ) -> None:

@@ -20,6 +20,9 @@ from posko.publishing.tests.helpers import run_tasks_at
 from posko.publishing.tests.test_alerts import whatsapp_fake
 from posko.regions.models import Region
 
+# Runs background tasks: also run on the RQ backend in CI (scripts/test).
+pytestmark = pytest.mark.tasks
+
 
 @pytest.mark.django_db(transaction=True)
 def test_a_ronda_night_end_to_end(

@@ -12,6 +12,9 @@ from posko.triage import TriageInput
 from posko.triage_store.loader import triager_for
 from posko.triage_store.models import TriageModelVersion
 
+# Runs background tasks: also run on the RQ backend in CI (scripts/test).
+pytestmark = pytest.mark.tasks
+
 # A real kind of report the base set does not cover well: nets cut by trawlers.
 TEXT = "jaring nelayan kami dipotong kapal trawl tadi subuh, kerugian jutaan, mohon ditindak"
 

@@ -32,6 +32,9 @@ from posko.channels.testing import (
 from posko.core.testing import run_tasks
 from posko.org.models import Officer
 
+# Runs background tasks: also run on the RQ backend in CI (scripts/test).
+pytestmark = pytest.mark.tasks
+
 FIXTURE_DAY = datetime(2025, 11, 21, 10, 30, tzinfo=UTC)
 IG_TOKEN = "Bearer IGAA-uji-token"
 FB_TOKEN = "Bearer EAAP-uji-page-token"

@@ -31,6 +31,9 @@ from posko.channels.testing import FakeApi, fixture_bytes, meta_signature
 from posko.core.testing import run_tasks
 from posko.org.models import Officer
 
+# Runs background tasks: also run on the RQ backend in CI (scripts/test).
+pytestmark = pytest.mark.tasks
+
 IG_COMMENT = "17865799348089039"
 SEEN_MID = (
     "aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDAwMDAwMDAwMDAxOjM0MDI4MjM2Njg0MTcxMDMwMTI0"

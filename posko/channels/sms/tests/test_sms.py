@@ -15,6 +15,9 @@ from posko.channels.testing import FakeApi, fixture_bytes, meta_signature
 from posko.core.testing import run_tasks
 from posko.org.models import Officer, Unit
 
+# Runs background tasks: also run on the RQ backend in CI (scripts/test).
+pytestmark = pytest.mark.tasks
+
 URL = "/hooks/sms/blt-sms/"
 
 

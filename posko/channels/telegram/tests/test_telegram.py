@@ -20,6 +20,9 @@ from posko.channels.testing import FakeApi, fixture_bytes, fixture_json
 from posko.core.testing import run_tasks
 from posko.org.models import Officer
 
+# Runs background tasks: also run on the RQ backend in CI (scripts/test).
+pytestmark = pytest.mark.tasks
+
 URL = "/hooks/telegram/blt-telegram/"
 SEND = rf"/bot{TG_TOKEN}/sendMessage"
 

@@ -37,6 +37,9 @@ from posko.channels.testing import (
 from posko.core.testing import run_tasks
 from posko.org.models import Officer, Unit
 
+# Runs background tasks: also run on the RQ backend in CI (scripts/test).
+pytestmark = pytest.mark.tasks
+
 SENT_ID = "wamid.HBgNNjI4MTIzNDU2Nzg5MBUCABEYEjAwT1VUR09JTkcwMDAwMDE="
 SEND_PATH = rf"/v23\.0/{WA_PHONE_ID}/messages"
 

@@ -7,20 +7,21 @@ import sys
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-WORKER_COMMAND = [
-    sys.executable,
-    "-m",
-    "posko",
-    "db_worker",
-    "--queue-name",
-    "*",
-    "--interval",
-    "1",
-    "--no-reload",
-]
+WORKER_COMMANDS = {
+    # django-tasks-db: polls Posko's database; scheduled tasks are rows with ``run_after``.
+    "database": ["db_worker", "--queue-name", "*", "--interval", "1", "--no-reload"],
+    # django-tasks-rq: RQ's worker on Redis; its scheduler moves due scheduled tasks to the
+    # queue (one worker at a time holds the scheduler's lock, so every worker may carry it).
+    "rq": ["rqworker", "default", "--job-class", "django_tasks_rq.Job", "--with-scheduler"],
+}
+
+
+def worker_command() -> list[str]:
+    return [sys.executable, "-m", "posko", *WORKER_COMMANDS[settings.POSKO_TASK_BACKEND]]
 
 
 class Command(BaseCommand):
@@ -64,7 +65,7 @@ class Command(BaseCommand):
                         self.stderr.write(
                             f"Worker tugas berhenti (kode {worker.returncode}); menjalankan ulang."
                         )
-                    workers[index] = subprocess.Popen(WORKER_COMMAND)  # noqa: S603
+                    workers[index] = subprocess.Popen(worker_command())  # noqa: S603
             time.sleep(0.5)
         self.stderr.write("Server web berhenti; menghentikan worker.")
         return 1
