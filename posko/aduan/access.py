@@ -14,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from posko.aduan.models import Aduan, AuditEvent
+from posko.aduan.models import Aduan, AuditEvent, Incident
 from posko.aduan.models.choices import RESTRICTED_CATEGORIES, Category
 from posko.core.types import AnyUser
 from posko.org.lookup import polres_units
@@ -29,6 +29,7 @@ from posko.org.permissions import (
     RESTRICTED_READERS,
     SETTINGS_ROLES,
     SUBJECT_ROLES,
+    NotPermitted,
     has_role,
     officer_of,
 )
@@ -54,11 +55,8 @@ class AduanNotFound(Exception):
     """The aduan does not exist or the user may not see it (deliberately indistinguishable)."""
 
 
-class AduanPermissionDenied(Exception):
+class AduanPermissionDenied(NotPermitted):
     """The user may see the aduan but not perform this change (the message says why)."""
-
-    def __init__(self, message: str = "") -> None:
-        super().__init__(message or _("Anda tidak berwenang melakukan perubahan ini."))
 
 
 def visible_aduan(user: AnyUser) -> QuerySet[Aduan]:
@@ -155,13 +153,6 @@ def can_manage_channels(user: AnyUser) -> bool:
     return officer is not None and officer.role in CHANNEL_ADMIN_ROLES
 
 
-def require_change(user: AnyUser, aduan: Aduan) -> Officer:
-    officer = officer_of(user)
-    if officer is None or not can_change(user, aduan):
-        raise AduanPermissionDenied
-    return officer
-
-
 def authorize_change(user: AnyUser | None, aduan: Aduan) -> Officer:
     """Check, inside an action, that the actor may change this aduan: it must be one they may
     see (else ``AduanNotFound``, indistinguishable from a missing one) and their role must
@@ -199,4 +190,42 @@ def authorize_configure(user: AnyUser | None, polres: Unit) -> Officer:
     officer = officer_of(user)
     if officer is None or officer.role not in SETTINGS_ROLES or officer.unit.polres != polres:
         raise AduanPermissionDenied
+    return officer
+
+
+def visible_incidents(user: AnyUser) -> QuerySet[Incident]:
+    """Incidents with at least one report the user may see (the others stay hidden in them)."""
+    seen = visible_aduan(user).filter(incident__isnull=False).values("incident_id")
+    return Incident.objects.filter(pk__in=seen)
+
+
+class IncidentNotFound(Exception):
+    """The incident does not exist or the user sees none of its reports."""
+
+
+def access_incident(user: AnyUser, incident_id: int) -> Incident:
+    incident = visible_incidents(user).filter(pk=incident_id).first()
+    if incident is None:
+        raise IncidentNotFound(incident_id)
+    return incident
+
+
+def authorize_incident_change(
+    user: AnyUser | None, *, aduans: Iterable[Aduan] = (), incidents: Iterable[Incident] = ()
+) -> Officer:
+    """Grouping reports into incidents (join, split, merge) is for the dispatch roles, on
+    reports and incidents they can see."""
+    officer = officer_of(user)
+    if officer is None or user is None:
+        raise IncidentNotFound()
+    for aduan in aduans:
+        if not visible_aduan(user).filter(pk=aduan.pk).exists():
+            raise AduanNotFound(aduan.code)
+    for incident in incidents:
+        if not visible_incidents(user).filter(pk=incident.pk).exists():
+            raise IncidentNotFound(incident.pk)
+    if officer.role not in DISPATCH_ROLES:
+        raise AduanPermissionDenied(
+            _("Hanya operator atau pimpinan yang dapat menggabungkan atau memisahkan laporan.")
+        )
     return officer

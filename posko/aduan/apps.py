@@ -10,3 +10,8 @@ class AduanConfig(AppConfig):
         from posko.triage_store.actions.training import register_example_source
 
         register_example_source(correction_examples)
+
+        from posko.aduan.audit import record_from_port, register_audit_kinds
+        from posko.core import audit_port
+
+        audit_port.connect(register=register_audit_kinds, writer=record_from_port)

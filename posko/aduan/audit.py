@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from posko.aduan.models import Aduan, AuditEvent
 from posko.aduan.models.choices import Category, Channel, Priority, Status, Tone
 from posko.org.models import Unit
+from posko.org.permissions import officer_of
 from posko.regions.models import Region
 
 AUDIT_KINDS: dict[str, Promise] = {
@@ -200,10 +201,22 @@ def record_audit(aduan: Aduan, action: str, *, actor: User | None, **data: Any) 
 
 
 def record_polres_audit(
-    polres: Unit, action: str, *, actor: User | None, target: str, **data: Any
+    polres: Unit | None, action: str, *, actor: User | None, target: str, **data: Any
 ) -> AuditEvent:
-    """One audit row about a Polres's policy or configuration (``target``: what changed)."""
+    """One audit row about a Polres's policy or configuration (``target``: what changed), or a
+    security event (``polres`` empty when the account belongs to none, e.g. a failed login)."""
     _check(action)
     return AuditEvent.objects.create(
         polres=polres, target=target[:80], actor=actor, action=action, data=data
     )
+
+
+def record_from_port(
+    polres: Unit | None, action: str, *, actor: User | None, target: str, **data: Any
+) -> AuditEvent:
+    """The writer behind ``posko.core.audit_port`` (domains below aduan). A security event
+    (login, second factor) belongs to the Polres of the officer it is about."""
+    if polres is None and actor is not None:
+        officer = officer_of(actor)
+        polres = officer.unit.polres if officer is not None else None
+    return record_polres_audit(polres, action, actor=actor, target=target, **data)

@@ -8,10 +8,15 @@ that sends it, a metrics delta) commits or rolls back with the change itself. Su
 their slow work after commit, through the task backend (``transaction.on_commit`` +
 django-tasks): no event is kept in memory past its transaction, and nothing here is a queue.
 
+The same ``emit`` also hands a *change notice* ``(kind, aduan_id)`` to the change listeners
+(``subscribe_changes``; the metrics layer) once the transaction commits: they read the
+committed state and never take part in the change.
+
 Questions asked *before* a change (may a public reply go out on the origin channel now?) are
 answered the same way: by gates that other apps register (``register_reply_gate``).
 
-    aduan action ──emit(kind, aduan, data)──▶ subscribers (channels, …) ──on commit──▶ tasks
+    aduan action ──emit(kind, aduan, data)──▶ subscribers (channels, patrol) ──on commit──▶ tasks
+                                          └──on commit──▶ change listeners (metrics)
 """
 
 from __future__ import annotations
@@ -35,6 +40,11 @@ class EventKind(StrEnum):
     PUBLIC_REPLY = "public_reply"  # an officer's reply to send on the origin channel; data: message
     INCOMING_MESSAGE = "incoming_message"  # the reporter wrote again
     LABELS_CORRECTED = "labels_corrected"  # data: changes
+    RESPONDED = "responded"  # the first public response (first-response time is set)
+    PRIORITY_RAISED = "priority_raised"  # its incident grew
+    ESCALATED = "escalated"  # an SLA target passed
+    SUBJECT_SET = "subject_set"  # the unit/member a complaint is about was recorded
+    SATISFACTION = "satisfaction"  # the reporter answered the satisfaction question
 
 
 @dataclass(frozen=True)
@@ -64,10 +74,14 @@ def subscribe(kind: EventKind, subscriber: Subscriber) -> None:
 
 
 def emit(kind: EventKind, aduan: Aduan, **data: Any) -> None:
-    """From an action, inside its transaction: hand the event to every subscriber."""
+    """From an action, inside its transaction: hand the event to every subscriber now, and
+    the change notice to every change listener after commit."""
     event = AduanEvent(kind, aduan, data)
     for subscriber in list(_subscribers[kind]):
         subscriber(event)
+    if _change_listeners:
+        aduan_id = aduan.pk
+        transaction.on_commit(lambda: _notify(kind, aduan_id))
 
 
 def register_reply_gate(gate: ReplyGate) -> None:
@@ -82,32 +96,16 @@ def check_reply_allowed(aduan: Aduan) -> None:
         gate(aduan)
 
 
-# Change notices (``fire``): the kinds actions announce; a listener may ignore any of them.
-CREATED = "created"
-ASSIGNED = "assigned"
-STATUS_CHANGED = "status_changed"
-RESPONDED = "responded"
-LABELS_CORRECTED = "labels_corrected"
-PRIORITY_RAISED = "priority_raised"
-ESCALATED = "escalated"
-SUBJECT_SET = "subject_set"
-SATISFACTION = "satisfaction"
-
-ChangeListener = Callable[[str, int], None]
+ChangeListener = Callable[[EventKind, int], None]
 _change_listeners: list[ChangeListener] = []
 
 
 def subscribe_changes(listener: ChangeListener) -> None:
-    """Call ``listener(kind, aduan_id)`` after the commit of every change notice."""
+    """Call ``listener(kind, aduan_id)`` after the commit of every emitted event."""
     if listener not in _change_listeners:
         _change_listeners.append(listener)
 
 
-def fire(kind: str, aduan_id: int) -> None:
-    """Announce a change of ``aduan_id``; listeners are called once the transaction commits."""
-
-    def deliver() -> None:
-        for listener in list(_change_listeners):
-            listener(kind, aduan_id)
-
-    transaction.on_commit(deliver)
+def _notify(kind: EventKind, aduan_id: int) -> None:
+    for listener in list(_change_listeners):
+        listener(kind, aduan_id)

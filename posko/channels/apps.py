@@ -7,6 +7,9 @@ class ChannelsConfig(AppConfig):
     verbose_name = "Kanal"
 
     def ready(self) -> None:
+        from posko.aduan.audit import register_audit_kinds
+        from posko.channels.actions.moderation import AUDIT_KINDS
         from posko.channels.subscribers import connect
 
         connect()
+        register_audit_kinds(AUDIT_KINDS)

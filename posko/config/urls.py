@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import include, path
 from django.views.static import serve
 
-from posko.api.urls import api
+from posko.api.service import api
 from posko.core.views import healthz
 
 urlpatterns = [

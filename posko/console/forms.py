@@ -10,7 +10,7 @@ from posko.aduan.inbox import ALL_STATUSES, OPEN, InboxFilters
 from posko.aduan.models import Category, Channel, Priority, Status, Tone
 from posko.aduan.models.choices import STAFF_INTAKE_CHANNELS, TRANSITIONS
 from posko.core.phones import normalize_phone
-from posko.org.lookup import desa_choices
+from posko.org.lookup import desa_choices, desa_of_polres
 from posko.org.models import Officer, Role, Unit, UnitKind
 from posko.regions.models import Region, RegionLevel
 
@@ -41,9 +41,7 @@ def _desa_field(polres: Unit, label: str) -> forms.ChoiceField:
 def _resolve_desa(polres: Unit, code: str | None) -> Region | None:
     if not code:
         return None
-    desa = Region.objects.filter(
-        code=code, level=RegionLevel.DESA, parent__parent=polres.region
-    ).first()
+    desa = desa_of_polres(polres, code)
     if desa is None:
         raise forms.ValidationError(_("Desa tidak dikenal."))
     return desa

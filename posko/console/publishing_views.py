@@ -28,7 +28,7 @@ from posko.publishing.access import (
     visible_subscribers,
 )
 from posko.publishing.actions.alerts import alert_counts
-from posko.publishing.actions.common import PostError
+from posko.publishing.actions.common import PostError, post_history
 from posko.publishing.actions.compose import Draft, do_create_post, do_update_post
 from posko.publishing.actions.review import (
     do_approve,
@@ -185,7 +185,7 @@ def _detail_context(request: HttpRequest, post: Post) -> dict[str, Any]:
         "post": post,
         "targets": targets,
         "errors": validation_errors(post) if post.status in EDITABLE_STATUSES else {},
-        "audit": post.audit_events.select_related("actor", "target"),
+        "audit": post_history(post).select_related("actor"),
         "media": list(post.media.all()),
         "alerts": [(a, alert_counts(a)) for a in post.alerts.all()],
         "may_compose": can_compose(user),

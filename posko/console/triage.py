@@ -8,7 +8,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from posko.aduan.access import AduanNotFound, access_aduan_by_code, can_dispatch, visible_aduan
+from posko.aduan.access import (
+    AduanNotFound,
+    AduanPermissionDenied,
+    IncidentNotFound,
+    access_aduan_by_code,
+    access_incident,
+    can_dispatch,
+    visible_aduan,
+)
 from posko.aduan.actions.incidents import (
     IncidentError,
     do_join_incident,
@@ -20,6 +28,7 @@ from posko.aduan.models import Incident, LabelCorrection
 from posko.console.forms import JoinIncidentForm, LandmarkForm, MergeIncidentForm
 from posko.console.views import forbidden, officer_required, polres_of_request
 from posko.core.types import staff_user
+from posko.org.permissions import NotPermitted
 from posko.triage_store.actions.landmarks import LandmarkError, do_add_landmark, do_delete_landmark
 from posko.triage_store.actions.training import (
     do_activate_triage_model,
@@ -30,9 +39,10 @@ from posko.triage_store.models import Landmark, TriageModelVersion
 
 def _incident_for(request: HttpRequest, incident_id: int) -> Incident:
     """An incident the user may see: at least one of its reports is visible to them."""
-    if not visible_aduan(request.user).filter(incident_id=incident_id).exists():
-        raise Http404(_("Insiden tidak ditemukan."))
-    return get_object_or_404(Incident, pk=incident_id)
+    try:
+        return access_incident(request.user, incident_id)
+    except IncidentNotFound as exc:
+        raise Http404(_("Insiden tidak ditemukan.")) from exc
 
 
 @officer_required
@@ -61,10 +71,6 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
 @officer_required
 @require_POST
 def incident_merge(request: HttpRequest, incident_id: int) -> HttpResponse:
-    if not can_dispatch(request.user):
-        return forbidden(
-            request, _("Hanya operator atau pimpinan yang dapat menggabungkan insiden.")
-        )
     incident = _incident_for(request, incident_id)
     form = MergeIncidentForm(request.POST)
     if form.is_valid():
@@ -76,7 +82,9 @@ def incident_merge(request: HttpRequest, incident_id: int) -> HttpResponse:
                 _("Insiden #%(other)s digabung ke insiden #%(incident)s.")
                 % {"other": other.pk, "incident": incident.pk},
             )
-        except (IncidentError, Http404) as exc:
+        except AduanPermissionDenied as exc:
+            return forbidden(request, str(exc))
+        except (IncidentError, IncidentNotFound, Http404) as exc:
             messages.error(request, str(exc) or _("Insiden tidak ditemukan."))
     else:
         messages.error(request, _("Nomor insiden tidak valid."))
@@ -86,8 +94,6 @@ def incident_merge(request: HttpRequest, incident_id: int) -> HttpResponse:
 @officer_required
 @require_POST
 def aduan_split(request: HttpRequest, code: str) -> HttpResponse:
-    if not can_dispatch(request.user):
-        return forbidden(request, _("Hanya operator atau pimpinan yang dapat memisahkan laporan."))
     try:
         aduan = access_aduan_by_code(request.user, code, record_view=False)
         do_split_from_incident(aduan, acting_user=staff_user(request))
@@ -96,6 +102,8 @@ def aduan_split(request: HttpRequest, code: str) -> HttpResponse:
         )
     except AduanNotFound as exc:
         raise Http404(_("Aduan tidak ditemukan.")) from exc
+    except AduanPermissionDenied as exc:
+        return forbidden(request, str(exc))
     except IncidentError as exc:
         messages.error(request, str(exc))
     return redirect("console:aduan_detail", code=code)
@@ -104,10 +112,6 @@ def aduan_split(request: HttpRequest, code: str) -> HttpResponse:
 @officer_required
 @require_POST
 def aduan_join(request: HttpRequest, code: str) -> HttpResponse:
-    if not can_dispatch(request.user):
-        return forbidden(
-            request, _("Hanya operator atau pimpinan yang dapat menggabungkan laporan.")
-        )
     try:
         aduan = access_aduan_by_code(request.user, code, record_view=False)
     except AduanNotFound as exc:
@@ -126,6 +130,8 @@ def aduan_join(request: HttpRequest, code: str) -> HttpResponse:
             )
         except AduanNotFound:
             messages.error(request, _("Aduan lain dengan kode itu tidak ditemukan."))
+        except AduanPermissionDenied as exc:
+            return forbidden(request, str(exc))
         except IncidentError as exc:
             messages.error(request, str(exc))
     return redirect("console:aduan_detail", code=aduan.code)
@@ -136,24 +142,21 @@ def landmarks(request: HttpRequest) -> HttpResponse:
     polres = polres_of_request(request)
     may_edit = can_dispatch(request.user)
     form = LandmarkForm(request.POST or None, polres=polres)
-    if request.method == "POST":
-        if not may_edit:
-            return forbidden(
-                request, _("Hanya operator atau pimpinan yang dapat mengubah landmark.")
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_add_landmark(
+                polres,
+                name=form.cleaned_data["name"],
+                desa=form.cleaned_data["desa"],
+                aliases=form.cleaned_data["aliases"],
+                acting_user=staff_user(request),
             )
-        if form.is_valid():
-            try:
-                do_add_landmark(
-                    polres,
-                    name=form.cleaned_data["name"],
-                    desa=form.cleaned_data["desa"],
-                    aliases=form.cleaned_data["aliases"],
-                    acting_user=staff_user(request),
-                )
-                messages.success(request, _("Landmark ditambahkan."))
-                return redirect("console:landmarks")
-            except LandmarkError as exc:
-                form.add_error(None, str(exc))
+            messages.success(request, _("Landmark ditambahkan."))
+            return redirect("console:landmarks")
+        except NotPermitted as exc:
+            return forbidden(request, str(exc))
+        except LandmarkError as exc:
+            form.add_error(None, str(exc))
     rows = Landmark.objects.filter(polres=polres).select_related("desa", "desa__parent")
     return render(
         request,
@@ -166,10 +169,11 @@ def landmarks(request: HttpRequest) -> HttpResponse:
 @officer_required
 @require_POST
 def landmark_delete(request: HttpRequest, landmark_id: int) -> HttpResponse:
-    if not can_dispatch(request.user):
-        return forbidden(request, _("Hanya operator atau pimpinan yang dapat mengubah landmark."))
     landmark = get_object_or_404(Landmark, pk=landmark_id, polres=polres_of_request(request))
-    do_delete_landmark(landmark, acting_user=staff_user(request))
+    try:
+        do_delete_landmark(landmark, acting_user=staff_user(request))
+    except NotPermitted as exc:
+        return forbidden(request, str(exc))
     messages.success(request, _("Landmark '%(name)s' dihapus.") % {"name": landmark.name})
     return redirect("console:landmarks")
 

@@ -6,4 +6,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Posko"
 
     def ready(self) -> None:
-        from posko.core import login_security  # noqa: F401 - connects the login signal receivers
+        from posko.core import (
+            audit_port,
+            login_security,  # noqa: F401 - connects the login signal receivers
+        )
+        from posko.core.models import SecurityKind
+
+        audit_port.register_kinds({kind.value: kind.label for kind in SecurityKind})

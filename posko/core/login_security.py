@@ -21,7 +21,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from posko.core.models import SecurityEvent, SecurityKind
+from posko.core import audit_port
+from posko.core.models import SecurityKind
 from posko.core.ratelimit import client_address
 
 BACKOFF_WINDOW = 24 * 3600
@@ -85,16 +86,19 @@ def record_security_event(
     user: AbstractBaseUser | AnonymousUser | None = None,
     username: str = "",
     **data: Any,
-) -> SecurityEvent:
+) -> None:
+    """One row in the one audit trail (the Polres of the officer, when the account is one)."""
     real_user = user if user is not None and user.is_authenticated else None
     if real_user is not None and not username:
         username = real_user.get_username()
-    return SecurityEvent.objects.create(
-        kind=kind,
-        user_id=real_user.pk if real_user is not None else None,
+    audit_port.record_change(
+        None,
+        kind,
+        actor=real_user,  # type: ignore[arg-type]
+        target=f"login:{username}"[:80],
         username=username[:150],
         address=client_address(request)[:64] if request is not None else "",
-        data=data,
+        **data,
     )
 
 

@@ -1,18 +1,33 @@
-"""The metrics layer listens to aduan's after-commit events: it refreshes the aggregates in a
-task, and opens the satisfaction question when an aduan is closed as selesai."""
+"""The metrics layer listens to aduan's after-commit change notices: it refreshes the
+aggregates in a task, and opens the satisfaction question when an aduan is closed as selesai."""
 
 from __future__ import annotations
 
 from django.conf import settings
 
-from posko.aduan import events
+from posko.aduan.events import EventKind
+
+# The changes that move a figure (a new message alone moves none).
+COUNTED = frozenset(
+    {
+        EventKind.CREATED,
+        EventKind.ASSIGNED,
+        EventKind.STATUS_CHANGED,
+        EventKind.RESPONDED,
+        EventKind.LABELS_CORRECTED,
+        EventKind.PRIORITY_RAISED,
+        EventKind.ESCALATED,
+        EventKind.SUBJECT_SET,
+        EventKind.SATISFACTION,
+    }
+)
 
 
-def on_aduan_event(kind: str, aduan_id: int) -> None:
-    if not getattr(settings, "POSKO_METRICS_LIVE", True):
+def on_aduan_event(kind: EventKind, aduan_id: int) -> None:
+    if kind not in COUNTED or not getattr(settings, "POSKO_METRICS_LIVE", True):
         return
     from posko.metrics.tasks import ask_satisfaction, refresh_metrics
 
     refresh_metrics.enqueue([aduan_id])
-    if kind == events.STATUS_CHANGED:
+    if kind == EventKind.STATUS_CHANGED:
         ask_satisfaction.enqueue(aduan_id)

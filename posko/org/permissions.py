@@ -8,9 +8,10 @@ subject of the complaint) are applied by the permission-scoped selectors of each
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext as _
 
 from posko.core.types import AnyUser
-from posko.org.models import Officer, Role
+from posko.org.models import Officer, Role, Unit
 
 # Roles that see every (non-restricted) aduan of their Polres.
 POLRES_WIDE_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.PIMPINAN, Role.AUDITOR})
@@ -22,8 +23,10 @@ INTAKE_ROLES = frozenset(
 )
 # Roles allowed to route an aduan to any unit of the Polres.
 DISPATCH_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.PIMPINAN})
-# Roles allowed to change the Polres's policy (SLA targets, service hours, landmarks, models).
+# Roles allowed to change the Polres's policy (SLA targets, service hours).
 SETTINGS_ROLES = frozenset({Role.ADMIN, Role.PIMPINAN})
+# Roles that keep the Polres's triage in shape: landmarks, model versions, retraining.
+TRIAGE_SETUP_ROLES = DISPATCH_ROLES
 # Roles that work the public-comment moderation stream of their Polres.
 MODERATION_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.PIMPINAN})
 # Roles that manage the Polres's official channel accounts (credentials) and notice templates.
@@ -44,3 +47,21 @@ def officer_of(user: AnyUser | None) -> Officer | None:
 def has_role(user: AnyUser | None, roles: frozenset[str]) -> bool:
     officer = officer_of(user)
     return officer is not None and officer.role in roles
+
+
+class NotPermitted(Exception):
+    """The actor may not perform this change (the message says why). Actions raise it (or a
+    subclass, e.g. ``AduanPermissionDenied``); the console answers 403, the API 403."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or _("Anda tidak berwenang melakukan perubahan ini."))
+
+
+def authorize_in_polres(
+    user: AnyUser | None, roles: frozenset[str], polres: Unit, message: str = ""
+) -> Officer:
+    """Inside an action: the actor holds one of ``roles`` in ``polres``."""
+    officer = officer_of(user)
+    if officer is None or officer.role not in roles or officer.unit.polres != polres:
+        raise NotPermitted(message)
+    return officer

@@ -133,27 +133,6 @@ class SpikeAlert(models.Model):
         return f"{self.topic} @ {self.place}"
 
 
-class PatrolAuditEvent(models.Model):
-    """Append-only audit of patrol changes (same shape as aduan's AuditEvent)."""
-
-    polres = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    claim = models.ForeignKey(
-        HoaxClaim, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_events"
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    action = models.CharField(max_length=40)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return self.action
-
-
 class AduanClaimMatch(models.Model):
     """The registry claim an aduan's text matched (suggest: an officer confirms)."""
 

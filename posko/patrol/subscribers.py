@@ -28,5 +28,11 @@ def connect() -> None:
         {
             "hoax_claim_matched": _("Cocok dengan klaim hoaks terdaftar"),
             "hoax_clarification_sent": _("Klarifikasi hoaks dikirim"),
+            # the patrol's own changes (target ``hoax_claim:<id>`` or ``patrol``)
+            "claim_created": _("Klaim hoaks ditulis"),
+            "claim_approved": _("Klaim hoaks disetujui"),
+            "registry_imported": _("Registri hoaks diimpor"),
+            "posts_imported": _("Unggahan publik diimpor"),
+            "post_reviewed": _("Unggahan publik ditinjau"),
         }
     )

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from posko.aduan.models import Category
 from posko.aduan.photos import MAX_PHOTOS, CleanPhoto, clean_photos, human_size
 from posko.core.phones import normalize_phone
-from posko.org.lookup import desa_choices
+from posko.org.lookup import desa_choices, desa_of_polres
 from posko.org.models import Unit
-from posko.regions.models import Region, RegionLevel
+from posko.regions.models import Region
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -87,9 +87,7 @@ class LaporForm(forms.Form):
         code = self.cleaned_data.get("desa")
         if not code:
             return None
-        desa = Region.objects.filter(
-            code=code, level=RegionLevel.DESA, parent__parent=self.polres.region
-        ).first()
+        desa = desa_of_polres(self.polres, code)
         if desa is None:
             raise ValidationError(gettext("Desa tidak dikenal."), code="desa")
         return desa

@@ -163,31 +163,6 @@ class PostTarget(models.Model):
         return self.text or self.post.text
 
 
-class PublishingAudit(models.Model):
-    """Append-only trail of every publishing transition (the aduan audit is aduan-only)."""
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="audit_events")
-    target = models.ForeignKey(
-        PostTarget, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    action = models.CharField(max_length=40)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.post_id}: {self.action}"
-
-
 # Targeted alerts -----------------------------------------------------------------------
 
 

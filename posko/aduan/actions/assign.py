@@ -4,7 +4,6 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from posko.aduan import events
 from posko.aduan.access import authorize_dispatch
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
 from posko.aduan.events import EventKind, emit
@@ -60,5 +59,4 @@ def do_assign_aduan(
                 text=f"Aduan {aduan.code} ditugaskan kepada Anda.",
             )
         emit(EventKind.ASSIGNED, aduan, unit=unit.pk, officer=officer.pk if officer else None)
-        events.fire(events.ASSIGNED, aduan.pk)
     return aduan

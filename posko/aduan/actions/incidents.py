@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from posko.aduan import events
+from posko.aduan.access import authorize_incident_change
 from posko.aduan.actions.common import lock_aduan, record_audit, schedule_sla_checks, touch
 from posko.aduan.models import Aduan, Incident
 from posko.aduan.models.choices import OPEN_STATUSES, PRIORITY_RANK, Priority
@@ -69,7 +70,7 @@ def raise_priority_for_growth(incident: Incident, *, actor: User | None) -> list
             incident=incident.pk,
             reports=len(times),
         )
-        events.fire(events.PRIORITY_RAISED, aduan.pk)
+        events.emit(events.EventKind.PRIORITY_RAISED, aduan)
         changed.append(aduan)
     return changed
 
@@ -77,6 +78,7 @@ def raise_priority_for_growth(incident: Incident, *, actor: User | None) -> list
 @transaction.atomic(durable=True)
 def do_merge_incidents(target: Incident, source: Incident, *, acting_user: User) -> Incident:
     """Move every report of ``source`` into ``target`` and delete ``source``."""
+    authorize_incident_change(acting_user, incidents=(target, source))
     if target.pk == source.pk:
         raise IncidentError(_("Insiden tidak dapat digabung dengan dirinya sendiri."))
     if target.polres_id != source.polres_id:
@@ -97,6 +99,7 @@ def do_merge_incidents(target: Incident, source: Incident, *, acting_user: User)
 def do_split_from_incident(aduan: Aduan, *, acting_user: User) -> Aduan:
     """Take one report out of its incident (it describes another event). An incident left
     with a single report is dissolved."""
+    authorize_incident_change(acting_user, aduans=(aduan,))
     aduan = lock_aduan(aduan)
     incident_id = aduan.incident_id
     if incident_id is None:
@@ -135,7 +138,10 @@ def link_to_incident(aduan: Aduan, other: Aduan, *, actor: User | None) -> Incid
 
 @transaction.atomic(durable=True)
 def do_join_incident(aduan: Aduan, other: Aduan, *, acting_user: User | None) -> Incident:
-    """Put ``aduan`` in the incident of ``other`` (creating one if needed)."""
+    """Put ``aduan`` in the incident of ``other`` (creating one if needed). ``acting_user``
+    ``None`` is Posko itself (intake linking a report to an incident it found)."""
+    if acting_user is not None:
+        authorize_incident_change(acting_user, aduans=(aduan, other))
     aduan, other = lock_aduan(aduan), lock_aduan(other)
     if aduan.pk == other.pk:
         raise IncidentError(_("Aduan tidak dapat digabung dengan dirinya sendiri."))

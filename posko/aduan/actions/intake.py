@@ -9,7 +9,6 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
-from posko.aduan import events
 from posko.aduan.actions.common import record_audit, schedule_sla_checks
 from posko.aduan.actions.incidents import link_to_incident, raise_priority_for_growth
 from posko.aduan.codes import new_tracking_code
@@ -144,7 +143,6 @@ def do_submit_aduan(
             photos=len(photos),
         )
         schedule_sla_checks(aduan)
-        events.fire(events.CREATED, aduan.pk)
         if on_created is not None:
             on_created(aduan)
         emit(EventKind.CREATED, aduan)

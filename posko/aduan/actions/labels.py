@@ -4,7 +4,6 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from posko.aduan import events
 from posko.aduan.access import authorize_change
 from posko.aduan.actions.common import lock_aduan, record_audit, schedule_sla_checks, touch
 from posko.aduan.events import EventKind, emit
@@ -114,7 +113,6 @@ def do_correct_labels(
             fields += ["priority_rank", "first_response_due", "resolution_due"]
             schedule_sla_checks(aduan)
         touch(aduan, *fields)
-        events.fire(events.LABELS_CORRECTED, aduan.pk)
         corrections = [
             LabelCorrection.objects.create(
                 aduan=aduan,

@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from posko.aduan import events
 from posko.aduan.access import authorize_change
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
 from posko.aduan.events import EventKind, check_reply_allowed, emit
@@ -64,7 +63,7 @@ def do_add_message(aduan: Aduan, text: str, *, public: bool, acting_user: User) 
             fields.append("first_responded_at")
         touch(aduan, *fields)
         if fields:
-            events.fire(events.RESPONDED, aduan.pk)
+            emit(EventKind.RESPONDED, aduan)
         record_audit(
             aduan,
             "reply_added" if public else "note_added",

@@ -73,7 +73,7 @@ def do_check_sla_deadline(aduan_id: int, kind: str, due_iso: str) -> str:
             )
         aduan.escalated_at = timezone.now()
         aduan.save(update_fields=["escalated_at"])
-        events.fire(events.ESCALATED, aduan.pk)
+        events.emit(events.EventKind.ESCALATED, aduan)
         record_audit(
             aduan,
             "escalated",

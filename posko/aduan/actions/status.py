@@ -5,7 +5,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from posko.aduan import events
 from posko.aduan.access import authorize_change
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
 from posko.aduan.events import EventKind, emit
@@ -76,5 +75,4 @@ def _change_status(aduan: Aduan, new_status: str, *, reason: str, actor: User | 
             reason=reason,
         )
         emit(EventKind.STATUS_CHANGED, aduan, old=old, new=new_status, reason=reason)
-        events.fire(events.STATUS_CHANGED, aduan.pk)
     return aduan

@@ -4,9 +4,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from posko.aduan import events
 from posko.aduan.access import authorize_subject
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
+from posko.aduan.events import EventKind, emit
 from posko.aduan.models import Aduan
 from posko.org.models import Officer, Unit
 
@@ -45,7 +45,7 @@ def do_set_complaint_subject(
             aduan.assigned_officer = None
             fields.append("assigned_officer")
         touch(aduan, *fields)
-        events.fire(events.SUBJECT_SET, aduan.pk)
+        emit(EventKind.SUBJECT_SET, aduan)
         record_audit(
             aduan,
             "subject_set",

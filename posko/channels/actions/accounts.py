@@ -15,9 +15,18 @@ from django.utils.translation import gettext
 from posko.aduan.audit import record_polres_audit
 from posko.channels.models import ChannelAccount, Platform
 from posko.org.models import Unit
+from posko.org.permissions import CHANNEL_ADMIN_ROLES, authorize_in_polres
 
 # Non-secret fields whose changes are recorded.
 TRACKED = ("name", "api_base", "config", "is_active")
+
+
+def _authorize(acting_user: User | None, polres: Unit) -> None:
+    """An administrator of the Polres; ``None`` is Posko itself (``posko channels`` on the
+    server, the demo seed)."""
+    if acting_user is not None:
+        message = gettext("Hanya admin Polres yang dapat mengelola akun resmi.")
+        authorize_in_polres(acting_user, CHANNEL_ADMIN_ROLES, polres, message)
 
 
 @transaction.atomic
@@ -38,6 +47,7 @@ def do_save_account(
     into the stored ones (an empty value removes a key); config likewise. The change is
     audited (``AuditEvent`` of the Polres, target ``channel_account:<id>``) with the actor
     and the names — never the values — of the credentials that changed."""
+    _authorize(acting_user, polres)
     if platform not in Platform.values:
         raise ValueError(gettext("Platform tidak dikenal: %(platform)s") % {"platform": platform})
     external_id = external_id.strip()
@@ -109,6 +119,7 @@ def do_set_account_active(
     """Enable or disable an official account (disabled: webhooks for it are ignored, replies
     fail with the reason, polling stops)."""
     account = ChannelAccount.objects.select_for_update().get(pk=account.pk)
+    _authorize(acting_user, account.polres)
     if account.is_active == active:
         return account
     account.is_active = active

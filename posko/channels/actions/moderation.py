@@ -7,7 +7,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from posko.aduan.audit import record_polres_audit
 from posko.aduan.models import Aduan
 from posko.channels.actions.inbound import AlreadyLinked, create_aduan_from_message
 from posko.channels.base import SendError
@@ -19,6 +21,14 @@ from posko.channels.models import (
     ModerationState,
     Platform,
 )
+from posko.org.permissions import MODERATION_ROLES, authorize_in_polres
+
+# Registered with the audit registry in ``ChannelsConfig.ready``.
+AUDIT_KINDS = {
+    "comment_replied": _("Komentar publik dibalas"),
+    "comment_hidden": _("Komentar publik disembunyikan"),
+    "comment_dismissed": _("Komentar publik diabaikan"),
+}
 
 
 class ModerationError(ValueError):
@@ -33,16 +43,30 @@ def _lock(item: ModerationItem) -> ModerationItem:
     )
 
 
-def _done(item: ModerationItem, state: str, user: User) -> None:
+def _authorize(item: ModerationItem, user: User) -> None:
+    message = gettext("Hanya operator, admin atau pimpinan yang menangani komentar publik.")
+    authorize_in_polres(user, MODERATION_ROLES, item.polres, message)
+
+
+def _done(item: ModerationItem, state: str, user: User, audit: str | None = None) -> None:
     item.state = state
     item.handled_by = user
     item.handled_at = timezone.now()
     item.save(update_fields=["state", "handled_by", "handled_at", "aduan"])
+    if audit is not None:  # (a conversion is audited by the new aduan's own rows)
+        record_polres_audit(
+            item.polres,
+            audit,
+            actor=user,
+            target=f"moderation:{item.pk}",
+            message=item.message_id,
+        )
 
 
 def do_convert_to_aduan(item: ModerationItem, *, acting_user: User) -> Aduan:
     """The operator decides the comment needs police action after all. The item is marked in
     the new aduan's own transaction, so a double click cannot make two aduan."""
+    _authorize(item, acting_user)
     with transaction.atomic():
         item = _lock(item)
         if item.state == ModerationState.CONVERTED:
@@ -63,6 +87,7 @@ def do_convert_to_aduan(item: ModerationItem, *, acting_user: User) -> Aduan:
 
 
 def do_reply_to_comment(item: ModerationItem, text: str, *, acting_user: User) -> None:
+    _authorize(item, acting_user)
     text = text.strip()
     if not text:
         raise ModerationError(gettext("Isi balasan tidak boleh kosong."))
@@ -73,12 +98,13 @@ def do_reply_to_comment(item: ModerationItem, text: str, *, acting_user: User) -
             raise ModerationError(gettext("Balasan komentar hanya untuk Instagram dan Facebook."))
         target = str(message.data.get("reply_target") or message.external_id)
         queue_comment_reply(message.account, target, text, moderation_item=item)
-        _done(item, ModerationState.REPLIED, acting_user)
+        _done(item, ModerationState.REPLIED, acting_user, "comment_replied")
 
 
 def do_hide_comment(item: ModerationItem, *, acting_user: User) -> None:
     """Hide the comment on the platform now (the operator sees the platform's answer)."""
     item = ModerationItem.objects.select_related("message__account").get(pk=item.pk)
+    _authorize(item, acting_user)
     account = item.message.account
     if account.platform not in (Platform.INSTAGRAM, Platform.FACEBOOK):
         raise ModerationError(
@@ -95,12 +121,13 @@ def do_hide_comment(item: ModerationItem, *, acting_user: User) -> None:
         ) from exc
     with transaction.atomic():
         item = _lock(item)
-        _done(item, ModerationState.HIDDEN, acting_user)
+        _done(item, ModerationState.HIDDEN, acting_user, "comment_hidden")
 
 
 def do_dismiss(item: ModerationItem, *, acting_user: User) -> None:
+    _authorize(item, acting_user)
     with transaction.atomic():
         item = _lock(item)
-        _done(item, ModerationState.DISMISSED, acting_user)
+        _done(item, ModerationState.DISMISSED, acting_user, "comment_dismissed")
         item.message.state = ChannelMessageState.IGNORED
         item.message.save(update_fields=["state"])

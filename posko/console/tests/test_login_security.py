@@ -15,8 +15,8 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from posko.aduan.models import AuditEvent
 from posko.conftest import PASSWORD
-from posko.core.models import SecurityEvent
 from posko.org.models import Officer
 
 LOGIN = "/posko/masuk/"
@@ -36,7 +36,8 @@ def _fail(client: Client, times: int, username: str = "operator") -> None:
 
 
 def _kinds(username: str) -> list[str]:
-    return list(SecurityEvent.objects.filter(username=username).values_list("kind", flat=True))
+    rows = AuditEvent.objects.filter(target=f"login:{username}").order_by("created_at", "id")
+    return list(rows.values_list("action", flat=True))
 
 
 # --- lock-outs (django-axes) ----------------------------------------------------------------

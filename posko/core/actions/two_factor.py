@@ -1,7 +1,7 @@
 """Two-factor (TOTP with recovery codes, django-otp): enrolment, verification, reset.
 
-Each step is audited in ``SecurityEvent``. Which users must use it is the console's policy
-(``posko.console.two_factor.two_factor_required``).
+Each step is audited in the one audit trail (``record_security_event``). Which users must use
+it is the console's policy (``posko.console.two_factor.two_factor_required``).
 """
 
 from __future__ import annotations

@@ -115,7 +115,7 @@ def do_answer_satisfaction(aduan: Aduan, answer: Answer) -> Satisfaction:
         survey.solved, survey.rating, survey.comment = answer.solved, answer.rating, answer.comment
         survey.answered_at = timezone.now()
         survey.save(update_fields=["solved", "rating", "comment", "answered_at"])
-        events.fire(events.SATISFACTION, aduan.pk)
+        events.emit(events.EventKind.SATISFACTION, aduan)
     if not answer.solved:
         reason = _("Pelapor menyatakan masalah belum terselesaikan.")
         if answer.comment:

@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from posko.aduan.access import officer_of
+from posko.aduan.audit import record_polres_audit
+from posko.aduan.models import AuditEvent
 from posko.org.models import Role, Unit
-from posko.patrol.models import ClaimStatus, HoaxClaim, PatrolAuditEvent, Verdict
+from posko.patrol.models import ClaimStatus, HoaxClaim, Verdict
 
 AUTHOR_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.PIMPINAN})
 APPROVER_ROLES = frozenset({Role.PIMPINAN})
@@ -28,12 +30,16 @@ class ClaimError(ValueError):
     pass
 
 
+def claim_target(claim: HoaxClaim) -> str:
+    return f"hoax_claim:{claim.pk}"
+
+
 def record_patrol_audit(
     polres: Unit, action: str, *, actor: User | None, claim: HoaxClaim | None = None, **data: Any
-) -> PatrolAuditEvent:
-    return PatrolAuditEvent.objects.create(
-        polres=polres, claim=claim, actor=actor, action=action, data=data
-    )
+) -> AuditEvent:
+    """One row in the one audit trail (kinds: ``posko.patrol.audit_kinds``)."""
+    target = claim_target(claim) if claim is not None else "patrol"
+    return record_polres_audit(polres, action, actor=actor, target=target, **data)
 
 
 def polres_for(user: User, roles: frozenset[str]) -> Unit:

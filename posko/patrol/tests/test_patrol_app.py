@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from posko.aduan.actions.intake import do_submit_aduan
+from posko.aduan.models import AuditEvent
 from posko.core.testing import run_tasks
 from posko.org.models import Officer, Unit
 from posko.patrol.actions.claims import (
@@ -22,7 +23,6 @@ from posko.patrol.models import (
     AduanClaimMatch,
     ClaimStatus,
     HoaxClaim,
-    PatrolAuditEvent,
     PublicPost,
 )
 
@@ -63,7 +63,9 @@ def test_create_and_approve_with_permissions_and_audit(officers: dict[str, Offic
         do_approve_claim(c, acting_user=officers["operator"].user)
     c = do_approve_claim(c, acting_user=officers["kapolres"].user)
     assert c.status == ClaimStatus.APPROVED and c.published_at is not None
-    assert list(PatrolAuditEvent.objects.filter(claim=c).values_list("action", flat=True)) == [
+    assert list(
+        AuditEvent.objects.filter(target=f"hoax_claim:{c.pk}").values_list("action", flat=True)
+    ) == [
         "claim_created",
         "claim_approved",
     ]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from posko.aduan.models import AuditEvent
 from posko.conftest import PASSWORD
 from posko.org.models import Officer, Unit
-from posko.patrol.models import ClaimStatus, HoaxClaim, PatrolAuditEvent, PublicPost, SpikeAlert
+from posko.patrol.models import ClaimStatus, HoaxClaim, PublicPost, SpikeAlert
 
 
 def _client(username: str) -> Client:
@@ -63,7 +64,7 @@ def test_pages_are_scoped_to_polres_and_role(
     risky = PublicPost.objects.get(source_id="1")
     assert op.post(f"/posko/patroli/antrean/{risky.pk}/tinjau/").status_code == 302
     assert "unggahan berisiko" not in op.get("/posko/patroli/antrean/").content.decode()
-    assert PatrolAuditEvent.objects.filter(action="post_reviewed").count() == 1
+    assert AuditEvent.objects.filter(action="post_reviewed").count() == 1
     assert "culik" in op.get("/posko/patroli/lonjakan/").content.decode()
     assert _client("satlantas").get("/posko/patroli/register/").status_code == 403
     assert _client("satlantas").get("/posko/patroli/antrean/").status_code == 403

@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from posko.aduan.audit import record_polres_audit
+from posko.aduan.models import AuditEvent
+from posko.publishing.audit_kinds import PREFIX
 from posko.publishing.models import (
     Post,
     PostStatus,
     PostTarget,
-    PublishingAudit,
     TargetStatus,
 )
 
@@ -24,12 +27,23 @@ class PostError(ValueError):
         super().__init__(" ".join(self.errors))
 
 
+def post_target(post: Post) -> str:
+    return f"post:{post.pk}"
+
+
 def record(
     post: Post, action: str, *, actor: User | None, target: PostTarget | None = None, **data: Any
-) -> PublishingAudit:
-    return PublishingAudit.objects.create(
-        post=post, target=target, actor=actor, action=action, data=data
+) -> AuditEvent:
+    """One row in the one audit trail (kind ``post_<action>``: ``publishing.audit_kinds``)."""
+    if target is not None:
+        data = {"account_post": target.pk, "platform": target.platform, **data}
+    return record_polres_audit(
+        post.polres, PREFIX + action, actor=actor, target=post_target(post), **data
     )
+
+
+def post_history(post: Post) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(polres_id=post.polres_id, target=post_target(post))
 
 
 def derive_post_status(statuses: list[str]) -> str | None:

@@ -13,8 +13,11 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from posko.core import audit_port
 from posko.org.models import Unit
+from posko.org.permissions import TRIAGE_SETUP_ROLES, authorize_in_polres
 from posko.triage import TriageInput, Triager
 from posko.triage.build import DATA_DIR as TRIAGE_DATA_DIR
 from posko.triage.build import TRAIN_PATH, load_examples
@@ -114,7 +117,7 @@ def do_retrain_triage_model(
             created_by=acting_user,
         )
         if activate:
-            _activate(version, acting_user=acting_user)
+            _activate(version, polres=polres, acting_user=acting_user)
     return RetrainResult(
         version=version,
         activated=activate,
@@ -127,17 +130,37 @@ def do_retrain_triage_model(
 def _activate(
     version: TriageModelVersion | None,
     *,
-    polres: Unit | None = None,
+    polres: Unit,
     acting_user: User | None = None,
 ) -> None:
-    target_polres = version.polres if version is not None else polres
-    TriageModelVersion.objects.filter(polres=target_polres, is_active=True).update(is_active=False)
+    before = (
+        TriageModelVersion.objects.filter(polres=polres, is_active=True)
+        .values_list("version", flat=True)
+        .first()
+    )
+    TriageModelVersion.objects.filter(polres=polres, is_active=True).update(is_active=False)
     transaction.on_commit(forget_triagers)  # (an update sends no signal)
     if version is not None:
         version.is_active = True
         version.activated_at = timezone.now()
         version.activated_by = acting_user
         version.save(update_fields=["is_active", "activated_at", "activated_by"])
+    audit_port.record_change(
+        polres,
+        "triage_model_activated",
+        actor=acting_user,
+        target="triage_model",
+        before=before,
+        after=version.version if version is not None else None,
+    )
+
+
+def _authorize(acting_user: User | None, polres: Unit) -> None:
+    """A person must hold a triage-setup role in the Polres; ``None`` is Posko itself (the
+    retrain task, an administrator's ``posko triage`` command on the server)."""
+    if acting_user is not None:
+        message = _("Hanya operator atau pimpinan yang dapat mengelola model triase.")
+        authorize_in_polres(acting_user, TRIAGE_SETUP_ROLES, polres, message)
 
 
 @transaction.atomic(durable=True)
@@ -145,17 +168,24 @@ def do_activate_triage_model(
     polres: Unit, version_number: int | None, *, acting_user: User | None = None
 ) -> TriageModelVersion | None:
     """Roll back (or forward) to a version; ``None`` returns to the model shipped with Posko."""
+    _authorize(acting_user, polres)
     if version_number is None:
         _activate(None, polres=polres, acting_user=acting_user)
         return None
     version = TriageModelVersion.objects.get(polres=polres, version=version_number)
-    _activate(version, acting_user=acting_user)
+    _activate(version, polres=polres, acting_user=acting_user)
     return version
 
 
+@transaction.atomic(durable=True)
 def do_request_triage_retrain(polres: Unit, *, acting_user: User) -> None:
     """Queue a retrain in the background (training takes seconds to minutes)."""
     from posko.triage_store.tasks import retrain_triage_model
+
+    _authorize(acting_user, polres)
+    audit_port.record_change(
+        polres, "triage_retrain_requested", actor=acting_user, target="triage_model"
+    )
 
     polres_id, user_id = polres.pk, acting_user.pk
     transaction.on_commit(lambda: retrain_triage_model.enqueue(polres_id, user_id))

@@ -1,14 +1,15 @@
-"""JSON API v1 (django-ninja): bearer-token auth, scoped exactly like the console."""
+"""The aduan endpoints: the inbox list, one aduan, staff intake, replies and status.
+
+Reads go through the permission-scoped selectors; changes through aduan's actions, which
+check the actor themselves (their typed errors become 403/404 in ``service.py``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
-from ninja import NinjaAPI, Query, Status
-from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+from ninja.errors import HttpError
 
 from posko.aduan.access import (
     AduanNotFound,
@@ -17,7 +18,6 @@ from posko.aduan.access import (
     can_intake,
     officer_of,
     record_restricted_views,
-    require_change,
 )
 from posko.aduan.actions import do_add_message, do_change_status, do_submit_aduan
 from posko.aduan.actions.intake import Reporter
@@ -25,7 +25,6 @@ from posko.aduan.actions.status import StatusTransitionError
 from posko.aduan.inbox import InboxFilters, capped_count, inbox_queryset
 from posko.aduan.models import Channel
 from posko.aduan.models.choices import STAFF_INTAKE_CHANNELS
-from posko.api.models import ApiToken, hash_token
 from posko.api.schemas import (
     AcceptedOut,
     AduanDetailOut,
@@ -38,71 +37,20 @@ from posko.api.schemas import (
 from posko.api.serializers import aduan_detail, aduan_summary
 from posko.core.limits import MAX_ID, MAX_OFFSET
 from posko.core.types import staff_user
-from posko.regions.models import Region, RegionLevel
+from posko.org.lookup import desa_of_polres
+
+router = Router(tags=["aduan"])
 
 # Staff intake records reports received outside Posko; platform channels (Instagram, Telegram,
 # X …) arrive through their own webhooks, where identity and deduplication are handled.
 API_INTAKE_CHANNELS = frozenset({*(c.value for c in STAFF_INTAKE_CHANNELS), Channel.API.value})
 
 
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        api_token = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True)
-            .first()
-        )
-        if api_token is None:
-            return None
-        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
-        request.user = api_token.user
-        return api_token.user
-
-
-api = NinjaAPI(
-    title="Posko API",
-    version="1",
-    description="API Posko untuk aplikasi internal Polres. Semua data dibatasi sesuai "
-    "hak akses pemilik token, sama seperti konsol.",
-    auth=TokenAuth(),
-    urls_namespace="api",
-)
-
-
-def _error(request: HttpRequest, message: str, status: int, **extra: Any) -> HttpResponse:
-    return api.create_response(request, {"message": message, **extra}, status=status)
-
-
-@api.exception_handler(AuthenticationError)
-def on_auth_error(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return _error(request, "Token tidak valid atau tidak ada.", 401)
-
-
-@api.exception_handler(ValidationError)
-def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return _error(request, "Data tidak valid.", 422, errors=exc.errors)
-
-
-@api.exception_handler(AduanNotFound)
-def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return _error(request, "Aduan tidak ditemukan.", 404)
-
-
-@api.exception_handler(AduanPermissionDenied)
-def on_denied(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return _error(request, "Anda tidak berwenang melakukan tindakan ini.", 403)
-
-
-@api.exception_handler(HttpError)
-def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _error(request, str(exc.message), exc.status_code)
-
-
 # The list's count stops here (``count_capped``): never a COUNT over a Polda's whole table.
 API_COUNT_CAP = 10_000
 
 
-@api.get("/aduan", response={200: AduanListOut, 401: ErrorOut, 422: ErrorOut}, tags=["aduan"])
+@router.get("", response={200: AduanListOut, 401: ErrorOut, 422: ErrorOut})
 def list_aduan(
     request: HttpRequest,
     status: str = "terbuka",
@@ -139,17 +87,16 @@ def list_aduan(
     }
 
 
-@api.get(
-    "/aduan/{code}",
+@router.get(
+    "/{code}",
     response={200: AduanDetailOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-    tags=["aduan"],
 )
 def get_aduan(request: HttpRequest, code: str) -> dict[str, Any]:
     return aduan_detail(access_aduan_by_code(request.user, code))
 
 
-@api.post(
-    "/aduan",
+@router.post(
+    "",
     response={
         201: AduanDetailOut,
         202: AcceptedOut,
@@ -158,7 +105,6 @@ def get_aduan(request: HttpRequest, code: str) -> dict[str, Any]:
         403: ErrorOut,
         422: ErrorOut,
     },
-    tags=["aduan"],
 )
 def create_aduan(request: HttpRequest, payload: AduanIn) -> Status[dict[str, Any]]:
     """Staff intake: record an aduan received by phone, SMS, walk-in or another channel.
@@ -178,15 +124,9 @@ def create_aduan(request: HttpRequest, payload: AduanIn) -> Status[dict[str, Any
         raise HttpError(
             422, f"Kanal '{payload.channel}' tidak dapat dicatat lewat API ({allowed})."
         )
-    desa = None
-    if payload.desa_code:
-        desa = Region.objects.filter(
-            code=payload.desa_code,
-            level=RegionLevel.DESA,
-            code__startswith=f"{polres.region_id}.",
-        ).first()
-        if desa is None:
-            raise HttpError(422, "Desa tidak dikenal di wilayah Polres ini.")
+    desa = desa_of_polres(polres, payload.desa_code)
+    if payload.desa_code and desa is None:
+        raise HttpError(422, "Desa tidak dikenal di wilayah Polres ini.")
     try:
         aduan = do_submit_aduan(
             polres,
@@ -215,8 +155,8 @@ def create_aduan(request: HttpRequest, payload: AduanIn) -> Status[dict[str, Any
     return Status(201, aduan_detail(visible))
 
 
-@api.post(
-    "/aduan/{code}/replies",
+@router.post(
+    "/{code}/replies",
     response={
         201: AduanDetailOut,
         400: ErrorOut,
@@ -225,12 +165,10 @@ def create_aduan(request: HttpRequest, payload: AduanIn) -> Status[dict[str, Any
         404: ErrorOut,
         422: ErrorOut,
     },
-    tags=["aduan"],
 )
 def add_reply(request: HttpRequest, code: str, payload: ReplyIn) -> Status[dict[str, Any]]:
     """A public reply to the reporter (``internal: false``) or an internal note."""
     aduan = access_aduan_by_code(request.user, code)
-    require_change(request.user, aduan)
     try:
         do_add_message(
             aduan, payload.text, public=not payload.internal, acting_user=staff_user(request)
@@ -241,8 +179,8 @@ def add_reply(request: HttpRequest, code: str, payload: ReplyIn) -> Status[dict[
     return Status(201, detail)
 
 
-@api.post(
-    "/aduan/{code}/status",
+@router.post(
+    "/{code}/status",
     response={
         200: AduanDetailOut,
         400: ErrorOut,
@@ -252,11 +190,9 @@ def add_reply(request: HttpRequest, code: str, payload: ReplyIn) -> Status[dict[
         409: ErrorOut,
         422: ErrorOut,
     },
-    tags=["aduan"],
 )
 def change_status(request: HttpRequest, code: str, payload: StatusIn) -> dict[str, Any]:
     aduan = access_aduan_by_code(request.user, code)
-    require_change(request.user, aduan)
     try:
         do_change_status(
             aduan, payload.status, reason=payload.reason, acting_user=staff_user(request)
@@ -264,14 +200,3 @@ def change_status(request: HttpRequest, code: str, payload: StatusIn) -> dict[st
     except StatusTransitionError as exc:
         raise HttpError(409, str(exc)) from exc
     return aduan_detail(access_aduan_by_code(request.user, code, record_view=False))
-
-
-# Publishing (posko/api/publishing_api.py).
-from posko.api.publishing_api import router as posts_router  # noqa: E402
-
-api.add_router("/posts", posts_router)
-
-# The metrics layer's endpoints (posko/metrics/api.py).
-from posko.metrics.api import router as metrics_router  # noqa: E402
-
-api.add_router("/metrics/", metrics_router)
