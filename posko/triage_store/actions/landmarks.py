@@ -11,15 +11,14 @@ from posko.org.permissions import TRIAGE_SETUP_ROLES, authorize_in_polres
 from posko.regions.models import Region
 from posko.triage_store.models import Landmark
 
-NOT_ALLOWED = "Hanya operator atau pimpinan yang dapat mengubah landmark."
-
 
 class LandmarkError(ValueError):
     pass
 
 
 def _authorize(user: User, polres: Unit) -> None:
-    authorize_in_polres(user, TRIAGE_SETUP_ROLES, polres, _(NOT_ALLOWED))
+    message = _("Hanya operator atau pimpinan yang dapat mengubah landmark.")
+    authorize_in_polres(user, TRIAGE_SETUP_ROLES, polres, message)
 
 
 @transaction.atomic(durable=True)
