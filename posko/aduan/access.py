@@ -157,11 +157,17 @@ def authorize_change(user: AnyUser | None, aduan: Aduan) -> Officer:
     """Check, inside an action, that the actor may change this aduan: it must be one they may
     see (else ``AduanNotFound``, indistinguishable from a missing one) and their role must
     not be read-only (else ``AduanPermissionDenied``)."""
+    officer = _seeing_officer(user, aduan)
+    if officer.role in READ_ONLY_ROLES:
+        raise AduanPermissionDenied
+    return officer
+
+
+def _seeing_officer(user: AnyUser | None, aduan: Aduan) -> Officer:
+    """The actor's officer, when the aduan is one they may see; else ``AduanNotFound``."""
     officer = officer_of(user)
     if officer is None or user is None or not visible_aduan(user).filter(pk=aduan.pk).exists():
         raise AduanNotFound(aduan.code)
-    if officer.role in READ_ONLY_ROLES:
-        raise AduanPermissionDenied
     return officer
 
 
@@ -219,11 +225,9 @@ def authorize_incident_change(
     if officer is None or user is None:
         raise IncidentNotFound()
     for aduan in aduans:
-        if not visible_aduan(user).filter(pk=aduan.pk).exists():
-            raise AduanNotFound(aduan.code)
+        _seeing_officer(user, aduan)
     for incident in incidents:
-        if not visible_incidents(user).filter(pk=incident.pk).exists():
-            raise IncidentNotFound(incident.pk)
+        access_incident(user, incident.pk)
     if officer.role not in DISPATCH_ROLES:
         raise AduanPermissionDenied(
             _("Hanya operator atau pimpinan yang dapat menggabungkan atau memisahkan laporan.")

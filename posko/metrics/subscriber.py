@@ -7,20 +7,8 @@ from django.conf import settings
 
 from posko.aduan.events import EventKind
 
-# The changes that move a figure (a new message alone moves none).
-COUNTED = frozenset(
-    {
-        EventKind.CREATED,
-        EventKind.ASSIGNED,
-        EventKind.STATUS_CHANGED,
-        EventKind.RESPONDED,
-        EventKind.LABELS_CORRECTED,
-        EventKind.PRIORITY_RAISED,
-        EventKind.ESCALATED,
-        EventKind.SUBJECT_SET,
-        EventKind.SATISFACTION,
-    }
-)
+# Every change moves a figure, except a new message in the thread.
+COUNTED = frozenset(EventKind) - {EventKind.PUBLIC_REPLY, EventKind.INCOMING_MESSAGE}
 
 
 def on_aduan_event(kind: EventKind, aduan_id: int) -> None:
