@@ -37,6 +37,48 @@ DBNAME = "posko_drain_bench"
 TARGET = 200.0
 
 
+# A realistic mix rather than one message 25,000 times (which would make one incident of 25,000
+# reports): kinds of report × places × details, so that the stream holds many small incidents.
+REPORTS = (
+    "Motor saya dicuri di pasar {place} tadi malam, Honda Beat plat BN {n4} XY",
+    "Ada kecelakaan motor dan truk di jalan raya {place}, korban masih di jalan, tolong cepat",
+    "Balap liar tiap malam di {place}, bising dan bahaya untuk warga",
+    "Pak tolong, ada orang mabuk bikin ribut di warung dekat {place}",
+    "Lampu lalu lintas di simpang {place} mati sejak pagi, macet",
+    "Rumah tetangga kami di {place} dibobol maling, TV dan HP hilang",
+    "Terima kasih bapak polisi sudah cepat membantu warga {place}",
+    "Ada pohon tumbang menutup jalan di {place}, kendaraan tidak bisa lewat",
+    "Anak saya hilang sejak sore di sekitar {place}, pakai baju merah, umur {age} tahun",
+    "Saya mau tanya cara bikin SKCK di Polres, saya tinggal di {place}",
+    "Ada penipuan online mengatasnamakan toko di {place}, saya rugi {n4} ribu",
+    "Kebakaran rumah di {place} sekarang, api besar, mohon bantuan",
+)
+PLACES = (
+    "Manggar",
+    "Gantung",
+    "Kelapa Kampit",
+    "Dendang",
+    "Damar",
+    "Simpang Pesak",
+    "Simpang Renggiang",
+    "Lalang",
+    "Mentawak",
+    "Lilangan",
+    "Padang",
+    "Baru",
+    "Kurnia Jaya",
+    "Selinsing",
+    "Jangkang",
+    "Buding",
+)
+
+
+def report_text(n: int) -> str:
+    template = REPORTS[n % len(REPORTS)]
+    place = PLACES[(n // len(REPORTS)) % len(PLACES)]
+    return template.format(place=place, n4=1000 + n % 9000, age=4 + n % 9) + f" ({n})"
+
+
 def body_for(n: int) -> bytes:
     sender = f"62813{n:08d}"
     value = {
@@ -49,7 +91,7 @@ def body_for(n: int) -> bytes:
                 "id": f"wamid.DRAINBENCH{n}",
                 "timestamp": str(int(time.time())),
                 "type": "text",
-                "text": {"body": f"Motor saya dicuri di pasar Manggar tadi malam ({n})"},
+                "text": {"body": report_text(n)},
             }
         ],
     }

@@ -10,7 +10,10 @@ django-tasks): no event is kept in memory past its transaction, and nothing here
 
 The same ``emit`` also hands a *change notice* ``(kind, aduan_id)`` to the change listeners
 (``subscribe_changes``; the metrics layer) once the transaction commits: they read the
-committed state and never take part in the change.
+committed state and never take part in the change. Listeners get a list of notices: one per
+committed change, or — inside ``notices_held()``, as the drain of incoming messages runs —
+all the notices of a batch together, so that a batch of fifty new aduan costs the metrics
+layer one refresh task rather than a hundred.
 
 Questions asked *before* a change (may a public reply go out on the origin channel now?) are
 answered the same way: by gates that other apps register (``register_reply_gate``).
@@ -22,7 +25,9 @@ answered the same way: by gates that other apps register (``register_reply_gate`
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -80,8 +85,8 @@ def emit(kind: EventKind, aduan: Aduan, **data: Any) -> None:
     for subscriber in list(_subscribers[kind]):
         subscriber(event)
     if _change_listeners:
-        aduan_id = aduan.pk
-        transaction.on_commit(lambda: _notify(kind, aduan_id))
+        notice = (kind, aduan.pk)
+        transaction.on_commit(lambda: _deliver(notice))
 
 
 def register_reply_gate(gate: ReplyGate) -> None:
@@ -96,16 +101,41 @@ def check_reply_allowed(aduan: Aduan) -> None:
         gate(aduan)
 
 
-ChangeListener = Callable[[EventKind, int], None]
+ChangeNotice = tuple[EventKind, int]  # (kind, aduan id)
+ChangeListener = Callable[[Sequence[ChangeNotice]], None]
 _change_listeners: list[ChangeListener] = []
+_held: ContextVar[list[ChangeNotice] | None] = ContextVar("held_change_notices", default=None)
 
 
 def subscribe_changes(listener: ChangeListener) -> None:
-    """Call ``listener(kind, aduan_id)`` after the commit of every emitted event."""
+    """Call ``listener(notices)`` after the commit of emitted events."""
     if listener not in _change_listeners:
         _change_listeners.append(listener)
 
 
-def _notify(kind: EventKind, aduan_id: int) -> None:
+@contextmanager
+def notices_held() -> Iterator[None]:
+    """Hold the change notices of the transactions committed inside, and hand them to the
+    listeners together when the block ends (also when it ends with an error: what committed
+    stays committed). Notices of transactions that rolled back never arrive."""
+    token = _held.set([])
+    try:
+        yield
+    finally:
+        held = _held.get() or []
+        _held.reset(token)
+        if held:
+            _notify(held)
+
+
+def _deliver(notice: ChangeNotice) -> None:
+    held = _held.get()
+    if held is not None:
+        held.append(notice)
+    else:
+        _notify([notice])
+
+
+def _notify(notices: Sequence[ChangeNotice]) -> None:
     for listener in list(_change_listeners):
-        listener(kind, aduan_id)
+        listener(notices)

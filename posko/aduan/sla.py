@@ -12,6 +12,7 @@ from lokal import is_working_day
 
 from posko.aduan.models import ServiceHours, SlaPolicy
 from posko.aduan.models.policy import DEFAULT_SLA_MINUTES
+from posko.core.memo import memoized
 from posko.org.models import Unit
 
 # lokal-id numbers weekdays from Sunday = 0.
@@ -27,6 +28,10 @@ class SlaTargets:
 
 
 def sla_targets(polres: Unit, priority: str) -> SlaTargets:
+    return memoized(("sla_targets", polres.pk, priority), lambda: _sla_targets(polres, priority))
+
+
+def _sla_targets(polres: Unit, priority: str) -> SlaTargets:
     policy = SlaPolicy.objects.filter(polres=polres, priority=priority).first()
     if policy is None:
         first, resolution = DEFAULT_SLA_MINUTES[priority]

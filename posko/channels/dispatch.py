@@ -2,8 +2,8 @@
 
 Called by ``posko.aduan.actions.replies.do_add_message``: ``check_reply_allowed`` before the
 reply is written (so the operator is told why a reply cannot go out), ``prepare_delivery``
-inside its transaction (the delivery row commits with the message; the send task is enqueued
-on commit).
+inside its transaction (the delivery row commits with the message, and so does the send task:
+``core.outbox.enqueue_with_transaction``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -29,6 +28,7 @@ from posko.channels.models import (
     OutboundDelivery,
     Platform,
 )
+from posko.core.outbox import enqueue_with_transaction
 
 WHATSAPP_WINDOW = timedelta(hours=24)
 # Messenger/Instagram: standard messaging window; the HUMAN_AGENT tag extends it to 7 days.
@@ -154,7 +154,7 @@ def _route(conversation: Conversation, message: AduanMessage) -> dict[str, Any]:
 
 def prepare_delivery(message: AduanMessage) -> OutboundDelivery | None:
     """Inside the reply's transaction: create the delivery (or mark the message failed with
-    the reason when there is nowhere to send it) and enqueue the send on commit."""
+    the reason when there is nowhere to send it) and enqueue the send with the transaction."""
     conversation = conversation_of(message.aduan)
     if conversation is None:
         message.delivery_state = MessageDelivery.FAILED
@@ -170,7 +170,7 @@ def prepare_delivery(message: AduanMessage) -> OutboundDelivery | None:
     delivery = OutboundDelivery.objects.create(
         account=conversation.account, message=message, text=message.text, **route
     )
-    enqueue_send_on_commit(delivery.pk)
+    enqueue_send(delivery.pk)
     return delivery
 
 
@@ -192,18 +192,18 @@ def queue_comment_reply(
         reply_to=comment_id,
         text=text,
     )
-    enqueue_send_on_commit(delivery.pk)
+    enqueue_send(delivery.pk)
     return delivery
 
 
-def enqueue_send_on_commit(delivery_id: int, run_after: datetime | None = None) -> None:
+def enqueue_send(delivery_id: int, run_after: datetime | None = None) -> None:
     from posko.channels.tasks import send_delivery
 
     def enqueue() -> None:
         task = send_delivery.using(run_after=run_after) if run_after else send_delivery
         task.enqueue(delivery_id)
 
-    transaction.on_commit(enqueue)
+    enqueue_with_transaction(enqueue)
 
 
 MESSAGE_STATE = {

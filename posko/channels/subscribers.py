@@ -2,20 +2,20 @@
 (``posko.aduan.events``), connected in ``ChannelsConfig.ready``.
 
 Each runs inside the aduan action's transaction and only records and enqueues: the citizen's
-status notice is composed and queued by a task enqueued on commit
+status notice is composed and queued by a task enqueued with the transaction
 (``actions.notices.do_send_status_notice``); an officer's public reply gets its delivery row,
-sent by a task on commit (``dispatch.prepare_delivery``). The aduan domain knows none of this.
+sent by a task enqueued with it (``dispatch.prepare_delivery``). The aduan domain knows none
+of this.
 """
 
 from __future__ import annotations
-
-from django.db import transaction
 
 from posko.aduan.events import AduanEvent, EventKind, register_reply_gate, subscribe
 from posko.aduan.models import Aduan
 from posko.aduan.models.choices import Status
 from posko.channels.dispatch import check_reply_allowed, prepare_delivery
 from posko.channels.models import NoticeEvent, Platform
+from posko.core.outbox import enqueue_with_transaction
 
 STATUS_EVENTS = {
     Status.SELESAI: NoticeEvent.RESOLVED,
@@ -24,7 +24,7 @@ STATUS_EVENTS = {
 }
 
 
-def _enqueue_on_commit(aduan: Aduan, event: str, reason: str = "") -> None:
+def _enqueue_notice(aduan: Aduan, event: str, reason: str = "") -> None:
     if aduan.channel not in Platform.values:
         return  # web, telephone, walk-in …: the reporter follows the tracking page
     aduan_id = aduan.pk
@@ -34,12 +34,12 @@ def _enqueue_on_commit(aduan: Aduan, event: str, reason: str = "") -> None:
 
         send_status_notice.enqueue(aduan_id, str(event), reason)
 
-    transaction.on_commit(enqueue)
+    enqueue_with_transaction(enqueue)
 
 
 def notify_assignment(event: AduanEvent) -> None:
     """The aduan was handed to a unit: tell the citizen (once per unit)."""
-    _enqueue_on_commit(event.aduan, NoticeEvent.ASSIGNED)
+    _enqueue_notice(event.aduan, NoticeEvent.ASSIGNED)
 
 
 def notify_status_change(event: AduanEvent) -> None:
@@ -47,7 +47,7 @@ def notify_status_change(event: AduanEvent) -> None:
     new_status = str(event.data["new"])
     notice = STATUS_EVENTS.get(Status(new_status)) if new_status in Status.values else None
     if notice is not None:
-        _enqueue_on_commit(event.aduan, notice, str(event.data.get("reason", "")))
+        _enqueue_notice(event.aduan, notice, str(event.data.get("reason", "")))
 
 
 def send_public_reply(event: AduanEvent) -> None:

@@ -9,6 +9,6 @@ class MetricsConfig(AppConfig):
 
     def ready(self) -> None:
         from posko.aduan import events
-        from posko.metrics.subscriber import on_aduan_event
+        from posko.metrics.subscriber import on_aduan_changes
 
-        events.subscribe_changes(on_aduan_event)
+        events.subscribe_changes(on_aduan_changes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 
+from posko.core.memo import memoized
 from posko.org.models import Officer, Role, Unit, UnitKind
 from posko.regions.models import Region, RegionLevel
 
@@ -31,13 +32,21 @@ def is_desa_of_polres(polres: Unit, region: Region | None) -> bool:
 
 
 def satuan_of(polres: Unit, code: str) -> Unit | None:
-    return Unit.objects.filter(parent=polres, kind=UnitKind.SATUAN, satuan=code).first()
+    return memoized(
+        ("satuan_of", polres.pk, code),
+        lambda: Unit.objects.filter(parent=polres, kind=UnitKind.SATUAN, satuan=code).first(),
+    )
 
 
 def polsek_for_kecamatan(polres: Unit, kecamatan: Region | None) -> Unit | None:
     if kecamatan is None:
         return None
-    return Unit.objects.filter(parent=polres, kind=UnitKind.POLSEK, kecamatan=kecamatan).first()
+    return memoized(
+        ("polsek_for_kecamatan", polres.pk, kecamatan.pk),
+        lambda: Unit.objects.filter(
+            parent=polres, kind=UnitKind.POLSEK, kecamatan=kecamatan
+        ).first(),
+    )
 
 
 def bhabinkamtibmas_for_desa(desa: Region | None) -> Officer | None:

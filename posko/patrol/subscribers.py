@@ -3,11 +3,11 @@ claims is matched against its registry (a task, after commit)."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from posko.aduan.audit import register_audit_kinds
 from posko.aduan.events import AduanEvent, EventKind, subscribe
+from posko.core.outbox import enqueue_with_transaction
 
 
 def match_new_aduan(event: AduanEvent) -> None:
@@ -19,7 +19,7 @@ def match_new_aduan(event: AduanEvent) -> None:
     if not approved.exists():
         return  # nothing to match against: no task
     pk = aduan.pk
-    transaction.on_commit(lambda: match_aduan_claims.enqueue(pk))
+    enqueue_with_transaction(lambda: match_aduan_claims.enqueue(pk))
 
 
 def connect() -> None:

@@ -58,6 +58,10 @@ def _pick(scores: list[float], labels: tuple[str, ...], rule_label: str, weight:
     return labels[best]
 
 
+# How many analysed incident candidates a triager keeps (about a day of a busy Polres).
+CANDIDATE_CACHE = 4096
+
+
 class Triager:
     def __init__(
         self,
@@ -70,6 +74,11 @@ class Triager:
         self.landmarks = tuple(landmarks)
         self.gazetteer = Gazetteer(kabupaten_code, self.landmarks)
         self.model = model if model is not None else (load_shipped() if use_model else None)
+        # Incident candidates are the recent messages, compared again with every new one:
+        # their analysis is kept (bounded; a plain dict keeps insertion order).
+        self._analysed: dict[
+            str, tuple[NormText, list[str], str | None, str | None, frozenset[str]]
+        ] = {}
 
     # -- single message -------------------------------------------------------------------
     def _analyse(self, text: str) -> tuple[NormText, list[str], str | None, str | None]:
@@ -97,6 +106,17 @@ class Triager:
         for m in matches:
             masked[m.start : m.end] = [PLACE_TOKEN] + [""] * (m.end - m.start - 1)
         return norm, [t for t in masked if t], kec, desa, also
+
+    def _analysed_candidate(
+        self, text: str
+    ) -> tuple[NormText, list[str], str | None, str | None, frozenset[str]]:
+        hit = self._analysed.get(text)
+        if hit is None:
+            hit = self._analyse_places(text)
+            if len(self._analysed) >= CANDIDATE_CACHE:
+                self._analysed.pop(next(iter(self._analysed), text), None)
+            self._analysed[text] = hit
+        return hit
 
     def tokens_for_model(self, text: str) -> list[str]:
         """The token list the learned model sees: normalised, place names masked."""
@@ -255,7 +275,7 @@ class Triager:
         best: str | None = None
         best_score = 0.0
         for cand in candidates:
-            c_norm, c_tokens, _, _, c_also = self._analyse_places(cand.text)
+            c_norm, c_tokens, _, _, c_also = self._analysed_candidate(cand.text)
             other = event_features(
                 cand.category,
                 cand.kecamatan_code,

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
 
 from posko.aduan.audit import record_audit as record_audit
 from posko.aduan.models import Aduan
+from posko.core.outbox import enqueue_with_transaction
 
 
 def lock_aduan(aduan: Aduan) -> Aduan:
@@ -18,7 +18,7 @@ def touch(aduan: Aduan, *fields: str) -> None:
 
 
 def schedule_sla_checks(aduan: Aduan) -> None:
-    """Enqueue (on commit) the escalation checks for the aduan's current due times."""
+    """Enqueue (with the transaction) the escalation checks for the aduan's current due times."""
     from posko.aduan.tasks import check_sla_deadline
 
     first_due, resolution_due, pk = aduan.first_response_due, aduan.resolution_due, aduan.pk
@@ -33,4 +33,4 @@ def schedule_sla_checks(aduan: Aduan) -> None:
                 pk, "resolution", resolution_due.isoformat()
             )
 
-    transaction.on_commit(enqueue)
+    enqueue_with_transaction(enqueue)

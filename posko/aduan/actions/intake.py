@@ -52,6 +52,7 @@ def do_submit_aduan(
     received_at: datetime | None = None,
     acting_user: User | None = None,
     on_created: Callable[[Aduan], None] | None = None,
+    durable: bool = True,
 ) -> Aduan:
     """Record a new aduan: triage, routing, SLA clocks, incident grouping, audit.
 
@@ -62,6 +63,10 @@ def do_submit_aduan(
     ``on_created`` runs inside the same transaction (a channel links its message to the new
     aduan there, so a crash can never leave an aduan without the link that prevents a second
     one); raising in it rolls the aduan back.
+
+    ``durable=False`` lets a caller that commits several changes at once (the drain of
+    incoming messages, one transaction per batch) run this inside its own transaction: the
+    aduan is then durable when that transaction commits.
     """
     text = text.strip()
     if not text:
@@ -85,7 +90,7 @@ def do_submit_aduan(
     first_due, resolution_due = due_times(polres, result.priority, received_at)
 
     anonymous = reporter.anonymous
-    with transaction.atomic(durable=True):
+    with transaction.atomic(durable=durable):
         peer = find_incident_peer(polres, result, text, received_at)
         aduan = Aduan(
             polres=polres,

@@ -84,12 +84,14 @@ def do_add_incoming_message(
     received_at: datetime | None = None,
     photos: Sequence[CleanPhoto] = (),
     on_added: Callable[[AduanMessage], None] | None = None,
+    durable: bool = True,
 ) -> AduanMessage:
     """A follow-up message from the reporter (through a channel) joins the aduan's thread.
 
-    ``on_added`` runs inside the same transaction (the channel links its message there)."""
+    ``on_added`` runs inside the same transaction (the channel links its message there).
+    ``durable=False``: inside a caller's batch transaction (see ``do_submit_aduan``)."""
     received_at = received_at or timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic(durable=durable):
         aduan = lock_aduan(aduan)
         message = AduanMessage.objects.create(
             aduan=aduan,

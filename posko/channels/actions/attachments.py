@@ -25,6 +25,7 @@ from posko.channels.http import client
 from posko.channels.media import clean_channel_photo
 from posko.channels.models import ChannelAccount, ChannelMedia, ChannelMessage
 from posko.channels.registry import Adapter, adapter_for
+from posko.core.outbox import enqueue_with_transaction
 
 log = logging.getLogger(__name__)
 
@@ -162,11 +163,12 @@ def stored_photos(message: ChannelMessage) -> list[CleanPhoto]:
 
 
 def schedule_media_retry(message_id: int, attempt: int = 1) -> None:
-    """On commit: fetch the message's missing media again later (backoff 1, 2, 4 … minutes)."""
+    """With the transaction: fetch the message's missing media again later (backoff 1, 2,
+    4 … minutes)."""
     from posko.channels.tasks import fetch_message_media
 
     run_after = timezone.now() + timedelta(minutes=2 ** (attempt - 1))
-    transaction.on_commit(
+    enqueue_with_transaction(
         lambda: fetch_message_media.using(run_after=run_after).enqueue(message_id, attempt)
     )
 

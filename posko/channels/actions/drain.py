@@ -4,7 +4,8 @@ The event row is the work item (a transactional outbox); the task backend only w
 One task per event would make every claim of django-tasks-db's worker scan a queue as long as
 the backlog (12–35 ms per claim at 25,000 waiting); a drain claims ``DRAIN_BATCH`` events at
 once from Posko's own table (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, the
-``inbound_event_waiting`` partial index) and processes them one after the other.
+``inbound_event_waiting`` partial index) and processes them in one transaction with a
+savepoint per event (``inbound.run_batch``): one commit per batch, not several per message.
 
 **Arming.** ``arm_drain`` runs as the last statement of every transaction that stores events.
 It locks the ``DrainArm`` row (``FOR NO KEY UPDATE``; SQLite's IMMEDIATE transactions
@@ -130,15 +131,14 @@ def claim_batch(size: int) -> list[InboundEvent]:
 
 def do_drain_events() -> str:
     """Process waiting events batch by batch until none is left (or the run's share is used)."""
-    from posko.channels.actions.inbound import run_attempt
+    from posko.channels.actions.inbound import run_batch
 
     _disarm()
     size = batch_size()
     done = 0
     for _ in range(DRAIN_MAX_BATCHES):
         batch = claim_batch(size)
-        for event in batch:
-            run_attempt(event)
+        run_batch(batch)
         done += len(batch)
         if len(batch) < size:
             return f"{done} events"

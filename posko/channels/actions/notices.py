@@ -33,7 +33,7 @@ from posko.channels.actions.inbound import notice_text
 from posko.channels.dispatch import (
     META_WINDOW,
     _has_direct_thread,
-    enqueue_send_on_commit,
+    enqueue_send,
     whatsapp_window_open,
     window_template,
 )
@@ -197,7 +197,7 @@ def do_send_status_notice(aduan_id: int, event: str, reason: str = "") -> str:
         delivery = OutboundDelivery.objects.create(
             account=conversation.account, message=message, text=text, **route
         )
-        enqueue_send_on_commit(delivery.pk)
+        enqueue_send(delivery.pk)
     return f"queued {route['kind']}"
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 
 from posko.aduan.actions.system import do_set_delivery_state
 from posko.channels.base import SendError, StatusUpdate
-from posko.channels.dispatch import MESSAGE_STATE, enqueue_send_on_commit
+from posko.channels.dispatch import MESSAGE_STATE, enqueue_send
 from posko.channels.http import client
 from posko.channels.models import (
     DELIVERY_RANK,
@@ -111,7 +111,7 @@ def do_send_delivery(delivery_id: int) -> str:
         if wait_until is not None:
             delivery.next_attempt_at = wait_until
             _save(delivery, "next_attempt_at")
-            enqueue_send_on_commit(delivery.pk, run_after=wait_until)
+            enqueue_send(delivery.pk, run_after=wait_until)
             return "deferred"
         if resumed and delivery.attempts >= MAX_ATTEMPTS:
             return _record_failure(delivery, SendError(CRASHED, retryable=False))
@@ -163,7 +163,7 @@ def _record_failure(delivery: OutboundDelivery, exc: SendError) -> str:
                 f"Dicoba lagi otomatis pukul {local:%H:%M:%S}."
             )
             _save(delivery, "state", "next_attempt_at", "error")
-            enqueue_send_on_commit(delivery.pk, run_after=retry_at)
+            enqueue_send(delivery.pk, run_after=retry_at)
             return "retry"
         delivery.state = DeliveryState.FAILED
         delivery.error = exc.reason
@@ -228,4 +228,4 @@ def do_retry_delivery(delivery: OutboundDelivery, *, acting_user: User | None) -
                 audit_action="delivery_retried",
                 actor=acting_user,
             )
-        enqueue_send_on_commit(delivery.pk)
+        enqueue_send(delivery.pk)

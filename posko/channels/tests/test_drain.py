@@ -17,7 +17,14 @@ from django_tasks_db.models import DBTaskResult
 from posko.aduan.models import Aduan
 from posko.channels.actions import drain, inbound, store
 from posko.channels.actions.inbound import MAX_EVENT_ATTEMPTS
-from posko.channels.models import ChannelAccount, ChannelMessage, DrainArm, EventState, InboundEvent
+from posko.channels.models import (
+    ChannelAccount,
+    ChannelMessage,
+    Contact,
+    DrainArm,
+    EventState,
+    InboundEvent,
+)
 from posko.channels.testing import compact, drain_queued, fixture_json
 from posko.core.testing import run_tasks
 
@@ -79,31 +86,78 @@ def test_a_worker_dying_mid_batch_is_resumed_by_the_lease(
     original = inbound.run_attempt
     runs: list[int] = []
 
-    def dies_after_three(event: InboundEvent) -> str:
+    def dies_after_three(event: InboundEvent, **kwargs: Any) -> str:
         if len(runs) == 3:
             raise WorkerDied
         runs.append(event.pk)
-        return original(event)
+        return original(event, **kwargs)
 
     monkeypatch.setattr(inbound, "run_attempt", dies_after_three)
     start = timezone.now()
     with pytest.raises(WorkerDied):
         drain.do_drain_events()
     monkeypatch.setattr(inbound, "run_attempt", original)
-    assert Aduan.objects.count() == 3
+    # The batch is one transaction: the three processed before the crash did not commit either
+    # (no aduan without its event marked processed, nor the other way round).
+    assert Aduan.objects.count() == 0 and ChannelMessage.objects.count() == 0
     left = InboundEvent.objects.filter(state=EventState.RECEIVED)
-    assert left.count() == 7 and all(e.leased_until and e.leased_until > start for e in left)
+    assert left.count() == 10 and all(e.leased_until and e.leased_until > start for e in left)
 
     run_tasks()  # the webhook's drain runs, but the batch is still held by its lease
-    assert Aduan.objects.count() == 3
+    assert Aduan.objects.count() == 0
     with time_machine.travel(start + timedelta(seconds=62), tick=False):
         run_tasks()  # the batch's lease task
     assert Aduan.objects.count() == ChannelMessage.objects.count() == 10
     assert set(InboundEvent.objects.values_list("state", flat=True)) == {EventState.PROCESSED}
-    # The three finished ones were not run again; the seven resumed ones had two attempts.
-    attempts = dict(InboundEvent.objects.values_list("pk", "attempts"))
-    assert sorted(attempts.values()) == [1] * 3 + [2] * 7
-    assert all(attempts[pk] == 1 for pk in runs)
+    assert set(InboundEvent.objects.values_list("attempts", flat=True)) == {2}
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(POSKO_DRAIN_BATCH=10)
+def test_a_failing_event_undoes_only_its_own_work_in_the_batch(
+    whatsapp_account: ChannelAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each event of a batch runs in a savepoint: a database error half-way through one
+    event (here after it wrote a contact) rolls back that event alone."""
+    for n in range(10):
+        put(n, whatsapp_account)
+    doomed = InboundEvent.objects.order_by("pk")[4].pk
+    original = inbound._process
+
+    def breaks_one(event: InboundEvent) -> str:
+        if event.pk != doomed:
+            return original(event)
+        Contact.objects.create(display_name="half-saved")
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT * FROM no_such_table")  # a real database error
+        return "unreachable"
+
+    monkeypatch.setattr(inbound, "_process", breaks_one)
+    drain.do_drain_events()
+    assert Aduan.objects.count() == 9
+    assert not Contact.objects.filter(display_name="half-saved").exists()
+    failed = InboundEvent.objects.get(pk=doomed)
+    assert failed.state == EventState.RECEIVED and "no_such_table" in failed.error
+    assert InboundEvent.objects.filter(state=EventState.PROCESSED).count() == 9
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(POSKO_DRAIN_BATCH=20)
+def test_a_batch_refreshes_the_metrics_once_and_commits_its_tasks_with_it(
+    whatsapp_account: ChannelAccount,
+) -> None:
+    for n in range(20):
+        put(n, whatsapp_account)
+    DBTaskResult.objects.all().delete()  # the drain that put() armed; run it by hand
+    drain.do_drain_events()
+    assert Aduan.objects.count() == 20
+    refresh = DBTaskResult.objects.filter(task_path__endswith="refresh_metrics")
+    assert refresh.count() == 1  # one refresh for the batch's change notices, not 20 or 40
+    (ids,) = refresh.get().args_kwargs["args"]
+    assert sorted(ids) == sorted(Aduan.objects.values_list("pk", flat=True))
+    # Every aduan's SLA checks were enqueued inside the batch's transaction.
+    sla = DBTaskResult.objects.filter(task_path__endswith="check_sla_deadline")
+    assert sla.count() >= 2 * 20
 
 
 @pytest.mark.skipif(

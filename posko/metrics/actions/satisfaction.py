@@ -17,6 +17,7 @@ from posko.aduan import events
 from posko.aduan.actions.status import StatusTransitionError, do_reopen_for_reporter
 from posko.aduan.models import Aduan
 from posko.aduan.models.choices import Status
+from posko.core.outbox import enqueue_with_transaction
 from posko.metrics.models import Satisfaction
 
 MAX_COMMENT = 1000
@@ -49,7 +50,7 @@ def do_ask_satisfaction(aduan_id: int) -> str:
 
             remind_satisfaction.using(run_after=remind_at).enqueue(aduan_id)
 
-        transaction.on_commit(enqueue)
+        enqueue_with_transaction(enqueue)
     return "asked " + ask_on_channel(aduan_id, reminder=False)
 
 
