@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from contextlib import nullcontext
 from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from posko.aduan import events
@@ -159,46 +158,82 @@ def do_process_event(event_id: int, lease_of: int | None = None) -> str:
     return run_attempt(event)
 
 
-def run_attempt(event: InboundEvent, *, savepoint: bool = False) -> str:
-    """One counted attempt at an event (its attempt and lease already recorded). With
-    ``savepoint`` (inside a batch's transaction) a failure undoes this event's work only."""
+def run_attempt(event: InboundEvent) -> str:
+    """One counted attempt at an event (its attempt and lease already recorded)."""
     try:
-        with transaction.atomic() if savepoint else nullcontext():
-            return _process(event)
+        return _process(event)
     except Exception as exc:  # any bug: counted, recorded, retried, capped
         log.exception("channels: processing event #%s failed", event.pk)
-        return _retry_or_fail(event, f"{exc.__class__.__name__}: {exc}")
+        return _failed_attempt(event, exc)
+
+
+def _failed_attempt(event: InboundEvent, exc: Exception) -> str:
+    return _retry_or_fail(event, f"{exc.__class__.__name__}: {exc}")
+
+
+class _LockBusy(Exception):
+    """Inside a batch: a row this event needs is held by another worker's transaction."""
+
+
+# Inside a batch's transaction a lock wait is cut short (PostgreSQL ``lock_timeout``): the
+# event is put back and processed on its own after the batch commits. The batch never waits
+# for another transaction while holding its own locks, so two workers cannot deadlock.
+BATCH_LOCK_TIMEOUT_MS = 200
+_LOCK_CONFLICTS = frozenset({"55P03", "40P01"})  # lock_not_available, deadlock_detected
 
 
 def run_batch(batch: list[InboundEvent]) -> None:
     """Process a drain's claimed events. Those without media to download go together, in one
     transaction with a savepoint per event: one commit (one WAL flush) for the lot instead of
-    several per message, and the tasks they enqueue commit with them. An event with media is
-    processed on its own, outside it, so that no download holds the batch's transaction open.
-    Change notices are held and handed over together (one metrics refresh per batch), and
-    the routing and SLA reads every message repeats are made once (``core.memo``)."""
+    several per message, and the tasks they enqueue commit with them. An event with media, or
+    one that met a row locked by another worker, is processed on its own, outside it (no
+    download holds the batch open; no lock wait inside it). Change notices are held and handed
+    over together (one metrics refresh per batch), and the routing and SLA reads every message
+    repeats are made once (``core.memo``)."""
     together: list[InboundEvent] = []
+    alone: list[InboundEvent] = []
     with events.notices_held(), batch_memo():
         for event in batch:
-            if _has_media(event):
-                _run_together(together)
-                run_attempt(event)
-            else:
-                together.append(event)
-        _run_together(together)
+            (alone if _has_media(event) else together).append(event)
+        alone += _run_together(together)
+        for event in alone:
+            run_attempt(event)
 
 
-def _run_together(group: list[InboundEvent]) -> None:
+def _run_together(group: list[InboundEvent]) -> list[InboundEvent]:
+    """Run ``group`` in one transaction; the events that met a busy row are returned."""
     if not group:
-        return
+        return []
+    busy: list[InboundEvent] = []
     token = _in_batch.set(True)
     try:
         with transaction.atomic():
+            connection = transaction.get_connection()
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL lock_timeout = {BATCH_LOCK_TIMEOUT_MS}")
             for event in group:
-                run_attempt(event, savepoint=True)
+                try:
+                    _attempt_in_savepoint(event)
+                except _LockBusy:
+                    busy.append(event)
     finally:
         _in_batch.reset(token)
-    group.clear()
+    return busy
+
+
+def _attempt_in_savepoint(event: InboundEvent) -> str:
+    try:
+        with transaction.atomic():
+            return _process(event)
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) in _LOCK_CONFLICTS:
+            raise _LockBusy from exc
+        log.exception("channels: processing event #%s failed", event.pk)
+        return _failed_attempt(event, exc)
+    except Exception as exc:  # as in run_attempt: this event's work alone is undone
+        log.exception("channels: processing event #%s failed", event.pk)
+        return _failed_attempt(event, exc)
 
 
 def _has_media(event: InboundEvent) -> bool:

@@ -4,6 +4,7 @@ resumed by its lease, no committed event left without a drain (actions/drain.py)
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -33,17 +34,21 @@ class WorkerDied(BaseException):
     """Stands in for the process being killed (not an ``Exception``: nothing catches it)."""
 
 
-def message(n: int) -> bytes:
+def message(n: int, sender: int | None = None, text: str | None = None) -> bytes:
     payload = fixture_json("whatsapp", "message__text")
     item = payload["entry"][0]["changes"][0]["value"]["messages"][0]
+    if text is not None:
+        item["text"]["body"] = text
     item["id"] = f"wamid.DRAIN{n}"
-    item["from"] = f"6281{n:08d}"
+    item["from"] = f"6281{n if sender is None else sender:08d}"
     item["timestamp"] = str(int(timezone.now().timestamp()))
     return compact(payload)
 
 
-def put(n: int, account: ChannelAccount) -> InboundEvent:
-    body = message(n)
+def put(
+    n: int, account: ChannelAccount, sender: int | None = None, text: str | None = None
+) -> InboundEvent:
+    body = message(n, sender, text)
     event = store.store_event(
         "whatsapp", body, {}, dedupe_key=store.body_key(body), account=account
     )
@@ -83,20 +88,20 @@ def test_a_worker_dying_mid_batch_is_resumed_by_the_lease(
 ) -> None:
     for n in range(10):
         put(n, whatsapp_account)
-    original = inbound.run_attempt
+    original = inbound._process
     runs: list[int] = []
 
-    def dies_after_three(event: InboundEvent, **kwargs: Any) -> str:
+    def dies_after_three(event: InboundEvent) -> str:
         if len(runs) == 3:
             raise WorkerDied
         runs.append(event.pk)
-        return original(event, **kwargs)
+        return original(event)
 
-    monkeypatch.setattr(inbound, "run_attempt", dies_after_three)
+    monkeypatch.setattr(inbound, "_process", dies_after_three)
     start = timezone.now()
     with pytest.raises(WorkerDied):
         drain.do_drain_events()
-    monkeypatch.setattr(inbound, "run_attempt", original)
+    monkeypatch.setattr(inbound, "_process", original)
     # The batch is one transaction: the three processed before the crash did not commit either
     # (no aduan without its event marked processed, nor the other way round).
     assert Aduan.objects.count() == 0 and ChannelMessage.objects.count() == 0
@@ -242,3 +247,51 @@ def test_an_event_out_of_attempts_fails_instead_of_being_claimed(
     run_tasks()
     event.refresh_from_db()
     assert event.state == EventState.FAILED and Aduan.objects.count() == 0
+
+
+@pytest.mark.skipif(
+    connections["default"].vendor != "postgresql",
+    reason="needs two concurrent transactions (SQLite serializes every writer)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_an_event_meeting_a_row_locked_elsewhere_waits_outside_the_batch(
+    whatsapp_account: ChannelAccount,
+) -> None:
+    """A follow-up to an aduan another transaction holds: the batch does not wait for it with
+    its own locks held (no deadlock between two workers); the event is processed on its own
+    after the batch commits, as a first attempt, not a failure."""
+    put(1, whatsapp_account)
+    drain.do_drain_events()
+    (first,) = Aduan.objects.all()
+    places = ["Manggar", "Gantung", "Dendang", "Kelapa Kampit"]
+    for n, place in enumerate(places, start=2):  # unrelated reports: no incident with ``first``
+        put(n, whatsapp_account, text=f"Lampu jalan di {place} mati sejak tiga hari ({n})")
+    put(6, whatsapp_account, sender=1, text="Pak, ini tambahan info laporan saya")
+    locked = threading.Event()
+    seen: dict[str, int] = {}
+
+    def officer_holds_the_aduan() -> None:
+        """Holds ``first`` until the batch's four new aduan are committed (at most 10 s)."""
+        try:
+            with transaction.atomic():
+                Aduan.objects.select_for_update().get(pk=first.pk)
+                locked.set()
+                for _ in range(100):
+                    seen["while_locked"] = Aduan.objects.count()
+                    if seen["while_locked"] >= 5:
+                        break
+                    time.sleep(0.1)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=officer_holds_the_aduan)
+    holder.start()
+    assert locked.wait(10)
+    drain.do_drain_events()
+    holder.join(15)
+    # The batch committed while the row was still held: it did not wait with its locks held.
+    assert seen["while_locked"] == 5
+    assert Aduan.objects.count() == 5  # four new aduan; the follow-up joined ``first``
+    assert first.messages.count() == 2
+    assert set(InboundEvent.objects.values_list("state", flat=True)) == {EventState.PROCESSED}
+    assert set(InboundEvent.objects.values_list("attempts", flat=True)) == {1}
