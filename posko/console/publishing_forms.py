@@ -8,11 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from posko.channels.models import ChannelAccount
+from posko.org.lookup import polres_desa
 from posko.org.models import Unit
 from posko.publishing.kinds import KIND_FIELDS
 from posko.publishing.limits import LIMITS
 from posko.publishing.models import Post, PostKind
-from posko.regions.models import Region, RegionLevel
+from posko.regions.models import Region
 
 
 class AccountChoice(forms.ModelMultipleChoiceField):
@@ -54,9 +55,7 @@ class ComposeForm(forms.Form):
         ).order_by("platform", "name")
         desa = self.fields["desa"]
         assert isinstance(desa, forms.ModelMultipleChoiceField)
-        desa.queryset = Region.objects.filter(
-            level=RegionLevel.DESA, code__startswith=f"{polres.region_id}."
-        )
+        desa.queryset = polres_desa(polres).order_by("name")
         seen: set[str] = set()
         for kind, kind_fields in KIND_FIELDS.items():
             for field in kind_fields:
