@@ -23,12 +23,14 @@ GANTUNG = "19.06.02.2001"
 def _foreign_desa() -> Region:
     """A desa of Polres Belitung (19.02) whose name no desa of Belitung Timur carries."""
     own = set(Region.objects.filter(code__startswith="19.06.").values_list("name", flat=True))
-    return (
+    desa = (
         Region.objects.filter(level=RegionLevel.DESA, code__startswith="19.02.")
         .exclude(name__in=own)
         .order_by("code")
         .first()
-    )  # type: ignore[return-value]
+    )
+    assert desa is not None
+    return desa
 
 
 @pytest.mark.django_db
