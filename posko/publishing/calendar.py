@@ -55,6 +55,10 @@ class Period:
         return datetime.combine(self.first, time.min, tzinfo=timezone.get_current_timezone())
 
     @property
+    def last(self) -> date:
+        return self.first + timedelta(days=self.days - 1)
+
+    @property
     def end(self) -> datetime:
         return self.begin + timedelta(days=self.days)
 

@@ -34,6 +34,7 @@ def test_periods_cover_whole_weeks_and_step_by_their_own_length() -> None:
     assert march.first == date(2027, 3, 1) and march.days == 35
     week = period("minggu", date(2027, 3, 4))
     assert week.first == date(2027, 3, 1) and week.next == date(2027, 3, 8)
+    assert week.last == date(2027, 3, 7)
     day = period("hari", date(2027, 3, 4))
     assert (day.days, day.previous, day.next) == (1, date(2027, 3, 3), date(2027, 3, 5))
 
