@@ -14,18 +14,19 @@ from django.views.decorators.http import require_POST
 from posko.console.publishing_forms import ImportForm, SeriesForm
 from posko.console.views import officer_required, polres_of_request
 from posko.core.types import staff_user
-from posko.publishing.access import can_compose, can_read, visible_posts
+from posko.publishing.access import can_approve, can_compose, can_read, visible_posts
 from posko.publishing.actions.common import PostError
 from posko.publishing.actions.maps import do_attach_traffic_map
 from posko.publishing.actions.planning import COLUMNS, do_import_posts, export_posts
 from posko.publishing.actions.series import (
     SeriesDraft,
+    do_approve_series,
     do_cancel_series,
     do_create_series,
     do_edit_series,
 )
 from posko.publishing.limits import counter_config
-from posko.publishing.models import PostSeries, SeriesStatus
+from posko.publishing.models import PostSeries, PostStatus, SeriesStatus
 
 MAX_EXPORT = 5000
 
@@ -120,9 +121,28 @@ def series_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
             "active": series.status == SeriesStatus.ACTIVE,
             "may_compose": can_compose(request.user),
             "limits": counter_config(),
+            "may_approve": can_approve(request.user)
+            and series.posts.filter(status=PostStatus.IN_REVIEW).exists(),
         },
         status=status,
     )
+
+
+@officer_required
+@require_POST
+def series_approve(request: HttpRequest, pk: int) -> HttpResponseBase:
+    series = PostSeries.objects.filter(polres=polres_of_request(request), pk=pk).first()
+    if series is None:
+        raise Http404
+    try:
+        count = do_approve_series(series, acting_user=staff_user(request))
+        messages.success(
+            request, _("%(count)d publikasi seri disetujui dan dijadwalkan.") % {"count": count}
+        )
+    except PostError as exc:
+        for error in exc.errors:
+            messages.error(request, error)
+    return redirect("console:publishing_series_detail", pk)
 
 
 @officer_required

@@ -28,6 +28,17 @@ TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d-%m-%Y %H:%M", "%d/%m/%Y 
 FIELD_NAMES = sorted({f.name for fields in KIND_FIELDS.values() for f in fields})
 COLUMNS = ["waktu_terbit", "jenis", "judul", "teks", "akun", *FIELD_NAMES]
 REQUIRED_COLUMNS = ("waktu_terbit", "jenis", "teks", "akun")
+# A cell a spreadsheet would run as a formula is exported behind an apostrophe (and read back
+# without it).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _unsafe(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
 
 
 def _kind(value: str) -> str | None:
@@ -104,7 +115,7 @@ def read_rows(data: bytes) -> list[dict[str, str]]:
     if missing:
         raise PostError(_("Kolom wajib tidak ada: %(columns)s") % {"columns": ", ".join(missing)})
     reader.fieldnames = header
-    rows = [{k: (v or "").strip() for k, v in r.items() if k} for r in reader]
+    rows = [{k: _unsafe((v or "").strip()) for k, v in r.items() if k} for r in reader]
     if not rows:
         raise PostError(_("Berkas CSV tidak berisi baris publikasi."))
     if len(rows) > MAX_ROWS:
@@ -150,5 +161,6 @@ def export_posts(posts: Iterable[Post]) -> str:
         )
         platforms = ";".join(sorted({t.platform for t in post.targets.all()}))
         fields = [str(post.fields.get(name, "")) for name in FIELD_NAMES]
-        writer.writerow([when, post.kind, post.title, post.text, platforms, *fields, post.status])
+        cells = [post.title, post.text, platforms, *fields]
+        writer.writerow([when, post.kind, *(_safe(c) for c in cells), post.status])
     return out.getvalue()

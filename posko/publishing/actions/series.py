@@ -19,7 +19,11 @@ from posko.org.models import Unit
 from posko.publishing.access import can_compose
 from posko.publishing.actions.common import PostError, record
 from posko.publishing.actions.compose import Draft, do_create_post, do_update_post
-from posko.publishing.actions.review import do_cancel_schedule, do_submit_for_review
+from posko.publishing.actions.review import (
+    do_approve,
+    do_cancel_schedule,
+    do_submit_for_review,
+)
 from posko.publishing.models import (
     EDITABLE_STATUSES,
     Post,
@@ -233,3 +237,18 @@ def do_cancel_series(series: PostSeries, *, acting_user: User) -> int:
                 count=len(open_posts),
             )
     return len(open_posts)
+
+
+def do_approve_series(series: PostSeries, *, acting_user: User) -> int:
+    """A reviewer approves every occurrence waiting for approval at once (each through
+    ``do_approve``: the same checks, the same audit rows); all or nothing."""
+    with transaction.atomic():
+        series = PostSeries.objects.select_for_update().get(pk=series.pk)
+        if series.status != SeriesStatus.ACTIVE:
+            raise PostError(_("Seri yang dibatalkan tidak dapat diubah."))
+        waiting = list(series.posts.filter(status=PostStatus.IN_REVIEW).order_by("publish_at"))
+        if not waiting:
+            raise PostError(_("Tidak ada publikasi seri yang menunggu persetujuan."))
+        for post in waiting:
+            do_approve(post, acting_user=acting_user)
+    return len(waiting)

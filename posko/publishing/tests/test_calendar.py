@@ -144,6 +144,13 @@ def test_series_pages_create_edit_and_cancel(
     data["text"] = "Edukasi lalu lintas setiap Sabtu pagi."
     client.post(f"/posko/publikasi/seri/{series.pk}/", data)
     assert set(series.posts.values_list("text", flat=True)) == {data["text"]}
+    client.post(f"/posko/publikasi/seri/{series.pk}/setujui/")  # an operator may not approve
+    assert series.posts.filter(status=PostStatus.IN_REVIEW).count() == 3
+    kapolres = login(officers["kapolres"])
+    page = kapolres.get(f"/posko/publikasi/seri/{series.pk}/").content.decode()
+    assert "Setujui semua yang menunggu" in page
+    kapolres.post(f"/posko/publikasi/seri/{series.pk}/setujui/")
+    assert series.posts.filter(status=PostStatus.SCHEDULED).count() == 3
     client.post(f"/posko/publikasi/seri/{series.pk}/batal/")
     series.refresh_from_db()
     assert series.status == "cancelled"

@@ -232,6 +232,13 @@ def test_csv_export_has_no_personal_data_and_reads_back(
     again = do_import_posts(polres, body.encode(), acting_user=operator.user)
     assert again[0].fields == {"area": "Gantung", "what_to_do": "Pasang kunci ganda"}
     assert export_posts([]).startswith("waktu_terbit,jenis")
+    # A text a spreadsheet would run as a formula is exported inert and read back as written.
+    formula = [when, "imbauan", "=HYPERLINK(1)", "-- Hati-hati di jalan --", "telegram", "", ""]
+    imported = do_import_posts(polres, _csv([formula]), acting_user=operator.user)
+    exported = export_posts(imported)
+    assert "'=HYPERLINK(1)" in exported and "'-- Hati-hati" in exported
+    back = do_import_posts(polres, exported.encode(), acting_user=operator.user)
+    assert (back[0].title, back[0].text) == ("=HYPERLINK(1)", "-- Hati-hati di jalan --")
 
 
 @pytest.mark.django_db
