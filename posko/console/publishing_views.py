@@ -3,7 +3,7 @@ the week calendar, subscribers. Thin views: validate a form, call one action, re
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -41,6 +41,9 @@ from posko.publishing.actions.review import (
     do_submit_for_review,
     validation_errors,
 )
+from posko.publishing.calendar import VIEWS, calendar_days, period
+from posko.publishing.checks import post_warnings
+from posko.publishing.comments import post_comments
 from posko.publishing.limits import counter_config
 from posko.publishing.models import (
     EDITABLE_STATUSES,
@@ -125,6 +128,8 @@ def _after_save(request: HttpRequest, post: Post) -> HttpResponseBase:
             messages.success(request, _("Publikasi diterbitkan langsung."))
         else:
             messages.success(request, _("Draf disimpan."))
+        for warning in post_warnings(post):
+            messages.warning(request, warning)
     except PostError as exc:
         for error in exc.errors:
             messages.error(request, error)
@@ -163,6 +168,7 @@ def _composer(request: HttpRequest, post: Post | None) -> HttpResponseBase:
             "post": post,
             "limits": counter_config(),
             "photo_count": post.media.count() if post else 0,
+            "warnings": post_warnings(post) if post is not None else [],
         },
         status=status,
     )
@@ -196,6 +202,12 @@ def _detail_context(request: HttpRequest, post: Post) -> dict[str, Any]:
         "live": post.status in (PostStatus.SCHEDULED, PostStatus.PUBLISHING),
         "reason_form": ReasonForm(),
         "confirm_form": ConfirmForm(),
+        "warnings": post_warnings(post)
+        if post.status in (*EDITABLE_STATUSES, PostStatus.IN_REVIEW)
+        else [],
+        "comments": list(post_comments(post)[:200])
+        if any(t.external_id for t in targets)
+        else None,
     }
 
 
@@ -268,43 +280,31 @@ def target_action(request: HttpRequest, pk: int, target_id: int, action: str) ->
     return redirect("console:publishing_detail", post.pk)
 
 
-def _week_start(value: str) -> date:
+def _anchor(request: HttpRequest) -> date:
+    value = request.GET.get("tanggal") or request.GET.get("minggu") or ""
     try:
-        day = date.fromisoformat(value)
+        return date.fromisoformat(value)
     except ValueError:
-        day = timezone.localdate()
-    return day - timedelta(days=day.weekday())
+        return timezone.localdate()
 
 
 @officer_required
 def calendar(request: HttpRequest) -> HttpResponse:
     if not can_read(request.user):
         return HttpResponseForbidden(_("Anda tidak berwenang membuka publikasi."))
-    start = _week_start(request.GET.get("minggu", ""))
-    tz = timezone.get_current_timezone()
-    begin = datetime.combine(start, time.min, tzinfo=tz)
-    end = begin + timedelta(days=7)
-    posts = (
-        visible_posts(request.user)
-        .filter(publish_at__gte=begin, publish_at__lt=end)
-        .exclude(status__in=[PostStatus.REJECTED])
-        .order_by("publish_at")
-    )
-    days: list[tuple[date, list[Post]]] = [(start + timedelta(days=i), []) for i in range(7)]
-    for post in posts:
-        assert post.publish_at is not None
-        index = (timezone.localtime(post.publish_at).date() - start).days
-        if 0 <= index < 7:
-            days[index][1].append(post)
+    view = request.GET.get("tampil", "minggu")
+    shown = period(view if view in VIEWS else "minggu", _anchor(request))
+    days = calendar_days(request.user, shown)
+    weeks = [days[i : i + 7] for i in range(0, len(days), 7)]
     return render(
         request,
         "publishing/console_calendar.html",
         {
+            "shown": shown,
             "days": days,
-            "start": start,
-            "previous": start - timedelta(days=7),
-            "next": start + timedelta(days=7),
+            "weeks": weeks,
             "today": timezone.localdate(),
+            "views": [("hari", _("Hari")), ("minggu", _("Minggu")), ("bulan", _("Bulan"))],
         },
     )
 

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from posko.core.ratelimit import hit, is_limited
+from posko.org.lookup import polres_desa
+from posko.org.models import Unit
 from posko.portal.views import current_polres
 from posko.publishing.access import public_posts
 from posko.publishing.actions.common import PostError
@@ -38,12 +40,11 @@ class SubscribeForm(forms.Form):
         )
     )
 
-    def __init__(self, *args: object, region_prefix: str, **kwargs: object) -> None:
+    def __init__(self, *args: object, polres: Unit, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         choices: list[tuple[str, str]] = [("", _("— pilih —"))]
-        regions = Region.objects.filter(
-            code__startswith=region_prefix, level__in=(RegionLevel.KECAMATAN, RegionLevel.DESA)
-        ).order_by("code")
+        kecamatan = Region.objects.filter(level=RegionLevel.KECAMATAN, parent_id=polres.region_id)
+        regions = (kecamatan | polres_desa(polres)).order_by("code")
         for region in regions:
             if region.level == RegionLevel.KECAMATAN:
                 choices.append(
@@ -64,8 +65,7 @@ class ConfirmForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
     polres = current_polres()
-    prefix = f"{polres.region_id}."
-    form = SubscribeForm(request.POST or None, region_prefix=prefix)
+    form = SubscribeForm(request.POST or None, polres=polres)
     status = 200
     if request.method == "POST":
         if is_limited(request, "langganan", settings.POSKO_RATE_SUBSCRIBE):

@@ -31,6 +31,11 @@ KINDS = {
     "post_waiting": _("Menunggu batas laju platform"),
     "post_retried": _("Dicoba lagi oleh operator"),
     "post_failed": _("Gagal terbit"),
+    "post_series_created": _("Seri publikasi berulang dibuat"),
+    "post_series_edited": _("Seri publikasi berulang diubah"),
+    "post_series_cancelled": _("Seri publikasi berulang dibatalkan"),
+    "post_imported": _("Publikasi diimpor dari CSV"),
+    "post_map_attached": _("Peta lalu lintas dilampirkan"),
 }
 
 

@@ -39,10 +39,10 @@ def on_channel_message(
 
 
 def handle_keyword(polres_id: int, platform: str, address: str, text: str) -> str | None:
+    from posko.org.lookup import polres_desa
     from posko.org.models import Unit
     from posko.publishing.actions.common import PostError
     from posko.publishing.actions.subscribers import do_handle_keyword, do_register_subscriber
-    from posko.regions.models import Region, RegionLevel
 
     polres = Unit.objects.get(pk=polres_id)
     done = do_handle_keyword(polres, platform, address, text)
@@ -51,11 +51,7 @@ def handle_keyword(polres_id: int, platform: str, address: str, text: str) -> st
     word, _sep, rest = text.partition(" ")
     if word.lower() != "daftar" or platform != "whatsapp" or not rest.strip():
         return None
-    desa = Region.objects.filter(
-        level=RegionLevel.DESA,
-        code__startswith=f"{polres.region_id}.",
-        name__iexact=rest.strip(),
-    ).first()
+    desa = polres_desa(polres).filter(name__iexact=rest.strip()).first()
     if desa is None:
         return "unknown desa"
     try:

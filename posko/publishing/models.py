@@ -91,6 +91,9 @@ class Post(models.Model):
     published_directly = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    series = models.ForeignKey(
+        "PostSeries", on_delete=models.PROTECT, null=True, blank=True, related_name="posts"
+    )
 
     class Meta:
         verbose_name = _("publikasi")
@@ -316,3 +319,48 @@ class RondaMember(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Recurring posts -------------------------------------------------------------------------
+
+
+class SeriesFrequency(models.TextChoices):
+    WEEKLY = "weekly", _("Mingguan")
+    MONTHLY = "monthly", _("Bulanan")
+
+
+class SeriesStatus(models.TextChoices):
+    ACTIVE = "active", _("Aktif")
+    CANCELLED = "cancelled", _("Dibatalkan")
+
+
+class PostSeries(models.Model):
+    """A recurring post with an end (a date or a number of times): each occurrence is an
+    ordinary post (``Post.series``) created through the composer and reviewed like any other."""
+
+    polres = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("jenis"), max_length=20, choices=PostKind.choices)
+    title = models.CharField(_("judul"), max_length=200, blank=True)
+    text = models.TextField(_("teks"))
+    fields = models.JSONField(_("isian khusus"), default=dict, blank=True)
+    accounts = models.ManyToManyField(ChannelAccount, related_name="+")
+    frequency = models.CharField(max_length=10, choices=SeriesFrequency.choices)
+    first_at = models.DateTimeField(_("terbit pertama"))
+    until = models.DateField(_("sampai tanggal"), null=True, blank=True)
+    count = models.PositiveSmallIntegerField(_("jumlah kali"), null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=SeriesStatus.choices, default=SeriesStatus.ACTIVE
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("seri publikasi")
+        verbose_name_plural = _("seri publikasi")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title or self.text[:60]

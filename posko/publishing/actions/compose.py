@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from posko.channels.models import ChannelAccount
+from posko.org.lookup import is_desa_of_polres
 from posko.org.models import Unit
 from posko.publishing.access import can_compose
 from posko.publishing.actions.common import PostError, record
@@ -31,7 +32,7 @@ from posko.publishing.models import (
     PostStatus,
     PostTarget,
 )
-from posko.regions.models import Region, RegionLevel
+from posko.regions.models import Region
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -108,9 +109,8 @@ def _check(polres: Unit, draft: Draft) -> tuple[dict[str, str], list[CleanImage]
             )
     if draft.publish_at is not None and draft.publish_at < timezone.now() - timedelta(minutes=1):
         errors.append(_("Waktu terbit sudah lewat."))
-    prefix = f"{polres.region_id}."
     for desa in draft.desa:
-        if desa.level != RegionLevel.DESA or not desa.code.startswith(prefix):
+        if not is_desa_of_polres(polres, desa):
             errors.append(_("Desa %(name)s bukan wilayah Polres ini.") % {"name": desa.name})
     images: list[CleanImage] = []
     for upload in draft.photos:

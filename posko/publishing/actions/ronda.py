@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from posko.channels.http import client
 from posko.channels.models import ChannelAccount
+from posko.org.lookup import is_desa_of_polres
 from posko.org.models import Officer, Unit
 from posko.publishing.access import can_compose
 from posko.publishing.actions.common import PostError
@@ -43,7 +44,7 @@ def _may_manage(user: User) -> bool:
 def do_create_ronda_post(polres: Unit, desa: Region, name: str, *, acting_user: User) -> RondaPost:
     if not _may_manage(acting_user):
         raise PostError(_("Anda tidak berwenang mengatur ronda."))
-    if not desa.code.startswith(f"{polres.region_id}.") or not name.strip():
+    if not is_desa_of_polres(polres, desa) or not name.strip():
         raise PostError(_("Isi nama pos dan desa di wilayah Polres ini."))
     return RondaPost.objects.create(
         polres=polres, desa=desa, name=name.strip()[:120], token=secrets.token_urlsafe(18)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from posko.channels.http import client
 from posko.channels.models import ChannelAccount
+from posko.org.lookup import is_desa_of_polres
 from posko.org.models import Unit
 from posko.publishing.actions.common import PostError
 from posko.publishing.calls import OutcomeUnknown, PublishRejected
@@ -60,12 +61,12 @@ def optin_account(polres: Unit) -> ChannelAccount | None:
 
 
 def _area(polres: Unit, area: Region) -> tuple[Region | None, Region | None]:
-    if not area.code.startswith(f"{polres.region_id}."):
-        raise PostError(_("Wilayah tidak dikenal di Polres ini."))
-    if area.level == RegionLevel.DESA:
+    if area.level == RegionLevel.DESA and is_desa_of_polres(polres, area):
         return area, area.parent
-    if area.level == RegionLevel.KECAMATAN:
+    if area.level == RegionLevel.KECAMATAN and area.parent_id == polres.region_id:
         return None, area
+    if area.level in (RegionLevel.DESA, RegionLevel.KECAMATAN):
+        raise PostError(_("Wilayah tidak dikenal di Polres ini."))
     raise PostError(_("Pilih desa atau kecamatan."))
 
 
