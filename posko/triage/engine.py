@@ -75,10 +75,8 @@ class Triager:
         self.gazetteer = Gazetteer(kabupaten_code, self.landmarks)
         self.model = model if model is not None else (load_shipped() if use_model else None)
         # Incident candidates are the recent messages, compared again with every new one:
-        # their analysis is kept (bounded; a plain dict keeps insertion order).
-        self._analysed: dict[
-            str, tuple[NormText, list[str], str | None, str | None, frozenset[str]]
-        ] = {}
+        # what linking compares of each is kept (bounded; a plain dict keeps insertion order).
+        self._candidates: dict[tuple[object, ...], EventFeatures] = {}
 
     # -- single message -------------------------------------------------------------------
     def _analyse(self, text: str) -> tuple[NormText, list[str], str | None, str | None]:
@@ -107,15 +105,24 @@ class Triager:
             masked[m.start : m.end] = [PLACE_TOKEN] + [""] * (m.end - m.start - 1)
         return norm, [t for t in masked if t], kec, desa, also
 
-    def _analysed_candidate(
-        self, text: str
-    ) -> tuple[NormText, list[str], str | None, str | None, frozenset[str]]:
-        hit = self._analysed.get(text)
+    def _candidate_features(self, cand: IncidentCandidate, now: datetime) -> EventFeatures:
+        key: tuple[object, ...] = (cand.key, cand.text, cand.category, cand.received_at)
+        key += (cand.kecamatan_code, cand.desa_code)
+        hit = self._candidates.get(key)
         if hit is None:
-            hit = self._analyse_places(text)
-            if len(self._analysed) >= CANDIDATE_CACHE:
-                self._analysed.pop(next(iter(self._analysed), text), None)
-            self._analysed[text] = hit
+            c_norm, c_tokens, _, _, c_also = self._analyse_places(cand.text)
+            hit = event_features(
+                cand.category,
+                cand.kecamatan_code,
+                cand.desa_code,
+                _aware(cand.received_at, now),
+                c_norm,
+                c_tokens,
+                c_also,
+            )
+            if len(self._candidates) >= CANDIDATE_CACHE:
+                self._candidates.pop(next(iter(self._candidates), key), None)
+            self._candidates[key] = hit
         return hit
 
     def tokens_for_model(self, text: str) -> list[str]:
@@ -275,17 +282,7 @@ class Triager:
         best: str | None = None
         best_score = 0.0
         for cand in candidates:
-            c_norm, c_tokens, _, _, c_also = self._analysed_candidate(cand.text)
-            other = event_features(
-                cand.category,
-                cand.kecamatan_code,
-                cand.desa_code,
-                _aware(cand.received_at, now),
-                c_norm,
-                c_tokens,
-                c_also,
-            )
-            s = same_event_score(mine, other)
+            s = same_event_score(mine, self._candidate_features(cand, now))
             if s >= 0 and (best is None or s > best_score):
                 best, best_score = cand.key, s
         return best
