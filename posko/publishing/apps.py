@@ -8,9 +8,15 @@ class PublishingConfig(AppConfig):
 
     def ready(self) -> None:
         from posko.aduan.audit import register_audit_kinds
-        from posko.publishing.audit_kinds import DETAILS, KINDS
+        from posko.publishing.audit_kinds import (
+            COMMUNITY_DETAILS,
+            COMMUNITY_KINDS,
+            DETAILS,
+            KINDS,
+        )
 
         register_audit_kinds(KINDS, DETAILS)
+        register_audit_kinds(COMMUNITY_KINDS, COMMUNITY_DETAILS)
 
         from posko.channels.keywords import register_keyword_handler
         from posko.publishing.keywords import keyword_handler
