@@ -155,7 +155,18 @@ def ronda(request: HttpRequest, token: str) -> HttpResponse:
             if is_limited(request, "ronda", "30/10m"):
                 raise PostError(_("Terlalu banyak percobaan. Coba lagi beberapa menit lagi."))
             hit(request, "ronda", "30/10m")
-            if request.POST.get("action") == "laporan":
+            if request.POST.get("action") == "tukar":
+                from posko.publishing.actions.ronda_swaps import do_request_swap
+
+                do_request_swap(
+                    token,
+                    phone,
+                    replacement_name=request.POST.get("replacement_name", ""),
+                    replacement_phone=request.POST.get("replacement_phone", ""),
+                    reason=request.POST.get("reason", ""),
+                )
+                context["done"] = _("Permintaan tukar jaga terkirim ke koordinator.")
+            elif request.POST.get("action") == "laporan":
                 text = request.POST.get("text", "")
                 do_report_shift(token, phone, text, request.FILES.get("photo"))
                 context["done"] = _("Laporan akhir jaga terkirim. Terima kasih.")
