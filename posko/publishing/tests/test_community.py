@@ -309,3 +309,28 @@ def test_a_ronda_swap_is_approved_by_the_coordinator(
     assert names == [("Pak Budi", "+6281277770002"), ("Pak Cecep", "+6281277770003")]
     with pytest.raises(PostError):
         do_decide_swap(swap, approve=False, acting_user=bhabin.user)
+
+
+@pytest.mark.django_db
+def test_demo_seeds_programmes_stakeholders_rosters_and_subscribers(
+    polres: Unit, officers: dict[str, Officer]
+) -> None:
+    from posko.publishing.community_demo import seed_community_demo
+    from posko.publishing.models import (
+        Aspiration,
+        Programme,
+        ProgrammeEvent,
+        RondaShift,
+        SambangVisit,
+        Stakeholder,
+        Subscriber,
+    )
+
+    seed_community_demo(polres)
+    seed_community_demo(polres)  # twice is harmless
+    assert Programme.objects.count() == 5 and ProgrammeEvent.objects.count() == 5
+    assert Aspiration.objects.count() == 2
+    assert Stakeholder.objects.values("desa").distinct().count() == 3
+    assert RondaShift.objects.values("post__desa").distinct().count() == 2
+    assert SambangVisit.objects.count() >= 1
+    assert set(Subscriber.objects.values_list("channel", flat=True)) == {"telegram", "sms"}
