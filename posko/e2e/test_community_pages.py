@@ -75,7 +75,6 @@ def test_tip_flow_and_community_pages_pass_axe(
 
     def check(page: Any, name: str) -> None:
         shot(page, f"community-{size}-{name}")
-        page.screenshot(path=f"/tmp/shots-h8b/{size}-{name}.png", full_page=True)
         if violations := axe_violations(page):
             found[name] = violations
         if size == "phone" and not no_sideways_scroll(page):
