@@ -586,3 +586,22 @@ class Tip(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class AlertCopy(models.Model):
+    """An alert's copy to a Telegram or SMS subscriber: a channels delivery (state, retries,
+    the platform's pacing), beside the WhatsApp template deliveries of ``AlertDelivery``."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="copies")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="+")
+    delivery = models.ForeignKey(
+        "channels.OutboundDelivery", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "subscriber"], name="alert_copy_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id}/{self.subscriber_id}"

@@ -4,7 +4,10 @@ aduan, and the answer goes back to the sender through the fake platform API."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from posko.aduan.models import Aduan
 from posko.channels.actions.accounts import do_save_account
@@ -12,11 +15,12 @@ from posko.channels.actions.inbound import do_ingest_message
 from posko.channels.base import Incoming
 from posko.channels.conftest import TG_TOKEN
 from posko.channels.models import ChannelAccount, ChannelMessage, OutboundDelivery, Platform
-from posko.channels.testing import FakeApi
+from posko.channels.testing import FakeApi, Reply
 from posko.core.testing import run_tasks
 from posko.org.models import Unit
 from posko.publishing.models import Subscriber, SubscriberState
 from posko.publishing.tests.conftest import WA_PHONE_ID
+from posko.publishing.tests.helpers import run_tasks_at
 
 pytestmark = pytest.mark.tasks
 
@@ -136,3 +140,41 @@ def test_sms_daftar_and_berhenti(polres: Unit, fake_api: FakeApi) -> None:
     assert not Aduan.objects.exists()
     run_tasks()
     assert fake_api.calls("POST", r"/messages")[0].json()["to"] == "+6281277770001"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_telegram_start_then_a_warning_reaches_the_chat(
+    polres: Unit, wa_alerts: ChannelAccount, telegram_account: ChannelAccount, fake_api: FakeApi
+) -> None:
+    from posko.publishing.actions.alert_copies import copy_counts
+    from posko.publishing.actions.alerts import do_create_alert
+    from posko.publishing.models import Alert
+    from posko.publishing.tests.test_alerts import whatsapp_fake
+    from posko.regions.models import Region
+
+    whatsapp_fake(fake_api)
+    counter = iter(range(100, 200))
+    fake_api.route(
+        "POST",
+        rf"/bot{TG_TOKEN}/sendMessage",
+        lambda r: Reply(json={"ok": True, "result": {"message_id": next(counter)}}),
+    )
+    do_ingest_message(telegram_account, tg(1, "/start Gantung"), None)
+    other = Incoming(
+        platform="telegram",
+        account_external_id=TG_TOKEN.split(":")[0],
+        external_id="5550002:1",
+        sender_id="5550002",
+        text="/start Lenggang",
+    )
+    do_ingest_message(telegram_account, other, None)
+    run_tasks()
+    fake_api.requests.clear()
+    text = "Waspada curanmor di Desa Gantung malam ini. Kunci ganda kendaraan Anda."
+    alert = do_create_alert(
+        polres, wa_alerts, text=text, desa=[Region.objects.get(code=GANTUNG)], acting_user=None
+    )
+    run_tasks_at(timezone.now() + timedelta(seconds=10))  # past the per-chat spacing
+    sent = fake_api.calls("POST", rf"/bot{TG_TOKEN}/sendMessage")
+    assert [r.json() for r in sent] == [{"chat_id": "5550001", "text": text}]
+    assert copy_counts(Alert.objects.get(pk=alert.pk)) == {"sent": 1, "total": 1}
