@@ -40,6 +40,7 @@ from posko.publishing.actions.community import (
     do_follow_up_aspiration,
     do_log_sambang,
     do_record_aspiration,
+    do_set_event_state,
 )
 from posko.publishing.actions.ronda_swaps import do_decide_swap, may_decide
 from posko.publishing.actions.stakeholders import (
@@ -155,6 +156,10 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         if request.POST.get("form") == "aspiration" and form.is_valid():
             data = form.cleaned_data
             if _run(form, lambda: do_record_aspiration(event, acting_user=user, **data)):
+                return redirect("console:community_event", event.pk)
+        if request.POST.get("form") == "state":
+            state = request.POST.get("state", "")
+            if _run(form, lambda: do_set_event_state(event, state, acting_user=user)):
                 return redirect("console:community_event", event.pk)
         if request.POST.get("form") == "follow_up":
             aspiration = event.aspirations.filter(pk=request.POST.get("aspiration") or 0).first()

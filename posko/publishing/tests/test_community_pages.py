@@ -185,3 +185,26 @@ def test_programmes_and_events_api(
         "/api/v1/events",
         "/api/v1/events/{event_id}",
     } <= paths
+
+
+@pytest.mark.django_db
+def test_an_event_is_marked_held_and_an_aspiration_becomes_an_aduan_in_the_console(
+    polres: Unit, officers: dict[str, Officer]
+) -> None:
+    from posko.aduan.models import Aduan
+
+    event = _event(polres, officers)
+    bhabin = login(officers["bhabin_gantung"])
+    url = f"/posko/komunitas/kegiatan/{event.pk}/"
+    bhabin.post(url, {"form": "state", "state": "done"})
+    bhabin.post(url, {"form": "aspiration", "text": "Parkir liar di depan sekolah tiap pagi."})
+    aspiration = event.aspirations.get()
+    bhabin.post(url, {"form": "follow_up", "aspiration": aspiration.pk, "follow_up": "aduan"})
+    event.refresh_from_db()
+    aspiration.refresh_from_db()
+    assert event.state == "done" and aspiration.aduan == Aduan.objects.get()
+    assert aspiration.aduan.code in bhabin.get(url).content.decode()
+    assert (
+        login(officers["satreskrim"]).post(url, {"form": "state", "state": "cancelled"}).status_code
+        == 403
+    )
