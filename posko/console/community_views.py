@@ -30,7 +30,7 @@ from posko.console.views import forbidden, officer_required, polres_of_request
 from posko.core.types import staff_user
 from posko.org.models import Role
 from posko.org.permissions import NotPermitted
-from posko.publishing.access import COMPOSE_ROLES, can_see_phone_numbers
+from posko.publishing.access import COMPOSE_ROLES, can_see_phone_numbers, visible_posts
 from posko.publishing.actions.common import PostError
 from posko.publishing.actions.community import (
     COMMUNITY_ROLES,
@@ -55,6 +55,7 @@ from posko.publishing.actions.stakeholders import (
 )
 from posko.publishing.actions.tips import do_reply_tip, read_tip, visible_tips
 from posko.publishing.models import (
+    Post,
     Programme,
     ProgrammeEvent,
     RondaSwapRequest,
@@ -216,6 +217,14 @@ def sambang(request: HttpRequest) -> HttpResponseBase:
     )
 
 
+def _post_to_share(request: HttpRequest, polres: Any) -> Post | None:
+    """``?publikasi=<id>``: share this alert or appeal (its text and desa prefilled)."""
+    raw = request.GET.get("publikasi", "")
+    if not raw.isdigit() or len(raw) > 12:
+        return None
+    return visible_posts(request.user).filter(polres=polres, pk=int(raw)).first()
+
+
 @officer_required
 def stakeholders(request: HttpRequest) -> HttpResponseBase:
     if _role(request) not in READ_ROLES:
@@ -223,7 +232,11 @@ def stakeholders(request: HttpRequest) -> HttpResponseBase:
     polres = polres_of_request(request)
     which = request.POST.get("form")
     form = StakeholderForm(request.POST if which == "stakeholder" else None, polres=polres)
-    share_form = ShareForm(request.POST if which == "share" else None, polres=polres)
+    post = _post_to_share(request, polres)
+    share_initial = {"text": post.text, "desa": list(post.desa.all())} if post else None
+    share_form = ShareForm(
+        request.POST if which == "share" else None, polres=polres, initial=share_initial
+    )
     user = staff_user(request)
     rows = visible_stakeholders(polres)
     try:
@@ -236,7 +249,9 @@ def stakeholders(request: HttpRequest) -> HttpResponseBase:
             text, desa = share_form.cleaned_data["text"], list(share_form.cleaned_data["desa"])
             if _run(
                 share_form,
-                lambda: do_share_with_stakeholders(polres, text=text, desa=desa, acting_user=user),
+                lambda: do_share_with_stakeholders(
+                    polres, text=text, desa=desa, acting_user=user, post=post
+                ),
             ):
                 messages.success(request, _("Dibagikan ke mitra desa terpilih."))
                 return redirect("console:community_stakeholders")

@@ -208,3 +208,37 @@ def test_an_event_is_marked_held_and_an_aspiration_becomes_an_aduan_in_the_conso
         login(officers["satreskrim"]).post(url, {"form": "state", "state": "cancelled"}).status_code
         == 403
     )
+
+
+@pytest.mark.django_db
+def test_an_appeal_is_shared_with_the_stakeholders_of_its_desa_from_its_page(
+    polres: Unit, officers: dict[str, Officer]
+) -> None:
+    from posko.publishing.models import StakeholderShare
+
+    desa = Region.objects.get(code=GANTUNG)
+    do_save_stakeholder(
+        polres,
+        desa=desa,
+        role=StakeholderRole.TOKOH,
+        name="Ustaz Mahmud",
+        channel="sms",
+        address="081255550005",
+        acting_user=officers["operator"].user,
+    )
+    appeal = Post.objects.create(
+        polres=polres,
+        kind=PostKind.APPEAL,
+        text="Dicari saksi pencurian ternak di Desa Gantung.",
+        created_by=officers["operator"].user,
+    )
+    appeal.desa.set([desa])
+    operator = login(officers["operator"])
+    detail = operator.get(f"/posko/publikasi/{appeal.pk}/").content.decode()
+    url = f"/posko/komunitas/mitra/?publikasi={appeal.pk}"
+    assert url.replace("&", "&amp;") in detail or url in detail
+    page = operator.get(url)
+    assert page.context["share_form"].initial["text"] == appeal.text
+    operator.post(url, {"form": "share", "text": appeal.text, "desa": [desa.pk]})
+    share = StakeholderShare.objects.get()
+    assert share.post == appeal and share.deliveries.count() == 1
