@@ -1,6 +1,7 @@
 """The Posko API (django-ninja): token authentication, the mapping of the domains' typed
 errors to JSON answers, and the routers of each part (handlers live in ``aduan_api.py``,
-``publishing_api.py`` and ``posko/metrics/api.py``; ``urls.py`` only mounts this)."""
+``publishing_api.py``, ``community_api.py`` and ``posko/metrics/api.py``; ``urls.py`` only
+mounts this)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from ninja.security import HttpBearer
 
 from posko.aduan.access import AduanNotFound, IncidentNotFound
 from posko.api.aduan_api import router as aduan_router
+from posko.api.community_api import router as community_router
 from posko.api.models import ApiToken, hash_token
 from posko.api.publishing_api import router as posts_router
 from posko.metrics.api import router as metrics_router
@@ -82,3 +84,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/aduan", aduan_router)
 api.add_router("/posts", posts_router)
 api.add_router("/metrics/", metrics_router)
+api.add_router("", community_router)

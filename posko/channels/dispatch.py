@@ -196,6 +196,23 @@ def queue_comment_reply(
     return delivery
 
 
+def queue_direct_message(
+    account: ChannelAccount, recipient: str, text: str, *, template: dict[str, Any] | None = None
+) -> OutboundDelivery:
+    """A private message outside any aduan thread (a keyword's answer, a message to a
+    stakeholder): its own delivery row with state, sent by the send task (enqueued with the
+    transaction). On WhatsApp outside the 24-hour window pass an approved ``template``."""
+    delivery = OutboundDelivery.objects.create(
+        account=account,
+        kind=DeliveryKind.TEMPLATE if template else DeliveryKind.DIRECT,
+        recipient=recipient,
+        text=text,
+        template=template or {},
+    )
+    enqueue_send(delivery.pk)
+    return delivery
+
+
 def enqueue_send(delivery_id: int, run_after: datetime | None = None) -> None:
     from posko.channels.tasks import send_delivery
 

@@ -206,6 +206,7 @@ class ChannelMessageState(models.TextChoices):
     THREAD = "thread", _("Masuk ke aduan")
     MODERATION = "moderation", _("Aliran moderasi")
     IGNORED = "ignored", _("Diabaikan")
+    KEYWORD = "keyword", _("Kata kunci langganan")
 
 
 class ChannelMessage(models.Model):

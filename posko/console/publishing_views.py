@@ -14,9 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from posko.channels.models import ChannelAccount
 from posko.console.publishing_forms import ComposeForm, ConfirmForm, ReasonForm
 from posko.console.views import officer_required, polres_of_request
 from posko.core.types import staff_user
+from posko.org.models import Unit
 from posko.publishing.access import (
     can_approve,
     can_compose,
@@ -29,6 +31,7 @@ from posko.publishing.access import (
 )
 from posko.publishing.actions.alerts import alert_counts
 from posko.publishing.actions.common import PostError, post_history
+from posko.publishing.actions.community import do_link_publicity, event_publicity
 from posko.publishing.actions.compose import Draft, do_create_post, do_update_post
 from posko.publishing.actions.review import (
     do_approve,
@@ -50,6 +53,7 @@ from posko.publishing.models import (
     Post,
     PostStatus,
     PostTarget,
+    ProgrammeEvent,
     SubscriberState,
 )
 
@@ -143,7 +147,9 @@ def _composer(request: HttpRequest, post: Post | None) -> HttpResponseBase:
     if post is not None and post.status not in EDITABLE_STATUSES:
         messages.error(request, _("Publikasi hanya dapat diubah saat draf atau perlu perbaikan."))
         return redirect("console:publishing_detail", post.pk)
-    form = ComposeForm(request.POST or None, polres=polres, post=post)
+    event = _event_for_publicity(request, polres) if post is None else None
+    initial = event_publicity(event, _publishing_accounts(polres)) if event else None
+    form = ComposeForm(request.POST or None, polres=polres, post=post, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -152,6 +158,8 @@ def _composer(request: HttpRequest, post: Post | None) -> HttpResponseBase:
                 user = staff_user(request)
                 if post is None:
                     post = do_create_post(polres, draft, acting_user=user)
+                    if event is not None:
+                        do_link_publicity(event, post, acting_user=user)
                 else:
                     post = do_update_post(post, draft, acting_user=user)
             except PostError as exc:
@@ -171,6 +179,26 @@ def _composer(request: HttpRequest, post: Post | None) -> HttpResponseBase:
             "warnings": post_warnings(post) if post is not None else [],
         },
         status=status,
+    )
+
+
+def _event_for_publicity(request: HttpRequest, polres: Unit) -> ProgrammeEvent | None:
+    """``?kegiatan=<id>``: the composer opens prefilled with a community event's publicity."""
+    raw = request.GET.get("kegiatan", "")
+    if not raw.isdigit() or len(raw) > 12:
+        return None
+    return (
+        ProgrammeEvent.objects.filter(programme__polres=polres, pk=int(raw), post__isnull=True)
+        .select_related("desa", "programme")
+        .first()
+    )
+
+
+def _publishing_accounts(polres: Unit) -> list[ChannelAccount]:
+    return list(
+        ChannelAccount.objects.filter(
+            polres=polres, platform__in=["facebook", "instagram", "x", "telegram"], is_active=True
+        )
     )
 
 

@@ -53,4 +53,5 @@ urlpatterns = [
     path("kanal/akun/<id:pk>/aktif/", channels.account_toggle, name="channel_account_toggle"),
     path("kanal/templat/", channels.notice_templates, name="notice_templates"),
     path("publikasi/", include("posko.console.publishing_urls")),
+    path("komunitas/", include("posko.console.community_urls")),
 ]

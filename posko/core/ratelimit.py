@@ -47,3 +47,20 @@ def is_limited(request: HttpRequest, scope: str, rate: str) -> bool:
     """Whether this client has already used the limit up, without counting an attempt."""
     usage = get_usage(request, group=scope, key=_client_key, rate=rate, increment=False)
     return bool(usage and usage["count"] >= usage["limit"])
+
+
+def _anonymous_key(group: str, request: HttpRequest) -> str:
+    """A keyed hash of the address (HMAC with SECRET_KEY): it lets the cache count attempts
+    without holding the address, and it cannot be reversed without the key."""
+    import hashlib
+    import hmac
+
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"{group}:{client_address(request)}".encode(), hashlib.sha256).hexdigest()
+
+
+def hit_anonymous(request: HttpRequest, scope: str, rate: str) -> bool:
+    """``hit`` for anonymous pages (``/info/``): counted under a keyed hash of the address,
+    kept in the cache only for the rate's window, never written to the database or a log."""
+    usage = get_usage(request, group=scope, key=_anonymous_key, rate=rate, increment=True)
+    return bool(usage and usage["should_limit"])

@@ -271,6 +271,9 @@ def seed_demo(password: str, *, with_sample_aduan: bool = True) -> Unit:
     from posko.publishing.demo_content import seed_publishing_demo
 
     seed_publishing_demo(polres, with_posts=with_sample_aduan)  # subscribers; sample posts
+    from posko.publishing.community_demo import seed_community_demo
+
+    seed_community_demo(polres)  # programmes, events, stakeholders, rosters, sambang
     return polres
 
 

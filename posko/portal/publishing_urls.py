@@ -14,4 +14,5 @@ urlpatterns = [
     path("imbauan/", portal_views.appeals, name="imbauan"),
     path("kegiatan/", portal_views.events, name="kegiatan"),
     path("ronda/<str:token>/", portal_views.ronda, name="ronda"),
+    path("info/", portal_views.tips, name="info"),
 ]

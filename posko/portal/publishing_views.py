@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from posko.core.ratelimit import hit, is_limited
+from posko.core.ratelimit import hit, hit_anonymous, is_limited
 from posko.org.lookup import polres_desa
 from posko.org.models import Unit
 from posko.portal.views import current_polres
@@ -155,7 +155,18 @@ def ronda(request: HttpRequest, token: str) -> HttpResponse:
             if is_limited(request, "ronda", "30/10m"):
                 raise PostError(_("Terlalu banyak percobaan. Coba lagi beberapa menit lagi."))
             hit(request, "ronda", "30/10m")
-            if request.POST.get("action") == "laporan":
+            if request.POST.get("action") == "tukar":
+                from posko.publishing.actions.ronda_swaps import do_request_swap
+
+                do_request_swap(
+                    token,
+                    phone,
+                    replacement_name=request.POST.get("replacement_name", ""),
+                    replacement_phone=request.POST.get("replacement_phone", ""),
+                    reason=request.POST.get("reason", ""),
+                )
+                context["done"] = _("Permintaan tukar jaga terkirim ke koordinator.")
+            elif request.POST.get("action") == "laporan":
                 text = request.POST.get("text", "")
                 do_report_shift(token, phone, text, request.FILES.get("photo"))
                 context["done"] = _("Laporan akhir jaga terkirim. Terima kasih.")
@@ -177,3 +188,70 @@ def media(request: HttpRequest, token: str) -> FileResponse:
     if item is None or item.post.status in NOT_PUBLIC:
         raise Http404
     return FileResponse(item.file.open("rb"), content_type=item.content_type)
+
+
+class TipForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Informasi Anda"),
+        min_length=10,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    desa = forms.ChoiceField(label=gettext_lazy("Desa (boleh kosong)"), required=False)
+
+    def __init__(self, *args: object, polres: object, **kwargs: object) -> None:
+        from posko.org.lookup import polres_desa
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        choices: list[tuple[str, str]] = [("", _("— tidak disebutkan —"))]
+        choices += [(d.code, d.name) for d in polres_desa(polres).order_by("name")]  # type: ignore[arg-type]
+        desa = self.fields["desa"]
+        assert isinstance(desa, forms.ChoiceField)
+        desa.choices = choices
+
+
+def _appeal(polres: object, raw: str | None) -> object:
+
+    if not raw or not raw.isdigit() or len(raw) > 12:
+        return None
+    return public_posts(polres, [PostKind.APPEAL], days=365).filter(pk=int(raw)).first()  # type: ignore[arg-type]
+
+
+@require_http_methods(["GET", "POST"])
+def tips(request: HttpRequest) -> HttpResponse:
+    """/info/: an anonymous tip, in answer to an appeal (``?imbauan=<id>``) or on its own;
+    ``?kode=INFO-…`` shows the unit's answer. Nothing about the sender is kept: no session, no
+    address (the rate limit counts a keyed hash in the cache only), no device."""
+    from posko.org.lookup import desa_of_polres
+    from posko.publishing.actions.tips import do_submit_tip, tip_by_code
+
+    polres = current_polres()
+    appeal = _appeal(polres, request.POST.get("imbauan") or request.GET.get("imbauan"))
+    context: dict[str, object] = {"polres": polres, "appeal": appeal}
+    status = 200
+    form = TipForm(request.POST or None, polres=polres)
+    code = request.GET.get("kode", "").strip()[:30]
+    if code:
+        limited = hit_anonymous(request, "info-code", "20/10m")
+        context["followed"] = None if limited else tip_by_code(polres, code)
+        context["code"] = code
+    if request.method == "POST":
+        if hit_anonymous(request, "info", "5/10m"):
+            form.add_error(None, _("Terlalu banyak kiriman. Coba lagi beberapa menit lagi."))
+        elif form.is_valid():
+            try:
+                tip = do_submit_tip(
+                    polres,
+                    text=form.cleaned_data["text"],
+                    appeal=appeal,  # type: ignore[arg-type]
+                    desa=desa_of_polres(polres, form.cleaned_data["desa"]),
+                )
+            except PostError as exc:
+                for error in exc.errors:
+                    form.add_error(None, error)
+            else:
+                context["sent"] = tip
+                form = TipForm(polres=polres)
+        status = 200 if "sent" in context else 400
+    context["form"] = form
+    return render(request, "publishing/info.html", context, status=status)

@@ -7,14 +7,18 @@ class PublishingConfig(AppConfig):
     verbose_name = "Publikasi"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
-
         from posko.aduan.audit import register_audit_kinds
-        from posko.publishing.audit_kinds import DETAILS, KINDS
+        from posko.publishing.audit_kinds import (
+            COMMUNITY_DETAILS,
+            COMMUNITY_KINDS,
+            DETAILS,
+            KINDS,
+        )
 
         register_audit_kinds(KINDS, DETAILS)
+        register_audit_kinds(COMMUNITY_KINDS, COMMUNITY_DETAILS)
 
-        from posko.channels.models import ChannelMessage
-        from posko.publishing.keywords import on_channel_message
+        from posko.channels.keywords import register_keyword_handler
+        from posko.publishing.keywords import keyword_handler
 
-        post_save.connect(on_channel_message, sender=ChannelMessage, dispatch_uid="posko-keywords")
+        register_keyword_handler(keyword_handler)

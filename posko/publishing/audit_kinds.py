@@ -53,3 +53,26 @@ def _detail(data: Mapping[str, Any]) -> str:
 
 
 DETAILS = dict.fromkeys(KINDS, _detail)
+
+
+# Community programmes, stakeholders, anonymous tips and ronda swaps (target
+# ``programme:<id>``, ``event:<id>``, ``stakeholder:<id>``, ``share:<id>``, ``tip:<id>``,
+# ``ronda_swap:<id>``).
+COMMUNITY_KINDS = {
+    "community_programme_created": _("Program kemitraan dibuat"),
+    "community_event_created": _("Kegiatan program dijadwalkan"),
+    "community_event_state": _("Status kegiatan berubah"),
+    "community_event_publicity": _("Publikasi kegiatan disiapkan"),
+    "community_aspiration_recorded": _("Aspirasi dicatat"),
+    "community_aspiration_followed": _("Aspirasi ditindaklanjuti"),
+    "community_sambang_logged": _("Kunjungan sambang dicatat"),
+    "community_stakeholder_saved": _("Mitra desa disimpan"),
+    "community_stakeholder_removed": _("Mitra desa dinonaktifkan"),
+    "community_shared": _("Dibagikan ke mitra desa"),
+    "community_tip_received": _("Informasi masyarakat diterima"),
+    "community_tip_read": _("Informasi masyarakat dibaca"),
+    "community_tip_replied": _("Informasi masyarakat ditanggapi"),
+    "community_swap_requested": _("Permintaan tukar jaga ronda"),
+    "community_swap_decided": _("Tukar jaga ronda diputuskan"),
+}
+COMMUNITY_DETAILS = dict.fromkeys(COMMUNITY_KINDS, _detail)

@@ -1,62 +1,70 @@
-"""Subscription keywords in inbound messages, hooked on the creation of a channel message
-(``post_save`` of ``ChannelMessage``) — the channel adapters and inbound actions are untouched.
+"""Subscription keywords in private messages, answered through the channels' keyword hook
+(``posko.channels.keywords``, registered in ``PublishingConfig.ready``): the message is the
+opt-in, from the number or chat that will receive the alerts, and never becomes an aduan.
 
 * ``BERHENTI`` / ``STOP`` / ``/stop`` (WhatsApp, SMS, Telegram): unsubscribes at once.
-* ``DAFTAR <nama desa>`` (WhatsApp): subscribes the sender's own number to that desa's alerts —
-  the message itself is the opt-in, from the number that will receive the alerts.
-
-The message still goes on to the inbox as usual (the channels decide that, not this hook)."""
+* ``DAFTAR <nama desa>`` (WhatsApp, SMS, Telegram): subscribes to that desa's alerts.
+* ``/start`` (Telegram; ``/start <kode desa tanpa titik>`` from a deep link
+  ``t.me/<bot>?start=1906022001``): subscribes, or asks for the desa when none is given."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from django.db import transaction
+from django.utils.translation import gettext as _
 
-from posko.channels.models import ChannelMessage
+from posko.channels.keywords import KeywordOutcome
+from posko.channels.models import ChannelAccount
+from posko.org.lookup import polres_desa
+from posko.publishing.actions.common import PostError
+from posko.publishing.actions.subscribers import (
+    STOP_WORDS,
+    do_register_subscriber,
+    do_unsubscribe,
+)
+from posko.regions.models import Region
 
 logger = logging.getLogger(__name__)
-KEYWORD_PLATFORMS = frozenset({"whatsapp", "sms", "telegram"})
-MAX_KEYWORD_LENGTH = 80
+SUBSCRIBE_WORDS = frozenset({"daftar", "/start"})
 
 
-def on_channel_message(
-    sender: type, instance: ChannelMessage, created: bool, **kwargs: Any
-) -> None:
-    if not created or instance.kind != "direct":
-        return
-    text = (instance.text or "").strip()
-    if not text or len(text) > MAX_KEYWORD_LENGTH:
-        return
-    account = instance.account
-    if account.platform not in KEYWORD_PLATFORMS:
-        return
-    identity = instance.identity
-    address = identity.phone or identity.external_id
-    polres_id, platform = account.polres_id, account.platform
-    transaction.on_commit(lambda: handle_keyword(polres_id, platform, address, text))
+def find_desa(account: ChannelAccount, wanted: str) -> Region | None:
+    """A desa of the account's Polres by name (case-insensitive) or by code, with or without
+    dots (Telegram deep links allow letters, digits, ``_`` and ``-`` only)."""
+    wanted = wanted.strip().replace("_", " ")
+    candidates = polres_desa(account.polres)
+    digits = wanted.replace(".", "")
+    if digits.isdigit() and len(digits) == 10:
+        code = f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:]}"
+        return candidates.filter(code=code).first()
+    return candidates.filter(name__iexact=wanted).first()
 
 
-def handle_keyword(polres_id: int, platform: str, address: str, text: str) -> str | None:
-    from posko.org.lookup import polres_desa
-    from posko.org.models import Unit
-    from posko.publishing.actions.common import PostError
-    from posko.publishing.actions.subscribers import do_handle_keyword, do_register_subscriber
-
-    polres = Unit.objects.get(pk=polres_id)
-    done = do_handle_keyword(polres, platform, address, text)
-    if done is not None:
-        return done
-    word, _sep, rest = text.partition(" ")
-    if word.lower() != "daftar" or platform != "whatsapp" or not rest.strip():
+def keyword_handler(account: ChannelAccount, address: str, text: str) -> KeywordOutcome | None:
+    word, _sep, rest = text.strip().partition(" ")
+    word = word.lower().split("@")[0]  # Telegram groups send "/start@NamaBot"
+    channel = account.platform
+    if word in STOP_WORDS and not rest.strip():
+        do_unsubscribe(account.polres, channel, address)
+        return KeywordOutcome(
+            "unsubscribed",
+            _(
+                "Anda berhenti berlangganan peringatan Polres. Kirim DAFTAR <nama desa> untuk "
+                "berlangganan lagi."
+            ),
+        )
+    if word not in SUBSCRIBE_WORDS:
         return None
-    desa = polres_desa(polres).filter(name__iexact=rest.strip()).first()
+    ask = _("Kirim DAFTAR <nama desa>, misalnya: DAFTAR Gantung.")
+    if not rest.strip():
+        return KeywordOutcome("needs desa", ask)
+    desa = find_desa(account, rest)
     if desa is None:
-        return "unknown desa"
+        return KeywordOutcome("unknown desa", _("Desa tidak dikenal di wilayah Polres ini. ") + ask)
     try:
-        do_register_subscriber(polres, address, desa, source="kata_kunci")
+        do_register_subscriber(account.polres, address, desa, source="kata_kunci", channel=channel)
     except PostError:
-        logger.info("keyword subscription refused for an invalid number")
-        return "invalid"
-    return "subscribed"
+        logger.info("keyword subscription refused for an invalid address")
+        return KeywordOutcome("invalid", "")
+    reply = _("Terdaftar: peringatan untuk Desa %(desa)s. Kirim BERHENTI untuk berhenti.")
+    return KeywordOutcome("subscribed", reply % {"desa": desa.name})

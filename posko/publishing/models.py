@@ -364,3 +364,292 @@ class PostSeries(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.text[:60]
+
+
+class RondaSwapState(models.TextChoices):
+    PENDING = "pending", _("Menunggu koordinator")
+    APPROVED = "approved", _("Disetujui")
+    REJECTED = "rejected", _("Ditolak")
+
+
+class RondaSwapRequest(models.Model):
+    """A resident on a shift asks to hand it to someone else; the shift's coordinator (or a
+    publishing officer) approves — the member is then replaced — or rejects it."""
+
+    member = models.ForeignKey(RondaMember, on_delete=models.CASCADE, related_name="swaps")
+    replacement_name = models.CharField(_("nama pengganti"), max_length=120)
+    replacement_phone = models.CharField(max_length=20)
+    reason = models.CharField(_("alasan"), max_length=300, blank=True)
+    state = models.CharField(
+        max_length=10, choices=RondaSwapState.choices, default=RondaSwapState.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"tukar jaga #{self.pk}"
+
+
+# Community programmes and their events ------------------------------------------------------
+
+
+class ProgrammeKind(models.TextChoices):
+    PSM = "psm", _("Polisi Sahabat Masyarakat")
+    RONDA = "ronda", _("Ronda malam (siskamling)")
+    SCHOOL = "seminar_sekolah", _("Seminar sekolah")
+    BAKSOS = "bakti_sosial", _("Bakti sosial")
+    JUMAT_CURHAT = "jumat_curhat", _("Jumat Curhat")
+    SAMBANG = "sambang", _("Sambang / door to door")
+
+
+class Programme(models.Model):
+    """A community programme of the Polres (or one of its Polsek) with its events."""
+
+    polres = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("jenis"), max_length=20, choices=ProgrammeKind.choices)
+    name = models.CharField(_("nama program"), max_length=160)
+    description = models.TextField(_("keterangan"), blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["polres", "name"], name="programme_name_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EventState(models.TextChoices):
+    PLANNED = "planned", _("Direncanakan")
+    DONE = "done", _("Terlaksana")
+    CANCELLED = "cancelled", _("Dibatalkan")
+
+
+class ProgrammeEvent(models.Model):
+    """One event of a programme: a PSM visit, a seminar at a school, a bakti sosial, a Jumat
+    Curhat dialogue. ``post`` is its publicity, prepared in the composer."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="events")
+    title = models.CharField(_("judul"), max_length=200)
+    desa = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    place = models.CharField(_("tempat"), max_length=200)
+    starts_at = models.DateTimeField(_("mulai"))
+    ends_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    description = models.TextField(_("keterangan"), blank=True)
+    state = models.CharField(max_length=10, choices=EventState.choices, default=EventState.PLANNED)
+    post = models.ForeignKey(
+        Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["programme", "starts_at"], name="programme_event_time")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AspirationFollowUp(models.TextChoices):
+    PENDING = "pending", _("Belum ditindaklanjuti")
+    ADUAN = "aduan", _("Menjadi aduan")
+    INFORMATION = "information", _("Dicatat sebagai informasi")
+
+
+class Aspiration(models.Model):
+    """An aspiration voiced at a Jumat Curhat (or another dialogue), followed up as an aduan
+    (through aduan's intake) or kept as information."""
+
+    event = models.ForeignKey(ProgrammeEvent, on_delete=models.CASCADE, related_name="aspirations")
+    speaker = models.CharField(_("penyampai (boleh kosong)"), max_length=120, blank=True)
+    text = models.TextField(_("aspirasi"))
+    follow_up = models.CharField(
+        max_length=12, choices=AspirationFollowUp.choices, default=AspirationFollowUp.PENDING
+    )
+    aduan = models.ForeignKey(
+        "aduan.Aduan", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("catatan tindak lanjut"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"aspirasi #{self.pk}"
+
+
+class SambangVisit(models.Model):
+    """One sambang / door-to-door visit of a Bhabinkamtibmas in their desa."""
+
+    polres = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, related_name="+")
+    desa = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    visited_at = models.DateTimeField(_("waktu kunjungan"))
+    place = models.CharField(_("rumah / tempat"), max_length=200)
+    topic = models.CharField(_("topik"), max_length=200)
+    notes = models.TextField(_("catatan"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-visited_at", "-id"]
+        indexes = [models.Index(fields=["officer", "visited_at"], name="sambang_officer_time")]
+
+    def __str__(self) -> str:
+        return f"sambang #{self.pk}"
+
+
+# Stakeholders -------------------------------------------------------------------------------
+
+
+class StakeholderRole(models.TextChoices):
+    BABINSA = "babinsa", _("Babinsa (TNI)")
+    KORAMIL = "koramil", _("Koramil (TNI)")
+    KEPALA_DESA = "kepala_desa", _("Kepala desa")
+    PERANGKAT = "perangkat_desa", _("Perangkat desa")
+    PAM_SWAKARSA = "pam_swakarsa", _("Pam swakarsa")
+    SATPAM = "satpam", _("Satpam")
+    TOKOH = "tokoh_masyarakat", _("Tokoh masyarakat")
+
+
+class Stakeholder(models.Model):
+    """A partner of the Polres in a desa, with the channel alerts and appeals reach them on.
+    ``address`` (phone or Telegram chat id) is personal data: masked for roles that do not
+    share alerts."""
+
+    polres = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    desa = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("peran"), max_length=20, choices=StakeholderRole.choices)
+    name = models.CharField(_("nama"), max_length=120)
+    organisation = models.CharField(_("instansi / kelompok"), max_length=160, blank=True)
+    channel = models.CharField(
+        _("kanal"),
+        max_length=10,
+        choices=SubscriberChannel.choices,
+        default=SubscriberChannel.WHATSAPP,
+    )
+    address = models.CharField(_("nomor / chat"), max_length=40)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["desa__name", "role", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["polres", "desa", "channel", "address"], name="stakeholder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StakeholderShare(models.Model):
+    """An alert or appeal shared with the stakeholders of chosen desa."""
+
+    polres = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    post = models.ForeignKey(
+        Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField()
+    desa = models.ManyToManyField(Region, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"bagikan #{self.pk}"
+
+
+class StakeholderDelivery(models.Model):
+    """One stakeholder's copy; its state is the channel delivery's (``delivery``), or
+    ``no_channel`` when the Polres has no account on the stakeholder's channel."""
+
+    share = models.ForeignKey(StakeholderShare, on_delete=models.CASCADE, related_name="deliveries")
+    stakeholder = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="+")
+    delivery = models.ForeignKey(
+        "channels.OutboundDelivery",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["share", "stakeholder"], name="stakeholder_copy_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.share_id}/{self.stakeholder_id}"
+
+
+# Anonymous tips --------------------------------------------------------------------------
+
+
+class Tip(models.Model):
+    """Information from the public, in answer to an appeal or on its own. Anonymous by design:
+    no IP address, device, user agent or session is stored — only what the sender wrote and
+    the day. ``code`` lets the sender follow up; the unit handling the appeal's case reads it
+    as restricted material (each reading audited)."""
+
+    polres = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    appeal = models.ForeignKey(
+        Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    code = models.CharField(max_length=20, unique=True)
+    text = models.TextField(_("informasi"))
+    desa = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reply = models.TextField(_("tanggapan satuan"), blank=True)
+    # The day only (no time of day): a timestamp to the second could be matched with logs.
+    received_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class AlertCopy(models.Model):
+    """An alert's copy to a Telegram or SMS subscriber: a channels delivery (state, retries,
+    the platform's pacing), beside the WhatsApp template deliveries of ``AlertDelivery``."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="copies")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="+")
+    delivery = models.ForeignKey(
+        "channels.OutboundDelivery", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "subscriber"], name="alert_copy_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id}/{self.subscriber_id}"

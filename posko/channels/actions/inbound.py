@@ -46,8 +46,9 @@ from posko.channels.actions.store import body_key as body_key
 from posko.channels.actions.store import store_event as store_event
 from posko.channels.base import Incoming, MalformedEvent, SendError
 from posko.channels.crypto import CredentialsUnreadable
-from posko.channels.dispatch import queue_comment_reply
+from posko.channels.dispatch import queue_comment_reply, queue_direct_message
 from posko.channels.http import client
+from posko.channels.keywords import handle_keyword
 from posko.channels.models import (
     DEFAULT_NOTICES,
     ChannelAccount,
@@ -446,6 +447,22 @@ def _complete(account: ChannelAccount, item: Incoming, event: InboundEvent | Non
         return item
 
 
+def _keyword(
+    account: ChannelAccount, message: ChannelMessage, identity: ContactIdentity
+) -> str | None:
+    """A subscription keyword (``channels.keywords``): handled by its registered handler, the
+    message marked ``keyword`` and the reply queued, in one transaction; never an aduan."""
+    address = identity.phone or identity.external_id
+    with transaction.atomic():
+        outcome = handle_keyword(account, address, message.text)
+        if outcome is None:
+            return None
+        ChannelMessage.objects.filter(pk=message.pk).update(state=ChannelMessageState.KEYWORD)
+        if outcome.reply:
+            queue_direct_message(account, identity.external_id, outcome.reply)
+    return outcome.result
+
+
 def do_ingest_message(account: ChannelAccount, item: Incoming, event: InboundEvent | None) -> str:
     if _already_handled(account, item):
         return "duplicate"
@@ -454,6 +471,10 @@ def do_ingest_message(account: ChannelAccount, item: Incoming, event: InboundEve
     message = _claim(account, item, event, identity)
     if message is None:
         return "duplicate"
+    if item.kind == MessageKind.DIRECT:
+        keyword = _keyword(account, message, identity)
+        if keyword is not None:
+            return f"keyword {keyword}"
     media = store_message_media(account, message, item.media)
     text = _message_text(item)
 

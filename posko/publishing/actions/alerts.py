@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from posko.channels.http import client
 from posko.channels.models import ChannelAccount
 from posko.org.models import Unit
+from posko.publishing.actions.alert_copies import queue_alert_copies
 from posko.publishing.actions.common import PostError
 from posko.publishing.calls import OutcomeUnknown, Published, PublishRejected
 from posko.publishing.limits import LIMITS
@@ -88,6 +89,7 @@ def do_create_alert(
             [AlertDelivery(alert=alert, subscriber_id=pk) for pk in recipients(polres, desa)],
             batch_size=1000,
         )
+        queue_alert_copies(alert, desa)  # Telegram and SMS subscribers
         _enqueue_batch(alert.pk, None)
     return alert
 

@@ -173,14 +173,26 @@ def do_handle_keyword(polres: Unit, channel: str, address: str, text: str) -> st
     return None
 
 
-def do_register_subscriber(polres: Unit, phone: str, area: Region, *, source: str) -> Subscriber:
+def do_register_subscriber(
+    polres: Unit,
+    phone: str,
+    area: Region,
+    *,
+    source: str,
+    channel: str = SubscriberChannel.WHATSAPP,
+) -> Subscriber:
     """A subscription confirmed in person (a Bhabinkamtibmas during a visit) or by keyword
-    from the resident's own number: active at once, no code needed."""
-    address = normalize_phone(phone)
+    from the resident's own number or Telegram chat: active at once, no code needed."""
+    if channel == SubscriberChannel.TELEGRAM:
+        address = phone.strip()
+        if not address.lstrip("-").isdigit() or len(address) > 40:
+            raise PostError(_("Chat Telegram tidak valid."))
+    else:
+        address = normalize_phone(phone)
     desa, kecamatan = _area(polres, area)
     with transaction.atomic():
         subscriber, _created = Subscriber.objects.select_for_update().get_or_create(
-            polres=polres, channel=SubscriberChannel.WHATSAPP, address=address
+            polres=polres, channel=channel, address=address
         )
         subscriber.desa, subscriber.kecamatan = desa, kecamatan
         subscriber.state = SubscriberState.ACTIVE

@@ -210,29 +210,3 @@ def test_demo_seeds_subscribers_and_two_approved_posts(
         ("info_lalu_lintas", "scheduled"),
         ("kampanye_edukasi", "scheduled"),
     ]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_keywords_in_inbound_whatsapp_messages_subscribe_and_stop(
-    polres: Unit, wa_alerts: ChannelAccount
-) -> None:
-    from posko.channels.actions.inbound import do_ingest_message
-    from posko.channels.base import Incoming
-
-    def incoming(n: int, text: str) -> Incoming:
-        return Incoming(
-            platform="whatsapp",
-            account_external_id=WA_PHONE_ID,
-            external_id=f"wamid.KW{n}",
-            sender_id="6281299990001",
-            sender_phone="6281299990001",
-            text=text,
-        )
-
-    do_ingest_message(wa_alerts, incoming(1, "DAFTAR Gantung"), None)
-    subscriber = Subscriber.objects.get()
-    assert subscriber.address == "+6281299990001" and subscriber.desa is not None
-    assert subscriber.desa.code == GANTUNG and subscriber.state == SubscriberState.ACTIVE
-    do_ingest_message(wa_alerts, incoming(2, "Berhenti"), None)
-    subscriber.refresh_from_db()
-    assert subscriber.state == SubscriberState.UNSUBSCRIBED

@@ -13,7 +13,7 @@ from posko.publishing.actions.common import PostError
 from posko.publishing.actions.compose import Draft, do_create_post
 from posko.publishing.actions.ronda import do_create_ronda_post
 from posko.publishing.actions.subscribers import do_request_subscription
-from posko.publishing.keywords import handle_keyword
+from posko.publishing.keywords import keyword_handler
 from posko.publishing.models import Post, RondaPost, Subscriber
 from posko.regions.models import Region, RegionLevel
 
@@ -56,7 +56,10 @@ def test_composer_refuses_a_desa_of_another_polres(
 
 @pytest.mark.django_db
 def test_ronda_post_subscription_and_keyword_refuse_a_desa_of_another_polres(
-    officers: dict[str, Officer], polres: Unit, other_polres: Unit
+    officers: dict[str, Officer],
+    polres: Unit,
+    other_polres: Unit,
+    accounts: dict[str, ChannelAccount],
 ) -> None:
     foreign = _foreign_desa()
     with pytest.raises(PostError):
@@ -71,9 +74,8 @@ def test_ronda_post_subscription_and_keyword_refuse_a_desa_of_another_polres(
     assert caught.value.errors == ["Wilayah tidak dikenal di Polres ini."]
     with pytest.raises(PostError):
         do_request_subscription(polres, "081234567890", foreign.parent)  # type: ignore[arg-type]
-    assert handle_keyword(polres.pk, "whatsapp", "6281234567890", f"DAFTAR {foreign.name}") == (
-        "unknown desa"
-    )
+    outcome = keyword_handler(accounts["telegram"], "5550001", f"DAFTAR {foreign.name}")
+    assert outcome is not None and outcome.result == "unknown desa"
     assert not Subscriber.objects.exists()
 
 

@@ -96,6 +96,11 @@ class Command(BaseCommand):
                 "--no-control-socket",
                 "--access-logfile",
                 "-",
+                # No client address or user agent in the access log: /info/ takes anonymous
+                # tips, and the other pages do not need them either (django-axes and the rate
+                # limits read the address from the request, not from this log).
+                "--access-logformat",
+                '%(t)s "%(r)s" %(s)s %(b)s %(M)sms',
                 "--graceful-timeout",
                 "10",
             ]
