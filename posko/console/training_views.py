@@ -22,11 +22,21 @@ from posko.training.models import TrainingAttempt
 from posko.training.selectors import may_read_records, officer_records, own_attempts
 
 
+CHOOSE = ("", gettext_lazy("— Pilih —"))
+
+
 class ExerciseForm(forms.Form):
-    category = forms.ChoiceField(label=gettext_lazy("Kategori"), choices=Category.choices)
-    priority = forms.ChoiceField(label=gettext_lazy("Prioritas"), choices=Priority.choices)
+    category = forms.ChoiceField(
+        label=gettext_lazy("Kategori"), choices=[CHOOSE, *Category.choices]
+    )
+    priority = forms.ChoiceField(
+        label=gettext_lazy("Prioritas"),
+        choices=[CHOOSE, *Priority.choices],
+    )
     unit = forms.ModelChoiceField(
-        label=gettext_lazy("Satuan penanganan"), queryset=Unit.objects.none()
+        label=gettext_lazy("Satuan penanganan"),
+        queryset=Unit.objects.none(),
+        empty_label=gettext_lazy("— Pilih —"),
     )
     reply = forms.CharField(
         label=gettext_lazy("Balasan untuk pelapor"),
