@@ -21,7 +21,6 @@ from posko.training.actions import TrainingError, do_start_exercise, do_submit_e
 from posko.training.models import TrainingAttempt
 from posko.training.selectors import may_read_records, officer_records, own_attempts
 
-
 CHOOSE = ("", gettext_lazy("— Pilih —"))
 
 
