@@ -3,6 +3,8 @@ nothing reaching a citizen or the real aduan."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -10,14 +12,11 @@ from django.urls import reverse
 from posko.aduan.models import Aduan, AduanMessage, AuditEvent
 from posko.aduan.tests.factories import make_aduan
 from posko.channels.models import OutboundDelivery
-from posko.core.testing import run_tasks
 from posko.org.lookup import satuan_of
 from posko.org.models import Officer, Unit
 from posko.org.permissions import NotPermitted
 from posko.training.actions import TrainingError, do_start_exercise, do_submit_exercise
 from posko.training.models import TrainingAttempt
-
-pytestmark = pytest.mark.tasks
 
 TEXT = (
     "Selamat malam, saya Rahmat Hidayat dari Jl. Sudirman No. 12 Manggar. Motor Honda saya "
@@ -50,27 +49,33 @@ def _snapshot(aduan: Aduan) -> tuple[object, ...]:
 
 
 def test_exercise_is_anonymised_and_scored(
-    officers: dict[str, Officer], closed: Aduan, polres: Unit
+    officers: dict[str, Officer],
+    closed: Aduan,
+    polres: Unit,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     operator = officers["operator"].user
     before = _snapshot(closed)
     messages_before = AduanMessage.objects.count()
-    attempt = do_start_exercise(acting_user=operator)
+    with django_capture_on_commit_callbacks() as started_effects:
+        attempt = do_start_exercise(acting_user=operator)
     assert attempt.source_id == closed.pk
     for personal in ["Rahmat", "Hidayat", "Sudirman", "BN 4521 KT", "0812", "7788"]:
         assert personal not in attempt.exercise_text
     assert closed.code not in attempt.exercise_text
     assert "[NAMA]" in attempt.exercise_text and "[PLAT]" in attempt.exercise_text
 
-    done = do_submit_exercise(
-        attempt,
-        category="pencurian",
-        priority="sedang",
-        unit=satuan_of(polres, "satreskrim"),
-        reply=GOOD_REPLY.format(code=attempt.exercise_code),
-        acting_user=operator,
-    )
-    run_tasks()
+    with django_capture_on_commit_callbacks() as submitted_effects:
+        done = do_submit_exercise(
+            attempt,
+            category="pencurian",
+            priority="sedang",
+            unit=satuan_of(polres, "satreskrim"),
+            reply=GOOD_REPLY.format(code=attempt.exercise_code),
+            acting_user=operator,
+        )
+    # No side effect at all: no task, no notice, no change notice for the live inbox.
+    assert started_effects == [] and submitted_effects == []
     assert done.score == 100, done.result
     assert done.seconds_taken is not None
     # The real aduan and its thread are untouched; nothing goes out; no audit on it.
