@@ -9,6 +9,7 @@ forgotten by a view, the API or a command.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
@@ -45,10 +46,58 @@ __all__ = [
     "SETTINGS_ROLES",
     "AduanNotFound",
     "AduanPermissionDenied",
+    "ReporterIdentity",
     "access_aduan_by_code",
+    "may_see_reporter",
     "officer_of",
+    "reporter_identity",
     "visible_aduan",
 ]
+
+
+@dataclass(frozen=True)
+class ReporterIdentity:
+    """Who reported, as the asking user may see it: empty for anonymous reports, masked
+    (``hidden``) for confidential ones outside the few who may see them."""
+
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    anonymous: bool = False
+    confidential: bool = False
+    hidden: bool = False
+
+    @property
+    def contactable(self) -> bool:
+        """Tap-to-call / WhatsApp links may be shown."""
+        return bool(self.phone) and not self.hidden and not self.anonymous
+
+
+def may_see_reporter(user: AnyUser | None, aduan: Aduan) -> bool:
+    """A confidential reporter's identity is for the handling unit's head, Propam and the
+    Kapolres/Wakapolres only; other reports' identity for whoever may see the aduan."""
+    if not aduan.confidential:
+        return True
+    officer = officer_of(user) if user is not None else None
+    if officer is None:
+        return False
+    if officer.role in (Role.PIMPINAN, Role.PROPAM):
+        return True
+    return officer.is_unit_head and officer.unit_id == aduan.handling_unit_id
+
+
+def reporter_identity(user: AnyUser | None, aduan: Aduan) -> ReporterIdentity:
+    """The reporter's identity for this user (console detail, API, placeholders, exports)."""
+    if aduan.anonymous:
+        return ReporterIdentity(anonymous=True)
+    if not may_see_reporter(user, aduan):
+        return ReporterIdentity(confidential=True, hidden=True)
+    return ReporterIdentity(
+        name=aduan.reporter_name,
+        phone=aduan.reporter_phone,
+        email=aduan.reporter_email,
+        confidential=aduan.confidential,
+    )
 
 
 class AduanNotFound(Exception):

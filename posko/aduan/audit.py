@@ -35,6 +35,7 @@ AUDIT_KINDS: dict[str, Promise] = {
     "subject_set": _("Pihak yang diadukan dicatat"),
     "incoming_added": _("Pesan pelapor masuk"),
     "channel_photos_added": _("Foto dari kanal ditambahkan"),
+    "reporter_information_added": _("Pelapor menambah informasi (tautan rahasia)"),
     "public_ack_queued": _("Tanggapan publik otomatis"),
     "notice_queued": _("Pemberitahuan status ke pelapor"),
     "notice_skipped": _("Pemberitahuan status tidak dikirim"),

@@ -83,7 +83,7 @@ def list_aduan(
     return {
         "count": count,
         "count_capped": count >= API_COUNT_CAP,
-        "items": [aduan_summary(a) for a in page],
+        "items": [aduan_summary(a, request.user) for a in page],
     }
 
 
@@ -92,7 +92,7 @@ def list_aduan(
     response={200: AduanDetailOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
 def get_aduan(request: HttpRequest, code: str) -> dict[str, Any]:
-    return aduan_detail(access_aduan_by_code(request.user, code))
+    return aduan_detail(access_aduan_by_code(request.user, code), request.user)
 
 
 @router.post(
@@ -137,6 +137,7 @@ def create_aduan(request: HttpRequest, payload: AduanIn) -> Status[dict[str, Any
                 phone=payload.reporter_phone,
                 email=payload.reporter_email,
                 anonymous=payload.anonymous,
+                confidential=payload.confidential,
             ),
             desa=desa,
             category=payload.category,
@@ -152,7 +153,7 @@ def create_aduan(request: HttpRequest, payload: AduanIn) -> Status[dict[str, Any
     except AduanNotFound:
         message = "Aduan tercatat. Aduan ini bersifat terbatas dan diteruskan ke satuan berwenang."
         return Status(202, {"code": aduan.code, "message": message})
-    return Status(201, aduan_detail(visible))
+    return Status(201, aduan_detail(visible, request.user))
 
 
 @router.post(
@@ -175,7 +176,7 @@ def add_reply(request: HttpRequest, code: str, payload: ReplyIn) -> Status[dict[
         )
     except ValueError as exc:
         raise HttpError(422, str(exc)) from exc
-    detail = aduan_detail(access_aduan_by_code(request.user, code, record_view=False))
+    detail = aduan_detail(access_aduan_by_code(request.user, code, record_view=False), request.user)
     return Status(201, detail)
 
 
@@ -199,4 +200,4 @@ def change_status(request: HttpRequest, code: str, payload: StatusIn) -> dict[st
         )
     except StatusTransitionError as exc:
         raise HttpError(409, str(exc)) from exc
-    return aduan_detail(access_aduan_by_code(request.user, code, record_view=False))
+    return aduan_detail(access_aduan_by_code(request.user, code, record_view=False), request.user)

@@ -19,6 +19,7 @@ class AcceptedOut(Schema):
 
 class ReporterOut(Schema):
     anonymous: bool
+    confidential: bool = False
     name: str
     phone: str
     email: str
@@ -83,6 +84,7 @@ class AduanIn(Schema):
     reporter_phone: str = Field("", max_length=30)
     reporter_email: str = Field("", max_length=254)
     anonymous: bool = False
+    confidential: bool = False
     desa_code: str | None = Field(None, max_length=20)
     category: str | None = Field(None, max_length=30)
     latitude: Decimal | None = Field(None, ge=-90, le=90, allow_inf_nan=False)

@@ -4,10 +4,14 @@ from typing import Any
 
 from django.utils import timezone
 
+from posko.aduan.access import reporter_identity
 from posko.aduan.models import Aduan
+from posko.core.types import AnyUser
 
 
-def aduan_summary(aduan: Aduan) -> dict[str, Any]:
+def aduan_summary(aduan: Aduan, user: AnyUser) -> dict[str, Any]:
+    """The aduan as ``user`` may see it (a confidential reporter masked)."""
+    reporter = reporter_identity(user, aduan)
     due = getattr(aduan, "due", None) if hasattr(aduan, "due") else aduan.current_due
     return {
         "code": aduan.code,
@@ -31,16 +35,17 @@ def aduan_summary(aduan: Aduan) -> dict[str, Any]:
         "due": due,
         "overdue": bool(due and aduan.is_open and due < timezone.now()),
         "reporter": {
-            "anonymous": aduan.anonymous,
-            "name": aduan.reporter_name,
-            "phone": aduan.reporter_phone,
-            "email": aduan.reporter_email,
+            "anonymous": reporter.anonymous,
+            "confidential": aduan.confidential,
+            "name": reporter.name,
+            "phone": reporter.phone,
+            "email": reporter.email,
         },
     }
 
 
-def aduan_detail(aduan: Aduan) -> dict[str, Any]:
-    data = aduan_summary(aduan)
+def aduan_detail(aduan: Aduan, user: AnyUser) -> dict[str, Any]:
+    data = aduan_summary(aduan, user)
     data["messages"] = [
         {
             "kind": m.kind,

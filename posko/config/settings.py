@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "posko.metrics",
     "posko.open311",
     "posko.workbench",
+    "posko.training",
 ]
 
 MIDDLEWARE = [
@@ -219,11 +220,28 @@ if SESSION_COOKIE_SECURE:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("POSKO_HSTS_SUBDOMAINS")
     SECURE_HSTS_PRELOAD = False
 
+# Map tiles for the /lapor/ pin ({z}/{x}/{y} template); empty: no map, the desa picker only.
+POSKO_MAP_TILE_URL = os.environ.get(
+    "POSKO_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+POSKO_MAP_ATTRIBUTION = os.environ.get("POSKO_MAP_ATTRIBUTION", "© OpenStreetMap")
+# Where the map opens ("lat,lon,zoom"): Belitung Timur by default.
+POSKO_MAP_CENTER = os.environ.get("POSKO_MAP_CENTER", "-2.95,108.15,10")
+
+
+def _tile_origin(url: str) -> list[str]:
+    """The tile server's origin, allowed as an image source (nothing for a local path)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "a"))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
 # django-csp: no inline scripts or styles anywhere, a strict policy the public pages can carry.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *_tile_origin(POSKO_MAP_TILE_URL)],
         "style-src": ["'self'"],
         "script-src": ["'self'"],
         "object-src": ["'none'"],
@@ -267,6 +285,8 @@ POSKO_RATE_REPORT = os.environ.get("POSKO_RATE_REPORT", "5/10m")
 # Every /lapor/ submission, valid or not (photo decoding is expensive).
 POSKO_RATE_REPORT_ATTEMPTS = os.environ.get("POSKO_RATE_REPORT_ATTEMPTS", "20/10m")
 POSKO_RATE_TRACK = os.environ.get("POSKO_RATE_TRACK", "30/m")
+# Every use of a report's secret link (/lapor/<code>/tambah/<key>/), right key or wrong.
+POSKO_RATE_REPORTER_LINK = os.environ.get("POSKO_RATE_REPORTER_LINK", "20/10m")
 # Console login (django-axes): after POSKO_LOGIN_FAILURES failed passwords an address — and a
 # username from that address — is locked out for POSKO_LOGIN_COOLOFF_MINUTES, doubled at each
 # further lock-out within a day (no captcha). A username is never locked out globally.

@@ -4,6 +4,7 @@ from django.urls import include, path
 import posko.core.limits  # noqa: F401 - registers the <id:…> converter
 from posko.console import channel_views as channels
 from posko.console import pwa, settings, triage, two_factor, views
+from posko.console import training_views as training
 from posko.console import workbench_views as workbench
 
 app_name = "console"
@@ -42,6 +43,9 @@ urlpatterns = [
         channels.retry_delivery,
         name="retry_delivery",
     ),
+    path("latihan/", training.training, name="training"),
+    path("latihan/rekap/", training.training_records, name="training_records"),
+    path("latihan/<id:pk>/", training.training_exercise, name="training_exercise"),
     path("balasan-siap/", workbench.canned_replies, name="canned_replies"),
     path("balasan-siap/<id:pk>/", workbench.canned_replies, name="canned_reply_edit"),
     path("balasan-siap/<id:pk>/hapus/", workbench.canned_reply_delete, name="canned_reply_delete"),

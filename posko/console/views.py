@@ -31,6 +31,7 @@ from posko.aduan.access import (
     can_set_subject,
     officer_of,
     record_restricted_views,
+    reporter_identity,
     visible_aduan,
 )
 from posko.aduan.actions import (
@@ -239,6 +240,7 @@ def _detail_context(request: HttpRequest, aduan: Aduan, **forms: Any) -> dict[st
     polres = aduan.polres
     return {
         "aduan": aduan,
+        "reporter": reporter_identity(request.user, aduan),
         "now": timezone.now(),
         "thread": aduan.messages.select_related("author", "delivery").all(),
         "reply_blocked": reply_blocked_reason(aduan),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from posko.aduan.models import Category
 from posko.aduan.photos import MAX_PHOTOS, CleanPhoto, clean_photos, human_size
+from posko.aduan.validation import InvalidAduanInput, clean_coordinates
 from posko.core.phones import normalize_phone
 from posko.org.lookup import desa_choices, desa_of_polres
 from posko.org.models import Unit
@@ -51,6 +52,13 @@ class LaporForm(forms.Form):
     # The label names the limits in force: it is set per form (see __init__).
     photos = MultipleImageField(label=_("Foto pendukung"), required=False)
     anonymous = forms.BooleanField(label=_("Kirim tanpa identitas (anonim)"), required=False)
+    confidential = forms.BooleanField(
+        label=_("Rahasiakan identitas saya (hanya kepala satuan penanganan, Propam dan Kapolres)"),
+        required=False,
+    )
+    # Set by the map pin (or the browser's location, after the reporter asks for it).
+    latitude = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    longitude = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Nama"), max_length=120, required=False)
     phone = forms.CharField(label=_("Nomor HP/WhatsApp"), max_length=30, required=False)
     consent = forms.BooleanField(
@@ -96,6 +104,16 @@ class LaporForm(forms.Form):
         data = super().clean() or {}
         if data.get("website"):
             raise ValidationError(gettext("Laporan tidak dapat diproses."), code="honeypot")
+        try:
+            data["latitude"], data["longitude"] = clean_coordinates(
+                data.get("latitude") or None, data.get("longitude") or None
+            )
+        except InvalidAduanInput as exc:
+            raise ValidationError(
+                gettext("Titik lokasi tidak valid: %(reason)s.") % {"reason": exc}, code="location"
+            ) from exc
+        if data.get("anonymous"):
+            data["confidential"] = False
         # Photos are decoded last, and only for a report that is otherwise valid.
         if not self.errors:
             try:
@@ -114,3 +132,39 @@ class LacakForm(forms.Form):
         ),
         error_messages={"required": _("Masukkan kode lacak Anda.")},
     )
+
+
+class TambahInformasiForm(forms.Form):
+    """What a reporter adds to their own report through its secret link."""
+
+    text = forms.CharField(
+        label=_("Informasi tambahan"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "max_length": _("Informasi terlalu panjang (maksimal %(limit_value)d karakter).")
+        },
+    )
+    photos = MultipleImageField(label=_("Foto tambahan"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].label = gettext(
+            "Foto tambahan (maksimal %(count)s, JPEG/PNG/WEBP, ≤ %(size)s)"
+        ) % {"count": MAX_PHOTOS, "size": human_size(settings.POSKO_PHOTO_MAX_BYTES)}
+        self.cleaned_photos: list[CleanPhoto] = []
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        if not (data.get("text") or "").strip() and not data.get("photos"):
+            raise ValidationError(
+                gettext("Tulis informasi tambahan atau pilih foto."), code="empty"
+            )
+        try:
+            self.cleaned_photos = clean_photos(data.get("photos") or [])
+        except ValidationError as exc:
+            self.add_error("photos", exc)
+        return data

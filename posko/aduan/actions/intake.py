@@ -22,6 +22,7 @@ from posko.aduan.models import (
 )
 from posko.aduan.models.choices import PRIORITY_RANK, Category, Status
 from posko.aduan.photos import CleanPhoto
+from posko.aduan.reporter_key import new_reporter_key
 from posko.aduan.routing import route
 from posko.aduan.sla import due_times
 from posko.aduan.triage import find_incident_peer, triage_text
@@ -36,6 +37,8 @@ class Reporter:
     phone: str = ""
     email: str = ""
     anonymous: bool = False
+    # Identity only for the handling unit's head, Propam and the Kapolres.
+    confidential: bool = False
 
 
 def do_submit_aduan(
@@ -90,6 +93,7 @@ def do_submit_aduan(
     first_due, resolution_due = due_times(polres, result.priority, received_at)
 
     anonymous = reporter.anonymous
+    key, key_hash = new_reporter_key()
     with transaction.atomic(durable=durable):
         peer = find_incident_peer(polres, result, text, received_at)
         aduan = Aduan(
@@ -97,6 +101,8 @@ def do_submit_aduan(
             channel=channel,
             received_at=received_at,
             anonymous=anonymous,
+            confidential=reporter.confidential and not anonymous,
+            reporter_key_hash=key_hash,
             reporter_name="" if anonymous else reporter.name.strip(),
             reporter_phone="" if anonymous else reporter.phone.strip(),
             reporter_email="" if anonymous else reporter.email.strip(),
@@ -117,6 +123,7 @@ def do_submit_aduan(
             created_by=acting_user,
         )
         _save_with_unique_code(aduan, polres.code_prefix)
+        aduan.issued_reporter_key = key
         if peer is not None:
             incident = link_to_incident(aduan, peer, actor=acting_user)
             raise_priority_for_growth(incident, actor=acting_user)
@@ -146,6 +153,7 @@ def do_submit_aduan(
             triage=result.to_json_dict(),
             category_chosen_by_reporter=category,
             photos=len(photos),
+            confidential=aduan.confidential,
         )
         schedule_sla_checks(aduan)
         if on_created is not None:

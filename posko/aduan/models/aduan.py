@@ -72,9 +72,16 @@ class Aduan(models.Model):
 
     # Reporter (optional; never shown on public pages).
     anonymous = models.BooleanField(_("anonim"), default=False)
+    # Identity kept but shown only to the handling unit's head, Propam and the Kapolres
+    # (``aduan.access.may_see_reporter``).
+    confidential = models.BooleanField(_("rahasia"), default=False)
     reporter_name = models.CharField(_("nama pelapor"), max_length=120, blank=True)
     reporter_phone = models.CharField(_("telepon pelapor"), max_length=30, blank=True)
     reporter_email = models.EmailField(_("e-mail pelapor"), blank=True)
+
+    # SHA-256 of the per-report secret key with which the reporter adds information
+    # (``aduan.reporter_key``); the key itself is shown once and never stored.
+    reporter_key_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     text = models.TextField(_("isi aduan"))
     kecamatan = models.ForeignKey(
@@ -172,6 +179,9 @@ class Aduan(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    # Set by intake on the returned instance only, for showing once to the reporter.
+    issued_reporter_key: str = ""
 
     class Meta:
         verbose_name = _("aduan")

@@ -77,7 +77,8 @@ def do_delete_canned_reply(reply: CannedReply, *, acting_user: User) -> None:
 
 def render_canned_reply(reply: CannedReply, aduan: Aduan) -> str:
     """The reply's text with the aduan's placeholders filled (never the phone number)."""
-    name = "" if aduan.anonymous else aduan.reporter_name
+    # A confidential reporter's name never lands in text other officers read.
+    name = "" if aduan.anonymous or aduan.confidential else aduan.reporter_name
     values = {
         "kode": aduan.code,
         "nama_pelapor": name or _("Bapak/Ibu"),
