@@ -315,6 +315,83 @@ def measure(client: Any, path: str, requests: int, *, cold: bool) -> dict[str, f
 PAGES = ("/transparansi/", "/posko/komando/")
 
 
+def configure() -> None:
+    from django.conf import settings
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.AXES_ENABLED = False  # as in the tests: no login throttling, no second factor
+    settings.POSKO_2FA_ROLES = []
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def measure_pages(requests: int) -> dict[str, dict[str, float]]:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    public, command = Client(), Client()
+    command.force_login(User.objects.get(username="kapolres"))
+    results = {
+        f"{page} {kind}": measure(client, page, requests, cold=kind == "cold")
+        for page, client in zip(PAGES, (public, command), strict=True)
+        for kind in ("cold", "cached")
+    }
+    for page, r in results.items():
+        print(
+            f"    {page:24} p50 {r['p50']:6.1f}  p95 {r['p95']:6.1f} ms  "
+            f"({r['queries']:.0f} queries, {r['sql']:.1f} ms SQL)",
+            flush=True,
+        )
+    return results
+
+
+def summary(results: dict[int, dict[str, dict[str, float]]]) -> None:
+    sizes = sorted(results)
+    small, large = results[sizes[0]], results[sizes[-1]]
+    for page in small:
+        p95, ratio = large[page]["p95"], large[page]["p95"] / small[page]["p95"]
+        ok = p95 < TARGET_P95_MS and ratio <= TARGET_RATIO
+        print(
+            f"{page}: p95 {p95:.1f} ms at {sizes[-1]} (target < {TARGET_P95_MS:.0f}), "
+            f"ratio {ratio:.2f} (target ≤ {TARGET_RATIO}) {'OK' if ok else 'MISSED'}"
+        )
+
+
+def measure_kept(server: str, names: list[str], requests: int) -> int:
+    """Measure kept databases one after the other in this process (each migrated first)."""
+    os.environ["POSKO_DATA_DIR"] = tempfile.mkdtemp(prefix="posko-dash-bench-")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "posko.config.settings")
+    databases = {name: f"{server.rstrip('/')}/{name}" for name in names}
+    os.environ["POSKO_DATABASE_URL"] = databases[names[0]]
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connections
+
+    from posko.aduan.models import Aduan
+
+    configure()
+    results: dict[int, dict[str, dict[str, float]]] = {}
+    default = connections.databases["default"]
+    for name in names:
+        connections.close_all()
+        default["NAME"] = name
+        call_command("migrate", verbosity=0)
+        cache.clear()  # the figures of the previous database
+        size = Aduan.objects.count()
+        print(f"{name}: {size} aduan", flush=True)
+        results[size] = measure_pages(requests)
+    summary(results)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432")
@@ -322,26 +399,20 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,1000000")
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
+    parser.add_argument(
+        "--measure",
+        metavar="DB,DB",
+        help="only measure databases kept by earlier runs (one per size, smallest first; "
+        "migrated first), e.g. to compare sizes back to back under the same load",
+    )
     args = parser.parse_args()
+    if args.measure:
+        return measure_kept(args.database_url, args.measure.split(","), args.requests)
     sizes = sorted(int(s) for s in args.sizes.split(","))
     name = setup_django(args.database_url, args.db_name)
     try:
-        from django.conf import settings
-        from django.test import Client
-        from django.test.utils import setup_test_environment
-
-        setup_test_environment()
-        settings.ALLOWED_HOSTS = ["*"]
-        settings.AXES_ENABLED = False  # as in the tests: no login throttling, no second factor
-        settings.POSKO_2FA_ROLES = []
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
+        configure()
         builder = Builder()
-        public = Client()
-        command = Client()
-        command.force_login(builder.kapolres.user)
         results: dict[int, dict[str, dict[str, float]]] = {}
         print(f"{'aduan':>9} {'build s':>8} {'metrics s':>9} {'rows':>7}", flush=True)
         for size in sizes:
@@ -353,25 +424,8 @@ def main() -> int:
             if size <= 50_000:
                 check_against_recount()
             print(f"{size:>9} {t1 - t0:>8.1f} {t2 - t1:>9.1f} {rows:>7}", flush=True)
-            results[size] = {
-                f"{page} {kind}": measure(client, page, args.requests, cold=kind == "cold")
-                for page, client in zip(PAGES, (public, command), strict=True)
-                for kind in ("cold", "cached")
-            }
-            for page, r in results[size].items():
-                print(
-                    f"    {page:24} p50 {r['p50']:6.1f}  p95 {r['p95']:6.1f} ms  "
-                    f"({r['queries']:.0f} queries, {r['sql']:.1f} ms SQL)",
-                    flush=True,
-                )
-        small, large = results[sizes[0]], results[sizes[-1]]
-        for page in small:
-            p95, ratio = large[page]["p95"], large[page]["p95"] / small[page]["p95"]
-            ok = p95 < TARGET_P95_MS and ratio <= TARGET_RATIO
-            print(
-                f"{page}: p95 {p95:.1f} ms at {sizes[-1]} (target < {TARGET_P95_MS:.0f}), "
-                f"ratio {ratio:.2f} (target ≤ {TARGET_RATIO}) {'OK' if ok else 'MISSED'}"
-            )
+            results[size] = measure_pages(args.requests)
+        summary(results)
     finally:
         if not args.keep:
             drop_database(args.database_url, name)
