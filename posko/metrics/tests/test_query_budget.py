@@ -165,3 +165,24 @@ def test_budgets_catch_a_per_row_query(
             {"komando": lambda: client.get("/posko/komando/")},
             {"komando": COMMAND_BUDGET},
         )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_live_lists_read_the_open_aduan_indexes(
+    polres: Unit, officers: dict[str, Officer], staff: list[Officer]
+) -> None:
+    """The command view's overdue and escalated counts can be served by the partial indexes
+    of open aduan (their condition and deadline expression match: "overdue" is a range of
+    the index), so they read the overdue backlog only, never the closed aduan."""
+    from posko.metrics.command import open_backlog, overdue_groups
+
+    _add_aduan(polres, 12, staff)
+    backlog = open_backlog(officers["kapolres"].user)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table would be read whole
+    overdue = overdue_groups(backlog, timezone.now()).explain()
+    escalated = backlog.filter(escalated_at__isnull=False).explain()
+    assert "aduan_open_live" in overdue or "aduan_open_due" in overdue, overdue
+    conditions = [line for line in overdue.splitlines() if "Index Cond" in line]
+    assert any("CASE WHEN" in line for line in conditions), overdue  # the deadline range
+    assert "aduan_open_escalated" in escalated, escalated
