@@ -282,7 +282,7 @@ def check_against_recount() -> None:
         assert mine.hist == row.hist, key
 
 
-def measure(client: Any, path: str, requests: int, *, cold: bool) -> dict[str, float]:
+def measure(client: Any, path: str, requests: int, *, cold: bool) -> dict[str, Any]:
     """p50/p95 in ms; ``cold``: the figures cache is emptied before every request. Also the
     queries of one more request (their number and the milliseconds Django timed in SQL)."""
     from django.core.cache import cache
@@ -305,14 +305,22 @@ def measure(client: Any, path: str, requests: int, *, cold: bool) -> dict[str, f
     with CaptureQueriesContext(connection) as ctx:
         client.get(path)
     return {
-        "p50": statistics.median(times),
-        "p95": times[max(0, round(0.95 * len(times)) - 1)],
+        **percentiles(times),
+        "times": times,
         "queries": len(ctx.captured_queries),
         "sql": sum(float(q["time"]) for q in ctx.captured_queries) * 1000,
     }
 
 
 PAGES = ("/transparansi/", "/posko/komando/")
+
+
+def percentiles(times: list[float]) -> dict[str, float]:
+    ordered = sorted(times)
+    return {
+        "p50": statistics.median(ordered),
+        "p95": ordered[max(0, round(0.95 * len(ordered)) - 1)],
+    }
 
 
 def configure() -> None:
@@ -329,7 +337,7 @@ def configure() -> None:
     }
 
 
-def measure_pages(requests: int) -> dict[str, dict[str, float]]:
+def measure_pages(requests: int) -> dict[str, dict[str, Any]]:
     from django.contrib.auth.models import User
     from django.test import Client
 
@@ -349,7 +357,7 @@ def measure_pages(requests: int) -> dict[str, dict[str, float]]:
     return results
 
 
-def summary(results: dict[int, dict[str, dict[str, float]]]) -> None:
+def summary(results: dict[int, dict[str, dict[str, Any]]]) -> None:
     sizes = sorted(results)
     small, large = results[sizes[0]], results[sizes[-1]]
     for page in small:
@@ -362,7 +370,9 @@ def summary(results: dict[int, dict[str, dict[str, float]]]) -> None:
 
 
 def measure_kept(server: str, names: list[str], requests: int) -> int:
-    """Measure kept databases one after the other in this process (each migrated first)."""
+    """Measure kept databases one after the other in this process (each migrated first). A
+    name may come back (``A,B,A,B``): the rounds then alternate, so a change of the machine's
+    load hits every size alike, and the summary pools the requests of each size."""
     os.environ["POSKO_DATA_DIR"] = tempfile.mkdtemp(prefix="posko-dash-bench-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "posko.config.settings")
     databases = {name: f"{server.rstrip('/')}/{name}" for name in names}
@@ -378,7 +388,7 @@ def measure_kept(server: str, names: list[str], requests: int) -> int:
     from posko.aduan.models import Aduan
 
     configure()
-    results: dict[int, dict[str, dict[str, float]]] = {}
+    results: dict[int, dict[str, dict[str, Any]]] = {}
     default = connections.databases["default"]
     for name in names:
         connections.close_all()
@@ -387,7 +397,13 @@ def measure_kept(server: str, names: list[str], requests: int) -> int:
         cache.clear()  # the figures of the previous database
         size = Aduan.objects.count()
         print(f"{name}: {size} aduan", flush=True)
-        results[size] = measure_pages(requests)
+        pages = measure_pages(requests)
+        pooled = results.setdefault(size, {})
+        for page, figures in pages.items():
+            if page in pooled:
+                times = pooled[page]["times"] + figures["times"]
+                figures = {**figures, **percentiles(times), "times": times}
+            pooled[page] = figures
     summary(results)
     return 0
 
@@ -413,7 +429,7 @@ def main() -> int:
     try:
         configure()
         builder = Builder()
-        results: dict[int, dict[str, dict[str, float]]] = {}
+        results: dict[int, dict[str, dict[str, Any]]] = {}
         print(f"{'aduan':>9} {'build s':>8} {'metrics s':>9} {'rows':>7}", flush=True)
         for size in sizes:
             t0 = time.perf_counter()
