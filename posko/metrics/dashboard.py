@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -13,8 +14,8 @@ from django.utils.translation import get_language
 
 from posko.aduan.models.choices import RESTRICTED_CATEGORIES, Category, Channel
 from posko.metrics.contributions import local_day
-from posko.metrics.models import DAY
-from posko.metrics.queries import SMALL, Figures, breakdown, monthly, total
+from posko.metrics.models import DAY, MetricRow
+from posko.metrics.queries import SMALL, Breakdowns, Figures, monthly
 from posko.org.models import Officer, Unit
 from posko.regions.models import Region
 
@@ -67,14 +68,19 @@ def fastest(polsek: list[Figures]) -> Figures | None:
 def _public_figures(polres: Unit, months: int) -> dict[str, object]:
     p = period(months)
     ids = [polres.pk]
-    categories = breakdown(ids, p.start, p.end, "category", restricted=None)
-    category_rows = _labelled(categories, category_labels(), "—")
+    found = Breakdowns(
+        ids,
+        p.start,
+        p.end,
+        ["all", "category", "polsek", "channel", "desa"],
+        hist=["all", "category", "polsek"],
+    )
+    category_rows = _labelled(found.get("category", restricted=None), category_labels(), "—")
     for row in category_rows:
         row.restricted = row.value in RESTRICTED_CATEGORIES
-    polsek_raw = breakdown(ids, p.start, p.end, "polsek", restricted=False)
+    polsek_raw = found.get("polsek", restricted=False)
     polsek = _labelled(polsek_raw, unit_labels(polsek_raw), "Polres (tanpa Polsek)")
-    channels = breakdown(ids, p.start, p.end, "channel", restricted=None, with_hist=False)
-    desa_raw = breakdown(ids, p.start, p.end, "desa", restricted=False, with_hist=False)
+    desa_raw = found.get("desa", restricted=False)
     desa_names = dict(
         Region.objects.filter(pk__in=[k for k in desa_raw if k]).values_list("pk", "name")
     )
@@ -82,69 +88,64 @@ def _public_figures(polres: Unit, months: int) -> dict[str, object]:
     return {
         "period": p,
         "periods": PERIODS,
-        "overall": total(ids, p.start, p.end, restricted=False),
-        "restricted_count": total(ids, p.start, p.end, restricted=True).received,
+        "overall": found.total(restricted=False),
+        "restricted_count": found.total(restricted=True).received,
         "months": monthly(ids, p.start, p.end, restricted=False),
         "categories": category_rows,
         "polsek": polsek,
         "fastest": fastest(polsek),
-        "channels": _labelled(channels, channel_labels(), "—"),
+        "channels": _labelled(found.get("channel", restricted=None), channel_labels(), "—"),
         "desa": desa[:20],
     }
 
 
+def growing_categories(polres_ids: list[int], today: date) -> list[tuple[str, int, int]]:
+    """Categories with more aduan in the last 7 days than in the 7 before (label, now,
+    before), fastest growing first: one query over 14 days of day rows."""
+    recent: Counter[str] = Counter()
+    before: Counter[str] = Counter()
+    split = today - timedelta(days=6)
+    day_rows = MetricRow.objects.filter(
+        polres_id__in=polres_ids,
+        grain=DAY,
+        dimension="category",
+        day__gte=today - timedelta(days=13),
+        day__lte=today,
+    ).values_list("day", "value", "received")
+    for day, value, received in day_rows:
+        (recent if day >= split else before)[value] += received
+    labels = category_labels()
+    growing = [(labels.get(k, k), n, before[k]) for k, n in recent.items() if n > before[k]]
+    return sorted(growing, key=lambda t: (t[2] - t[1], t[0]))
+
+
 def _command_figures(polres_ids: list[int], months: int) -> dict[str, object]:
     """The command view: the same figures with restricted aduan included, per satuan, Polsek
-    and officer."""
+    and officer (a fixed number of queries over the metrics rows)."""
     p = period(months)
-    satuan_raw = breakdown(polres_ids, p.start, p.end, "satuan", restricted=None)
-    polsek_raw = breakdown(polres_ids, p.start, p.end, "polsek", restricted=None)
-    officer_raw = breakdown(polres_ids, p.start, p.end, "officer", restricted=None)
+    dims = ["all", "satuan", "polsek", "officer", "category", "channel"]
+    found = Breakdowns(polres_ids, p.start, p.end, dims, hist=dims)
+    satuan_raw = found.get("satuan", restricted=None)
+    polsek_raw = found.get("polsek", restricted=None)
+    officer_raw = found.get("officer", restricted=None)
+    units = unit_labels([*satuan_raw, *polsek_raw])
     officers = {
         str(o.pk): str(o)
         for o in Officer.objects.filter(pk__in=[int(k) for k in officer_raw if k]).select_related(
             "user"
         )
     }
-    categories = breakdown(polres_ids, p.start, p.end, "category", restricted=None)
-    channels = breakdown(polres_ids, p.start, p.end, "channel", restricted=None)
-    recent = breakdown(
-        polres_ids,
-        p.end - timedelta(days=6),
-        p.end,
-        "category",
-        restricted=None,
-        with_hist=False,
-        grain=DAY,
-    )
-    before = breakdown(
-        polres_ids,
-        p.end - timedelta(days=13),
-        p.end - timedelta(days=7),
-        "category",
-        restricted=None,
-        with_hist=False,
-        grain=DAY,
-    )
-    growing = sorted(
-        (
-            (category_labels().get(k, k), f.received, before.get(k, Figures()).received)
-            for k, f in recent.items()
-            if f.received > before.get(k, Figures()).received
-        ),
-        key=lambda t: t[2] - t[1],
-    )
     return {
         "period": p,
         "periods": PERIODS,
-        "overall": total(polres_ids, p.start, p.end, restricted=None),
+        "overall": found.total(restricted=None),
         "months": monthly(polres_ids, p.start, p.end, restricted=None),
-        "satuan": _labelled(satuan_raw, unit_labels(satuan_raw), "—"),
-        "polsek": _labelled(polsek_raw, unit_labels(polsek_raw), "Polres (tanpa Polsek)"),
+        "satuan": _labelled(satuan_raw, units, "—"),
+        "polsek": _labelled(polsek_raw, units, "Polres (tanpa Polsek)"),
         "officers": _labelled(officer_raw, officers, "Belum ditugaskan"),
-        "categories": _labelled(categories, category_labels(), "—"),
-        "channels": _labelled(channels, channel_labels(), "—"),
-        "growing": growing[:8],
+        "categories": _labelled(found.get("category", restricted=None), category_labels(), "—"),
+        "channels": _labelled(found.get("channel", restricted=None), channel_labels(), "—"),
+        "growing": growing_categories(polres_ids, p.end)[:8],
     }
 
 

@@ -127,6 +127,65 @@ def _sum_into(target: dict[str, Figures], key: str, values: tuple[Any, ...]) -> 
 SUMS = {f"s_{f}": Sum(f) for f in COUNT_FIELDS}
 
 
+class Breakdowns:
+    """The figures of several dimensions over one period in two queries whatever their number
+    (the counts summed by the database per dimension, value and restricted flag; the
+    histograms of ``hist`` dimensions merged here), so a dashboard's cost is a constant number
+    of queries over the bounded metrics rows. ``get`` then picks one dimension."""
+
+    def __init__(
+        self,
+        polres_ids: Iterable[int],
+        start: date,
+        end: date,
+        dimensions: Iterable[str],
+        *,
+        hist: Iterable[str] = (),
+        grain: str | None = None,
+    ) -> None:
+        dims, hist_dims = sorted(set(dimensions)), sorted(set(hist))
+        qs = MetricRow.objects.filter(
+            polres_id__in=list(polres_ids),
+            grain=grain or grain_for(start),
+            dimension__in=dims,
+            day__gte=start,
+            day__lte=end,
+        )
+        self._parts: dict[tuple[str, bool], dict[str, Figures]] = {}
+        sums = qs.order_by().values("dimension", "value", "restricted").annotate(**SUMS)
+        for item in sums:
+            counts = {f: item[f"s_{f}"] or 0 for f in COUNT_FIELDS}
+            part = self._parts.setdefault((item["dimension"], item["restricted"]), {})
+            part[item["value"]] = Figures(value=item["value"], counts=counts)
+        if hist_dims:
+            with_hist = qs.filter(dimension__in=hist_dims).exclude(hist={})
+            for dim, value, restricted, h in with_hist.values_list(
+                "dimension", "value", "restricted", "hist"
+            ):
+                self._parts[(dim, restricted)][value].add_hist(h)
+
+    def get(self, dimension: str, *, restricted: bool | None = False) -> dict[str, Figures]:
+        """Fresh ``Figures`` per value (the caller may label them); ``restricted``: True/False
+        keeps those rows only, None adds both."""
+        flags = (False, True) if restricted is None else (restricted,)
+        result: dict[str, Figures] = {}
+        for flag in flags:
+            for value, part in self._parts.get((dimension, flag), {}).items():
+                merged = result.get(value)
+                if merged is None:
+                    merged = result[value] = Figures(value=value, counts=dict(part.counts))
+                else:
+                    for name, n in part.counts.items():
+                        merged.counts[name] += n
+                merged.fr.update(part.fr)
+                merged.rs.update(part.rs)
+                merged.rt.update(part.rt)
+        return result
+
+    def total(self, *, restricted: bool | None = False) -> Figures:
+        return self.get("all", restricted=restricted).get("", Figures())
+
+
 def breakdown(
     polres_ids: Iterable[int],
     start: date,
@@ -137,17 +196,11 @@ def breakdown(
     with_hist: bool = True,
     grain: str | None = None,
 ) -> dict[str, Figures]:
-    """Figures per value of ``dimension`` (``all`` gives one entry, key ""): the counts summed
-    by the database, the histograms (when wanted) merged here."""
-    qs = rows(polres_ids, start, end, dimension, restricted=restricted, grain=grain)
-    result: dict[str, Figures] = {}
-    for item in qs.order_by().values("value").annotate(**SUMS):
-        counts = {f: item[f"s_{f}"] or 0 for f in COUNT_FIELDS}
-        result[item["value"]] = Figures(value=item["value"], counts=counts)
-    if with_hist:
-        for value, hist in qs.exclude(hist={}).values_list("value", "hist"):
-            result[value].add_hist(hist)
-    return result
+    """Figures per value of ``dimension`` (``all`` gives one entry, key "")."""
+    found = Breakdowns(
+        polres_ids, start, end, [dimension], hist=[dimension] if with_hist else (), grain=grain
+    )
+    return found.get(dimension, restricted=restricted)
 
 
 def total(

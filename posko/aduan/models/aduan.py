@@ -212,6 +212,32 @@ class Aduan(models.Model):
                 name="aduan_open_due",
                 condition=OPEN_ONLY,
             ),
+            # The command view's live lists (overdue now per satuan, Polsek and officer): the
+            # same range, covering every column the grouped count and the permission scope
+            # read, so it is an index-only scan of the open backlog, whatever the total.
+            models.Index(
+                models.F("polres"),
+                open_due_expression(),
+                name="aduan_open_live",
+                condition=OPEN_ONLY,
+                include=[
+                    "handling_unit",
+                    "polsek",
+                    "assigned_officer",
+                    "subject_unit",
+                    "subject_officer",
+                    "first_responded_at",
+                    "first_response_due",
+                    "resolution_due",
+                ],
+            ),
+            # Escalated aduan still open (the command view's count): a handful of entries.
+            models.Index(
+                fields=["polres"],
+                name="aduan_open_escalated",
+                condition=OPEN_ONLY & models.Q(escalated_at__isnull=False),
+                include=["subject_unit", "subject_officer", "escalated_at"],
+            ),
             # A Bhabinkamtibmas's inbox and counts: their desa's aduan per status.
             models.Index(fields=["desa", "status", "priority_rank"], name="aduan_desa_status"),
             # Inbox order with status "semua": every aduan, closed ones (NULL) last.
