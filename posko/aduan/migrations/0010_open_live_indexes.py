@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("aduan", "0006_security_events_into_audit"),
+        ("aduan", "0008_reporter_confidential_and_key"),
         ("org", "0001_initial_organisation"),
         ("regions", "0001_initial_regions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
