@@ -5,20 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('aduan', '0006_security_events_into_audit'),
+        ("aduan", "0006_security_events_into_audit"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='link',
+            model_name="notification",
+            name="link",
             field=models.CharField(blank=True, max_length=300),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='aduan',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='aduan.aduan'),
+            model_name="notification",
+            name="aduan",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notifications",
+                to="aduan.aduan",
+            ),
         ),
     ]

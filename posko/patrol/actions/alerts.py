@@ -48,9 +48,20 @@ def describe_spike(alert: SpikeAlert, posts: list[PublicPost]) -> None:
         {"t": (start + timedelta(minutes=i)).isoformat(), "n": n} for i, n in enumerate(curve)
     ]
     alert.reach = sum(p.reach for p in in_spike)
-    alert.sample_post_ids = [p.pk for p in in_spike[:SAMPLES]]
+    alert.sample_post_ids = [p.pk for p in _diverse(in_spike)[:SAMPLES]]
     negative = [p for p in in_spike if is_negative_about_members(p.text, s)]
     alert.negative = len(negative) * 2 >= max(1, len(in_spike[:50]))  # at least half of them
+
+
+def _diverse(posts: list[PublicPost]) -> list[PublicPost]:
+    """The widest-reaching post of each near-duplicate group first, then the rest."""
+    seen: set[str] = set()
+    first: list[PublicPost] = []
+    rest: list[PublicPost] = []
+    for p in posts:
+        (rest if p.dup_group in seen else first).append(p)
+        seen.add(p.dup_group)
+    return first + rest
 
 
 def recipients(polres: Unit, *, negative: bool) -> list[Officer]:

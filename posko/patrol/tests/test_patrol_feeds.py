@@ -274,3 +274,21 @@ def test_feed_admin_checks_polres_and_role(
             foreign, acting_user=officers["operator"].user, fields={"name": "a", "keywords": ["b"]}
         )
     assert not Feed.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_poll_and_detect_spikes_commands(polres: Unit, fake_api: FakeApi) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    fake_api.route("GET", "/rss.xml", body=RSS)
+    Feed.objects.create(polres=polres, kind=FeedKind.RSS, name="R", url=f"{fake_api.url}/rss.xml")
+    out = StringIO()
+    call_command("patrol", "poll", "--polres", "BLT", stdout=out)
+    assert out.getvalue() == "R: 2 dibaca, 2 baru\n"
+    out = StringIO()
+    call_command("patrol", "detect-spikes", "--polres", "BLT", stdout=out)
+    assert out.getvalue().endswith("0 new alerts\n")
+    with pytest.raises(CommandError, match="needs a FILE"):
+        call_command("patrol", "import-posts", "--polres", "BLT")
