@@ -206,7 +206,7 @@ FETCHERS = {FeedKind.X_SEARCH: fetch_x, FeedKind.TELEGRAM: fetch_telegram, FeedK
 def _claim_poll(feed_id: int, now: datetime, *, reschedule: bool) -> Feed | str:
     with transaction.atomic():
         feed = (
-            Feed.objects.select_for_update()
+            Feed.objects.select_for_update(of=("self",))
             .select_related("polres", "watchlist", "account")
             .filter(pk=feed_id, enabled=True)
             .first()

@@ -100,7 +100,11 @@ def do_approve_warning(w: PatrolWarning, *, acting_user: User) -> PatrolWarning:
     if w.polres_id != polres.pk:
         raise PatrolPermissionDenied(_("Anda tidak berwenang untuk tindakan ini."))
     with transaction.atomic():
-        locked = PatrolWarning.objects.select_for_update().select_related("post").get(pk=w.pk)
+        locked = (
+            PatrolWarning.objects.select_for_update(of=("self",))
+            .select_related("post")
+            .get(pk=w.pk)
+        )
         if locked.status != WarningStatus.DRAFT:
             raise WarningError(_("Peringatan ini sudah disetujui."))
         locked.status = WarningStatus.FIRST
@@ -166,7 +170,7 @@ def do_check_warning(warning_id: int) -> str:
     now = timezone.now()
     with transaction.atomic():
         w = (
-            PatrolWarning.objects.select_for_update()
+            PatrolWarning.objects.select_for_update(of=("self",))
             .select_related("post", "polres")
             .filter(pk=warning_id)
             .first()
