@@ -52,6 +52,7 @@ def _whatsapp(base: str, text: str) -> None:
             "Content-Type": "application/json",
             "X-Hub-Signature-256": meta_signature(APP_SECRET, body),
         },
+        timeout=60,  # a loaded CI machine
     )
     assert r.status_code == 200
 
@@ -97,6 +98,7 @@ def test_apa_benar_on_whatsapp_gets_the_clarification_seen_in_the_console(
     page.goto(f"{live_server.url}/posko/aduan/{aduan.code}/")
     thread = page.locator(f"text={CLARIFICATION[:60]}").first
     thread.wait_for(state="visible", timeout=5000)
+    assert page.locator("text=Klarifikasi hoaks dikirim").count() == 1  # the audit trail
     shot(page, "patrol-whatsapp-clarification")
     context.close()
 
