@@ -5,6 +5,8 @@ claim an author role, approving the pimpinan role (checked again in the actions)
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.contrib import messages
 from django.db.models import Q
@@ -129,5 +131,10 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 def spikes(request: HttpRequest) -> HttpResponse:
     if _role(request) not in READER_ROLES | {Role.PROPAM}:
         return HttpResponseForbidden(_("Halaman ini hanya untuk Humas/PID dan pimpinan."))
-    rows = SpikeAlert.objects.filter(polres=polres_of_request(request))[:200]
+    rows = list(SpikeAlert.objects.filter(polres=polres_of_request(request))[:200])
+    ids = {i for s in rows for i in s.sample_post_ids}
+    posts = PublicPost.objects.in_bulk(list(ids))
+    for s in rows:
+        s.samples = [posts[i] for i in s.sample_post_ids if i in posts]  # type: ignore[attr-defined]
+        s.growth_json = json.dumps(s.growth)  # type: ignore[attr-defined]
     return render(request, "patrol/spikes.html", {"rows": rows})

@@ -104,6 +104,8 @@ class Watchlist(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     priority = models.PositiveSmallIntegerField(_("prioritas"), default=2)
+    category = models.CharField(_("kategori"), max_length=60, blank=True)
+    enabled = models.BooleanField(_("aktif"), default=True)
 
     class Meta:
         verbose_name = _("daftar pantau")
@@ -122,6 +124,10 @@ class SpikeAlert(models.Model):
     expected = models.FloatField(default=0.0)
     window_minutes = models.PositiveSmallIntegerField(default=1)
     z = models.FloatField(default=0.0)
+    reach = models.PositiveBigIntegerField(_("jangkauan"), default=0)
+    growth = models.JSONField(default=list, blank=True)  # posts per minute around the start
+    sample_post_ids = models.JSONField(default=list, blank=True)
+    negative = models.BooleanField(_("viral negatif tentang anggota"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -146,3 +152,132 @@ class AduanClaimMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.aduan_id} → {self.claim_id} ({self.decision})"
+
+
+class PatrolSettings(models.Model):
+    """Per-Polres patrol policy: spike thresholds, alert de-duplication, polling interval,
+    and the words that make a spike negative virality about members (then Propam is told)."""
+
+    polres = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="patrol_settings")
+    z_threshold = models.FloatField(_("ambang z"), default=6.5)
+    min_count = models.PositiveIntegerField(_("minimal unggahan"), default=8)
+    min_ratio = models.FloatField(_("minimal kelipatan baseline"), default=3.0)
+    quiet_minutes = models.PositiveSmallIntegerField(_("menit tenang (lonjakan usai)"), default=10)
+    warmup_minutes = models.PositiveSmallIntegerField(_("menit pemanasan baseline"), default=60)
+    alert_dedup_minutes = models.PositiveSmallIntegerField(
+        _("peringatan yang sama tidak diulang (menit)"), default=120
+    )
+    poll_seconds = models.PositiveIntegerField(_("interval tarik sumber (detik)"), default=300)
+    misconduct_words = models.JSONField(_("kata pelanggaran"), default=list, blank=True)
+    police_terms = models.JSONField(_("istilah kepolisian"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("pengaturan patroli")
+        verbose_name_plural = _("pengaturan patroli")
+
+    def __str__(self) -> str:
+        return f"patroli {self.polres_id}"
+
+
+class FeedKind(models.TextChoices):
+    X_SEARCH = "x_search", _("Pencarian X")
+    TELEGRAM = "telegram", _("Grup/kanal Telegram")
+    RSS = "rss", _("RSS/Atom berita lokal")
+
+
+class Feed(models.Model):
+    """A polled source of public posts. X: recent search of the watchlist's terms with the
+    account's bearer token; Telegram: getUpdates of a bot that is in public groups/channels;
+    RSS/Atom: the feed at ``url``. ``cursor``: since_id / update offset / newest entry."""
+
+    polres = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="patrol_feeds")
+    kind = models.CharField(_("jenis"), max_length=10, choices=FeedKind.choices)
+    name = models.CharField(_("nama"), max_length=120)
+    url = models.URLField(_("alamat"), max_length=500, blank=True)
+    watchlist = models.ForeignKey(
+        Watchlist, on_delete=models.SET_NULL, null=True, blank=True, related_name="feeds"
+    )
+    account = models.ForeignKey(
+        "channels.ChannelAccount",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("akun resmi"),
+    )
+    enabled = models.BooleanField(_("aktif"), default=True)
+    cursor = models.CharField(max_length=200, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_result = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("sumber pantauan")
+        verbose_name_plural = _("sumber pantauan")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WarningStatus(models.TextChoices):
+    DRAFT = "draft", _("Menunggu persetujuan pimpinan")
+    FIRST = "first", _("Peringatan pertama terkirim")
+    SECOND = "second", _("Peringatan kedua terkirim")
+    ESCALATED = "escalated", _("Dilimpahkan ke unit siber")
+    RESOLVED = "resolved", _("Konten sudah diturunkan")
+
+
+class PatrolWarning(models.Model):
+    """A Polisi Virtual warning to the account behind a post: first message (approved by a
+    pimpinan), a second after 24 h if the content stays, then escalation to the cyber unit."""
+
+    polres = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="patrol_warnings")
+    post = models.ForeignKey(
+        PublicPost, on_delete=models.PROTECT, related_name="warnings", verbose_name=_("unggahan")
+    )
+    account = models.CharField(_("akun"), max_length=200)
+    message = models.TextField(_("pesan peringatan"))
+    status = models.CharField(
+        max_length=10, choices=WarningStatus.choices, default=WarningStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    first_sent_at = models.DateTimeField(null=True, blank=True)
+    second_sent_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("peringatan virtual")
+        verbose_name_plural = _("peringatan virtual")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.account} ({self.status})"
+
+
+class WarningEvidence(models.Model):
+    """Evidence kept with each warning step: the text, url, a screenshot and the time."""
+
+    warning = models.ForeignKey(PatrolWarning, on_delete=models.CASCADE, related_name="evidence")
+    step = models.CharField(max_length=20)
+    text = models.TextField(_("isi"), blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    screenshot = models.ImageField(
+        _("tangkapan layar"), upload_to="patrol/evidence/%Y/%m/", blank=True
+    )
+    captured_at = models.DateTimeField(_("waktu"), default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["captured_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.warning_id}:{self.step}"

@@ -34,5 +34,14 @@ def connect() -> None:
             "registry_imported": _("Registri hoaks diimpor"),
             "posts_imported": _("Unggahan publik diimpor"),
             "post_reviewed": _("Unggahan publik ditinjau"),
+            "spike_alerted": _("Peringatan lonjakan dikirim"),
+            "feed_saved": _("Sumber pantauan disimpan"),
+            "watchlist_saved": _("Daftar pantau disimpan"),
+            "warning_drafted": _("Peringatan virtual disusun"),
+            "warning_first_sent": _("Peringatan virtual pertama dikirim"),
+            "warning_second_sent": _("Peringatan virtual kedua dikirim"),
+            "warning_escalated": _("Peringatan virtual dilimpahkan ke unit siber"),
+            "warning_resolved": _("Konten yang diperingatkan sudah diturunkan"),
+            "warning_evidence_added": _("Bukti peringatan virtual ditambahkan"),
         }
     )

@@ -18,3 +18,17 @@ def detect_spikes(polres_id: int) -> int:
     from posko.org.models import Unit
 
     return len(do_detect_spikes(Unit.objects.get(pk=polres_id)))
+
+
+@task()
+def poll_feed(feed_id: int) -> str:
+    from posko.patrol.actions.feeds import do_poll_feed
+
+    return do_poll_feed(feed_id)
+
+
+@task()
+def check_warning(warning_id: int) -> str:
+    from posko.patrol.actions.warnings import do_check_warning
+
+    return do_check_warning(warning_id)

@@ -68,12 +68,20 @@ class ServiceHours(models.Model):
 
 
 class Notification(models.Model):
-    """An in-console notification for an officer (escalations, assignments)."""
+    """An in-console notification for an officer (escalations, assignments; patrol alerts
+    carry no aduan but a console ``link``)."""
 
     recipient = models.ForeignKey(
         "org.Officer", on_delete=models.CASCADE, related_name="notifications"
     )
-    aduan = models.ForeignKey("aduan.Aduan", on_delete=models.CASCADE, related_name="notifications")
+    aduan = models.ForeignKey(
+        "aduan.Aduan",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
+    )
+    link = models.CharField(max_length=300, blank=True)
     text = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)

@@ -16,13 +16,14 @@ from posko.aduan.access import officer_of
 from posko.aduan.audit import record_polres_audit
 from posko.aduan.models import AuditEvent
 from posko.org.models import Role, Unit
+from posko.org.permissions import NotPermitted
 from posko.patrol.models import ClaimStatus, HoaxClaim, Verdict
 
 AUTHOR_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.PIMPINAN})
 APPROVER_ROLES = frozenset({Role.PIMPINAN})
 
 
-class PatrolPermissionDenied(Exception):
+class PatrolPermissionDenied(NotPermitted):
     pass
 
 

@@ -56,41 +56,48 @@ def _when(raw: Any) -> datetime:
     return dt if dt.tzinfo else timezone.make_aware(dt)
 
 
+def ingest_rows(polres: Unit, rows: list[dict[str, Any]]) -> int:
+    """Store rows as posts (inside the caller's transaction): each matched against the
+    approved registry and ranked by risk; a source id seen before is skipped. Returns how
+    many were new; a spike check is enqueued on commit when any was."""
+    results = match_texts(polres, [str(r["text"]) for r in rows])
+    created = 0
+    for r, res in zip(rows, results, strict=True):
+        reach = int(r.get("reach") or 0)
+        risk = DECISION_RISK[res.decision] + min(1.0, reach / 10000)
+        _, new = PublicPost.objects.get_or_create(
+            source=str(r["source"])[:30],
+            source_id=str(r["source_id"])[:200],
+            defaults={
+                "polres": polres,
+                "author": str(r.get("author") or "")[:200],
+                "text": str(r["text"]),
+                "url": str(r.get("url") or "")[:500],
+                "posted_at": _when(r.get("posted_at") or r.get("time")),
+                "reach": reach,
+                "place": str(r.get("place") or "")[:120],
+                "dup_group": dup_key(str(r["text"])),
+                "matched_claim_id": int(res.best) if res.best and res.decision != "none" else None,
+                "match_score": res.matches[0].score if res.matches else 0.0,
+                "match_decision": res.decision,
+                "risk": risk,
+            },
+        )
+        created += int(new)
+    if created:
+        transaction.on_commit(lambda: _enqueue_spike_check(polres.pk))
+    return created
+
+
 def do_import_posts(path: str, *, polres: Unit) -> tuple[int, int]:
     """(created, skipped as duplicates). Rows need source, source_id and text."""
     rows = read_posts(path)
     for n, r in enumerate(rows, start=1):
         if not r.get("source") or not r.get("source_id") or not r.get("text"):
             raise PostImportError(f"row {n}: needs source, source_id and text")
-    results = match_texts(polres, [str(r["text"]) for r in rows])
-    created = 0
     with transaction.atomic():
-        for r, res in zip(rows, results, strict=True):
-            reach = int(r.get("reach") or 0)
-            risk = DECISION_RISK[res.decision] + min(1.0, reach / 10000)
-            _, new = PublicPost.objects.get_or_create(
-                source=str(r["source"]),
-                source_id=str(r["source_id"]),
-                defaults={
-                    "polres": polres,
-                    "author": str(r.get("author") or ""),
-                    "text": str(r["text"]),
-                    "url": str(r.get("url") or ""),
-                    "posted_at": _when(r.get("posted_at") or r.get("time")),
-                    "reach": reach,
-                    "place": str(r.get("place") or ""),
-                    "dup_group": dup_key(str(r["text"])),
-                    "matched_claim_id": int(res.best)
-                    if res.best and res.decision != "none"
-                    else None,
-                    "match_score": res.matches[0].score if res.matches else 0.0,
-                    "match_decision": res.decision,
-                    "risk": risk,
-                },
-            )
-            created += int(new)
+        created = ingest_rows(polres, rows)
         record_patrol_audit(polres, "posts_imported", actor=None, file=path, created=created)
-        transaction.on_commit(lambda: _enqueue_spike_check(polres.pk))
     return created, len(rows) - created
 
 

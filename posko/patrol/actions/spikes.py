@@ -11,19 +11,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from posko.org.models import Unit
+from posko.patrol.actions.alerts import GROWTH_AFTER, GROWTH_BEFORE, describe_spike, notify_alert
+from posko.patrol.actions.claims import record_patrol_audit
+from posko.patrol.actions.settings import policy_for, settings_for
 from posko.patrol.engine.claimtext import analyse
 from posko.patrol.engine.spikes import SpikeDetector, SpikePolicy
 from posko.patrol.models import PublicPost, SpikeAlert, Watchlist
 
 REPLAY_HOURS = 24
-DEDUP = timedelta(minutes=30)
 
 
 def _watch_stems(polres: Unit) -> list[tuple[str, list[frozenset[str]]]]:
     """Each watchlist's keyword phrases as stem sets (the matcher's normalisation, so
     "penculikan", "culik" and "diculik" are one keyword)."""
     out = []
-    for w in Watchlist.objects.filter(polres=polres):
+    for w in Watchlist.objects.filter(polres=polres, enabled=True):
         phrases = [frozenset(analyse(str(k)).stems) for k in [*w.keywords, *w.hashtags]]
         out.append((w.name, [p for p in phrases if p]))
     return out
@@ -52,37 +54,73 @@ def do_detect_spikes(
         minute = int((at - start).total_seconds() // 60)
         for topic in post_topics(text, claim_id, watch):
             counts.setdefault(minute, Counter())[(topic, place)] += 1
-    det = SpikeDetector(policy)
+    det = SpikeDetector(policy or policy_for(polres))
     spikes = []
     last = int((now - start).total_seconds() // 60)
     for minute in range(last + 1):
         spikes.extend(det.add(minute, ("", ""), 0))  # every minute is a bucket
         spikes.extend(det.add_counts(minute, dict(counts.get(minute, {}))))
     spikes.extend(det.close_minute())
-    created = []
+    return _store_alerts(polres, start, spikes, watch)
+
+
+def _spike_posts(
+    polres: Unit,
+    at: datetime,
+    topic: str,
+    place: str,
+    watch: list[tuple[str, list[frozenset[str]]]],
+) -> list[PublicPost]:
+    near = PublicPost.objects.filter(
+        polres=polres,
+        place=place,
+        posted_at__gte=at - timedelta(minutes=GROWTH_BEFORE),
+        posted_at__lt=at + timedelta(minutes=GROWTH_AFTER + 1),
+    )
+    return [p for p in near if topic in post_topics(p.text, p.matched_claim_id, watch)]
+
+
+def _store_alerts(
+    polres: Unit, start: datetime, spikes: list, watch: list[tuple[str, list[frozenset[str]]]]
+) -> list[SpikeAlert]:
+    """One alert per spike, none while an alert of the same topic and place is younger than
+    the Polres's ``alert_dedup_minutes`` (the same spike, seen by an earlier run); each new
+    one described and notified, one audit row for the run."""
+    dedup = timedelta(minutes=settings_for(polres).alert_dedup_minutes)
+    created: list[SpikeAlert] = []
     with transaction.atomic():
         for s in spikes:
-            topic, place = (str(v) for v in s.key)  # type: ignore[attr-defined]
+            topic, place = (str(v) for v in s.key)
             at = start + timedelta(minutes=s.minute)
             near = SpikeAlert.objects.filter(
                 polres=polres,
                 topic=topic,
                 place=place,
-                started_at__gte=at - DEDUP,
-                started_at__lte=at + DEDUP,
+                started_at__gte=at - dedup,
+                started_at__lte=at + dedup,
             )
-            if near.exists():  # the same spike, seen by an earlier run
+            if near.exists():
                 continue
-            created.append(
-                SpikeAlert.objects.create(
-                    polres=polres,
-                    topic=topic,
-                    place=place,
-                    started_at=at,
-                    count=s.count,
-                    expected=s.expected,
-                    window_minutes=s.window,
-                    z=s.z,
-                )
+            alert = SpikeAlert(
+                polres=polres,
+                topic=topic,
+                place=place,
+                started_at=at,
+                count=s.count,
+                expected=s.expected,
+                window_minutes=s.window,
+                z=s.z,
+            )
+            describe_spike(alert, _spike_posts(polres, at, topic, place, watch))
+            alert.save()
+            notify_alert(alert)
+            created.append(alert)
+        if created:
+            record_patrol_audit(
+                polres,
+                "spike_alerted",
+                actor=None,
+                alerts=[a.pk for a in created],
+                negative=[a.pk for a in created if a.negative],
             )
     return created
