@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 
 from posko.aduan.models.choices import RESTRICTED_CATEGORIES, Category, Channel
 from posko.metrics.contributions import local_day
+from posko.metrics.desa_map import desa_map
 from posko.metrics.models import DAY
 from posko.metrics.queries import SMALL, Figures, breakdown, monthly, total
 from posko.org.models import Officer, Unit
@@ -90,6 +91,7 @@ def _public_figures(polres: Unit, months: int) -> dict[str, object]:
         "fastest": fastest(polsek),
         "channels": _labelled(channels, channel_labels(), "—"),
         "desa": desa[:20],
+        "desa_map": desa_map(polres, desa_raw),
     }
 
 
