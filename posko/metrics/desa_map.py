@@ -36,7 +36,7 @@ def desa_map(polres: Unit, desa: dict[str, Figures]) -> dict[str, Any]:
     ({"x", "y", "name", "n", "level"}) one per desa, with ``desa`` the public
     (non-restricted) figures per desa code."""
     kecamatan = Region.objects.filter(level=RegionLevel.KECAMATAN, parent_id=polres.region_id)
-    children: dict[int, list[tuple[str, str]]] = {}
+    children: dict[str, list[tuple[str, str]]] = {}
     for parent_id, code, name in (
         Region.objects.filter(level=RegionLevel.DESA, parent__in=kecamatan)
         .order_by("name")
