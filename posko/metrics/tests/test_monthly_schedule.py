@@ -71,6 +71,7 @@ def _waiting() -> list[DBTaskResult]:
     )
 
 
+@pytest.mark.django_db(transaction=True)  # the worker runs the tasks (PostgreSQL too)
 def test_scheduled_task_generates_every_polres_and_polda_once_and_rearms(
     polres: Unit, other_polres: Unit
 ) -> None:
