@@ -19,7 +19,7 @@ from posko.aduan.models import Aduan, AuditEvent, Incident
 from posko.aduan.models.choices import RESTRICTED_CATEGORIES, Category
 from posko.core.types import AnyUser
 from posko.org.lookup import polres_units
-from posko.org.models import Officer, Role, Unit
+from posko.org.models import Officer, Role, Unit, UnitKind
 from posko.org.permissions import (
     CHANNEL_ADMIN_ROLES,
     DISPATCH_ROLES,
@@ -127,6 +127,10 @@ def visible_aduan(user: AnyUser) -> QuerySet[Aduan]:
             scope |= Q(category=Category.PELANGGARAN_ANGGOTA)
 
     qs = qs.filter(scope)
+    if officer.unit.kind in (UnitKind.POLDA, UnitKind.MABES):
+        # Above the Polres: no detail of a restricted aduan crosses the Polres boundary (a
+        # Polda or Mabes officer sees them as counts in the roll-up, never as aduan).
+        return qs.exclude(category__in=RESTRICTED_CATEGORIES)
     if officer.role not in RESTRICTED_READERS:
         may_see_restricted = Q(handling_unit=officer.unit) | Q(assigned_officer=officer)
         if officer.role == Role.PROPAM:

@@ -174,6 +174,10 @@ for _package in ("chart.js", "leaflet"):
     _dist = REPO_DIR / "node_modules" / _package / "dist"
     if _dist.is_dir():
         STATICFILES_DIRS.append((f"vendor/{_package}", _dist))  # type: ignore[arg-type]
+# Map tiles behind the transparency dashboard's desa map ("https://…/{z}/{x}/{y}.png"); empty:
+# no tiles (the default — the map is a schematic of kecamatan and desa and needs none).
+POSKO_MAP_TILE_URL = os.environ.get("POSKO_MAP_TILE_URL", "").strip()
+POSKO_MAP_TILE_ATTRIBUTION = os.environ.get("POSKO_MAP_TILE_ATTRIBUTION", "").strip()
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 STORAGES = {

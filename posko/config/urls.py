@@ -12,6 +12,7 @@ urlpatterns = [
     path("open311/v2/", include("posko.open311.urls")),
     path("", include("posko.metrics.urls")),
     path("posko/komando/", include("posko.metrics.console_urls")),
+    path("posko/laporan-bulanan/", include("posko.metrics.report_urls")),
     path("posko/", include("posko.console.urls")),
     path("posko/patroli/", include("posko.console.patrol_urls")),
     # The portal's language switcher posts here (Django's set_language: sets the cookie).

@@ -1,4 +1,7 @@
-"""Seed the demo tenant, Polres Belitung Timur: organisation, demo officers, sample aduan.
+"""Seed the demo tenants: Polres Belitung Timur (organisation, demo officers, Bhabinkamtibmas,
+landmarks, sample aduan) and a second Polres, Polres Belitung, onboarded by the same code path
+as ``posko polres add`` with its own officers and sample aduan, both under Polda Kepulauan
+Bangka Belitung, whose Kapolda (``kapolda``) and a Mabes auditor (``mabes``) see them rolled up.
 
 Seeding twice is harmless: everything is created only when missing.
 """
@@ -32,6 +35,10 @@ KABUPATEN = "19.06"
 PREFIX = "BLT"
 POLRES_NAME = "Polres Belitung Timur"
 POLDA_NAME = "Polda Kepulauan Bangka Belitung"
+# The second demo Polres (``posko polres add --kabupaten 19.02 --prefix BLG --name …``).
+SECOND_KABUPATEN = "19.02"
+SECOND_PREFIX = "BLG"
+SECOND_NAME = "Polres Belitung"
 
 BHABIN_NAMES = [
     "Andi Saputra",
@@ -99,6 +106,19 @@ DEMO_USERS = [
     DemoUser("auditor", Role.AUDITOR, "polres", "Laras Sati", "Kompol"),
     DemoUser("polsek.gantung", Role.PETUGAS, "polsek:Gantung", "Ahmad Fauzi", "Iptu", head=True),
     DemoUser("polsek.manggar", Role.PETUGAS, "polsek:Manggar", "Benny Saputra", "AKP", head=True),
+]
+
+# Polres Belitung's own officers ("polres", satuan codes and "polsek:<kecamatan>" as above).
+SECOND_USERS = [
+    DemoUser("kapolres.blg", Role.PIMPINAN, "polres", "Bambang Sutrisno", "AKBP"),
+    DemoUser("operator.blg", Role.OPERATOR, Satuan.HUMAS, "Dewi Anggraini", "Brigpol"),
+    DemoUser("satreskrim.blg", Role.PETUGAS, Satuan.SATRESKRIM, "Ronal Situmorang", "AKP", True),
+    DemoUser("polsek.sijuk", Role.PETUGAS, "polsek:Sijuk", "Hasbullah", "Iptu", head=True),
+]
+# Above the Polres: "polda" / "mabes" (they see their Polres rolled up; restricted as counts).
+ROLLUP_USERS = [
+    DemoUser("kapolda", Role.PIMPINAN, "polda", "Irjen Pol Dwi Haryanto", "Irjen"),
+    DemoUser("mabes", Role.AUDITOR, "mabes", "Wulan Kusuma", "Kombes"),
 ]
 
 # (hours ago, channel, text, reporter name, phone) — a few days of what a Polres receives.
@@ -235,6 +255,57 @@ SAMPLE_ADUAN = [
 ]
 
 
+# Polres Belitung's sample: fewer aduan, other places.
+SECOND_SAMPLE_ADUAN = [
+    (
+        72,
+        "web",
+        "Mohon info jam pelayanan SKCK di Polres Belitung, Tanjungpandan",
+        "Yusuf",
+        "081272000001",
+    ),
+    (
+        64,
+        "telepon",
+        "Rumah saya di Parit dibobol maling tadi malam, TV dan laptop hilang",
+        "Ardi",
+        "081272000002",
+    ),
+    (
+        58,
+        "web",
+        "Terima kasih polisi sudah mengatur lalu lintas saat festival di Tanjung Binga",
+        "",
+        "",
+    ),
+    (
+        50,
+        "sms",
+        "Ada penambangan pasir ilegal di pantai Membalong, merusak lingkungan",
+        "",
+        "081272000003",
+    ),
+    (42, "web", "Saya diminta uang damai oleh oknum polisi di jalan Sijuk tanpa tilang", "", ""),
+    (30, "web", "Balap liar setiap malam di jalan Air Saga, warga resah", "Rina", "081272000004"),
+    (
+        18,
+        "telepon",
+        "Kecelakaan mobil dan motor di simpang Badau, ada korban luka",
+        "Joni",
+        "081272000005",
+    ),
+    (9, "web", "Ada yang jual miras oplosan di warung dekat pelabuhan Tanjungpandan", "", ""),
+    (5, "web", "Tetangga di Lesung Batang bertengkar dan memukul anaknya, tolong dicek", "", ""),
+    (
+        2,
+        "web",
+        "Pencurian sepeda motor di parkiran pasar Tanjungpandan siang tadi",
+        "Eka",
+        "081272000006",
+    ),
+]
+
+
 def demo_password() -> tuple[str, bool]:
     """POSKO_DEMO_PASSWORD, else a random password kept in the data directory.
 
@@ -250,23 +321,25 @@ def demo_password() -> tuple[str, bool]:
 
 def seed_demo(password: str, *, with_sample_aduan: bool = True) -> Unit:
     polres = do_onboard_polres(KABUPATEN, PREFIX, POLRES_NAME, POLDA_NAME)
-    for demo in DEMO_USERS:
-        ensure_officer(
-            demo.username,
-            role=demo.role,
-            unit=_unit_for(polres, demo.unit),
-            full_name=demo.full_name,
-            rank=demo.rank,
-            is_unit_head=demo.head,
-        )
+    second = do_onboard_polres(SECOND_KABUPATEN, SECOND_PREFIX, SECOND_NAME, POLDA_NAME)
+    _ensure_officers(polres, DEMO_USERS)
+    _ensure_officers(second, SECOND_USERS)
+    _ensure_officers(polres, ROLLUP_USERS)
     _seed_bhabinkamtibmas(polres)
     _set_demo_password(password)
     _seed_landmarks(polres)
-    if with_sample_aduan and not Aduan.objects.filter(polres=polres).exists():
-        _seed_sample_aduan(polres)
-        from posko.metrics.actions.refresh import do_rebuild_metrics
+    if with_sample_aduan:
+        seeded = [
+            _seed_sample_aduan(unit, sample, operator, kapolres)
+            for unit, sample, operator, kapolres in (
+                (polres, SAMPLE_ADUAN, "operator", "kapolres"),
+                (second, SECOND_SAMPLE_ADUAN, "operator.blg", "kapolres.blg"),
+            )
+        ]
+        if any(seeded):
+            from posko.metrics.actions.refresh import do_rebuild_metrics
 
-        do_rebuild_metrics()  # the dashboards show the sample at once; tasks keep them current
+            do_rebuild_metrics()  # the dashboards show the sample at once; tasks keep them current
     configure_demo_accounts(polres)  # channel accounts from POSKO_* env vars, when set
     from posko.publishing.demo_content import seed_publishing_demo
 
@@ -277,9 +350,27 @@ def seed_demo(password: str, *, with_sample_aduan: bool = True) -> Unit:
     return polres
 
 
+def _ensure_officers(polres: Unit, users: list[DemoUser]) -> None:
+    for demo in users:
+        ensure_officer(
+            demo.username,
+            role=demo.role,
+            unit=_unit_for(polres, demo.unit),
+            full_name=demo.full_name,
+            rank=demo.rank,
+            is_unit_head=demo.head,
+        )
+
+
 def _unit_for(polres: Unit, spec: str) -> Unit:
     if spec == "polres":
         return polres
+    if spec == "polda":
+        assert polres.parent is not None
+        return polres.parent
+    if spec == "mabes":
+        assert polres.parent is not None and polres.parent.parent is not None
+        return polres.parent.parent
     if spec.startswith("polsek:"):
         return Unit.objects.get(parent=polres, kind=UnitKind.POLSEK, name=f"Polsek {spec[7:]}")
     unit = satuan_of(polres, spec)
@@ -290,10 +381,10 @@ def _unit_for(polres: Unit, spec: str) -> Unit:
 def _set_demo_password(password: str) -> None:
     """Give every demo account the demo password (hashed once: hashing is deliberately slow)."""
     User = get_user_model()
-    usernames = [u.username for u in DEMO_USERS]
+    usernames = [u.username for u in (*DEMO_USERS, *SECOND_USERS, *ROLLUP_USERS)]
     demo_users = User.objects.filter(Q(username__in=usernames) | Q(username__startswith="bhabin."))
-    probe = demo_users.filter(username="operator").first()
-    if probe is not None and probe.check_password(password):
+    probes = demo_users.filter(username__in=["operator", "kapolda"])
+    if len(probes) == 2 and all(p.check_password(password) for p in probes):
         return
     demo_users.update(password=make_password(password))
 
@@ -333,12 +424,20 @@ def _seed_bhabinkamtibmas(polres: Unit) -> None:
         )
 
 
-def _seed_sample_aduan(polres: Unit) -> None:
+def _seed_sample_aduan(
+    polres: Unit,
+    sample: list[tuple[int, str, str, str, str]],
+    operator_name: str,
+    kapolres_name: str,
+) -> bool:
+    """The Polres's sample aduan, unless it has aduan already; True when seeded."""
+    if Aduan.objects.filter(polres=polres).exists():
+        return False
     now = timezone.now()
-    operator = Officer.objects.get(user__username="operator").user
+    operator = Officer.objects.get(user__username=operator_name).user
     # Restricted complaints are worked by the Kapolres here (the operator cannot see them).
-    kapolres = Officer.objects.get(user__username="kapolres").user
-    for hours, channel, text, name, phone in SAMPLE_ADUAN:
+    kapolres = Officer.objects.get(user__username=kapolres_name).user
+    for hours, channel, text, name, phone in sample:
         aduan = do_submit_aduan(
             polres,
             text=text,
@@ -361,3 +460,4 @@ def _seed_sample_aduan(polres: Unit) -> None:
         if hours >= 60:
             do_change_status(aduan, "ditangani", acting_user=worker)
             do_change_status(aduan, "selesai", acting_user=worker)
+    return True

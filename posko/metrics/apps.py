@@ -8,7 +8,11 @@ class MetricsConfig(AppConfig):
     verbose_name = "Metrik"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
         from posko.aduan import events
+        from posko.aduan.audit import register_audit_kinds
         from posko.metrics.subscriber import on_aduan_changes
 
         events.subscribe_changes(on_aduan_changes)
+        register_audit_kinds({"monthly_report_generated": _("Laporan bulanan dibuat")})

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 
 from posko.aduan.models.choices import RESTRICTED_CATEGORIES, Category, Channel
 from posko.metrics.contributions import local_day
+from posko.metrics.desa_map import desa_map
 from posko.metrics.models import DAY, MetricRow
 from posko.metrics.queries import SMALL, Breakdowns, Figures, monthly
 from posko.org.models import Officer, Unit
@@ -96,6 +97,7 @@ def _public_figures(polres: Unit, months: int) -> dict[str, object]:
         "fastest": fastest(polsek),
         "channels": _labelled(found.get("channel", restricted=None), channel_labels(), "—"),
         "desa": desa[:20],
+        "desa_map": desa_map(polres, desa_raw),
     }
 
 

@@ -10,6 +10,7 @@ recomputes everything from scratch.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -114,3 +115,27 @@ class Satisfaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.aduan_id}: {self.rating}"
+
+
+class MonthlyReport(models.Model):
+    """The PDF of one month of a Polres, or of a Polda (its Polres together). One row per unit
+    and month: a second schedule chain or a second worker never generates a month twice
+    (``actions.reports``); "buat sekarang" in the console regenerates it in place."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the month's first day
+    pdf = models.BinaryField(editable=False)
+    generated_at = models.DateTimeField(default=timezone.now)
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("laporan bulanan")
+        verbose_name_plural = _("laporan bulanan")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "month"], name="monthly_report_unit_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m}"

@@ -28,6 +28,8 @@ def transparansi(request: HttpRequest) -> HttpResponse:
     context = {
         "polres": polres,
         "cache_seconds": settings.POSKO_METRICS_CACHE_SECONDS,
+        "map_tile_url": settings.POSKO_MAP_TILE_URL,
+        "map_tile_attribution": settings.POSKO_MAP_TILE_ATTRIBUTION,
         **public_figures(polres, _months(request)),
     }
     return render(request, "metrics/transparansi.html", context)

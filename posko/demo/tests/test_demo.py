@@ -39,6 +39,41 @@ def test_seeding_twice_is_harmless(monkeypatch: pytest.MonkeyPatch) -> None:
     assert counts[0] >= 15
 
 
+@pytest.mark.django_db
+def test_demo_has_two_polres_rolled_up_for_kapolda_and_mabes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.test import Client
+
+    from posko.aduan.access import visible_aduan
+    from posko.aduan.models.choices import RESTRICTED_CATEGORIES
+    from posko.aduan.models.policy import SlaPolicy
+    from posko.org.models import Unit, UnitKind
+
+    monkeypatch.setenv("POSKO_DEMO_PASSWORD", "kata-sandi-demo-1")
+    call_command("seed_demo")
+    belitung = Unit.objects.get(kind=UnitKind.POLRES, code_prefix="BLG")
+    assert belitung.name == "Polres Belitung" and belitung.region.code == "19.02"  # type: ignore[union-attr]
+    assert belitung.parent is not None and belitung.parent.name == "Polda Kepulauan Bangka Belitung"
+    assert SlaPolicy.objects.filter(polres=belitung).exists()  # onboarded with its defaults
+    assert Aduan.objects.filter(polres=belitung).count() >= 8
+    assert Aduan.objects.filter(polres=belitung, category__in=RESTRICTED_CATEGORIES).exists()
+    for username in ("kapolda", "mabes"):
+        officer = Officer.objects.get(user__username=username)
+        seen = visible_aduan(officer.user)
+        assert set(seen.values_list("polres__code_prefix", flat=True)) == {"BLT", "BLG"}
+        assert not seen.filter(category__in=RESTRICTED_CATEGORIES).exists()
+        client = Client()
+        assert client.login(username=username, password="kata-sandi-demo-1")
+        html = client.get("/posko/komando/").content.decode()
+        assert "Perbandingan Polres" in html
+        assert "Polres Belitung<" in html and "Polres Belitung Timur<" in html
+    kapolres = Officer.objects.get(user__username="kapolres.blg")
+    assert set(visible_aduan(kapolres.user).values_list("polres__code_prefix", flat=True)) == {
+        "BLG"
+    }
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

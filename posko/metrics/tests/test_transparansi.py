@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -13,6 +15,7 @@ from posko.aduan.tests.factories import make_aduan, polsek_named
 from posko.metrics.actions.refresh import do_rebuild_metrics
 from posko.metrics.dashboard import period
 from posko.org.models import Unit
+from posko.regions.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +105,32 @@ def test_period_covers_whole_calendar_months() -> None:
     p = period(3, today=date(2026, 2, 10))
     assert p.start == date(2025, 12, 1)
     assert period(7, today=date(2026, 2, 10)).months == 12
+
+
+def test_desa_map_counts_suppressed_restricted_excluded(client: Client, polres: Unit) -> None:
+    yesterday = timezone.now() - timedelta(days=1)
+    for _ in range(6):
+        make_aduan(polres, category="pencurian", desa="19.06.02.2001", received_at=yesterday)
+    make_aduan(polres, category="narkoba", desa="19.06.02.2002", received_at=yesterday)
+    for _ in range(7):  # restricted: never on the map
+        make_aduan(polres, category="asusila_kdrt", desa="19.06.02.2003", received_at=yesterday)
+    do_rebuild_metrics()
+    response = client.get("/transparansi/")
+    html = response.content.decode()
+    start = html.index('<script id="desa-map-data" type="application/json">')
+    data = json.loads(html[html.index(">", start) + 1 : html.index("</script>", start)])
+    cells = {c["name"]: c for b in data["blocks"] for c in b["cells"]}
+    desa = {r.code: r.name for r in Region.objects.filter(code__startswith="19.06.02.2")}
+    assert len(cells) == Region.objects.filter(code__startswith="19.06.", level=4).count()
+    assert (cells[desa["19.06.02.2001"]]["n"], cells[desa["19.06.02.2001"]]["level"]) == ("6", 2)
+    assert (cells[desa["19.06.02.2002"]]["n"], cells[desa["19.06.02.2002"]]["level"]) == ("<5", 1)
+    assert (cells[desa["19.06.02.2003"]]["n"], cells[desa["19.06.02.2003"]]["level"]) == ("0", 0)
+    assert {b["name"] for b in data["blocks"]} >= {"Gantung", "Manggar"}
+    # One square per desa, never two in one place of a block.
+    for block in data["blocks"]:
+        places = {(c["x"], c["y"]) for c in block["cells"]}
+        assert len(places) == len(block["cells"]) and max(x for x, _ in places) < block["w"]
+    assert 'id="desa-map"' in html and 'data-tiles=""' in html
+    # No inline script: every script is a file or data.
+    for tag in re.findall(r"<script[^>]*>", html):
+        assert "src=" in tag or 'type="application/json"' in tag, tag

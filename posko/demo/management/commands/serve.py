@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError
 
 WORKER_COMMANDS = {
     # django-tasks-db: polls Posko's database; scheduled tasks are rows with ``run_after``.
@@ -70,6 +71,13 @@ class Command(BaseCommand):
         self.stderr.write("Server web berhenti; menghentikan worker.")
         return 1
 
+    def _arm_schedules(self) -> None:
+        """The scheduled monthly reports (idempotent: armed once)."""
+        try:
+            call_command("report", "schedule", stdout=self.stdout)
+        except DatabaseError as exc:  # not migrated yet: the next start arms it
+            self.stderr.write(f"Laporan bulanan otomatis belum dijadwalkan: {exc}")
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["demo"]:
             # The demo's shared accounts log in with a password only, unless the deployer asks
@@ -78,6 +86,7 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
             call_command("seed_demo", stdout=self.stdout)
         call_command("collectstatic", interactive=False, verbosity=0)
+        self._arm_schedules()
 
         bind = f"{options['host']}:{options['port']}"
         web = subprocess.Popen(  # noqa: S603 - fixed argument list

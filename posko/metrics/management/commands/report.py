@@ -1,5 +1,7 @@
 """``posko report monthly --polres BLT --month 2026-11 [--output FILE.pdf]`` (``--polres`` may
-also name a Polda: ``--polda "Polda Kepulauan Bangka Belitung"``)."""
+also name a Polda: ``--polda "Polda Kepulauan Bangka Belitung"``); ``posko report schedule``
+arms the scheduled generation (the 1st of each month, 01:00 local time), unless it is armed
+already; ``posko serve`` runs it."""
 
 from __future__ import annotations
 
@@ -24,8 +26,12 @@ class Command(BaseCommand):
         monthly.add_argument("--polda", default="", help="nama Polda (laporan gabungan)")
         monthly.add_argument("--month", required=True, help="YYYY-MM")
         monthly.add_argument("--output", default="", help="berkas PDF tujuan")
+        sub.add_parser("schedule", help="jadwalkan laporan bulanan otomatis (tanggal 1)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["kind"] == "schedule":
+            self._schedule()
+            return
         try:
             month = parse_month(options["month"])
         except ValueError as exc:
@@ -43,3 +49,14 @@ class Command(BaseCommand):
         output = Path(options["output"] or f"laporan-{tag}-{month.label}.pdf")
         output.write_bytes(monthly_report_pdf(units, month))
         self.stdout.write(str(output))
+
+    def _schedule(self) -> None:
+        from posko.metrics.actions.reports import next_run
+        from posko.metrics.tasks import generate_monthly_reports, monthly_reports_armed
+
+        if monthly_reports_armed():
+            self.stdout.write("Laporan bulanan otomatis sudah terjadwal.")
+            return
+        when = next_run()
+        generate_monthly_reports.using(run_after=when).enqueue()
+        self.stdout.write(f"Laporan bulanan otomatis dijadwalkan: {when.isoformat()}")

