@@ -80,9 +80,9 @@ def pick_officer(unit: Unit, *, exclude: int | None = None) -> Officer | None:
     already (0: no limit). Round-robin takes the next officer after the last one chosen;
     least-open the one with the fewest open aduan (ties: the lowest id). The unit row is
     locked so two assignments at once do not pick the same turn."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.auto_assign == AutoAssign.OFF:
         return None
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
     officers = (
         Officer.objects.filter(unit=unit, on_leave=False, user__is_active=True)
         .exclude(pk=exclude or 0)

@@ -89,6 +89,27 @@
     else if (event.key === "?" && help && help.showModal) { help.open ? help.close() : help.showModal(); }
   }
 
+  // Bulk selection: the header checkbox ticks every row of the page (delegated, so it keeps
+  // working after the live inbox swaps the table).
+  function bulkSelect(event) {
+    var box = event.target;
+    if (!box.matches || !box.matches("[data-bulk-all], [data-bulk-pick]")) return;
+    var form = box.closest("form");
+    if (!form) return;
+    var picks = form.querySelectorAll("[data-bulk-pick]");
+    var all = form.querySelector("[data-bulk-all]");
+    if (box.matches("[data-bulk-all]")) {
+      picks.forEach(function (p) { p.checked = box.checked; });
+    } else if (all) {
+      var ticked = form.querySelectorAll("[data-bulk-pick]:checked").length;
+      all.checked = ticked === picks.length && picks.length > 0;
+      all.indeterminate = ticked > 0 && ticked < picks.length;
+    }
+    var count = form.querySelector("[data-bulk-count]");
+    if (count) count.textContent = String(form.querySelectorAll("[data-bulk-pick]:checked").length);
+  }
+  document.addEventListener("change", bulkSelect);
+
   document.addEventListener("DOMContentLoaded", function () {
     registerWorker();
     foldFiltersOnPhones();
