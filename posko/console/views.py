@@ -295,9 +295,12 @@ def _detail_context(request: HttpRequest, aduan: Aduan, **forms: Any) -> dict[st
         "reply_blocked": reply_blocked_reason(aduan),
         "canned": canned_replies_for(aduan),
         "macros": macros_for(aduan),
+        # Drafts arise where approval is needed: restricted aduan and incidents.
         "drafts": aduan.reply_drafts.select_related("author", "reviewer").exclude(
             state=DraftState.SENT
-        ),
+        )
+        if aduan.is_restricted or aduan.incident_id
+        else [],
         "needs_approval": reply_needs_approval(aduan, request.user),
         "audit": aduan.audit_events.select_related("actor").all(),
         "photos": aduan.photos.all(),
