@@ -42,6 +42,10 @@ AUDIT_KINDS: dict[str, Promise] = {
     "delivery_failed": _("Pengiriman gagal"),
     "delivery_retried": _("Pengiriman diulang"),
     "satisfaction_asked": _("Pertanyaan kepuasan dikirim"),
+    "reply_draft_submitted": _("Draf balasan diajukan untuk persetujuan"),
+    "reply_draft_approved": _("Draf balasan disetujui"),
+    "reply_draft_changes_requested": _("Draf balasan perlu perbaikan"),
+    "reply_draft_sent": _("Draf balasan yang disetujui dikirim"),
     # Polres configuration
     "sla_settings_changed": _("Pengaturan SLA diubah"),
     "channel_account_created": _("Akun resmi ditambahkan"),

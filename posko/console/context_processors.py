@@ -8,6 +8,7 @@ from posko.org.permissions import (
     CHANNEL_ADMIN_ROLES,
     DISPATCH_ROLES,
     MODERATION_ROLES,
+    REPLY_APPROVER_ROLES,
     SETTINGS_ROLES,
     officer_of,
 )
@@ -25,6 +26,8 @@ ADMIN_PAGES = frozenset(
         "notice_templates",
         "canned_replies",
         "canned_reply_edit",
+        "macros",
+        "macro_edit",
     }
 )
 
@@ -42,4 +45,5 @@ def posko(request: HttpRequest) -> dict[str, Any]:
         "console_can_moderate": officer is not None and officer.role in MODERATION_ROLES,
         "console_can_manage_channels": officer is not None and officer.role in CHANNEL_ADMIN_ROLES,
         "console_admin_pages": ADMIN_PAGES,
+        "console_can_approve": officer is not None and officer.role in REPLY_APPROVER_ROLES,
     }

@@ -133,6 +133,9 @@ class ReplyForm(forms.Form):
         label=_("Catatan internal (tidak terlihat pelapor)"), required=False
     )
     status = forms.ChoiceField(label=_("Sekaligus ubah status"), required=False)
+    urgent = forms.BooleanField(
+        label=_("Balasan keselamatan mendesak (kirim tanpa menunggu persetujuan)"), required=False
+    )
 
     def __init__(self, *args: Any, current: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -4,6 +4,7 @@ from django.urls import include, path
 import posko.core.limits  # noqa: F401 - registers the <id:…> converter
 from posko.console import channel_views as channels
 from posko.console import pwa, settings, triage, two_factor, views
+from posko.console import tools_views as tools
 from posko.console import training_views as training
 from posko.console import workbench_views as workbench
 
@@ -49,6 +50,17 @@ urlpatterns = [
     path("balasan-siap/", workbench.canned_replies, name="canned_replies"),
     path("balasan-siap/<id:pk>/", workbench.canned_replies, name="canned_reply_edit"),
     path("balasan-siap/<id:pk>/hapus/", workbench.canned_reply_delete, name="canned_reply_delete"),
+    path("massal/", tools.bulk, name="bulk"),
+    path("tampilan/", tools.save_view, name="save_view"),
+    path("tampilan/<id:pk>/hapus/", tools.delete_view, name="delete_view"),
+    path("makro/", tools.macros, name="macros"),
+    path("makro/<id:pk>/", tools.macros, name="macro_edit"),
+    path("makro/<id:pk>/hapus/", tools.macro_delete, name="macro_delete"),
+    path("aduan/<str:code>/makro/", tools.apply_macro, name="apply_macro"),
+    path("persetujuan/", tools.approvals, name="approvals"),
+    path("persetujuan/<id:pk>/", tools.review_draft, name="review_draft"),
+    path("persetujuan/<id:pk>/kirim/", tools.send_draft, name="send_draft"),
+    path("cuti/", tools.leave, name="leave"),
     path("moderasi/", channels.moderation, name="moderation"),
     path("moderasi/<id:pk>/<slug:action>/", channels.moderation_action, name="moderation_action"),
     path("kanal/akun/", channels.accounts, name="channel_accounts"),

@@ -10,7 +10,14 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    QueryDict,
+)
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
@@ -41,6 +48,11 @@ from posko.aduan.actions import (
     do_correct_labels,
     do_submit_aduan,
 )
+from posko.aduan.actions.approvals import (
+    ReplyApprovalError,
+    do_submit_reply_draft,
+    reply_needs_approval,
+)
 from posko.aduan.actions.assign import AssignmentError
 from posko.aduan.actions.intake import Reporter
 from posko.aduan.actions.labels import LabelError
@@ -55,7 +67,7 @@ from posko.aduan.inbox import (
     inbox_counts,
     inbox_queryset,
 )
-from posko.aduan.models import Aduan
+from posko.aduan.models import Aduan, DraftState
 from posko.aduan.models.choices import CLOSED_STATUSES, REASON_REQUIRED, TRANSITIONS
 from posko.channels.dispatch import reply_blocked_reason
 from posko.console.forms import (
@@ -72,6 +84,7 @@ from posko.console.two_factor import second_step_url, two_factor_pending
 from posko.core.types import staff_user
 from posko.org.models import Officer, Role, Unit
 from posko.workbench.actions import canned_replies_for
+from posko.workbench.macros import macros_for, may_edit_macros, saved_views_for
 from posko.workbench.reply_check import check_reply
 
 View = Callable[..., HttpResponseBase]
@@ -172,12 +185,22 @@ class CappedPaginator(Paginator):
 
 
 def _render_inbox(
-    request: HttpRequest, *, title: str, filters: InboxFilters, form: InboxFilterForm | None
+    request: HttpRequest,
+    *,
+    title: str,
+    filters: InboxFilters,
+    form: InboxFilterForm | None,
+    query: QueryDict | None = None,
+    extra: dict[str, Any] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
+    from posko.console.tools_views import bulk_form
+
+    query = request.GET if query is None else query
     now = timezone.now()
     counts = inbox_counts(request.user, now=now, assigned_officer=filters.assigned_officer)
     page = CappedPaginator(inbox_queryset(request.user, filters, now=now), 50).get_page(
-        request.GET.get("page")
+        query.get("page")
     )
     record_restricted_views(request.user, page.object_list, via="inbox")
     context = {
@@ -188,10 +211,34 @@ def _render_inbox(
         "counts": counts,
         "stat_cards": _stat_cards(filters, counts),
         "can_intake": can_intake(request.user),
-        "querystring": request.GET.urlencode(),
+        "querystring": query.urlencode(),
+        "bulk_form": bulk_form(polres_of_request(request)),
+        "saved_views": saved_views_for(request.user),
+        "may_share_views": may_edit_macros(request.user),
+        **(extra or {}),
     }
     template = "console/_inbox_live.html" if request.htmx else "console/inbox.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
+    return render(request, template, context, status=status)
+
+
+def inbox_response(
+    request: HttpRequest, query: QueryDict, *, extra: dict[str, Any], status: int
+) -> HttpResponse:
+    """The inbox for ``query`` (a bulk change answered in place)."""
+    form = InboxFilterForm(
+        query or None,
+        polres=polres_of_request(request),
+        officer=request.officer,  # type: ignore[attr-defined]
+    )
+    return _render_inbox(
+        request,
+        title=_("Kotak masuk aduan"),
+        filters=form.filters(),
+        form=form,
+        query=query,
+        extra=extra,
+        status=status,
+    )
 
 
 @officer_required
@@ -210,7 +257,11 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     # No filter bar here, but the stat cards' links (?status=…, ?overdue=on) apply.
     form = InboxFilterForm(request.GET or None, polres=polres_of_request(request))
     return _render_inbox(
-        request, title=_("Tugas saya"), filters=form.filters(assigned_officer=officer.pk), form=None
+        request,
+        title=_("Tugas saya"),
+        filters=form.filters(assigned_officer=officer.pk),
+        form=None,
+        extra={"on_leave": officer.on_leave, "my_tasks": True},
     )
 
 
@@ -245,6 +296,14 @@ def _detail_context(request: HttpRequest, aduan: Aduan, **forms: Any) -> dict[st
         "thread": aduan.messages.select_related("author", "delivery").all(),
         "reply_blocked": reply_blocked_reason(aduan),
         "canned": canned_replies_for(aduan),
+        "macros": macros_for(aduan),
+        # Drafts arise where approval is needed: restricted aduan and incidents.
+        "drafts": aduan.reply_drafts.select_related("author", "reviewer").exclude(
+            state=DraftState.SENT
+        )
+        if aduan.is_restricted or aduan.incident_id
+        else [],
+        "needs_approval": reply_needs_approval(aduan, request.user),
         "audit": aduan.audit_events.select_related("actor").all(),
         "photos": aduan.photos.all(),
         "corrections": aduan.corrections.select_related("actor").all(),
@@ -336,8 +395,23 @@ def _apply_reply(request: HttpRequest, aduan: Aduan, data: dict[str, Any]) -> st
         raise StatusTransitionError(
             _("Status ini memerlukan alasan untuk pelapor: kirim sebagai balasan publik.")
         )
+    if (
+        not data["internal"]
+        and not data.get("urgent")
+        and reply_needs_approval(aduan, request.user)
+    ):
+        if new_status:
+            raise ReplyApprovalError(
+                _("Balasan yang perlu persetujuan tidak dapat digabung dengan perubahan status.")
+            )
+        do_submit_reply_draft(aduan, data["text"], acting_user=staff_user(request))
+        return _("Balasan disimpan sebagai draf dan menunggu persetujuan pimpinan.")
     do_add_message(
-        aduan, data["text"], public=not data["internal"], acting_user=staff_user(request)
+        aduan,
+        data["text"],
+        public=not data["internal"],
+        urgent=bool(data.get("urgent")) and not data["internal"],
+        acting_user=staff_user(request),
     )
     done = (
         _("Catatan internal disimpan.") if data["internal"] else _("Balasan terkirim ke pelapor.")

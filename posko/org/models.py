@@ -31,6 +31,12 @@ class Satuan(models.TextChoices):
     HUMAS = "humas", _("Humas/PID")
 
 
+class AutoAssign(models.TextChoices):
+    OFF = "off", _("tidak (penugasan manual)")
+    ROUND_ROBIN = "round_robin", _("bergiliran")
+    LEAST_OPEN = "least_open", _("beban terbuka paling sedikit")
+
+
 class Unit(models.Model):
     """A Polri unit. A Polres is a tenant: every aduan belongs to exactly one Polres."""
 
@@ -57,6 +63,16 @@ class Unit(models.Model):
     )
     phone = models.CharField(_("telepon"), max_length=30, blank=True)
     address = models.CharField(_("alamat"), max_length=200, blank=True)
+    # Automatic choice of an officer when an aduan reaches this unit (aduan.actions.assign).
+    auto_assign = models.CharField(
+        _("penugasan otomatis"), max_length=12, choices=AutoAssign.choices, default=AutoAssign.OFF
+    )
+    officer_capacity = models.PositiveSmallIntegerField(
+        _("kapasitas aduan terbuka per personel"),
+        default=0,
+        help_text=_("0 berarti tanpa batas."),
+    )
+    auto_assign_cursor = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("satuan kerja")
@@ -111,6 +127,7 @@ class Officer(models.Model):
     nrp = models.CharField(_("NRP"), max_length=20, blank=True)
     phone = models.CharField(_("telepon"), max_length=30, blank=True)
     is_unit_head = models.BooleanField(_("kepala satuan"), default=False)
+    on_leave = models.BooleanField(_("sedang cuti"), default=False)
     desa = models.ManyToManyField(
         Region, blank=True, related_name="bhabinkamtibmas", verbose_name=_("desa binaan")
     )

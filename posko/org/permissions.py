@@ -33,6 +33,14 @@ MODERATION_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.PIMPINAN})
 CHANNEL_ADMIN_ROLES = frozenset({Role.ADMIN})
 # Roles that may record the unit/member a restricted complaint is about.
 SUBJECT_ROLES = frozenset({Role.PROPAM, Role.PIMPINAN})
+# Roles that approve (or send back) public replies that need approval: replies on restricted
+# aduan and on large or flagged incidents. Their own replies need none.
+REPLY_APPROVER_ROLES = frozenset({Role.PIMPINAN})
+# Roles that may send an urgent safety reply directly, without waiting for approval (the
+# reply is marked urgent in the audit trail).
+URGENT_REPLY_ROLES = frozenset({Role.OPERATOR, Role.PIMPINAN, Role.PROPAM})
+# Roles that edit the Polres's macros and share saved inbox views with the whole Polres.
+WORKBENCH_ADMIN_ROLES = frozenset({Role.ADMIN})
 
 
 def officer_of(user: AnyUser | None) -> Officer | None:

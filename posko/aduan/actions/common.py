@@ -1,10 +1,39 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db import transaction
+from django.db.transaction import Atomic
 from django.utils import timezone
 
 from posko.aduan.audit import record_audit as record_audit
 from posko.aduan.models import Aduan
 from posko.core.outbox import enqueue_with_transaction
+
+_composed: ContextVar[bool] = ContextVar("posko_composed_actions", default=False)
+
+
+def action_atomic() -> Atomic:
+    """The transaction of one action: durable (never silently inside a caller's transaction),
+    except inside ``composed_actions()``, where several actions share one transaction."""
+    return transaction.atomic(durable=not _composed.get())
+
+
+@contextmanager
+def composed_actions() -> Iterator[None]:
+    """One transaction around several actions (bulk changes, macros, sending an approved
+    reply, a drain's batch of incoming messages): each action still checks its actor and
+    writes its own audit row; the first refusal or error rolls every one of them back, unless
+    the caller keeps each in a savepoint of its own (the drain). Tasks are enqueued with the
+    transaction, effects after commit once the whole transaction commits."""
+    token = _composed.set(True)
+    try:
+        with transaction.atomic(durable=True):
+            yield
+    finally:
+        _composed.reset(token)
 
 
 def lock_aduan(aduan: Aduan) -> Aduan:

@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 
 from posko.aduan import events
 from posko.aduan.access import authorize_incident_change
-from posko.aduan.actions.common import lock_aduan, record_audit, schedule_sla_checks, touch
+from posko.aduan.actions.common import (
+    action_atomic,
+    lock_aduan,
+    record_audit,
+    schedule_sla_checks,
+    touch,
+)
 from posko.aduan.models import Aduan, Incident
 from posko.aduan.models.choices import OPEN_STATUSES, PRIORITY_RANK, Priority
 from posko.aduan.sla import due_times
@@ -136,17 +142,17 @@ def link_to_incident(aduan: Aduan, other: Aduan, *, actor: User | None) -> Incid
     return incident
 
 
-@transaction.atomic(durable=True)
 def do_join_incident(aduan: Aduan, other: Aduan, *, acting_user: User | None) -> Incident:
     """Put ``aduan`` in the incident of ``other`` (creating one if needed). ``acting_user``
     ``None`` is Posko itself (intake linking a report to an incident it found)."""
-    if acting_user is not None:
-        authorize_incident_change(acting_user, aduans=(aduan, other))
-    aduan, other = lock_aduan(aduan), lock_aduan(other)
-    if aduan.pk == other.pk:
-        raise IncidentError(_("Aduan tidak dapat digabung dengan dirinya sendiri."))
-    if aduan.polres_id != other.polres_id:
-        raise IncidentError(_("Aduan dari Polres lain tidak dapat digabung."))
-    incident = link_to_incident(aduan, other, actor=acting_user)
-    raise_priority_for_growth(incident, actor=acting_user)
-    return incident
+    with action_atomic():
+        if acting_user is not None:
+            authorize_incident_change(acting_user, aduans=(aduan, other))
+        aduan, other = lock_aduan(aduan), lock_aduan(other)
+        if aduan.pk == other.pk:
+            raise IncidentError(_("Aduan tidak dapat digabung dengan dirinya sendiri."))
+        if aduan.polres_id != other.polres_id:
+            raise IncidentError(_("Aduan dari Polres lain tidak dapat digabung."))
+        incident = link_to_incident(aduan, other, actor=acting_user)
+        raise_priority_for_growth(incident, actor=acting_user)
+        return incident

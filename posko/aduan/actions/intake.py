@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
-from posko.aduan.actions.common import record_audit, schedule_sla_checks
+from posko.aduan.actions.common import action_atomic, record_audit, schedule_sla_checks
 from posko.aduan.actions.incidents import link_to_incident, raise_priority_for_growth
 from posko.aduan.codes import new_tracking_code
 from posko.aduan.events import EventKind, emit
@@ -55,7 +55,6 @@ def do_submit_aduan(
     received_at: datetime | None = None,
     acting_user: User | None = None,
     on_created: Callable[[Aduan], None] | None = None,
-    durable: bool = True,
 ) -> Aduan:
     """Record a new aduan: triage, routing, SLA clocks, incident grouping, audit.
 
@@ -67,9 +66,8 @@ def do_submit_aduan(
     aduan there, so a crash can never leave an aduan without the link that prevents a second
     one); raising in it rolls the aduan back.
 
-    ``durable=False`` lets a caller that commits several changes at once (the drain of
-    incoming messages, one transaction per batch) run this inside its own transaction: the
-    aduan is then durable when that transaction commits.
+    Durable on its own; inside ``composed_actions()`` (the drain of incoming messages commits a
+    batch at once) it joins that transaction and is durable when the batch commits.
     """
     text = text.strip()
     if not text:
@@ -94,7 +92,7 @@ def do_submit_aduan(
 
     anonymous = reporter.anonymous
     key, key_hash = new_reporter_key()
-    with transaction.atomic(durable=durable):
+    with action_atomic():
         peer = find_incident_peer(polres, result, text, received_at)
         aduan = Aduan(
             polres=polres,

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from posko.aduan.access import authorize_change
-from posko.aduan.actions.common import lock_aduan, record_audit, touch
+from posko.aduan.actions.common import action_atomic, lock_aduan, record_audit, touch
 from posko.aduan.events import EventKind, emit
 from posko.aduan.models import Aduan, StatusChange
 from posko.aduan.models.choices import REASON_REQUIRED, TRANSITIONS, Status
@@ -39,7 +38,7 @@ def do_reopen_for_reporter(aduan: Aduan, *, reason: str) -> Aduan:
 def _change_status(aduan: Aduan, new_status: str, *, reason: str, actor: User | None) -> Aduan:
     acting_user = actor
     reason = reason.strip()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         aduan = lock_aduan(aduan)
         old = aduan.status
         if new_status not in TRANSITIONS.get(old, frozenset()):

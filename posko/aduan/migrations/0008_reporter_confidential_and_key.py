@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("aduan", "0006_security_events_into_audit"),
+        ("aduan", "0007_reply_approval"),
     ]
 
     operations = [

@@ -1,4 +1,5 @@
 from posko.aduan.models.aduan import Aduan, AduanPhoto, Incident
+from posko.aduan.models.approval import DraftState, ReplyDraft, ReplyPolicy
 from posko.aduan.models.audit import AuditEvent, LabelCorrection, StatusChange
 from posko.aduan.models.choices import (
     Category,
@@ -18,11 +19,14 @@ __all__ = [
     "Category",
     "Channel",
     "DeliveryState",
+    "DraftState",
     "Incident",
     "LabelCorrection",
     "MessageKind",
     "Notification",
     "Priority",
+    "ReplyDraft",
+    "ReplyPolicy",
     "ServiceHours",
     "SlaPolicy",
     "Status",

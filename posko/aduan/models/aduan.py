@@ -27,6 +27,11 @@ class Incident(models.Model):
     polres = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     category = models.CharField(_("kategori"), max_length=30, choices=Category.choices)
     created_at = models.DateTimeField(default=timezone.now)
+    flagged = models.BooleanField(
+        _("ditandai sensitif"),
+        default=False,
+        help_text=_("Balasan pada insiden ini memerlukan persetujuan pimpinan."),
+    )
 
     class Meta:
         verbose_name = _("insiden")

@@ -242,3 +242,137 @@ def test_api_enforces_the_matrix(
     if want == 201 and action == "status":
         want = 200
     assert response.status_code == want, response.content[:300]
+
+
+# --- the operator tools: bulk changes, macros, reply approval ------------------------------
+# A bulk change is the single-aduan action applied to each row: it is allowed exactly when the
+# action is, and any refusal (not found or denied) refuses the whole bulk (403 in the console).
+# A macro is its steps: allowed when each step is. Approving a reply is for pimpinan who see
+# the aduan (``REPLY_APPROVER_ROLES``); everyone else who sees it is denied.
+
+TOOL_ACTIONS = {
+    "bulk_status": "status",
+    "bulk_assign_other_unit": "assign_other_unit",
+    "macro_status": "status",
+    "macro_assign_other_unit": "assign_other_unit",
+}
+TOOL_CASES = [(r, a, s) for r in ROLES for a in TOOL_ACTIONS for s in SCOPES]
+APPROVERS = {"kapolres"}
+APPROVAL_SCOPES = ["restricted_about_satlantas", "lantas"]
+
+
+def expected_tool(role: str, action: str, scope: str) -> str:
+    want = expected(role, TOOL_ACTIONS[action], scope)
+    if action.startswith("bulk") and want == NOT_FOUND:
+        return DENIED  # the bulk says which row refused; it never tells seen from unseen
+    return want
+
+
+def expected_approval(role: str, scope: str) -> str:
+    seen = VISIBILITY[scope][role]
+    if seen == N:
+        return NOT_FOUND
+    return OK if role in APPROVERS else DENIED
+
+
+def _tool_outcome(call: Callable[[], Any]) -> str:
+    from posko.org.permissions import NotPermitted
+
+    try:
+        call()
+    except AduanNotFound:
+        return NOT_FOUND
+    except NotPermitted:
+        return DENIED
+    return OK
+
+
+def _macro(aduan: Aduan, action: str) -> Any:
+    from posko.workbench.models import Macro
+
+    if action.endswith("status"):
+        return Macro.objects.create(polres=aduan.polres, title=action, status="diverifikasi")
+    return Macro.objects.create(polres=aduan.polres, title=action, unit=_other_unit(aduan))
+
+
+def _do_tool(action: str, aduan: Aduan, officer: Officer) -> None:
+    from posko.aduan.actions.bulk import do_bulk_assign, do_bulk_change_status
+    from posko.workbench.macros import do_apply_macro
+
+    user = officer.user
+    if action == "bulk_status":
+        do_bulk_change_status([aduan], "diverifikasi", acting_user=user)
+    elif action == "bulk_assign_other_unit":
+        do_bulk_assign([aduan], _other_unit(aduan), acting_user=user)
+    else:
+        do_apply_macro(_macro(aduan, action), aduan, acting_user=user)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "action", "scope"), TOOL_CASES)
+def test_operator_tools_enforce_the_matrix(
+    world: dict[str, Aduan], officers: dict[str, Officer], role: str, action: str, scope: str
+) -> None:
+    aduan = world[scope]
+    before = (aduan.status, aduan.handling_unit_id)
+    outcome = _tool_outcome(lambda: _do_tool(action, aduan, officers[role]))
+    assert outcome == expected_tool(role, action, scope)
+    if outcome != OK:
+        aduan.refresh_from_db()
+        assert (aduan.status, aduan.handling_unit_id) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "action", "scope"), TOOL_CASES)
+def test_console_operator_tools_enforce_the_matrix(
+    world: dict[str, Aduan], officers: dict[str, Officer], role: str, action: str, scope: str
+) -> None:
+    aduan = world[scope]
+    client = Client()
+    assert client.login(username=officers[role].user.username, password=PASSWORD)
+    if action.startswith("bulk"):
+        data: dict[str, Any] = {"codes": [aduan.code]}
+        if action == "bulk_status":
+            data.update(action="status", status="diverifikasi")
+        else:
+            data.update(action="assign", unit=_other_unit(aduan).pk)
+        response = client.post("/posko/massal/", data)
+    else:
+        macro = _macro(aduan, action)
+        response = client.post(f"/posko/aduan/{aduan.code}/makro/", {"macro": macro.pk})
+    want = CONSOLE_STATUS[expected_tool(role, action, scope)]
+    if action == "bulk_assign_other_unit" and officers[role].unit.polres != aduan.polres:
+        want = 400  # the bulk form offers only the officer's own Polres's units
+    assert response.status_code == want, response.content[:300]
+    if want != 302:
+        aduan.refresh_from_db()
+        assert aduan.status == "baru"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("scope", APPROVAL_SCOPES)
+def test_reply_approval_enforces_the_matrix(
+    world: dict[str, Aduan], officers: dict[str, Officer], role: str, scope: str
+) -> None:
+    from posko.aduan.actions.approvals import do_approve_reply_draft
+    from posko.aduan.models import DraftState, ReplyDraft
+
+    aduan = world[scope]
+    draft = ReplyDraft.objects.create(
+        aduan=aduan, text="Balasan uji", author=officers["admin"].user
+    )
+    outcome = _tool_outcome(lambda: do_approve_reply_draft(draft, acting_user=officers[role].user))
+    assert outcome == expected_approval(role, scope)
+    draft.refresh_from_db()
+    assert (draft.state == DraftState.APPROVED) == (outcome == OK)
+    # Through the console (a fresh draft).
+    other = ReplyDraft.objects.create(
+        aduan=aduan, text="Balasan dua", author=officers["admin"].user
+    )
+    client = Client()
+    assert client.login(username=officers[role].user.username, password=PASSWORD)
+    response = client.post(
+        f"/posko/persetujuan/{other.pk}/", {"decision": "changes", "reason": "x"}
+    )
+    assert response.status_code == CONSOLE_STATUS[expected_approval(role, scope)]

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
@@ -25,6 +24,7 @@ from django.utils import timezone
 
 from posko.aduan import events
 from posko.aduan.actions import do_add_incoming_message, do_submit_aduan
+from posko.aduan.actions.common import composed_actions
 from posko.aduan.actions.intake import Reporter
 from posko.aduan.actions.system import do_record_system_message
 from posko.aduan.models import Aduan, AduanMessage
@@ -70,9 +70,6 @@ from posko.core.memo import batch_memo
 from posko.core.task_options import with_priority
 
 log = logging.getLogger(__name__)
-# True while a drain's batch runs in one transaction: the aduan actions then join it instead of
-# committing on their own (``durable=False``).
-_in_batch: ContextVar[bool] = ContextVar("inbound_batch", default=False)
 
 MAX_EVENT_ATTEMPTS = 6
 # After this long an attempt that has not finished is taken for dead (worker crash) and resumed.
@@ -206,20 +203,16 @@ def _run_together(group: list[InboundEvent]) -> list[InboundEvent]:
     if not group:
         return []
     busy: list[InboundEvent] = []
-    token = _in_batch.set(True)
-    try:
-        with transaction.atomic():
-            connection = transaction.get_connection()
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute(f"SET LOCAL lock_timeout = {BATCH_LOCK_TIMEOUT_MS}")
-            for event in group:
-                try:
-                    _attempt_in_savepoint(event)
-                except _LockBusy:
-                    busy.append(event)
-    finally:
-        _in_batch.reset(token)
+    with composed_actions():  # the aduan actions join the batch's transaction
+        connection = transaction.get_connection()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL lock_timeout = {BATCH_LOCK_TIMEOUT_MS}")
+        for event in group:
+            try:
+                _attempt_in_savepoint(event)
+            except _LockBusy:
+                busy.append(event)
     return busy
 
 
@@ -505,7 +498,6 @@ def do_ingest_message(account: ChannelAccount, item: Incoming, event: InboundEve
                 received_at=item.sent_at,
                 photos=media.photos[:MAX_CHANNEL_PHOTOS],
                 on_added=link_followup,
-                durable=not _in_batch.get(),
             )
         except AlreadyLinked:
             return "duplicate"
@@ -620,7 +612,6 @@ def create_aduan_from_message(
         received_at=message.sent_at,
         acting_user=acting_user,
         on_created=link,
-        durable=not _in_batch.get(),
     )
 
 

@@ -20,9 +20,12 @@ def _page(username: str, path: str = "/posko/administrasi/") -> tuple[int, str]:
 @pytest.mark.parametrize(
     ("username", "links"),
     [
-        ("admin", {"landmark", "triase", "kanal/akun", "kanal/templat", "pengaturan/sla"}),
-        ("operator", {"landmark", "triase"}),
-        ("kapolres", {"landmark", "triase", "pengaturan/sla"}),
+        (
+            "admin",
+            {"landmark", "triase", "kanal/akun", "kanal/templat", "pengaturan/sla", "makro"},
+        ),
+        ("operator", {"landmark", "triase", "makro"}),
+        ("kapolres", {"landmark", "triase", "pengaturan/sla", "makro"}),
     ],
 )
 def test_administration_lists_what_each_role_may_open(

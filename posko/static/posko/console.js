@@ -89,6 +89,30 @@
     else if (event.key === "?" && help && help.showModal) { help.open ? help.close() : help.showModal(); }
   }
 
+  // Bulk selection: the header checkbox ticks every row of the page (delegated, so it keeps
+  // working after the live inbox swaps the table).
+  function bulkSelect(event) {
+    var target = event.target;
+    if (!target.matches || !target.matches("[data-bulk-all], [data-bulk-pick]")) return;
+    var form = target.closest("form");
+    if (!form) return;
+    var picks = form.querySelectorAll("[data-bulk-pick]");
+    var all = form.querySelector("[data-bulk-all]");
+    if (target.matches("[data-bulk-all]")) {
+      picks.forEach(function (p) { p.checked = target.checked; });
+    } else if (all) {
+      var picked = form.querySelectorAll("[data-bulk-pick]:checked").length;
+      all.checked = picked === picks.length && picks.length > 0;
+      all.indeterminate = picked > 0 && picked < picks.length;
+    }
+    var ticked = form.querySelectorAll("[data-bulk-pick]:checked").length;
+    var count = form.querySelector("[data-bulk-count]");
+    if (count) count.textContent = String(ticked);
+    var box = form.querySelector("[data-bulk-box]");
+    if (box && ticked > 0) box.open = true;
+  }
+  document.addEventListener("change", bulkSelect);
+
   document.addEventListener("DOMContentLoaded", function () {
     registerWorker();
     foldFiltersOnPhones();

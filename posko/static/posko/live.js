@@ -82,6 +82,9 @@
       .then(function (res) {
         if (res.status !== 200) return null;
         var first = etag === null;
+        // Rows ticked for a bulk change are not swapped away: the refresh waits (the stamp is
+        // kept, so the next poll asks again) until nothing is ticked.
+        if (!first && live.querySelector("[data-bulk-pick]:checked")) return null;
         etag = res.headers.get("ETag");
         return res.json().then(function (data) {
           updateBadge(data.unread);
