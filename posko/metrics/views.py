@@ -29,7 +29,7 @@ def transparansi(request: HttpRequest) -> HttpResponse:
         "polres": polres,
         "cache_seconds": settings.POSKO_METRICS_CACHE_SECONDS,
         "map_tile_url": settings.POSKO_MAP_TILE_URL,
-        "map_tile_attribution": settings.POSKO_MAP_TILE_ATTRIBUTION,
+        "map_tile_attribution": settings.POSKO_MAP_ATTRIBUTION,
         **public_figures(polres, _months(request)),
     }
     return render(request, "metrics/transparansi.html", context)

@@ -22,7 +22,8 @@ def _page(username: str, path: str = "/posko/administrasi/") -> tuple[int, str]:
     [
         (
             "admin",
-            {"landmark", "triase", "kanal/akun", "kanal/templat", "pengaturan/sla", "makro"},
+            {"landmark", "triase", "kanal/akun", "kanal/templat", "pengaturan/sla", "makro"}
+            | {"patroli/antrean"},
         ),
         ("operator", {"landmark", "triase", "makro"}),
         ("kapolres", {"landmark", "triase", "pengaturan/sla", "makro"}),
