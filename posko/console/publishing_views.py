@@ -29,6 +29,7 @@ from posko.publishing.access import (
     visible_posts,
     visible_subscribers,
 )
+from posko.publishing.actions.alert_copies import copy_counts
 from posko.publishing.actions.alerts import alert_counts
 from posko.publishing.actions.common import PostError, post_history
 from posko.publishing.actions.community import do_link_publicity, event_publicity
@@ -221,7 +222,7 @@ def _detail_context(request: HttpRequest, post: Post) -> dict[str, Any]:
         "errors": validation_errors(post) if post.status in EDITABLE_STATUSES else {},
         "audit": post_history(post).select_related("actor"),
         "media": list(post.media.all()),
-        "alerts": [(a, alert_counts(a)) for a in post.alerts.all()],
+        "alerts": [(a, alert_counts(a), copy_counts(a)) for a in post.alerts.all()],
         "may_compose": can_compose(user),
         "may_approve": can_approve(user) and post.status == PostStatus.IN_REVIEW,
         "may_direct": can_publish_directly(user, post)

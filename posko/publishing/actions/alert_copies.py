@@ -38,8 +38,22 @@ def queue_alert_copies(alert: Alert, desa: list[Region]) -> int:
     return queued
 
 
+# How a copy's delivery state counts on the alert's summary (as for WhatsApp deliveries).
+COPY_SUMMARY = {
+    "pending": "pending",
+    "sending": "pending",
+    "sent": "sent",
+    "delivered": "sent",
+    "read": "sent",
+    "failed": "failed",
+}
+
+
 def copy_counts(alert: Alert) -> dict[str, int]:
-    rows = alert.copies.values("delivery__state").annotate(n=Count("pk"))
-    counts = {str(r["delivery__state"]): r["n"] for r in rows}
+    """The Telegram and SMS copies of an alert: sent (delivered and read included), failed,
+    pending, and the total."""
+    counts = {"sent": 0, "failed": 0, "pending": 0}
+    for row in alert.copies.values("delivery__state").annotate(n=Count("pk")):
+        counts[COPY_SUMMARY.get(str(row["delivery__state"]), "pending")] += row["n"]
     counts["total"] = sum(counts.values())
     return counts

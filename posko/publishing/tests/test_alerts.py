@@ -119,6 +119,11 @@ def test_a_warning_to_one_desa_reaches_exactly_its_subscribers(
     post.refresh_from_db()
     assert post.status == PostStatus.PUBLISHED
     assert post.targets.get().external_id == f"alert-{alert.pk}"
+    client = Client()
+    client.force_login(officers["operator"].user)
+    page = client.get(f"/posko/publikasi/{post.pk}/").content.decode()
+    assert "WhatsApp: 3 dari 3 terkirim · 0 gagal · 0 menunggu" in page
+    assert 'data-testid="alert-copy-counts"' not in page  # no Telegram or SMS subscriber
 
 
 @pytest.mark.django_db(transaction=True)

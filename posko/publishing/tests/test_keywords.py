@@ -177,4 +177,5 @@ def test_telegram_start_then_a_warning_reaches_the_chat(
     run_tasks_at(timezone.now() + timedelta(seconds=10))  # past the per-chat spacing
     sent = fake_api.calls("POST", rf"/bot{TG_TOKEN}/sendMessage")
     assert [r.json() for r in sent] == [{"chat_id": "5550001", "text": text}]
-    assert copy_counts(Alert.objects.get(pk=alert.pk)) == {"sent": 1, "total": 1}
+    counts = copy_counts(Alert.objects.get(pk=alert.pk))
+    assert counts == {"sent": 1, "failed": 0, "pending": 0, "total": 1}
