@@ -85,6 +85,9 @@ def command_view(request: HttpRequest) -> HttpResponse:
     overdue = live_overdue(request)
     for name, key in (("satuan", "satuan"), ("polsek", "polsek"), ("officers", "officer")):
         _attach_overdue(figures[name], overdue[key])  # type: ignore[arg-type]
+    totals: dict[str, int] = {}
+    if len(units) > 1:
+        figures, totals = _rolled_up_rows(figures)
     comparison: list[tuple[Unit, Any]] = []
     if len(units) > 1:
         p = period(months)
@@ -102,5 +105,25 @@ def command_view(request: HttpRequest) -> HttpResponse:
             "current_officer": officer,
             "cache_seconds": settings.POSKO_METRICS_CACHE_SECONDS,
             "scope_key": ",".join(str(u.pk) for u in units),
+            "row_totals": totals,
+            "rollup_rows": ROLLUP_ROWS,
         },
     )
+
+
+# Above a Polres the tables per satuan, Polsek and officer would list every unit and officer of
+# every Polres (about 1,500 rows for a Polda of 30): they show the ones that need attention.
+ROLLUP_ROWS = 20
+
+
+def _rolled_up_rows(figures: dict[str, Any]) -> tuple[dict[str, Any], dict[str, int]]:
+    """The satuan, Polsek and officer rows of a roll-up with the most overdue, then open,
+    aduan (at most ``ROLLUP_ROWS`` each), and how many rows there were."""
+    shown = dict(figures)
+    totals: dict[str, int] = {}
+    for name in ("satuan", "polsek", "officers"):
+        rows = list(figures[name])
+        totals[name] = len(rows)
+        rows.sort(key=lambda r: (-(getattr(r, "overdue", 0) or 0), -r.open, -r.received))
+        shown[name] = rows[:ROLLUP_ROWS]
+    return shown, totals

@@ -176,3 +176,22 @@ def test_polda_sees_its_polres_and_mabes_all_restricted_never(world: dict[str, A
         assert status == 403
         assert not any(code in html for code in restricted)
         assert not any(a.text in html for t in (blt, blg, btm) for a in t.restricted)
+
+
+def test_a_roll_up_lists_the_units_that_need_attention_first(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above a Polres the satuan, Polsek and officer tables are capped (a Polda of 30 Polres
+    has about 1,500 such rows): the rows with the most overdue, then open, aduan come first."""
+    from posko.metrics import command
+
+    blt = world["tenants"][0]
+    monkeypatch.setattr(command, "ROLLUP_ROWS", 1)
+    status, html = _console(world["kapolda"], "/posko/komando/")
+    assert status == 200
+    satuan = html.split("Per satuan", 1)[1].split("Per Polsek", 1)[0]
+    assert satuan.count('<th scope="row">') == 1
+    assert 'data-testid="rollup-note"' in satuan and "1 dari " in satuan
+    assert "Satreskrim" in satuan  # the satuan holding the open aduan, not an idle one
+    status, html = _console(blt.kapolres, "/posko/komando/")
+    assert 'data-testid="rollup-note"' not in html  # one Polres: every row
