@@ -71,6 +71,7 @@ def _waiting() -> list[DBTaskResult]:
     )
 
 
+@pytest.mark.database_queue  # reads the waiting links from django-tasks-db's queue
 @pytest.mark.django_db(transaction=True)  # the worker runs the tasks (PostgreSQL too)
 def test_scheduled_task_generates_every_polres_and_polda_once_and_rearms(
     polres: Unit, other_polres: Unit
@@ -96,6 +97,7 @@ def test_scheduled_task_generates_every_polres_and_polda_once_and_rearms(
     assert do_generate_due_reports(month) == 0  # idempotent
 
 
+@pytest.mark.database_queue  # on RQ the command cannot see what is waiting (documented)
 def test_posko_report_schedule_arms_once(polres: Unit) -> None:
     out = StringIO()
     call_command("report", "schedule", stdout=out)
