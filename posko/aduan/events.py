@@ -124,7 +124,10 @@ def notices_held() -> Iterator[None]:
     finally:
         held = _held.get() or []
         _held.reset(token)
-        if held:
+        outer = _held.get()
+        if outer is not None:
+            outer.extend(held)  # an enclosing block hands them over with its own
+        elif held:
             _notify(held)
 
 

@@ -86,10 +86,9 @@ def command_view(request: HttpRequest) -> HttpResponse:
     for name, key in (("satuan", "satuan"), ("polsek", "polsek"), ("officers", "officer")):
         _attach_overdue(figures[name], overdue[key])  # type: ignore[arg-type]
     totals: dict[str, int] = {}
-    if len(units) > 1:
-        figures, totals = _rolled_up_rows(figures)
     comparison: list[tuple[Unit, Any]] = []
     if len(units) > 1:
+        figures, totals = _rolled_up_rows(figures)
         p = period(months)
         per = by_polres([u.pk for u in units], p.start, p.end)
         comparison = [(u, per[u.pk]) for u in units if u.pk in per]
@@ -124,6 +123,6 @@ def _rolled_up_rows(figures: dict[str, Any]) -> tuple[dict[str, Any], dict[str, 
     for name in ("satuan", "polsek", "officers"):
         rows = list(figures[name])
         totals[name] = len(rows)
-        rows.sort(key=lambda r: (-(getattr(r, "overdue", 0) or 0), -r.open, -r.received))
+        rows.sort(key=lambda r: (-r.overdue, -r.open, -r.received))  # overdue: attached above
         shown[name] = rows[:ROLLUP_ROWS]
     return shown, totals

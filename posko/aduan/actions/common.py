@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.transaction import Atomic
 from django.utils import timezone
 
+from posko.aduan import events
 from posko.aduan.audit import record_audit as record_audit
 from posko.aduan.models import Aduan
 from posko.core.outbox import enqueue_with_transaction
@@ -27,10 +28,11 @@ def composed_actions() -> Iterator[None]:
     reply, a drain's batch of incoming messages): each action still checks its actor and
     writes its own audit row; the first refusal or error rolls every one of them back, unless
     the caller keeps each in a savepoint of its own (the drain). Tasks are enqueued with the
-    transaction, effects after commit once the whole transaction commits."""
+    transaction, effects after commit once the whole transaction commits, and the change
+    notices of all of them reach the listeners together (``events.notices_held``)."""
     token = _composed.set(True)
     try:
-        with transaction.atomic(durable=True):
+        with events.notices_held(), transaction.atomic(durable=True):
             yield
     finally:
         _composed.reset(token)

@@ -75,3 +75,24 @@ def test_what_committed_is_heard_even_when_the_batch_ends_in_an_error(
         emit_in_transaction(aduan, EventKind.CREATED)
         raise RuntimeError("worker stopped")
     assert heard == [[(EventKind.CREATED, aduan.pk)]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_held_block_inside_another_hands_its_notices_to_the_outer_one(
+    heard: list[list[ChangeNotice]], aduan: Aduan
+) -> None:
+    from posko.aduan.actions.common import composed_actions
+
+    with events.notices_held():
+        with composed_actions():  # one transaction of several actions: holds its notices too
+            events.emit(EventKind.CREATED, aduan)
+            events.emit(EventKind.ASSIGNED, aduan)
+        assert heard == []
+        emit_in_transaction(aduan, EventKind.STATUS_CHANGED)
+    assert heard == [
+        [
+            (EventKind.CREATED, aduan.pk),
+            (EventKind.ASSIGNED, aduan.pk),
+            (EventKind.STATUS_CHANGED, aduan.pk),
+        ]
+    ]

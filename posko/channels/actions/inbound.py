@@ -220,14 +220,15 @@ def _attempt_in_savepoint(event: InboundEvent) -> str:
     try:
         with transaction.atomic():
             return _process(event)
-    except OperationalError as exc:
-        if getattr(exc.__cause__, "sqlstate", None) in _LOCK_CONFLICTS:
+    except Exception as exc:  # as in run_attempt: this event's work alone is undone
+        if isinstance(exc, OperationalError) and _lock_conflict(exc):
             raise _LockBusy from exc
         log.exception("channels: processing event #%s failed", event.pk)
         return _failed_attempt(event, exc)
-    except Exception as exc:  # as in run_attempt: this event's work alone is undone
-        log.exception("channels: processing event #%s failed", event.pk)
-        return _failed_attempt(event, exc)
+
+
+def _lock_conflict(exc: OperationalError) -> bool:
+    return getattr(exc.__cause__, "sqlstate", None) in _LOCK_CONFLICTS
 
 
 def _has_media(event: InboundEvent) -> bool:
