@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from posko.aduan.models import Aduan
 from posko.aduan.tests.factories import make_aduan
@@ -45,7 +46,7 @@ def test_desa_picker_works_when_tiles_cannot_load(
     page.goto(f"{live_server.url}/lapor/")
     status = page.locator("[data-map-status]")
     status.wait_for()
-    page.wait_for_function("document.querySelector('#lapor-map').hidden")
+    expect(page.locator("#lapor-map")).to_be_hidden()  # no page-side eval (CSP forbids it)
     assert "Peta tidak dapat dimuat" in status.inner_text()
     # No location asked before the reporter presses the button.
     assert page.input_value("input[name=latitude]") == ""
@@ -79,7 +80,7 @@ def test_pin_on_the_map_and_location_on_request(
     page.click("#lapor-map", position={"x": 200, "y": 150})
     assert page.input_value("input[name=latitude]") != ""
     page.click("[data-locate]")
-    page.wait_for_function("document.querySelector('input[name=latitude]').value === '-2.876500'")
+    expect(page.locator("input[name=latitude]")).to_have_value("-2.876500")
     _fill_report(page)
     for name, (width, height) in VIEWPORTS.items():
         page.set_viewport_size({"width": width, "height": height})
