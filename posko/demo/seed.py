@@ -117,7 +117,7 @@ SECOND_USERS = [
 ]
 # Above the Polres: "polda" / "mabes" (they see their Polres rolled up; restricted as counts).
 ROLLUP_USERS = [
-    DemoUser("kapolda", Role.PIMPINAN, "polda", "Irjen Pol Dwi Haryanto", "Irjen"),
+    DemoUser("kapolda", Role.PIMPINAN, "polda", "Dwi Haryanto", "Irjen Pol"),
     DemoUser("mabes", Role.AUDITOR, "mabes", "Wulan Kusuma", "Kombes"),
 ]
 
