@@ -12,15 +12,16 @@ import json
 import math
 import operator
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from .pairs import PAIR_BLOCK, MessageArrays, pair_matrix
+from .pairs import PAIR_BLOCK, MessageArrays, PairTrees, pair_matrix
 from .text import root_words, stem, stop_words, words
 
 GROUP: dict[str, str] = {
@@ -360,29 +361,50 @@ def _similarity(inter: int, n_a: int, n_b: int) -> float:
 
 @dataclass(frozen=True)
 class LinkModel:
+    """The link score: a logistic score over the pair features, optionally blended with a
+    small tree ensemble (non-linear: a shared name counts differently an hour or a day
+    apart): score = blend x linear + (1 - blend) x trees, compared with the threshold."""
+
     weights: tuple[float, ...]
     threshold: float  # on the logit
+    trees: PairTrees | None = None
+    blend: float = 1.0  # the linear score's share when trees are given
 
     def score(self, a: EventFeatures, b: EventFeatures) -> float | None:
         x = pair_features(a, b)
         if x is None:
             return None
-        return sum(map(operator.mul, self.weights, x))
+        linear = sum(map(operator.mul, self.weights, x))
+        if self.trees is None:
+            return linear
+        return self.blend * linear + (1.0 - self.blend) * self.trees.score_one(x)
 
     def score_matrix(self, x: np.ndarray) -> np.ndarray:
         """Scores of many feature rows (pairs.pair_matrix) at once."""
-        return x @ np.asarray(self.weights, dtype=np.float64)
+        linear = x @ np.asarray(self.weights, dtype=np.float64)
+        if self.trees is None:
+            return linear
+        return self.blend * linear + (1.0 - self.blend) * self.trees.score_matrix(x)
 
 
 INCIDENTS_PATH = Path(__file__).parent / "data" / "incidents.json"
 
 
-@lru_cache(maxsize=1)
-def shipped_link_model() -> LinkModel:
-    data = json.loads(INCIDENTS_PATH.read_text(encoding="utf-8"))
+def link_model_from_json(data: dict[str, Any]) -> LinkModel:
     if tuple(data["features"]) != PAIR_FEATURES:
         raise ValueError("data/incidents.json was built for other pair features: rebuild it")
-    return LinkModel(tuple(float(w) for w in data["weights"]), float(data["threshold"]))
+    trees = PairTrees(data["trees"]) if data.get("trees") else None
+    return LinkModel(
+        tuple(float(w) for w in data["weights"]),
+        float(data["threshold"]),
+        trees,
+        float(data.get("blend", 1.0)),
+    )
+
+
+@lru_cache(maxsize=1)
+def shipped_link_model() -> LinkModel:
+    return link_model_from_json(json.loads(INCIDENTS_PATH.read_text(encoding="utf-8")))
 
 
 def same_event_score(a: EventFeatures, b: EventFeatures, link: LinkModel | None = None) -> float:
@@ -598,12 +620,23 @@ def labelled_pairs(
     return xs, ys
 
 
+# The tree part of the link score (gradient boosting on the pair features) and its share.
+TREE_PARAMS: dict[str, Any] = {"n_estimators": 100, "max_depth": 2, "learning_rate": 0.1}
+TREE_BLEND = 0.5  # the linear score's share; the trees get the rest
+THRESHOLDS = tuple(x / 8 for x in range(-8, 17))
+
+
 def fit_link_model(
     streams: Sequence[tuple[Sequence[EventFeatures], Sequence[str | None]]],
     min_precision: float = 0.90,
+    trees: bool = False,
+    calibrate: Callable[[LinkModel], tuple[float, float, float]] | None = None,
 ) -> tuple[LinkModel, dict[str, float]]:
-    """Logistic regression on labelled pairs, then the threshold with the best pairwise F1
-    of the clustering among those with precision >= min_precision on the same streams."""
+    """Logistic regression on labelled pairs (plus, with `trees`, gradient-boosted trees on
+    the same pairs, blended), then the threshold with the best pairwise F1 among those with
+    precision >= min_precision: of the clustering of `calibrate` (pairwise P, R, F1 of a
+    candidate model on data not trained on, e.g. the development set) or else of the
+    training streams themselves."""
     from sklearn.linear_model import LogisticRegression
 
     xs: list[list[float]] = []
@@ -615,16 +648,27 @@ def fit_link_model(
     clf = LogisticRegression(C=1.0, max_iter=2000, fit_intercept=False)
     clf.fit(xs, ys)
     weights = tuple(float(w) for w in clf.coef_[0])
+    forest: PairTrees | None = None
+    if trees:
+        from sklearn.ensemble import GradientBoostingClassifier
+
+        boost = GradientBoostingClassifier(init="zero", random_state=0, **TREE_PARAMS)
+        forest = PairTrees.from_sklearn(boost.fit(np.asarray(xs), np.asarray(ys)))
+    blend = TREE_BLEND if forest is not None else 1.0
+
+    def measure(link: LinkModel) -> tuple[float, float, float]:
+        return calibrate(link) if calibrate else _pairwise(streams, link)
+
     best: tuple[float, float, float, float] | None = None  # (f1, threshold, p, r)
-    for t in [x / 4 for x in range(-8, 17)]:
-        p, r, f1 = _pairwise(streams, LinkModel(weights, t))
+    for t in THRESHOLDS if forest is not None else [x / 4 for x in range(-8, 17)]:
+        p, r, f1 = measure(LinkModel(weights, t, forest, blend))
         if p >= min_precision and (best is None or f1 > best[0]):
             best = (f1, t, p, r)
     if best is None:
         best = (0.0, 4.0, 1.0, 0.0)
     f1, t, p, r = best
     stats = {"pairs": len(ys), "positive": sum(ys), "precision": p, "recall": r, "f1": f1}
-    return LinkModel(weights, t), stats
+    return LinkModel(weights, t, forest, blend), stats
 
 
 def _pairwise(

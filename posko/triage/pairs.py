@@ -171,3 +171,77 @@ def pair_matrix(
         m.neutral[a] & m.neutral[b],
     ]
     return np.column_stack([np.asarray(c, dtype=np.float64) for c in cols]), vetoed
+
+
+class PairTrees:
+    """A small ensemble of regression trees over the pair features (gradient boosting,
+    fitted with scikit-learn, exported to plain lists: no pickle). Leaf values already carry
+    the learning rate; the score is their sum (a logit)."""
+
+    def __init__(self, trees: Sequence[dict[str, list[float] | list[int]]]) -> None:
+        self.trees = [
+            (
+                [int(v) for v in t["feature"]],
+                [float(v) for v in t["threshold"]],
+                [int(v) for v in t["left"]],
+                [int(v) for v in t["right"]],
+                [float(v) for v in t["value"]],
+            )
+            for t in trees
+        ]
+
+    @classmethod
+    def from_sklearn(cls, clf: object) -> PairTrees:
+        """From a fitted GradientBoostingClassifier(init="zero") (its public tree arrays)."""
+        rate = float(clf.learning_rate)  # type: ignore[attr-defined]
+        out = []
+        for est in clf.estimators_[:, 0]:  # type: ignore[attr-defined]
+            t = est.tree_
+            out.append(
+                {
+                    "feature": t.feature.tolist(),
+                    "threshold": [float(v) for v in t.threshold],
+                    "left": t.children_left.tolist(),
+                    "right": t.children_right.tolist(),
+                    "value": [round(float(v) * rate, 6) for v in t.value[:, 0, 0]],
+                }
+            )
+        return cls(out)
+
+    def to_json(self) -> list[dict[str, list[float] | list[int]]]:
+        return [
+            {"feature": f, "threshold": th, "left": lo, "right": hi, "value": v}
+            for f, th, lo, hi, v in self.trees
+        ]
+
+    def score_one(self, x: Sequence[float]) -> float:
+        total = 0.0
+        for feature, threshold, left, right, value in self.trees:
+            node = 0
+            while left[node] >= 0:
+                node = left[node] if x[feature[node]] <= threshold[node] else right[node]
+            total += value[node]
+        return total
+
+    def score_matrix(self, x: np.ndarray) -> np.ndarray:
+        """Scores of many rows: each tree evaluated node by node on whole feature columns."""
+        cols = np.ascontiguousarray(x.T)
+        total = np.zeros(x.shape[0], dtype=np.float64)
+        for tree in self.trees:
+            total += _subtree(tree, 0, cols)
+        return total
+
+
+def _subtree(
+    tree: tuple[list[int], list[float], list[int], list[int], list[float]],
+    node: int,
+    cols: np.ndarray,
+) -> np.ndarray | float:
+    feature, threshold, left, right, value = tree
+    if left[node] < 0:
+        return value[node]
+    return np.where(
+        cols[feature[node]] <= threshold[node],
+        _subtree(tree, left[node], cols),
+        _subtree(tree, right[node], cols),
+    )
