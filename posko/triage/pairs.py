@@ -37,7 +37,7 @@ def _sparse(sets: Sequence[frozenset[str]], cols: _Codes) -> object:
     indptr = [0]
     indices: list[int] = []
     for s in sets:
-        indices.extend(cols(w) for w in s)
+        indices.extend(map(cols, s))
         indptr.append(len(indices))
     data = np.ones(len(indices), dtype=np.float64)
     return csr_matrix(
