@@ -12,15 +12,26 @@ import json
 import re
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .engine import Triager, event_features
-from .incidents import INCIDENTS_PATH, PAIR_FEATURES, EventFeatures, LinkModel, fit_link_model
+from .incidents import (
+    INCIDENTS_PATH,
+    PAIR_FEATURES,
+    EventFeatures,
+    LinkModel,
+    fit_link_model,
+    link_model_from_json,
+)
 from .model import FEATURE_VERSION, SHIPPED_PATH, ModelBundle, train
 
 DATA_DIR = Path(__file__).parent / "data"
 TRAIN_PATH = DATA_DIR / "train.jsonl"
+# The development set has few incidents (21 gold pairs): one false pair costs about 0.04 of
+# precision, so the floor there is a little below the 0.90 the issue asks of unseen text.
+DEV_MIN_PRECISION = 0.85
 
 
 def training_fingerprint(path: Path = TRAIN_PATH) -> str:
@@ -81,22 +92,75 @@ def link_streams(
     return list(streams.values())
 
 
-def build_links(train_path: Path = TRAIN_PATH, kabupaten_code: str = "19.06") -> dict[str, Any]:
-    """Fit the incident link score on the training set's labelled pairs."""
+DEV_PATH = DATA_DIR / "dev.jsonl"
+
+
+def dev_calibration(
+    dev_path: Path = DEV_PATH, kabupaten_code: str = "19.06"
+) -> Callable[[LinkModel], tuple[float, float, float]]:
+    """Pairwise incident P, R, F1 of a candidate link score on the development set, read
+    as `posko triage eval` reads it (the shipped model's labels, the same batch path)."""
+    from datetime import datetime
+
+    from .evaluation import pairwise_incident
+    from .incidents import cluster
+    from .types import TriageInput
+
+    rows = load_examples(dev_path)
+    inputs = [
+        TriageInput(
+            str(r["id"]),
+            r["text"],
+            r.get("channel"),
+            datetime.fromisoformat(r["received_at"]) if r.get("received_at") else None,
+        )
+        for r in rows
+    ]
+    _, feats = Triager(kabupaten_code).batch_features(inputs)
+    gold = [r.get("incident") for r in rows]
+
+    def measure(link: LinkModel) -> tuple[float, float, float]:
+        got = pairwise_incident(gold, cluster(feats, link))
+        return got["precision"], got["recall"], got["f1"]
+
+    return measure
+
+
+def build_links(
+    train_path: Path = TRAIN_PATH, kabupaten_code: str = "19.06", trees: bool = False
+) -> dict[str, Any]:
+    """Fit the incident link score on the training set's labelled pairs, its threshold
+    calibrated on the training streams. With `trees`: a logistic part blended with
+    gradient-boosted trees, the threshold calibrated on the development set (never on a
+    holdout); not shipped, see docs/triage.md (round 7)."""
     examples = load_examples(train_path)
-    link, stats = fit_link_model(link_streams(examples, Triager(kabupaten_code, use_model=False)))
-    return {
+    streams = link_streams(examples, Triager(kabupaten_code, use_model=False))
+    if trees:
+        link, stats = fit_link_model(
+            streams,
+            min_precision=DEV_MIN_PRECISION,
+            trees=True,
+            calibrate=dev_calibration(kabupaten_code=kabupaten_code),
+        )
+    else:
+        link, stats = fit_link_model(streams)
+    data: dict[str, Any] = {
         "features": list(PAIR_FEATURES),
         "weights": [round(w, 5) for w in link.weights],
         "threshold": link.threshold,
         "fit": stats,
         "train_sha256": training_fingerprint(train_path),
     }
+    if link.trees is not None:
+        data.update(blend=link.blend, trees=link.trees.to_json(), calibrated_on=DEV_PATH.name)
+    return data
 
 
 def save_links(data: dict[str, Any], path: Path = INCIDENTS_PATH) -> LinkModel:
-    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-    return LinkModel(tuple(data["weights"]), float(data["threshold"]))
+    path.write_text(
+        json.dumps(data, indent=None if "trees" in data else 1) + "\n", encoding="utf-8"
+    )
+    return link_model_from_json(data)
 
 
 COMMON_WORDS_PATH = DATA_DIR / "common_words.txt"
@@ -187,6 +251,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar=("DIR", "NAME"),
         help="copy a writer's train_*.jsonl into train.jsonl and holdout.jsonl to holdout_NAME",
     )
+    parser.add_argument(
+        "--link-trees",
+        action="store_true",
+        help="fit the incident link score with gradient-boosted trees (dev-calibrated)",
+    )
+    parser.add_argument("--links-out", type=Path, default=INCIDENTS_PATH)
     args = parser.parse_args(argv)
     if args.import_writer:
         n_train, n_holdout = import_writer(Path(args.import_writer[0]), args.import_writer[1])
@@ -207,8 +277,8 @@ def main(argv: list[str] | None = None) -> int:
         f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB, "
         f"{len(bundle.vocab)} features, {bundle.meta['examples']} examples)\n"
     )
-    links = build_links()
-    save_links(links)
+    links = build_links(trees=args.link_trees)
+    save_links(links, args.links_out)
     sys.stdout.write(f"wrote {INCIDENTS_PATH} (link score fit: {links['fit']})\n")
     return 0
 

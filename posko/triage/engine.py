@@ -11,6 +11,7 @@ from .decide import rule_category, rule_priority, rule_tone
 from .incidents import (
     GROUP,
     EventFeatures,
+    LinkModel,
     cluster,
     content_words,
     grown_incidents,
@@ -69,11 +70,13 @@ class Triager:
         landmarks: Sequence[Landmark] = (),
         model: ModelBundle | None = None,
         use_model: bool = True,
+        link: LinkModel | None = None,
     ) -> None:
         self.kabupaten_code = kabupaten_code
         self.landmarks = tuple(landmarks)
         self.gazetteer = Gazetteer(kabupaten_code, self.landmarks)
         self.model = model if model is not None else (load_shipped() if use_model else None)
+        self.link = link  # the incident link score (None: the shipped one)
         # Incident candidates are the recent messages, compared again with every new one:
         # what linking compares of each is kept (bounded; a plain dict keeps insertion order).
         self._candidates: dict[tuple[object, ...], EventFeatures] = {}
@@ -229,6 +232,22 @@ class Triager:
 
     # -- batch ----------------------------------------------------------------------------
     def batch(self, inputs: Sequence[TriageInput]) -> list[TriageResult]:
+        results, feats = self.batch_features(inputs)
+        keys = cluster(feats, self.link)
+        _adopt_incident_labels(results, keys, feats)
+        grown = grown_incidents(feats, keys)
+        for res, key in zip(results, keys, strict=True):
+            res.incident = key
+            if key in grown and res.priority != "darurat":
+                # growth rule: >= 5 reports of one incident within 10 minutes
+                res.priority = "darurat"
+                res.unit = unit_for(res.category, res.priority)
+        return results
+
+    def batch_features(
+        self, inputs: Sequence[TriageInput]
+    ) -> tuple[list[TriageResult], list[EventFeatures]]:
+        """Each message's labels and what incident linking compares of it (no incidents)."""
         now = datetime.now(UTC)
         results: list[TriageResult] = []
         feats: list[EventFeatures] = []
@@ -250,16 +269,7 @@ class Triager:
                     category, kec, desa, at, norm, tokens, also, channel=inp.channel, timed=timed
                 )
             )
-        keys = cluster(feats)
-        _adopt_incident_labels(results, keys, feats)
-        grown = grown_incidents(feats, keys)
-        for res, key in zip(results, keys, strict=True):
-            res.incident = key
-            if key in grown and res.priority != "darurat":
-                # growth rule: >= 5 reports of one incident within 10 minutes
-                res.priority = "darurat"
-                res.unit = unit_for(res.category, res.priority)
-        return results
+        return results, feats
 
     def match_incident(
         self,
@@ -282,7 +292,7 @@ class Triager:
         best: str | None = None
         best_score = 0.0
         for cand in candidates:
-            s = same_event_score(mine, self._candidate_features(cand, now))
+            s = same_event_score(mine, self._candidate_features(cand, now), self.link)
             if s >= 0 and (best is None or s > best_score):
                 best, best_score = cand.key, s
         return best

@@ -11,12 +11,17 @@ from __future__ import annotations
 import json
 import math
 import operator
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+import numpy as np
+
+from .pairs import PAIR_BLOCK, MessageArrays, PairTrees, pair_matrix
 from .text import root_words, stem, stop_words, words
 
 GROUP: dict[str, str] = {
@@ -67,12 +72,20 @@ GROWTH_SECONDS = 600.0
 
 def content_words(tokens: Sequence[str]) -> frozenset[str]:
     """Stems of the content words (place names are masked by the caller and skipped)."""
-    stops = stop_words()
-    return frozenset(
-        stem(t)
-        for i, t in enumerate(tokens)
-        if t not in stops and t not in GENERIC and len(t) > 1 and not _time_part(tokens, i)
-    )
+    out: list[str] = []
+    for i, t in enumerate(tokens):
+        st = _content_stem(t)
+        if st is not None and not ((t[0].isdigit() or t[0] == "t") and _time_part(tokens, i)):
+            out.append(st)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=100_000)
+def _content_stem(token: str) -> str | None:
+    """The stem of a content word, None for stop words, generic words and single letters."""
+    if len(token) <= 1 or token in stop_words() or token in GENERIC:
+        return None
+    return stem(token)
 
 
 def _time_part(tokens: Sequence[str], i: int) -> bool:
@@ -348,25 +361,50 @@ def _similarity(inter: int, n_a: int, n_b: int) -> float:
 
 @dataclass(frozen=True)
 class LinkModel:
+    """The link score: a logistic score over the pair features, optionally blended with a
+    small tree ensemble (non-linear: a shared name counts differently an hour or a day
+    apart): score = blend x linear + (1 - blend) x trees, compared with the threshold."""
+
     weights: tuple[float, ...]
     threshold: float  # on the logit
+    trees: PairTrees | None = None
+    blend: float = 1.0  # the linear score's share when trees are given
 
     def score(self, a: EventFeatures, b: EventFeatures) -> float | None:
         x = pair_features(a, b)
         if x is None:
             return None
-        return sum(map(operator.mul, self.weights, x))
+        linear = sum(map(operator.mul, self.weights, x))
+        if self.trees is None:
+            return linear
+        return self.blend * linear + (1.0 - self.blend) * self.trees.score_one(x)
+
+    def score_matrix(self, x: np.ndarray) -> np.ndarray:
+        """Scores of many feature rows (pairs.pair_matrix) at once."""
+        linear = x @ np.asarray(self.weights, dtype=np.float64)
+        if self.trees is None:
+            return linear
+        return self.blend * linear + (1.0 - self.blend) * self.trees.score_matrix(x)
 
 
 INCIDENTS_PATH = Path(__file__).parent / "data" / "incidents.json"
 
 
-@lru_cache(maxsize=1)
-def shipped_link_model() -> LinkModel:
-    data = json.loads(INCIDENTS_PATH.read_text(encoding="utf-8"))
+def link_model_from_json(data: dict[str, Any]) -> LinkModel:
     if tuple(data["features"]) != PAIR_FEATURES:
         raise ValueError("data/incidents.json was built for other pair features: rebuild it")
-    return LinkModel(tuple(float(w) for w in data["weights"]), float(data["threshold"]))
+    trees = PairTrees(data["trees"]) if data.get("trees") else None
+    return LinkModel(
+        tuple(float(w) for w in data["weights"]),
+        float(data["threshold"]),
+        trees,
+        float(data.get("blend", 1.0)),
+    )
+
+
+@lru_cache(maxsize=1)
+def shipped_link_model() -> LinkModel:
+    return link_model_from_json(json.loads(INCIDENTS_PATH.read_text(encoding="utf-8")))
 
 
 def same_event_score(a: EventFeatures, b: EventFeatures, link: LinkModel | None = None) -> float:
@@ -388,84 +426,139 @@ class _Index:
 
     def __init__(self, features: Sequence[EventFeatures]) -> None:
         self.features = features
+        self.ts = [f.ts for f in features]
         self.by_word: dict[str, list[int]] = {}
         self.by_desa: dict[str, list[int]] = {}
         self.recent: list[int] = []
 
     def add(self, i: int) -> None:
         f = self.features[i]
+        by_word = self.by_word
         for w in f.words:
-            self.by_word.setdefault(w, []).append(i)
+            posting = by_word.get(w)
+            if posting is None:
+                by_word[w] = [i]
+            else:
+                posting.append(i)
         if f.desa:
             self.by_desa.setdefault(f.desa, []).append(i)
         self.recent.append(i)
 
     def candidates(self, i: int) -> list[int]:
         f = self.features[i]
-        oldest = f.ts - MAX_GAP_HOURS * 3600
-        counts: dict[int, int] = {}
+        ts = self.ts
+        oldest = ts[i] - MAX_GAP_HOURS * 3600
+        tails: list[int] = []
+        by_word = self.by_word
         for w in f.words:
-            posting = self.by_word.get(w)
+            posting = by_word.get(w)
             if posting:
-                _prune(posting, self.features, oldest)
-                for j in posting[-POSTINGS_PER_WORD:]:
-                    counts[j] = counts.get(j, 0) + 1
-        ranked = sorted(counts, key=lambda j: (counts[j], j), reverse=True)[:MAX_CANDIDATES]
+                if ts[posting[0]] < oldest:
+                    _prune(posting, ts, oldest)
+                tails += posting[-POSTINGS_PER_WORD:]
+        # the most shared words first, then the latest (ties of count)
+        counts = Counter(tails)
+        if len(counts) <= MAX_CANDIDATES:
+            ranked = sorted(counts, key=lambda j: (counts[j], j), reverse=True)
+        else:
+            ranked = [j for j, _ in sorted(counts.items(), key=_RANK, reverse=True)]
+            del ranked[MAX_CANDIDATES:]
         extra: list[int] = []
         if f.desa and f.desa in self.by_desa:
             posting = self.by_desa[f.desa]
-            _prune(posting, self.features, oldest)
+            _prune(posting, ts, oldest)
             extra.extend(posting[-DESA_RECENT:])
         if f.cue or f.followup:
-            _prune(self.recent, self.features, oldest)
+            _prune(self.recent, ts, oldest)
             extra.extend(self.recent[-CUE_RECENT:])
+        if not extra:
+            return ranked
         seen = set(ranked)
         return ranked + [j for j in extra if j not in seen and not seen.add(j)]  # type: ignore[func-returns-value]
 
 
-def _prune(posting: list[int], features: Sequence[EventFeatures], oldest: float) -> None:
+_RANK = operator.itemgetter(1, 0)
+
+
+def _prune(posting: list[int], ts: Sequence[float], oldest: float) -> None:
     """Drop entries older than `oldest` (entries are in time order)."""
     k = 0
-    while k < len(posting) and features[posting[k]].ts < oldest:
+    while k < len(posting) and ts[posting[k]] < oldest:
         k += 1
     if k:
         del posting[:k]
 
 
-def _best_link(
-    i: int,
+def _candidate_pairs(
+    features: Sequence[EventFeatures], order: Sequence[int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every message's candidates (earlier messages), in time order: the later message of
+    each pair, the earlier one, and where each message's candidates start (by position in
+    `order`). The index depends only on the messages, not on the links made."""
+    index = _Index(features)
+    later: list[int] = []
+    earlier: list[int] = []
+    starts = [0]
+    for i in order:
+        cands = index.candidates(i)
+        earlier.extend(cands)
+        later.extend([i] * len(cands))
+        starts.append(len(earlier))
+        index.add(i)
+    return (
+        np.asarray(later, dtype=np.int64),
+        np.asarray(earlier, dtype=np.int64),
+        np.asarray(starts, dtype=np.int64),
+    )
+
+
+def pair_scores(
     features: Sequence[EventFeatures],
-    index: _Index,
-    cluster_of: Sequence[int],
-    places: Sequence[set[tuple[str, str | None]]],
+    later: np.ndarray,
+    earlier: np.ndarray,
     link: LinkModel,
-) -> int:
-    """The earlier message that message i links to best, or -1."""
-    f = features[i]
-    best, best_score = -1, link.threshold
-    for j in index.candidates(i):
-        s = link.score(f, features[j])
-        if s is None or s < best_score:
-            continue
-        if f.kecamatan and _conflicts(f, places[cluster_of[j]]):
-            continue  # a place-less report must not bridge two places
-        best, best_score = j, s
-    return best
+    arrays: MessageArrays | None = None,
+) -> np.ndarray:
+    """Link score of each pair (later[k], earlier[k]); NaN where the pair is vetoed."""
+    arrays = arrays or MessageArrays(features)
+    out = np.empty(len(later), dtype=np.float64)
+    for start in range(0, len(later), PAIR_BLOCK):
+        stop = start + PAIR_BLOCK
+        x, vetoed = pair_matrix(arrays, later[start:stop], earlier[start:stop])
+        s = link.score_matrix(x)
+        s[vetoed] = np.nan
+        out[start:stop] = s
+    return out
 
 
 def cluster(features: Sequence[EventFeatures], link: LinkModel | None = None) -> list[str | None]:
     """Incident key per message ("I1", "I2", ... by first appearance), None when alone.
 
     Messages are taken in time order; each joins the incident of the earlier message it
-    links to best (link score over the threshold), else starts its own."""
+    links to best (link score over the threshold), else starts its own. The candidates and
+    their scores do not depend on the links made, so they are computed for the whole batch
+    first, in array operations."""
     link = link or shipped_link_model()
     order = sorted(range(len(features)), key=lambda i: features[i].ts)
+    later, earlier, starts = _candidate_pairs(features, order)
+    scores = pair_scores(features, later, earlier, link).tolist() if len(later) else []
+    cand = earlier.tolist()
+    bounds = starts.tolist()
     cluster_of: list[int] = [-1] * len(features)
     places: list[set[tuple[str, str | None]]] = []
     sizes: list[int] = []
-    index = _Index(features)
-    for i in order:
-        best = _best_link(i, features, index, cluster_of, places, link)
+    threshold = link.threshold
+    for pos, i in enumerate(order):
+        f = features[i]
+        best, best_score = -1, threshold
+        for k in range(bounds[pos], bounds[pos + 1]):
+            s = scores[k]
+            if not s >= best_score:  # NaN (vetoed) or below
+                continue
+            j = cand[k]
+            if f.kecamatan and _conflicts(f, places[cluster_of[j]]):
+                continue  # a place-less report must not bridge two places
+            best, best_score = j, s
         if best >= 0:
             cluster_of[i] = cluster_of[best]
             sizes[cluster_of[i]] += 1
@@ -473,8 +566,7 @@ def cluster(features: Sequence[EventFeatures], link: LinkModel | None = None) ->
             cluster_of[i] = len(sizes)
             sizes.append(1)
             places.append(set())
-        _note_place(places[cluster_of[i]], features[i])
-        index.add(i)
+        _note_place(places[cluster_of[i]], f)
     return _keys(cluster_of, sizes)
 
 
@@ -528,12 +620,23 @@ def labelled_pairs(
     return xs, ys
 
 
+# The tree part of the link score (gradient boosting on the pair features) and its share.
+TREE_PARAMS: dict[str, Any] = {"n_estimators": 100, "max_depth": 2, "learning_rate": 0.1}
+TREE_BLEND = 0.5  # the linear score's share; the trees get the rest
+THRESHOLDS = tuple(x / 8 for x in range(-8, 17))
+
+
 def fit_link_model(
     streams: Sequence[tuple[Sequence[EventFeatures], Sequence[str | None]]],
     min_precision: float = 0.90,
+    trees: bool = False,
+    calibrate: Callable[[LinkModel], tuple[float, float, float]] | None = None,
 ) -> tuple[LinkModel, dict[str, float]]:
-    """Logistic regression on labelled pairs, then the threshold with the best pairwise F1
-    of the clustering among those with precision >= min_precision on the same streams."""
+    """Logistic regression on labelled pairs (plus, with `trees`, gradient-boosted trees on
+    the same pairs, blended), then the threshold with the best pairwise F1 among those with
+    precision >= min_precision: of the clustering of `calibrate` (pairwise P, R, F1 of a
+    candidate model on data not trained on, e.g. the development set) or else of the
+    training streams themselves."""
     from sklearn.linear_model import LogisticRegression
 
     xs: list[list[float]] = []
@@ -545,16 +648,27 @@ def fit_link_model(
     clf = LogisticRegression(C=1.0, max_iter=2000, fit_intercept=False)
     clf.fit(xs, ys)
     weights = tuple(float(w) for w in clf.coef_[0])
+    forest: PairTrees | None = None
+    if trees:
+        from sklearn.ensemble import GradientBoostingClassifier
+
+        boost = GradientBoostingClassifier(init="zero", random_state=0, **TREE_PARAMS)
+        forest = PairTrees.from_sklearn(boost.fit(np.asarray(xs), np.asarray(ys)))
+    blend = TREE_BLEND if forest is not None else 1.0
+
+    def measure(link: LinkModel) -> tuple[float, float, float]:
+        return calibrate(link) if calibrate else _pairwise(streams, link)
+
     best: tuple[float, float, float, float] | None = None  # (f1, threshold, p, r)
-    for t in [x / 4 for x in range(-8, 17)]:
-        p, r, f1 = _pairwise(streams, LinkModel(weights, t))
+    for t in THRESHOLDS if forest is not None else [x / 4 for x in range(-8, 17)]:
+        p, r, f1 = measure(LinkModel(weights, t, forest, blend))
         if p >= min_precision and (best is None or f1 > best[0]):
             best = (f1, t, p, r)
     if best is None:
         best = (0.0, 4.0, 1.0, 0.0)
     f1, t, p, r = best
     stats = {"pairs": len(ys), "positive": sum(ys), "precision": p, "recall": r, "f1": f1}
-    return LinkModel(weights, t), stats
+    return LinkModel(weights, t, forest, blend), stats
 
 
 def _pairwise(

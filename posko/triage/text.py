@@ -619,7 +619,8 @@ def normalize(raw: str) -> NormText:
     if "?" in text:
         text = _QMARK.sub(" " + QMARK + " ", text)
     raw_tokens = _TOKEN.findall(text)
-    joined = " " + " ".join(SLANG.get(t, t) for t in raw_tokens) + " "
+    get = SLANG.get
+    joined = " " + " ".join([get(t, t) for t in raw_tokens]) + " "
     for src, dst in PHRASES:
         if src in joined:
             joined = joined.replace(" " + src + " ", " " + dst + " ")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -129,3 +130,77 @@ def test_a_place_less_update_joins_and_a_look_alike_stays_apart(triager: Triager
     a, b, c, d = triager.batch(inputs)
     assert a.incident is not None and a.incident == b.incident
     assert c.incident is None and d.incident is None
+
+
+def test_batch_pair_features_equal_the_features_of_one_pair(triager: Triager) -> None:
+    """pairs.pair_matrix (all pairs at once, arrays) computes what pair_features defines."""
+    import numpy as np
+
+    from posko.triage.build import load_examples
+    from posko.triage.engine import event_features
+    from posko.triage.pairs import MessageArrays, pair_matrix
+
+    rows = load_examples(Path(__file__).parents[1] / "data" / "holdout_w2.jsonl")[:90]
+    feats = []
+    for row in rows:
+        norm, tokens, kec, desa, also = triager._analyse_places(row["text"])
+        at = row.get("received_at")
+        feats.append(
+            event_features(
+                row["category"],
+                kec,
+                desa,
+                datetime.fromisoformat(at) if at else T0,
+                norm,
+                tokens,
+                also,
+                channel=row.get("channel"),
+                timed=bool(at),
+            )
+        )
+    # a message naming two desa ("antara Mempaya dan Sukamandi") and two hoaxes
+    two = triager._analyse_places("tawuran antara pemuda desa Mempaya dan desa Sukamandi")
+    feats.append(event_features("kekerasan", two[2], two[3], T0, two[0], two[1], two[4]))
+    feats += [ev("hoaks", desa="19.06.01.2004"), ev("hoaks", desa="19.06.02.2001")]
+    assert feats[-3].also_desa
+    later = np.array([i for i in range(len(feats)) for j in range(i)], dtype=np.int64)
+    earlier = np.array([j for i in range(len(feats)) for j in range(i)], dtype=np.int64)
+    x, vetoed = pair_matrix(MessageArrays(feats), later, earlier)
+    n_kept = 0
+    for k, (i, j) in enumerate(zip(later.tolist(), earlier.tolist(), strict=True)):
+        one = pair_features(feats[i], feats[j])
+        assert vetoed[k] == (one is None)
+        if one is not None:
+            n_kept += 1
+            assert np.allclose(x[k], one, rtol=0, atol=1e-12), (i, j)
+    assert n_kept > 100 and vetoed.any()
+
+
+def test_a_tree_link_score_fits_scores_alike_one_by_one_and_in_arrays() -> None:
+    import numpy as np
+
+    from posko.triage.pairs import MessageArrays, pair_matrix
+
+    stream = [
+        ev("kecelakaan", desa="19.06.01.2004", minutes=0, words="truk motor tabrak"),
+        ev("kecelakaan", minutes=5, words="truk motor korban", cue=True),
+        ev("pencurian", desa="19.06.04.2001", minutes=60, words="sapi hilang kandang"),
+        ev("pencurian", desa="19.06.04.2001", minutes=70, words="sapi kandang bobol"),
+        ev("informasi", minutes=300, words="jadwal skck"),
+        ev("kecelakaan", desa="19.06.05.2002", minutes=2000, words="mobil parit"),
+    ]
+    keys = ["A", "A", "B", "B", None, None]
+    link, stats = fit_link_model([(stream, keys)] * 3, min_precision=0.9, trees=True)
+    assert link.trees is not None and 0 < link.blend < 1 and stats["positive"] == 6
+    assert cluster(stream, link)[:4] == ["I1", "I1", "I2", "I2"]
+    later = np.array([i for i in range(6) for j in range(i)], dtype=np.int64)
+    earlier = np.array([j for i in range(6) for j in range(i)], dtype=np.int64)
+    x, vetoed = pair_matrix(MessageArrays(stream), later, earlier)
+    together = link.score_matrix(x)
+    for k, (i, j) in enumerate(zip(later.tolist(), earlier.tolist(), strict=True)):
+        one = link.score(stream[i], stream[j])
+        assert (one is None) == vetoed[k]
+        if one is not None:
+            assert abs(one - together[k]) < 1e-9
+    # a triager given this score uses it (the shipped one stays the default)
+    assert Triager(link=link).link is link
