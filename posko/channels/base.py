@@ -49,13 +49,23 @@ def load_event_json(body: bytes) -> Any:
 class SendError(Exception):
     """Sending failed. ``retryable`` errors are retried with backoff, honouring
     ``retry_after`` (seconds) when the platform gives one; others fail at once with the
-    platform's reason shown to the operator."""
+    platform's reason shown to the operator. ``outcome_unknown``: the request may have reached
+    the platform (timeout after sending, connection dropped mid-answer, 5xx) — a delivery that
+    must go out at most once is then marked unconfirmed, never sent again automatically."""
 
-    def __init__(self, reason: str, *, retryable: bool, retry_after: float | None = None):
+    def __init__(
+        self,
+        reason: str,
+        *,
+        retryable: bool,
+        retry_after: float | None = None,
+        outcome_unknown: bool = False,
+    ):
         super().__init__(reason)
         self.reason = reason
         self.retryable = retryable
         self.retry_after = retry_after
+        self.outcome_unknown = outcome_unknown
 
 
 @dataclass

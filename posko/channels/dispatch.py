@@ -213,6 +213,38 @@ def queue_direct_message(
     return delivery
 
 
+def queue_post_message(
+    polres_id: int, platform: str, source_id: str, author: str, text: str
+) -> OutboundDelivery:
+    """A message to the account behind a public post (a Polisi Virtual warning), sent at most
+    once: the platform's own rule for answering a post (``post_route`` of its adapter) picks a
+    reply, a private reply or a DM; the Polres's active official account on that platform sends
+    it. Inside the caller's transaction; the send task is enqueued with it. Raises
+    ``ReplyNotAllowed`` (Indonesian reason) when Posko cannot send it."""
+    from posko.channels.registry import post_route
+
+    route = post_route(platform, source_id, author)
+    if route is None:
+        raise ReplyNotAllowed(
+            gettext("Unggahan dari sumber ini tidak dapat dibalas lewat akun resmi Posko.")
+        )
+    account = (
+        ChannelAccount.objects.filter(polres_id=polres_id, platform=platform, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    if account is None:
+        raise ReplyNotAllowed(
+            gettext("Polres belum punya akun resmi %(platform)s yang aktif.")
+            % {"platform": Platform(platform).label}
+        )
+    delivery = OutboundDelivery.objects.create(
+        account=account, text=text, at_most_once=True, **route
+    )
+    enqueue_send(delivery.pk)
+    return delivery
+
+
 def enqueue_send(delivery_id: int, run_after: datetime | None = None) -> None:
     from posko.channels.tasks import send_delivery
 
@@ -230,4 +262,5 @@ MESSAGE_STATE = {
     DeliveryState.DELIVERED: MessageDelivery.DELIVERED,
     DeliveryState.READ: MessageDelivery.READ,
     DeliveryState.FAILED: MessageDelivery.FAILED,
+    DeliveryState.UNCONFIRMED: MessageDelivery.FAILED,
 }

@@ -1,5 +1,6 @@
 """The outbound HTTP client for platform APIs (httpx), and mapping of HTTP failures to
-``SendError`` (429 and 5xx retryable, honouring Retry-After)."""
+``SendError`` (429 and 5xx retryable, honouring Retry-After; a timeout, a dropped answer or
+a 5xx leaves the outcome unknown)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import httpx
 from django.conf import settings
 
 from posko.channels.base import SendError
+
+# Transport errors raised before any byte of the request left: nothing reached the platform.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
 
 def client() -> httpx.Client:
@@ -36,10 +40,18 @@ def request_json(
     read the platform's own error format."""
     try:
         response = http.request(method, url, **kwargs)
-    except httpx.TimeoutException as exc:
-        raise SendError(f"Waktu habis menghubungi {httpx.URL(url).host}", retryable=True) from exc
-    except httpx.HTTPError as exc:
+    except NOT_SENT as exc:
         raise SendError(f"Gagal terhubung: {exc.__class__.__name__}", retryable=True) from exc
+    except httpx.TimeoutException as exc:
+        raise SendError(
+            f"Waktu habis menghubungi {httpx.URL(url).host}", retryable=True, outcome_unknown=True
+        ) from exc
+    except httpx.HTTPError as exc:
+        raise SendError(
+            f"Tidak ada jawaban pasti: {exc.__class__.__name__}",
+            retryable=True,
+            outcome_unknown=True,
+        ) from exc
     try:
         body = response.json()
     except ValueError:
@@ -54,7 +66,12 @@ def request_json(
     if response.status_code == 429 or response.status_code >= 500:
         retryable = True
     retry_after = retry_after if retry_after is not None else retry_after_header(response)
-    raise SendError(reason, retryable=retryable, retry_after=retry_after)
+    raise SendError(
+        reason,
+        retryable=retryable,
+        retry_after=retry_after,
+        outcome_unknown=response.status_code >= 500,
+    )
 
 
 def get_bytes(http: httpx.Client, url: str, *, max_bytes: int, **kwargs: Any) -> tuple[bytes, str]:

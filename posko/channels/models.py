@@ -308,6 +308,7 @@ class DeliveryState(models.TextChoices):
     DELIVERED = "delivered", pgettext_lazy("pengiriman", "Diterima")
     READ = "read", _("Dibaca")
     FAILED = "failed", _("Gagal")
+    UNCONFIRMED = "unconfirmed", _("Belum terkonfirmasi")
 
 
 # Status webhooks may arrive out of order; a state never moves back to a lower rank.
@@ -315,6 +316,7 @@ DELIVERY_RANK = {
     DeliveryState.PENDING: 0,
     DeliveryState.SENDING: 1,
     DeliveryState.FAILED: 2,
+    DeliveryState.UNCONFIRMED: 2,
     DeliveryState.SENT: 3,
     DeliveryState.DELIVERED: 4,
     DeliveryState.READ: 5,
@@ -346,8 +348,11 @@ class OutboundDelivery(models.Model):
     text = models.TextField()
     template = models.JSONField(default=dict, blank=True)
     state = models.CharField(
-        max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
+        max_length=12, choices=DeliveryState.choices, default=DeliveryState.PENDING
     )
+    # Never sent twice (a Polisi Virtual warning): an unknown outcome or a send cut off by a
+    # worker crash makes it *unconfirmed* for an officer instead of sending it again.
+    at_most_once = models.BooleanField(default=False)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     external_id = models.CharField(max_length=200, blank=True)

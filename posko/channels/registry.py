@@ -1,10 +1,12 @@
 """Platform → adapter module. Every adapter module provides ``parse``, ``send`` and
-``fetch_media`` with the signatures of ``Adapter``."""
+``fetch_media`` with the signatures of ``Adapter``; a platform whose public posts Posko can
+answer also provides ``post_route(source_id, author)`` (how to reach the account behind a
+post: delivery ``kind``, ``recipient``, ``reply_to``)."""
 
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 if TYPE_CHECKING:
     import httpx
@@ -40,3 +42,12 @@ MODULES = {
 
 def adapter_for(platform: str) -> Adapter:
     return cast("Adapter", import_module(MODULES[platform]))
+
+
+def post_route(platform: str, source_id: str, author: str) -> dict[str, Any] | None:
+    """The delivery fields that reach the author of a public post, or None when the platform
+    (or the post's source, e.g. RSS) cannot be answered through an official account."""
+    if platform not in MODULES or not source_id:
+        return None
+    route = getattr(import_module(MODULES[platform]), "post_route", None)
+    return cast("dict[str, Any] | None", route(source_id, author)) if route else None

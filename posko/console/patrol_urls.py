@@ -17,4 +17,5 @@ urlpatterns = [
     path("antrean/<id:pk>/peringatkan/", watch_pages.warning_start, name="warning_start"),
     path("peringatan/<id:pk>/setujui/", watch_pages.warning_approve, name="warning_approve"),
     path("peringatan/<id:pk>/bukti/", watch_pages.warning_evidence, name="warning_evidence"),
+    path("peringatan/<id:pk>/kirim-ulang/", watch_pages.warning_resend, name="warning_resend"),
 ]

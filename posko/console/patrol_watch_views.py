@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -23,6 +24,7 @@ from posko.patrol.actions.warnings import (
     WarningError,
     do_add_evidence,
     do_approve_warning,
+    do_resend_warning,
     do_start_warning,
 )
 from posko.patrol.actions.watch_admin import (
@@ -186,7 +188,13 @@ def warnings(request: HttpRequest) -> HttpResponse:
         return HttpResponseForbidden(NO_ACCESS)
     rows = (
         PatrolWarning.objects.filter(polres=polres_of_request(request))
-        .select_related("post", "created_by", "approved_by")
+        .select_related(
+            "post",
+            "created_by",
+            "approved_by",
+            "first_delivery__account",
+            "second_delivery__account",
+        )
         .prefetch_related("evidence")[:200]
     )
     role = str(request.officer.role)  # type: ignore[attr-defined]
@@ -194,6 +202,7 @@ def warnings(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "may_approve": role in APPROVER_ROLES,
         "may_add": role in AUTHOR_ROLES | APPROVER_ROLES,
+        "retryable_states": ("failed", "unconfirmed"),
     }
     return render(request, "patrol/warnings.html", context)
 
@@ -228,6 +237,16 @@ def warning_approve(request: HttpRequest, pk: int) -> HttpResponse:
     if failed is None:
         messages.success(request, _("Peringatan pertama dikirim; diperiksa lagi setelah 1×24 jam."))
     return failed or redirect("patrol:warnings")
+
+
+@officer_required
+@require_POST
+def warning_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    w = get_object_or_404(PatrolWarning, pk=pk, polres=polres_of_request(request))
+    failed = _run(request, do_resend_warning, w, step=request.POST.get("step", ""))
+    if failed is None:
+        messages.success(request, _("Peringatan dikirim ulang."))
+    return failed or redirect(f"{reverse('patrol:warnings')}#peringatan-{w.pk}")
 
 
 @officer_required

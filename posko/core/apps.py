@@ -8,8 +8,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from posko.core import (
             audit_port,
+            chains,
             login_security,  # noqa: F401 - connects the login signal receivers
         )
         from posko.core.models import SecurityKind
 
+        chains.register_chains("core.", chains.ensure_spec)
         audit_port.register_kinds({kind.value: kind.label for kind in SecurityKind})

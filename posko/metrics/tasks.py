@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django_tasks import task
 
+from posko.core.chains import ChainSpec
 from posko.metrics.actions.refresh import do_refresh_metrics
+
+# A month's generation of every Polres's and Polda's PDF counts as alive this long.
+MONTHLY_LEASE = timedelta(hours=2)
 
 
 @task()
@@ -27,35 +33,35 @@ def remind_satisfaction(aduan_id: int) -> str:
     return do_remind_satisfaction(aduan_id)
 
 
+MONTHLY_KEY = "metrics.monthly_reports"
+
+
 @task()
-def generate_monthly_reports(month: str = "") -> int:
-    """Last month's report of every Polres and Polda (or of ``month``, ``YYYY-MM``), then —
-    for the scheduled chain (no ``month``) — the same task again on the next 1st at 01:00
-    local time. Idempotent: a report generated already is not generated again."""
-    from posko.metrics.actions.reports import (
-        do_generate_due_reports,
-        last_month,
-        next_run,
-    )
+def generate_monthly_reports(month: str = "", token: str = "") -> int:
+    """Last month's report of every Polres and Polda (or of ``month``, ``YYYY-MM``). A link
+    of the scheduled chain (``token``, see ``posko.core.chains``) then enqueues the same task
+    on the next 1st at 01:00 local time; a stale link does nothing. Idempotent: a report
+    generated already is not generated again."""
+    from posko.core import chains
+    from posko.metrics.actions.reports import do_generate_due_reports, last_month, next_run
     from posko.metrics.report import parse_month
 
-    generated = do_generate_due_reports(parse_month(month) if month else last_month())
-    if not month:
-        generate_monthly_reports.using(run_after=next_run()).enqueue()
+    if month:
+        return do_generate_due_reports(parse_month(month))
+    if token and not chains.begin(MONTHLY_KEY, token, lease=MONTHLY_LEASE):
+        return 0
+    generated = do_generate_due_reports(last_month())
+    if token:
+        chains.advance(MONTHLY_KEY, token, _start_monthly, next_run(), f"{generated} laporan")
     return generated
 
 
-def monthly_reports_armed() -> bool:
-    """Whether the scheduled chain has its next run waiting (database backend; on RQ the
-    answer is unknown: False, and the idempotent generation makes a second chain harmless)."""
-    from django.conf import settings
+def _start_monthly(token: str, run_at: datetime) -> object:
+    return generate_monthly_reports.using(run_after=run_at).enqueue("", token)
 
-    if settings.POSKO_TASK_BACKEND != "database":
-        return False
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
 
-    waiting = DBTaskResult.objects.filter(
-        task_path=generate_monthly_reports.module_path, status=TaskResultStatus.READY
-    ).values_list("args_kwargs", flat=True)
-    return any(not (a.get("args") or a.get("kwargs")) for a in waiting)
+def monthly_chain() -> ChainSpec:
+    """The chain of scheduled monthly reports (next 1st, 01:00 local time)."""
+    from posko.metrics.actions.reports import next_run
+
+    return ChainSpec(MONTHLY_KEY, _start_monthly, next_run, margin=timedelta(hours=1))

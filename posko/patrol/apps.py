@@ -11,6 +11,9 @@ class PatrolConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from posko.core.chains import register_chains
+        from posko.patrol.actions.feeds import feed_chains
         from posko.patrol.subscribers import connect
 
         connect()
+        register_chains("patrol.poll_feed", feed_chains)

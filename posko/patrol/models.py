@@ -251,6 +251,25 @@ class PatrolWarning(models.Model):
     second_sent_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # Each warning goes out through the official account on the post's platform (at most
+    # once); the delivery row holds the platform's message id and the delivery state. A note
+    # says why a step could not go through the platform (the officer then sends it by hand).
+    first_delivery = models.ForeignKey(
+        "channels.OutboundDelivery",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    second_delivery = models.ForeignKey(
+        "channels.OutboundDelivery",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    first_note = models.CharField(max_length=300, blank=True)
+    second_note = models.CharField(max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("peringatan virtual")

@@ -39,6 +39,7 @@ def connect() -> None:
             "watchlist_saved": _("Daftar pantau disimpan"),
             "warning_drafted": _("Peringatan virtual disusun"),
             "warning_first_sent": _("Peringatan virtual pertama dikirim"),
+            "warning_resent": _("Peringatan virtual dikirim ulang"),
             "warning_second_sent": _("Peringatan virtual kedua dikirim"),
             "warning_escalated": _("Peringatan virtual dilimpahkan ke unit siber"),
             "warning_resolved": _("Konten yang diperingatkan sudah diturunkan"),

@@ -21,10 +21,11 @@ def detect_spikes(polres_id: int) -> int:
 
 
 @task()
-def poll_feed(feed_id: int) -> str:
+def poll_feed(feed_id: int, token: str = "") -> str:
+    """One link of a feed's polling chain (``token``: see ``posko.core.chains``)."""
     from posko.patrol.actions.feeds import do_poll_feed
 
-    return do_poll_feed(feed_id)
+    return do_poll_feed(feed_id, token)
 
 
 @task()

@@ -4,6 +4,11 @@ Retry policy (on top of the Tasks API, no home-made loop): a retryable failure r
 send task with ``run_after`` = now + max(platform's retry_after, 30 s · 2^(attempt-1)), capped at
 one hour, counting attempts in the delivery row; after ``MAX_ATTEMPTS`` the delivery fails with
 the platform's reason. Per-recipient and per-account rate limits defer (not fail) a send.
+
+A delivery marked ``at_most_once`` (a Polisi Virtual warning) is never sent twice: an unknown
+outcome (timeout after sending, dropped answer, 5xx) or a send cut off by a worker crash marks
+it *unconfirmed* for an officer, who checks the platform and may retry it explicitly
+(``do_retry_delivery``); clean rejections (429, refusals) follow the policy above.
 """
 
 from __future__ import annotations
@@ -40,6 +45,11 @@ FINAL = {DeliveryState.SENT, DeliveryState.DELIVERED, DeliveryState.READ}
 # for the victim of a worker crash and sent again (the platform may show it twice, rarely).
 SEND_LEASE = timedelta(minutes=10)
 CRASHED = "Pengiriman sebelumnya terputus (proses berhenti) sebelum ada jawaban platform."
+UNCONFIRMED_NOTE = (
+    " Belum pasti apakah pesan sampai di platform; tidak dikirim ulang otomatis. Periksa di "
+    "platform, lalu coba kirim ulang bila memang belum terkirim."
+)
+RETRYABLE_BY_HAND = (DeliveryState.FAILED, DeliveryState.UNCONFIRMED)
 
 
 def _sync_message(delivery: OutboundDelivery) -> None:
@@ -100,7 +110,7 @@ def do_send_delivery(delivery_id: int) -> str:
         )
         if delivery is None:
             return "missing"
-        if delivery.state in FINAL or delivery.state == DeliveryState.FAILED:
+        if delivery.state in FINAL or delivery.state in RETRYABLE_BY_HAND:
             return f"already {delivery.state}"
         resumed = delivery.state == DeliveryState.SENDING
         if resumed and delivery.updated_at > now - SEND_LEASE:
@@ -113,6 +123,10 @@ def do_send_delivery(delivery_id: int) -> str:
             _save(delivery, "next_attempt_at")
             enqueue_send(delivery.pk, run_after=wait_until)
             return "deferred"
+        if resumed and delivery.at_most_once:
+            return _record_failure(
+                delivery, SendError(CRASHED, retryable=True, outcome_unknown=True)
+            )
         if resumed and delivery.attempts >= MAX_ATTEMPTS:
             return _record_failure(delivery, SendError(CRASHED, retryable=False))
         delivery.state = DeliveryState.SENDING
@@ -151,6 +165,11 @@ def _record_failure(delivery: OutboundDelivery, exc: SendError) -> str:
     now = timezone.now()
     with transaction.atomic():
         delivery = OutboundDelivery.objects.select_for_update().get(pk=delivery.pk)
+        if delivery.at_most_once and exc.outcome_unknown:
+            delivery.state = DeliveryState.UNCONFIRMED
+            delivery.error = exc.reason + UNCONFIRMED_NOTE
+            _save(delivery, "state", "error")
+            return "unconfirmed"
         if exc.retryable and delivery.attempts < MAX_ATTEMPTS:
             backoff = min(BASE_BACKOFF * 2 ** (delivery.attempts - 1), MAX_BACKOFF)
             delay = max(backoff, timedelta(seconds=exc.retry_after or 0))
@@ -196,7 +215,12 @@ def do_apply_status(account: ChannelAccount, status: StatusUpdate) -> bool:
         new = DeliveryState(status.state)
         current = DeliveryState(delivery.state)
         if new == DeliveryState.FAILED:
-            applies = current in (DeliveryState.PENDING, DeliveryState.SENDING, DeliveryState.SENT)
+            applies = current in (
+                DeliveryState.PENDING,
+                DeliveryState.SENDING,
+                DeliveryState.SENT,
+                DeliveryState.UNCONFIRMED,
+            )
         else:
             applies = DELIVERY_RANK[new] > DELIVERY_RANK[current]
         if applies:
@@ -210,11 +234,15 @@ def do_apply_status(account: ChannelAccount, status: StatusUpdate) -> bool:
 
 
 def do_retry_delivery(delivery: OutboundDelivery, *, acting_user: User | None) -> None:
-    """An operator retries a failed delivery (counts start again)."""
+    """An operator retries a failed or unconfirmed delivery (counts start again)."""
     with transaction.atomic():
         delivery = OutboundDelivery.objects.select_for_update().get(pk=delivery.pk)
-        if delivery.state != DeliveryState.FAILED:
-            raise ValueError(gettext("Hanya pengiriman yang gagal yang dapat dicoba ulang."))
+        if delivery.state not in RETRYABLE_BY_HAND:
+            raise ValueError(
+                gettext(
+                    "Hanya pengiriman yang gagal atau belum terkonfirmasi yang dapat dicoba ulang."
+                )
+            )
         delivery.state = DeliveryState.PENDING
         delivery.attempts = 0
         delivery.next_attempt_at = None

@@ -258,6 +258,13 @@ def send(http: httpx.Client, account: ChannelAccount, delivery: OutboundDelivery
     return message_id
 
 
+def post_route(source_id: str, author: str) -> dict[str, Any]:
+    """A message to the author of a public comment (a Polisi Virtual warning): a *private
+    reply* (``POST /{page-or-ig-id}/messages`` with ``recipient.comment_id``; Graph API "Private
+    Replies": once per comment, within 7 days of it) — a warning is not posted in public."""
+    return {"kind": "private_reply", "recipient": source_id, "reply_to": source_id}
+
+
 def hide_comment(http: httpx.Client, account: ChannelAccount, comment_id: str) -> None:
     data = {"hide": "true"} if account.platform == "instagram" else {"is_hidden": "true"}
     request_json(

@@ -144,6 +144,16 @@ def send(http: httpx.Client, account: ChannelAccount, delivery: OutboundDelivery
     return f"{delivery.recipient}:{message_id}"
 
 
+def post_route(source_id: str, author: str) -> dict[str, Any] | None:
+    """A message in the group or channel where the post was seen (``source_id`` is
+    ``<chat_id>:<message_id>``), as a reply to it (``sendMessage`` with ``reply_parameters``).
+    A bot cannot start a private chat with a user who never wrote to it (Bot API)."""
+    chat, _, message = source_id.rpartition(":")
+    if not chat or not message.isdigit():
+        return None
+    return {"kind": "comment_reply", "recipient": chat, "reply_to": source_id}
+
+
 def fetch_media(http: httpx.Client, account: ChannelAccount, ref: MediaRef) -> tuple[bytes, str]:
     info = request_json(
         http,

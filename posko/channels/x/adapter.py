@@ -161,6 +161,14 @@ def send(http: httpx.Client, account: ChannelAccount, delivery: OutboundDelivery
     return tweet_id
 
 
+def post_route(source_id: str, author: str) -> dict[str, Any]:
+    """A message to the author of a public post (a Polisi Virtual warning): a reply to that
+    post, ``POST /2/tweets`` with ``reply.in_reply_to_tweet_id`` (X API v2, Manage Posts). A DM
+    (``POST /2/dm_conversations/with/:participant_id/messages``) would need the author's user id
+    and the author's permission to receive DMs, which a searched post does not give."""
+    return {"kind": "comment_reply", "recipient": author or source_id, "reply_to": source_id}
+
+
 def _attach_media(incoming: Incoming, tweet: dict[str, Any], media: dict[str, Any]) -> None:
     """Photos of the post (``includes.media`` via ``attachments.media_keys``) are downloaded;
     a video or GIF gives its preview image plus a link to the post."""

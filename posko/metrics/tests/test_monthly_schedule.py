@@ -3,20 +3,20 @@ idempotent per unit and month) and on demand from the console (/posko/laporan-bu
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
-from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
-from django_tasks.base import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
+from django.utils import timezone
 
 from posko.aduan.models import AuditEvent
 from posko.aduan.models.choices import Status
 from posko.aduan.tests.factories import make_aduan
 from posko.conftest import PASSWORD, make_officer
+from posko.core.chains import ensure_chain
+from posko.core.models import TaskChain
 from posko.core.testing import run_tasks
 from posko.metrics.actions.refresh import do_rebuild_metrics
 from posko.metrics.actions.reports import (
@@ -28,7 +28,7 @@ from posko.metrics.actions.reports import (
 from posko.metrics.dashboard import command_figures
 from posko.metrics.models import MonthlyReport
 from posko.metrics.report import report_context
-from posko.metrics.tasks import generate_monthly_reports
+from posko.metrics.tasks import MONTHLY_KEY, generate_monthly_reports, monthly_chain
 from posko.org.models import Officer, Role, Unit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.tasks]
@@ -63,22 +63,19 @@ def test_next_run_is_the_next_first_at_one_local_time() -> None:
     )
 
 
-def _waiting() -> list[DBTaskResult]:
-    return list(
-        DBTaskResult.objects.filter(
-            task_path=generate_monthly_reports.module_path, status=TaskResultStatus.READY
-        )
-    )
+def _chain() -> TaskChain:
+    return TaskChain.objects.get(key=MONTHLY_KEY)
 
 
-@pytest.mark.database_queue  # reads the waiting links from django-tasks-db's queue
 @pytest.mark.django_db(transaction=True)  # the worker runs the tasks (PostgreSQL too)
 def test_scheduled_task_generates_every_polres_and_polda_once_and_rearms(
     polres: Unit, other_polres: Unit
 ) -> None:
     _sample(polres, other_polres)
-    generate_monthly_reports.enqueue()  # the chain's current link, due now
-    generate_monthly_reports.enqueue()  # a second chain (e.g. armed twice on RQ)
+    ensure_chain(replace(monthly_chain(), first_run=timezone.now))  # the chain's link, due now
+    stale = _chain().token
+    ensure_chain(replace(monthly_chain(), first_run=timezone.now))  # alive: not a second one
+    generate_monthly_reports.enqueue()  # generation without a chain (no re-arming)
     run_tasks()
     month = last_month()
     reports = MonthlyReport.objects.filter(month=month.start)
@@ -90,21 +87,12 @@ def test_scheduled_task_generates_every_polres_and_polda_once_and_rearms(
     }
     assert all(bytes(r.pdf).startswith(b"%PDF") and r.generated_by is None for r in reports)
     audit = AuditEvent.objects.filter(action="monthly_report_generated")
-    assert audit.count() == 3  # two chains, generated once
-    # Each chain re-enqueued itself for the next 1st at 01:00 local time; not run yet.
-    waiting = _waiting()
-    assert waiting and all(w.run_after == next_run() for w in waiting)
+    assert audit.count() == 3  # two runs, generated once
+    # The chain re-enqueued itself for the next 1st at 01:00 local time; not run yet.
+    row = _chain()
+    assert row.next_run_at == next_run() and row.token != stale and row.last_run_at is not None
+    assert row.last_result in ("3 laporan", "0 laporan")
     assert do_generate_due_reports(month) == 0  # idempotent
-
-
-@pytest.mark.database_queue  # on RQ the command cannot see what is waiting (documented)
-def test_posko_report_schedule_arms_once(polres: Unit) -> None:
-    out = StringIO()
-    call_command("report", "schedule", stdout=out)
-    call_command("report", "schedule", stdout=out)
-    waiting = _waiting()
-    assert len(waiting) == 1 and waiting[0].run_after == next_run()
-    assert "sudah terjadwal" in out.getvalue()
 
 
 def _client(officer: Officer) -> Client:

@@ -1,10 +1,11 @@
 """Polled sources of public posts: X recent search per watchlist (``since_id``), Telegram
 groups and channels a bot is in (``getUpdates`` with an offset), RSS/Atom feeds of local news.
 
-Each feed's schedule is a self-re-enqueueing task (``poll_feed``): a run polls once, stores
-the new posts (deduplicated per source id), moves the feed's cursor and enqueues the next run
-with ``run_after`` = now + the Polres's ``poll_seconds``. A run that finds another poll less
-than half an interval ago stops its chain, so at most one chain per feed survives."""
+Each feed's schedule is a self-re-enqueueing task chain (``poll_feed``, ``posko.core.chains``):
+a run polls once, stores the new posts (deduplicated per source id), moves the feed's cursor
+and enqueues the next run with ``run_after`` = now + the Polres's ``poll_seconds``. The chain's
+row (key ``patrol.poll_feed:<id>``) names the current link: a stale link stops, and a lost
+chain is restarted once by ``ensure_chains`` (worker start and every few minutes)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from posko.channels.base import SendError
 from posko.channels.http import client, request_json
+from posko.core import chains
 from posko.patrol.actions.posts import ingest_rows
 from posko.patrol.actions.settings import settings_for
 from posko.patrol.models import Feed, FeedKind, Watchlist
@@ -203,7 +205,27 @@ def fetch_rss(http: httpx.Client, feed: Feed) -> tuple[list[dict[str, Any]], str
 FETCHERS = {FeedKind.X_SEARCH: fetch_x, FeedKind.TELEGRAM: fetch_telegram, FeedKind.RSS: fetch_rss}
 
 
-def _claim_poll(feed_id: int, now: datetime, *, reschedule: bool) -> Feed | str:
+def _start_poll(feed_id: int, token: str, run_at: datetime) -> object:
+    from posko.patrol.tasks import poll_feed
+
+    return poll_feed.using(run_after=run_at).enqueue(feed_id, token)
+
+
+def feed_chain(feed_id: int) -> chains.ChainSpec:
+    """The polling chain of one feed (first link: now)."""
+    return chains.ChainSpec(
+        f"patrol.poll_feed:{feed_id}",
+        lambda token, run_at: _start_poll(feed_id, token, run_at),
+        timezone.now,
+    )
+
+
+def feed_chains() -> list[chains.ChainSpec]:
+    """Every enabled feed has a chain (registered with ``core.chains`` by the patrol app)."""
+    return [feed_chain(pk) for pk in Feed.objects.filter(enabled=True).values_list("pk", flat=True)]
+
+
+def _claim_poll(feed_id: int, now: datetime) -> Feed | None:
     with transaction.atomic():
         feed = (
             Feed.objects.select_for_update(of=("self",))
@@ -212,23 +234,25 @@ def _claim_poll(feed_id: int, now: datetime, *, reschedule: bool) -> Feed | str:
             .first()
         )
         if feed is None:
-            return "inactive"
-        interval = timedelta(seconds=settings_for(feed.polres).poll_seconds)
-        if reschedule and feed.last_polled_at and feed.last_polled_at > now - interval / 2:
-            return "another chain is running"
+            return None
         feed.last_polled_at = now
         feed.save(update_fields=["last_polled_at"])
     return feed
 
 
-def do_poll_feed(feed_id: int, *, reschedule: bool = True) -> str:
-    """Poll one feed once; store new posts and the cursor in one transaction."""
-    from posko.patrol.tasks import poll_feed
-
+def do_poll_feed(feed_id: int, token: str | None = None) -> str:
+    """Poll one feed once; store new posts and the cursor in one transaction. With the
+    chain's ``token`` (the ``poll_feed`` task) the next poll is enqueued after it; without,
+    it is a single poll (``posko patrol poll``)."""
+    spec = feed_chain(feed_id)
+    if token is not None and not chains.begin(spec.key, token):
+        return "stale chain link"
     now = timezone.now()
-    feed = _claim_poll(feed_id, now, reschedule=reschedule)
-    if isinstance(feed, str):
-        return feed
+    feed = _claim_poll(feed_id, now)
+    if feed is None:
+        if token is not None:
+            chains.stop(spec.key, token, "inactive")
+        return "inactive"
     try:
         with client() as http:
             rows, cursor = FETCHERS[FeedKind(feed.kind)](http, feed)
@@ -240,7 +264,7 @@ def do_poll_feed(feed_id: int, *, reschedule: bool = True) -> str:
             Feed.objects.filter(pk=feed.pk).update(cursor=cursor)
         result = f"{len(rows)} dibaca, {created} baru"
     Feed.objects.filter(pk=feed.pk).update(last_result=result[:300])
-    if reschedule:
+    if token is not None:
         interval = timedelta(seconds=settings_for(feed.polres).poll_seconds)
-        poll_feed.using(run_after=now + interval).enqueue(feed.pk)
+        chains.advance(spec.key, token, spec.start, now + interval, result)
     return result

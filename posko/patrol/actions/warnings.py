@@ -1,8 +1,16 @@
 """Polisi Virtual warnings: an officer drafts the first warning to the account behind a post
-(from the template), a pimpinan approves it and it counts as sent; after 24 h a task checks
+(from the template), a pimpinan approves it and it goes out; after 24 h a task checks
 whether the content is still up (its url answers) and sends the second warning; 24 h later,
 if it still stays, the case goes to the cyber unit (Satreskrim). Every step is one audit row
-and keeps its evidence (text, url, screenshot, time)."""
+and keeps its evidence (text, url, screenshot, time).
+
+Sending: each warning is one delivery of the channels' outbound machinery
+(``channels.dispatch.queue_post_message``: the platform's own rule for answering a post, the
+Polres's official account, the send task enqueued with the step's transaction), marked
+``at_most_once`` — an unknown outcome is *unconfirmed*, never sent again automatically; a
+failure is shown on the warning page and retried through the channels' delivery retry. A post
+Posko cannot answer (RSS, an import without an official account) keeps a note: the officer
+sends that warning by hand."""
 
 from __future__ import annotations
 
@@ -20,7 +28,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from posko.aduan.models import Notification
+from posko.channels.actions.outbound import RETRYABLE_BY_HAND, do_retry_delivery
+from posko.channels.dispatch import ReplyNotAllowed, queue_post_message
 from posko.channels.http import client
+from posko.channels.models import OutboundDelivery
 from posko.org.models import Officer, Role, Satuan, Unit
 from posko.patrol.actions.claims import (
     APPROVER_ROLES,
@@ -69,6 +80,16 @@ def _evidence(
     return ev
 
 
+def _send(w: PatrolWarning, text: str) -> tuple[OutboundDelivery | None, str]:
+    """Inside the step's transaction: the delivery to the post's author, or why there is none."""
+    post = w.post
+    try:
+        delivery = queue_post_message(w.polres_id, post.source, post.source_id, post.author, text)
+    except ReplyNotAllowed as exc:
+        return None, f"{exc} " + _("Kirim peringatan ini secara manual.")
+    return delivery, ""
+
+
 def do_start_warning(
     post: PublicPost,
     *,
@@ -110,7 +131,10 @@ def do_approve_warning(w: PatrolWarning, *, acting_user: User) -> PatrolWarning:
         locked.status = WarningStatus.FIRST
         locked.approved_by = acting_user
         locked.first_sent_at = timezone.now()
-        locked.save(update_fields=["status", "approved_by", "first_sent_at"])
+        locked.first_delivery, locked.first_note = _send(locked, locked.message)
+        locked.save(
+            update_fields=["status", "approved_by", "first_sent_at", "first_delivery", "first_note"]
+        )
         _evidence(locked, "first", user=acting_user)
         record_patrol_audit(
             polres,
@@ -188,9 +212,10 @@ def do_check_warning(warning_id: int) -> str:
             return "resolved"
         if w.status == WarningStatus.FIRST:
             w.status, w.second_sent_at = WarningStatus.SECOND, now
-            w.save(update_fields=["status", "second_sent_at"])
-            _evidence(w, "second", user=None)
             msg = SECOND_TEMPLATE.format(polres=w.polres.name, url=w.post.url or "-")
+            w.second_delivery, w.second_note = _send(w, msg)
+            w.save(update_fields=["status", "second_sent_at", "second_delivery", "second_note"])
+            _evidence(w, "second", user=None)
             record_patrol_audit(
                 w.polres, "warning_second_sent", actor=None, message=msg, **_target(w)
             )
@@ -207,3 +232,25 @@ def do_check_warning(warning_id: int) -> str:
         )
         record_patrol_audit(w.polres, "warning_escalated", actor=None, **_target(w))
         return "escalated"
+
+
+def do_resend_warning(w: PatrolWarning, *, step: str, acting_user: User) -> OutboundDelivery:
+    """Send a warning step's failed or unconfirmed delivery again (an officer decided so after
+    checking the platform): the channels' delivery retry, audited on the warning."""
+    polres = polres_for(acting_user, AUTHOR_ROLES | APPROVER_ROLES)
+    if w.polres_id != polres.pk:
+        raise PatrolPermissionDenied(_("Anda tidak berwenang untuk tindakan ini."))
+    field = {"first": "first_delivery", "second": "second_delivery"}.get(step)
+    with transaction.atomic():
+        locked = PatrolWarning.objects.select_for_update(of=("self",)).get(pk=w.pk)
+        delivery = getattr(locked, field) if field else None
+        if delivery is None or delivery.state not in RETRYABLE_BY_HAND:
+            raise WarningError(
+                _("Hanya pengiriman yang gagal atau belum terkonfirmasi yang dapat dikirim ulang.")
+            )
+        do_retry_delivery(delivery, acting_user=acting_user)
+        record_patrol_audit(
+            polres, "warning_resent", actor=acting_user, step=step, **_target(locked)
+        )
+    delivery.refresh_from_db()
+    return delivery

@@ -98,20 +98,15 @@ def do_save_feed(feed: Feed | None, *, acting_user: User, fields: dict[str, Any]
     assert account is None or isinstance(account, ChannelAccount)
     with transaction.atomic():
         f = feed or Feed(polres=polres)
-        was_enabled = feed is not None and feed.enabled
         f.kind, f.name = kind, str(fields.get("name") or kind)[:120]
         f.url = str(fields.get("url") or "")[:500]
         f.watchlist, f.account = watchlist, account
         f.enabled = bool(fields.get("enabled", True))
         f.save()
         record_patrol_audit(polres, "feed_saved", actor=acting_user, feed=f.pk, enabled=f.enabled)
-        if f.enabled and not was_enabled:
-            pk = f.pk
-            transaction.on_commit(lambda: _start_chain(pk))
+        if f.enabled:  # a new or switched-on feed starts its chain; a live one is left alone
+            from posko.core.chains import ensure_chain
+            from posko.patrol.actions.feeds import feed_chain
+
+            ensure_chain(feed_chain(f.pk))
     return f
-
-
-def _start_chain(feed_id: int) -> None:
-    from posko.patrol.tasks import poll_feed
-
-    poll_feed.enqueue(feed_id)

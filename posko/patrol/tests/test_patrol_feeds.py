@@ -94,25 +94,35 @@ def test_x_recent_search_per_watchlist_with_since_id(
     feed.refresh_from_db()
     assert feed.cursor == "1002" and feed.last_result == "2 dibaca, 2 baru"
 
-    assert do_poll_feed(feed.pk, reschedule=False) == "2 dibaca, 1 baru"  # 1002 seen before
+    assert do_poll_feed(feed.pk) == "2 dibaca, 1 baru"  # 1002 seen before
     q = parse_qs(urlsplit(fake_api.calls("GET", SEARCH)[1].path).query)
     assert q["since_id"] == ["1002"]
     assert PublicPost.objects.filter(source="x").count() == 3
 
 
 @pytest.mark.django_db(transaction=True)
-def test_chain_stops_when_another_polled_recently_and_when_disabled(
+def test_only_the_chains_current_link_polls_and_a_disabled_feed_stops(
     officers: dict[str, Officer], x_account: ChannelAccount, fake_api: FakeApi
 ) -> None:
+    from posko.core.chains import ensure_chain
+    from posko.core.models import TaskChain
+    from posko.patrol.actions.feeds import feed_chain
+
     fake_api.route("GET", SEARCH, json=_x_page([], None))
     w = Watchlist.objects.create(polres=x_account.polres, name="W", keywords=["begal"])
     feed = Feed.objects.create(
         polres=x_account.polres, kind=FeedKind.X_SEARCH, name="X", watchlist=w, account=x_account
     )
-    assert do_poll_feed(feed.pk) == "0 dibaca, 0 baru"
-    assert do_poll_feed(feed.pk) == "another chain is running"
+    assert do_poll_feed(feed.pk) == "0 dibaca, 0 baru"  # a single poll (CLI): no chain
+    assert not TaskChain.objects.exists()
+    assert ensure_chain(feed_chain(feed.pk))
+    token = TaskChain.objects.get().token
+    assert do_poll_feed(feed.pk, "an-older-link") == "stale chain link"
+    assert do_poll_feed(feed.pk, token) == "0 dibaca, 0 baru"
+    assert do_poll_feed(feed.pk, token) == "stale chain link"  # the chain moved on
     Feed.objects.filter(pk=feed.pk).update(enabled=False)
-    assert do_poll_feed(feed.pk, reschedule=False) == "inactive"
+    assert do_poll_feed(feed.pk, TaskChain.objects.get().token) == "inactive"
+    assert TaskChain.objects.get().next_run_at is None
 
 
 @pytest.mark.django_db(transaction=True)
@@ -124,7 +134,7 @@ def test_x_error_is_recorded_not_raised(
     feed = Feed.objects.create(
         polres=polres, kind=FeedKind.X_SEARCH, name="X", watchlist=w, account=x_account
     )
-    assert do_poll_feed(feed.pk, reschedule=False) == "error: HTTP 429"
+    assert do_poll_feed(feed.pk) == "error: HTTP 429"
     assert not PublicPost.objects.exists()
 
 
@@ -196,13 +206,13 @@ def test_telegram_public_groups_and_channels_through_get_updates(
     path = rf"/bot{TG_TOKEN}/getUpdates"
     fake_api.route("GET", path, _updates)
     feed = Feed.objects.create(polres=polres, kind=FeedKind.TELEGRAM, name="TG", account=account)
-    assert do_poll_feed(feed.pk, reschedule=False) == "2 dibaca, 2 baru"  # the private chat is not
+    assert do_poll_feed(feed.pk) == "2 dibaca, 2 baru"  # the private chat is not
     channel = PublicPost.objects.get(source_id="-1001:77")
     assert channel.url == "https://t.me/infobeltim/77" and channel.reach == 2300
     assert PublicPost.objects.get(source_id="-2002:31").author == "budi_b"
     feed.refresh_from_db()
     assert feed.cursor == "503"
-    assert do_poll_feed(feed.pk, reschedule=False) == "0 dibaca, 0 baru"
+    assert do_poll_feed(feed.pk) == "0 dibaca, 0 baru"
     q = parse_qs(urlsplit(fake_api.calls("GET", path)[1].path).query)
     assert q["offset"] == ["503"] and "channel_post" in q["allowed_updates"][0]
 
@@ -234,9 +244,9 @@ def test_rss_and_atom_feeds_of_local_news(polres: Unit, fake_api: FakeApi) -> No
     atom = Feed.objects.create(
         polres=polres, kind=FeedKind.RSS, name="A", url=f"{fake_api.url}/atom.xml"
     )
-    assert do_poll_feed(rss.pk, reschedule=False) == "2 dibaca, 2 baru"
-    assert do_poll_feed(rss.pk, reschedule=False) == "2 dibaca, 0 baru"
-    assert do_poll_feed(atom.pk, reschedule=False) == "1 dibaca, 1 baru"
+    assert do_poll_feed(rss.pk) == "2 dibaca, 2 baru"
+    assert do_poll_feed(rss.pk) == "2 dibaca, 0 baru"
+    assert do_poll_feed(atom.pk) == "1 dibaca, 1 baru"
     first = PublicPost.objects.get(source_id="https://berita.test/a/1")
     assert first.text == "Warga resah isu penculikan anak. Polisi membantah isu."
     assert first.posted_at.isoformat() == "2026-03-01T02:00:00+00:00"

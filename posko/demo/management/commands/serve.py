@@ -72,11 +72,12 @@ class Command(BaseCommand):
         return 1
 
     def _arm_schedules(self) -> None:
-        """The scheduled monthly reports (idempotent: armed once)."""
+        """Every task chain alive (feed polls, monthly reports, the periodic check): a chain
+        lost while Posko was down is restarted once (``posko chains ensure``, idempotent)."""
         try:
-            call_command("report", "schedule", stdout=self.stdout)
-        except DatabaseError as exc:  # not migrated yet: the next start arms it
-            self.stderr.write(f"Laporan bulanan otomatis belum dijadwalkan: {exc}")
+            call_command("chains", "ensure", stdout=self.stdout)
+        except DatabaseError as exc:  # not migrated yet: the next start arms them
+            self.stderr.write(f"Rantai tugas belum dijadwalkan: {exc}")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["demo"]:

@@ -1,7 +1,8 @@
 """``posko report monthly --polres BLT --month 2026-11 [--output FILE.pdf]`` (``--polres`` may
 also name a Polda: ``--polda "Polda Kepulauan Bangka Belitung"``); ``posko report schedule``
-arms the scheduled generation (the 1st of each month, 01:00 local time), unless it is armed
-already; ``posko serve`` runs it."""
+arms the scheduled generation (the 1st of each month, 01:00 local time), unless its chain is
+alive already (``posko.core.chains``; ``posko chains ensure``, run by ``posko serve``, keeps
+every chain alive)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from posko.metrics.report import monthly_report_pdf, parse_month
 from posko.org.lookup import get_polres_by_prefix, polres_units
@@ -51,12 +53,15 @@ class Command(BaseCommand):
         self.stdout.write(str(output))
 
     def _schedule(self) -> None:
-        from posko.metrics.actions.reports import next_run
-        from posko.metrics.tasks import generate_monthly_reports, monthly_reports_armed
+        from posko.core.chains import ensure_chain
+        from posko.core.models import TaskChain
+        from posko.metrics.tasks import monthly_chain
 
-        if monthly_reports_armed():
-            self.stdout.write("Laporan bulanan otomatis sudah terjadwal.")
-            return
-        when = next_run()
-        generate_monthly_reports.using(run_after=when).enqueue()
-        self.stdout.write(f"Laporan bulanan otomatis dijadwalkan: {when.isoformat()}")
+        spec = monthly_chain()
+        started = ensure_chain(spec)
+        row = TaskChain.objects.get(key=spec.key)
+        when = f"{timezone.localtime(row.next_run_at):%Y-%m-%d %H:%M}" if row.next_run_at else "-"
+        if started:
+            self.stdout.write(f"Laporan bulanan otomatis dijadwalkan: {when}.")
+        else:
+            self.stdout.write(f"Laporan bulanan otomatis sudah terjadwal: {when}.")

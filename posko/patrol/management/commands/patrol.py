@@ -45,7 +45,7 @@ class Command(BaseCommand):
             raise CommandError(f"{action} needs a FILE")
         if action == "poll":
             for feed in Feed.objects.filter(polres=polres, enabled=True):
-                self.stdout.write(f"{feed.name}: {do_poll_feed(feed.pk, reschedule=False)}")
+                self.stdout.write(f"{feed.name}: {do_poll_feed(feed.pk)}")
             return
         if action == "detect-spikes":
             alerts = do_detect_spikes(polres)
