@@ -25,6 +25,7 @@ def test_every_roles_menu_is_one_line(
     for username in ROLES:
         context = browser.new_context(locale="id-ID", viewport={"width": width, "height": 800})
         page = context.new_page()
+        page.set_default_timeout(120_000)  # a loaded shared machine
         _login(page, live_server.url, username)
         tops = page.evaluate(NAV_TOPS)
         assert len(tops) >= 3 and len(set(tops)) == 1, (username, width, tops)
@@ -41,6 +42,7 @@ def test_work_settings_pages_in_the_browser(
 ) -> None:
     context = browser.new_context(locale="id-ID", viewport={"width": width, "height": 800})
     page = context.new_page()
+    page.set_default_timeout(120_000)
     _login(page, live_server.url, "admin")
     page.goto(f"{live_server.url}/posko/administrasi/")
     page.click("text=Penugasan otomatis")

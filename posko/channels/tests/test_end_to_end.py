@@ -140,8 +140,12 @@ def test_telegram_round_trip(demo: Client, fake_api: FakeApi) -> None:
     hook = "/hooks/telegram/blt-telegram/"
     headers = {"X-Telegram-Bot-Api-Secret-Token": TG_SECRET}
     no_spacing("telegram")
+    ok = fixture_json("telegram", "send_message__ok")
+    ids = iter([201, 202])  # the receipt, then the reply
     fake_api.route(
-        "POST", rf"/bot{TG_TOKEN}/sendMessage", json=fixture_json("telegram", "send_message__ok")
+        "POST",
+        rf"/bot{TG_TOKEN}/sendMessage",
+        lambda r: Reply(json={**ok, "result": {**ok["result"], "message_id": next(ids)}}),
     )
     assert web.post(hook, body, content_type="application/json", headers=headers).status_code == 200
     run_tasks()

@@ -50,7 +50,10 @@ def test_apa_benar_on_whatsapp_gets_the_clarification(
     fake_api: FakeApi,
     officers: dict[str, Officer],
 ) -> None:
-    ChannelAccount.objects.filter(platform="whatsapp").update(config={"pair_interval_seconds": 0})
+    # No spacing between messages; the receipt is tested in channels/tests/test_receipts.py.
+    ChannelAccount.objects.filter(platform="whatsapp").update(
+        config={"pair_interval_seconds": 0, "reporter_receipt": False}
+    )
     ids = itertools.count(1)
     fake_api.route(
         "POST",
