@@ -48,6 +48,7 @@ AUDIT_KINDS: dict[str, Promise] = {
     "reply_draft_sent": _("Draf balasan yang disetujui dikirim"),
     # Polres configuration
     "sla_settings_changed": _("Pengaturan SLA diubah"),
+    "reply_policy_changed": _("Batas persetujuan balasan diubah"),
     "channel_account_created": _("Akun resmi ditambahkan"),
     "channel_account_updated": _("Akun resmi diubah"),
     "channel_account_enabled": _("Akun resmi diaktifkan"),

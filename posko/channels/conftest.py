@@ -41,6 +41,9 @@ def whatsapp_account(polres: Unit, fake_api: FakeApi) -> ChannelAccount:
         external_id=WA_PHONE_ID,
         slug="blt-whatsapp",
         api_base=fake_api.url + "/v23.0",
+        # The receipt (code + secret link) is tested in tests/test_receipts.py; off here so
+        # that other tests count only the messages they are about.
+        config={"reporter_receipt": False},
         credentials={
             "app_secret": APP_SECRET,
             "verify_token": VERIFY_TOKEN,
@@ -57,6 +60,9 @@ def telegram_account(polres: Unit, fake_api: FakeApi) -> ChannelAccount:
         external_id=TG_TOKEN.split(":")[0],
         slug="blt-telegram",
         api_base=fake_api.url,
+        # The receipt (code + secret link) is tested in tests/test_receipts.py; off here so
+        # that other tests count only the messages they are about.
+        config={"reporter_receipt": False},
         credentials={"bot_token": TG_TOKEN, "secret_token": TG_SECRET},
     )
 
@@ -69,6 +75,9 @@ def instagram_account(polres: Unit, fake_api: FakeApi) -> ChannelAccount:
         external_id=IG_ACCOUNT_ID,
         slug="blt-instagram",
         api_base=fake_api.url + "/v23.0",
+        # The receipt (code + secret link) is tested in tests/test_receipts.py; off here so
+        # that other tests count only the messages they are about.
+        config={"reporter_receipt": False},
         credentials={
             "app_secret": APP_SECRET,
             "verify_token": VERIFY_TOKEN,
@@ -85,6 +94,9 @@ def facebook_account(polres: Unit, fake_api: FakeApi) -> ChannelAccount:
         external_id=FB_PAGE_ID,
         slug="blt-facebook",
         api_base=fake_api.url + "/v23.0",
+        # The receipt (code + secret link) is tested in tests/test_receipts.py; off here so
+        # that other tests count only the messages they are about.
+        config={"reporter_receipt": False},
         credentials={
             "app_secret": APP_SECRET,
             "verify_token": VERIFY_TOKEN,

@@ -426,6 +426,7 @@ class ModerationItem(models.Model):
 
 
 class NoticeEvent(models.TextChoices):
+    RECEIVED = "received", _("Aduan diterima (kode dan tautan rahasia pelapor)")
     ASSIGNED = "assigned", _("Aduan ditugaskan")
     RESOLVED = "resolved", _("Aduan selesai")
     REJECTED = "rejected", _("Aduan ditolak")
@@ -435,6 +436,11 @@ class NoticeEvent(models.TextChoices):
 
 
 DEFAULT_NOTICES: dict[str, str] = {
+    # Private chats only (never a public reply): {link} is the reporter's secret link.
+    NoticeEvent.RECEIVED: (
+        "Laporan Anda sudah kami terima dengan kode {code}. Untuk menambah keterangan atau "
+        "foto, buka tautan pribadi ini (jangan dibagikan kepada siapa pun): {link} — {polres}"
+    ),
     NoticeEvent.ASSIGNED: (
         "Laporan Anda ({code}) sudah diteruskan kepada {unit} dan sedang ditindaklanjuti."
     ),

@@ -37,6 +37,15 @@ def _enqueue_notice(aduan: Aduan, event: str, reason: str = "") -> None:
     enqueue_with_transaction(enqueue)
 
 
+def acknowledge_receipt(event: AduanEvent) -> None:
+    """A new aduan from a private chat: the tracking code and the reporter's secret link, in
+    this transaction (the key is known only here; its delivery is sent by a task)."""
+    if event.aduan.channel in Platform.values:
+        from posko.channels.actions.notices import queue_receipt
+
+        queue_receipt(event.aduan)
+
+
 def notify_assignment(event: AduanEvent) -> None:
     """The aduan was handed to a unit: tell the citizen (once per unit)."""
     _enqueue_notice(event.aduan, NoticeEvent.ASSIGNED)
@@ -63,6 +72,7 @@ def reply_gate(aduan: Aduan) -> None:
 
 
 def connect() -> None:
+    subscribe(EventKind.CREATED, acknowledge_receipt)
     subscribe(EventKind.ASSIGNED, notify_assignment)
     subscribe(EventKind.STATUS_CHANGED, notify_status_change)
     subscribe(EventKind.PUBLIC_REPLY, send_public_reply)

@@ -20,6 +20,8 @@ ADMIN_PAGES = frozenset(
         "landmarks",
         "triage_models",
         "sla_settings",
+        "assignment_settings",
+        "reply_policy_settings",
         "channel_accounts",
         "channel_account_new",
         "channel_account_edit",

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 import posko.core.limits  # noqa: F401 - registers the <id:…> converter
 from posko.console import channel_views as channels
-from posko.console import pwa, settings, triage, two_factor, views
+from posko.console import pwa, settings, triage, two_factor, views, work_settings
 from posko.console import tools_views as tools
 from posko.console import training_views as training
 from posko.console import workbench_views as workbench
@@ -38,6 +38,21 @@ urlpatterns = [
     path("triase/", triage.triage_models, name="triage_models"),
     path("administrasi/", settings.administration, name="administration"),
     path("pengaturan/sla/", settings.sla_settings, name="sla_settings"),
+    path(
+        "pengaturan/penugasan/",
+        work_settings.assignment_settings,
+        name="assignment_settings",
+    ),
+    path(
+        "pengaturan/penugasan/cuti/<id:pk>/",
+        work_settings.officer_leave,
+        name="officer_leave",
+    ),
+    path(
+        "pengaturan/persetujuan-balasan/",
+        work_settings.reply_policy_settings,
+        name="reply_policy_settings",
+    ),
     path("landmark/<id:landmark_id>/hapus/", triage.landmark_delete, name="landmark_delete"),
     path(
         "aduan/<str:code>/kirim-ulang/<id:message_id>/",

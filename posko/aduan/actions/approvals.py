@@ -13,11 +13,14 @@ from django.utils.translation import gettext as _
 
 from posko.aduan.access import authorize_change
 from posko.aduan.actions.common import composed_actions, lock_aduan, record_audit
+from posko.aduan.audit import record_polres_audit
 from posko.aduan.models import Aduan, AduanMessage, DraftState, ReplyDraft, ReplyPolicy
 from posko.aduan.models.approval import DEFAULT_APPROVAL_MIN_REPORTS
 from posko.core.types import AnyUser
+from posko.org.models import Unit
 from posko.org.permissions import (
     REPLY_APPROVER_ROLES,
+    SETTINGS_ROLES,
     NotPermitted,
     authorize_in_polres,
     has_role,
@@ -37,9 +40,41 @@ class ReplyNeedsApproval(ReplyApprovalError):
         )
 
 
-def approval_min_reports(polres_id: int) -> int:
+def approval_min_reports_of(polres_id: int) -> int:
     policy = ReplyPolicy.objects.filter(polres_id=polres_id).first()
     return policy.approval_min_reports if policy else DEFAULT_APPROVAL_MIN_REPORTS
+
+
+# Bounds of the "large incident" threshold: 2 (one report is never an incident of many) to
+# 1000 (beyond it the setting means "never").
+MIN_APPROVAL_REPORTS, MAX_APPROVAL_REPORTS = 2, 1000
+
+
+@transaction.atomic(durable=True)
+def do_set_reply_policy(
+    polres: Unit, *, approval_min_reports: int, acting_user: User
+) -> ReplyPolicy:
+    """From how many reports an incident counts as large (its public replies then need a
+    pimpinan's approval); settings roles of the Polres. Audited with the value before."""
+    authorize_in_polres(acting_user, SETTINGS_ROLES, polres)
+    if not MIN_APPROVAL_REPORTS <= approval_min_reports <= MAX_APPROVAL_REPORTS:
+        raise ReplyApprovalError(
+            _("Batas insiden besar harus antara %(low)d dan %(high)d laporan.")
+            % {"low": MIN_APPROVAL_REPORTS, "high": MAX_APPROVAL_REPORTS}
+        )
+    before = approval_min_reports_of(polres.pk)
+    policy, _created = ReplyPolicy.objects.select_for_update().get_or_create(polres=polres)
+    policy.approval_min_reports, policy.updated_at = approval_min_reports, timezone.now()
+    policy.save(update_fields=["approval_min_reports", "updated_at"])
+    record_polres_audit(
+        polres,
+        "reply_policy_changed",
+        actor=acting_user,
+        target="reply_policy",
+        before=before,
+        after=approval_min_reports,
+    )
+    return policy
 
 
 def approval_required(aduan: Aduan) -> bool:
@@ -52,7 +87,7 @@ def approval_required(aduan: Aduan) -> bool:
     if incident is not None and incident.flagged:
         return True
     reports = Aduan.objects.filter(incident_id=aduan.incident_id).count()
-    return reports >= approval_min_reports(aduan.polres_id)
+    return reports >= approval_min_reports_of(aduan.polres_id)
 
 
 def reply_needs_approval(aduan: Aduan, user: AnyUser | None) -> bool:

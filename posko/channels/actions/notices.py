@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -39,6 +40,7 @@ from posko.channels.dispatch import (
 )
 from posko.channels.models import (
     DEFAULT_NOTICES,
+    ChannelMessage,
     Conversation,
     DeliveryKind,
     NoticeEvent,
@@ -46,6 +48,7 @@ from posko.channels.models import (
     OutboundDelivery,
     Platform,
 )
+from posko.channels.models import MessageKind as ChannelMessageKind
 from posko.org.models import Unit
 
 PUBLIC_STATUS = {
@@ -201,9 +204,67 @@ def do_send_status_notice(aduan_id: int, event: str, reason: str = "") -> str:
     return f"queued {route['kind']}"
 
 
+# Where a receipt may carry the reporter's secret link: a private reply only (never a public
+# comment, a mention or X, whose replies are public).
+PRIVATE_DELIVERY = frozenset({DeliveryKind.DIRECT, DeliveryKind.TEMPLATE})
+HIDDEN_KEY = "••••••"
+
+
+def reporter_link(aduan: Aduan, key: str) -> str:
+    """The absolute secret link with which the reporter adds information and photos."""
+    path = reverse("portal:tambah_informasi", args=[aduan.code, key])
+    return f"{settings.POSKO_PUBLIC_URL.rstrip('/')}{path}"
+
+
+def queue_receipt(aduan: Aduan) -> str:
+    """Inside the intake's transaction (the secret key exists only there): tell a reporter who
+    wrote privately the tracking code and their secret link, on the chat they wrote in. The
+    thread shows the message with the key hidden (officers never see the link); only the
+    delivery row carries it. Public origins (comments, mentions, X) get nothing here: the
+    comment acknowledgement already answered them, without any code or link."""
+    key = aduan.issued_reporter_key
+    conversation = (
+        Conversation.objects.select_related("account", "identity").filter(aduan=aduan).first()
+    )
+    if not key or conversation is None or conversation.account.platform == Platform.X:
+        return "no private chat"
+    if conversation.account.config.get("reporter_receipt", True) is False:
+        return "off for this account"  # config ``reporter_receipt: false``
+    origin = ChannelMessage.objects.filter(aduan=aduan).order_by("id").only("kind").first()
+    if origin is None or origin.kind != ChannelMessageKind.DIRECT:
+        return "public origin"
+    link = reporter_link(aduan, key)
+    text = notice_text(aduan, NoticeEvent.RECEIVED, link=link)
+    if link not in text:  # a Polres wording without {link}: the link still goes out
+        text = f"{text}\n{link}"
+    try:
+        route = _route(conversation, NoticeEvent.RECEIVED, text)
+    except NoticeSkipped:
+        return "skipped"
+    if route["kind"] not in PRIVATE_DELIVERY:
+        return "not private"
+    text = route.pop("text")
+    message = do_record_system_message(
+        aduan,
+        kind=AduanMessageKind.PUBLIC_REPLY,
+        text=text.replace(key, HIDDEN_KEY),
+        channel=conversation.account.platform,
+        delivery_state=MessageDelivery.PENDING,
+        audit_action="notice_queued",
+        event=NoticeEvent.RECEIVED.value,
+        delivery_kind=route["kind"],
+    )
+    delivery = OutboundDelivery.objects.create(
+        account=conversation.account, message=message, text=text, **route
+    )
+    enqueue_send(delivery.pk)
+    return f"queued {route['kind']}"
+
+
 # Placeholders each template may use. Public wordings (comment acknowledgement, public update)
 # get nothing that identifies the report or the citizen.
 ALLOWED_PLACEHOLDERS: dict[str, frozenset[str]] = {
+    NoticeEvent.RECEIVED: frozenset({"code", "polres", "link"}),
     NoticeEvent.ASSIGNED: frozenset({"code", "unit", "polres"}),
     NoticeEvent.RESOLVED: frozenset({"code", "unit", "polres"}),
     NoticeEvent.REJECTED: frozenset({"code", "unit", "polres", "reason"}),

@@ -16,7 +16,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from posko.api.actions import do_create_api_token
-from posko.channels.testing import FakeApi, compact, fixture_json, meta_signature
+from posko.channels.models import ChannelAccount
+from posko.channels.testing import FakeApi, Reply, compact, fixture_json, meta_signature
 from posko.core.testing import run_tasks
 from posko.demo.seed import seed_demo
 
@@ -51,6 +52,13 @@ def demo(monkeypatch: pytest.MonkeyPatch, fake_api: FakeApi, db: None) -> Iterat
     seed_demo("sandi-demo-uji-123", with_sample_aduan=False)
     token = do_create_api_token(User.objects.get(username="operator"))
     yield Client(headers={"Authorization": f"Bearer {token}"})
+
+
+def no_spacing(platform: str) -> None:
+    """No spacing between the receipt and the reply to one citizen (tested elsewhere)."""
+    for account in ChannelAccount.objects.filter(platform=platform):
+        account.config = {**account.config, "pair_interval_seconds": 0}
+        account.save(update_fields=["config"])
 
 
 def api_list(api: Client, channel: str) -> list[dict[str, Any]]:
@@ -89,6 +97,13 @@ def test_whatsapp_round_trip(demo: Client, fake_api: FakeApi) -> None:
         int(datetime.now(UTC).timestamp())
     )
     body = compact(payload)
+    no_spacing("whatsapp")
+    ids = iter(["wamid.RECEIPT", "wamid.DEMO1"])
+    fake_api.route(
+        "POST",
+        rf"/v23\.0/{WA_PHONE}/messages",
+        lambda r: Reply(json={"messaging_product": "whatsapp", "messages": [{"id": next(ids)}]}),
+    )
     assert meta_post(web, "/hooks/whatsapp/", body) == 200
     run_tasks()
     [item] = api_list(demo, "whatsapp")
@@ -96,16 +111,16 @@ def test_whatsapp_round_trip(demo: Client, fake_api: FakeApi) -> None:
     assert meta_post(web, "/hooks/whatsapp/", body) == 200  # redelivered
     assert meta_post(web, "/hooks/whatsapp/", body.replace(b"Motor", b"Mobil"), secret="x") == 403
     run_tasks()
-    assert len(api_list(demo, "whatsapp")) == 1 and len(thread(demo, code)) == 1
+    assert len(api_list(demo, "whatsapp")) == 1
+    # The message, then the receipt with the code and the (hidden) secret link.
+    _incoming, receipt = thread(demo, code)
+    assert code in receipt["text"] and "/tambah/••••••/" in receipt["text"]
+    [receipt_sent] = fake_api.calls("POST", rf"/v23\.0/{WA_PHONE}/messages")
+    assert f"/lapor/{code}/tambah/" in receipt_sent.json()["text"]["body"]
 
-    fake_api.route(
-        "POST",
-        rf"/v23\.0/{WA_PHONE}/messages",
-        json={"messaging_product": "whatsapp", "messages": [{"id": "wamid.DEMO1"}]},
-    )
     reply(demo, code, "Laporan diterima, petugas Satreskrim akan menghubungi Anda.")
     run_tasks()
-    [sent] = fake_api.calls("POST", rf"/v23\.0/{WA_PHONE}/messages")
+    _receipt, sent = fake_api.calls("POST", rf"/v23\.0/{WA_PHONE}/messages")
     assert sent.headers["Authorization"] == f"Bearer {WA_TOKEN}"
     assert sent.json()["to"] == "6281234567890" and sent.json()["type"] == "text"
     assert sent.json()["messaging_product"] == "whatsapp"
@@ -124,6 +139,14 @@ def test_telegram_round_trip(demo: Client, fake_api: FakeApi) -> None:
     body = json.dumps(fixture_json("telegram", "message__text")).encode()
     hook = "/hooks/telegram/blt-telegram/"
     headers = {"X-Telegram-Bot-Api-Secret-Token": TG_SECRET}
+    no_spacing("telegram")
+    ok = fixture_json("telegram", "send_message__ok")
+    ids = iter([201, 202])  # the receipt, then the reply
+    fake_api.route(
+        "POST",
+        rf"/bot{TG_TOKEN}/sendMessage",
+        lambda r: Reply(json={**ok, "result": {**ok["result"], "message_id": next(ids)}}),
+    )
     assert web.post(hook, body, content_type="application/json", headers=headers).status_code == 200
     run_tasks()
     [item] = api_list(demo, "telegram")
@@ -131,14 +154,13 @@ def test_telegram_round_trip(demo: Client, fake_api: FakeApi) -> None:
     bad = {"X-Telegram-Bot-Api-Secret-Token": "salah"}
     assert web.post(hook, body, content_type="application/json", headers=bad).status_code == 403
     run_tasks()
-    assert len(api_list(demo, "telegram")) == 1 and len(thread(demo, item["code"])) == 1
+    assert len(api_list(demo, "telegram")) == 1 and len(thread(demo, item["code"])) == 2
+    [receipt] = fake_api.calls("POST", rf"/bot{TG_TOKEN}/sendMessage")
+    assert f"/lapor/{item['code']}/tambah/" in receipt.json()["text"]
 
-    fake_api.route(
-        "POST", rf"/bot{TG_TOKEN}/sendMessage", json=fixture_json("telegram", "send_message__ok")
-    )
     reply(demo, item["code"], "Petugas Samapta menuju lokasi.")
     run_tasks()
-    [sent] = fake_api.calls("POST", rf"/bot{TG_TOKEN}/sendMessage")
+    _receipt, sent = fake_api.calls("POST", rf"/bot{TG_TOKEN}/sendMessage")
     assert sent.json() == {"chat_id": "523456789", "text": "Petugas Samapta menuju lokasi."}
     # Telegram has no delivery receipts for bots: "sent" is the final state.
     assert thread(demo, item["code"])[-1]["delivery_state"] == "sent"

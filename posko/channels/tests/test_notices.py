@@ -33,11 +33,21 @@ from posko.org.models import Officer, Unit
 pytestmark = pytest.mark.tasks
 
 SEND_PATH = rf"/v23\.0/{WA_PHONE_ID}/messages"
+RECEIPT = "Laporan Anda sudah kami terima dengan kode"
 
 
 def whatsapp_in(client: Client, fake_api: FakeApi) -> Aduan:
+    """An aduan from a WhatsApp chat; its receipt (code and secret link) has been sent."""
     # No spacing between messages to one citizen here (tested elsewhere).
     ChannelAccount.objects.filter(platform="whatsapp").update(config={"pair_interval_seconds": 0})
+    ids = itertools.count(1)
+    fake_api.route(
+        "POST",
+        SEND_PATH,
+        lambda r: Reply(
+            json={"messaging_product": "whatsapp", "messages": [{"id": f"w.{next(ids)}"}]}
+        ),
+    )
     payload = fixture_json("whatsapp", "message__text")
     message = payload["entry"][0]["changes"][0]["value"]["messages"][0]
     message["timestamp"] = str(int(timezone.now().timestamp()))
@@ -50,19 +60,18 @@ def whatsapp_in(client: Client, fake_api: FakeApi) -> Aduan:
     )
     assert response.status_code == 200
     run_tasks()
-    ids = itertools.count(1)
-    fake_api.route(
-        "POST",
-        SEND_PATH,
-        lambda r: Reply(
-            json={"messaging_product": "whatsapp", "messages": [{"id": f"w.{next(ids)}"}]}
-        ),
+    aduan = Aduan.objects.get()
+    [receipt] = [r.json()["text"]["body"] for r in fake_api.calls("POST", SEND_PATH)]
+    assert (
+        receipt.startswith(f"{RECEIPT} {aduan.code}.") and f"/lapor/{aduan.code}/tambah/" in receipt
     )
-    return Aduan.objects.get()
+    return aduan
 
 
 def sent_texts(fake_api: FakeApi) -> list[str]:
-    return [r.json()["text"]["body"] for r in fake_api.calls("POST", SEND_PATH)]
+    """What was sent after the receipt."""
+    texts = [r.json().get("text", {}).get("body", "") for r in fake_api.calls("POST", SEND_PATH)]
+    return [t for t in texts if not t.startswith(RECEIPT)]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -98,8 +107,8 @@ def test_assigned_and_resolved_are_told_on_whatsapp(
     assert len(texts) == 3 and len(resolved) == 1 and len(asked) == 1
     assert resolved[0].startswith(f"Laporan Anda ({aduan.code}) telah selesai")
     notices = aduan.messages.filter(kind="public_reply")
-    assert [m.delivery_state for m in notices] == ["sent", "sent", "sent"]
-    assert aduan.audit_events.filter(action="notice_queued").count() == 2
+    assert [m.delivery_state for m in notices] == ["sent", "sent", "sent", "sent"]
+    assert aduan.audit_events.filter(action="notice_queued").count() == 3  # receipt too
     assert aduan.audit_events.filter(action="satisfaction_asked").count() == 1
     aduan.refresh_from_db()
     assert aduan.first_responded_at is not None  # set by the status change, not the notice
@@ -134,11 +143,11 @@ def test_closed_whatsapp_window_without_template_is_skipped_with_a_note(
         do_change_status(aduan, "ditangani", acting_user=operator)
         do_change_status(aduan, "selesai", acting_user=operator)
         run_tasks()
-    assert fake_api.calls("POST", SEND_PATH) == []
+    assert sent_texts(fake_api) == [] and len(fake_api.calls("POST", SEND_PATH)) == 1
     note = aduan.messages.get(kind="internal_note")
     assert "tidak dikirim" in note.text and "24 jam" in note.text
     assert aduan.audit_events.filter(action="notice_skipped").exists()
-    assert not OutboundDelivery.objects.exists()
+    assert OutboundDelivery.objects.get().text.startswith(RECEIPT)  # the receipt only
 
 
 @pytest.mark.django_db(transaction=True)
@@ -157,7 +166,8 @@ def test_closed_whatsapp_window_uses_the_template(
         do_change_status(aduan, "ditangani", acting_user=operator)
         do_change_status(aduan, "selesai", acting_user=operator)
         run_tasks()
-    [sent] = fake_api.calls("POST", SEND_PATH)
+    [receipt, sent] = fake_api.calls("POST", SEND_PATH)
+    assert receipt.json()["type"] == "text"
     body = sent.json()
     assert body["type"] == "template" and body["template"]["name"] == "status_aduan"
     params = body["template"]["components"][0]["parameters"]

@@ -22,11 +22,23 @@ def _page(username: str, path: str = "/posko/administrasi/") -> tuple[int, str]:
     [
         (
             "admin",
-            {"landmark", "triase", "kanal/akun", "kanal/templat", "pengaturan/sla", "makro"}
-            | {"patroli/antrean"},
+            {
+                "landmark",
+                "triase",
+                "kanal/akun",
+                "kanal/templat",
+                "pengaturan/sla",
+                "makro",
+                "balasan-siap",
+            }
+            | {"patroli/antrean", "pengaturan/penugasan", "pengaturan/persetujuan-balasan"},
         ),
-        ("operator", {"landmark", "triase", "makro"}),
-        ("kapolres", {"landmark", "triase", "pengaturan/sla", "makro"}),
+        ("operator", {"landmark", "triase", "makro", "balasan-siap"}),
+        (
+            "kapolres",
+            {"landmark", "triase", "pengaturan/sla", "makro", "balasan-siap"}
+            | {"pengaturan/penugasan", "pengaturan/persetujuan-balasan"},
+        ),
     ],
 )
 def test_administration_lists_what_each_role_may_open(
@@ -35,7 +47,7 @@ def test_administration_lists_what_each_role_may_open(
     status, html = _page(username)
     assert status == 200
     section = html.split('data-testid="admin-pages"', 1)[1]
-    found = set(re.findall(r'href="/posko/([a-z/]+?)/"', section))
+    found = set(re.findall(r'href="/posko/([a-z/-]+?)/"', section))
     assert found == links
     for link in links:  # every card opens for this role
         assert _page(username, f"/posko/{link}/")[0] == 200

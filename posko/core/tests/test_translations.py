@@ -106,6 +106,23 @@ def test_the_command_refuses_mismatched_placeholders(tmp_path: Path, settings: A
     assert not (messages / "django.mo").exists()
 
 
+def test_the_command_refuses_a_msgid_defined_twice(tmp_path: Path, settings: Any) -> None:
+    """A union merge of two branches once left "alasan" defined twice; Babel kept the later one
+    silently, GNU msgfmt refuses such a file."""
+    messages = tmp_path / "en" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    (messages / "django.po").write_text(
+        'msgid "alasan"\nmsgstr "reason"\n\nmsgid "Poin"\nmsgstr "Points"\n'
+        'msgid "alasan"\nmsgstr "cause"\n\nmsgctxt "x"\nmsgid "Poin"\nmsgstr "Score"\n',
+        encoding="utf-8",
+    )
+    settings.LOCALE_PATHS = [tmp_path]
+    with pytest.raises(CommandError, match=r"alasan.*dua kali") as refused:
+        call_command("compile_translations", stdout=StringIO(), stderr=StringIO())
+    assert "Poin" not in str(refused.value)  # the same msgid in another context is allowed
+    assert not (messages / "django.mo").exists()
+
+
 def test_plural_and_context_messages_compile_and_check(tmp_path: Path, settings: Any) -> None:
     messages = tmp_path / "en" / "LC_MESSAGES"
     messages.mkdir(parents=True)

@@ -29,7 +29,10 @@ PostWebhook = Callable[[bytes, dict[str, str]], int]
 
 def registered_hoax(officers: dict[str, Officer], fake_api: FakeApi) -> HoaxClaim:
     """The approved claim, and the fake Cloud API answering every send with a new id."""
-    ChannelAccount.objects.filter(platform="whatsapp").update(config={"pair_interval_seconds": 0})
+    # No spacing between messages; the receipt is tested in channels/tests/test_receipts.py.
+    ChannelAccount.objects.filter(platform="whatsapp").update(
+        config={"pair_interval_seconds": 0, "reporter_receipt": False}
+    )
     ids = itertools.count(1)
     fake_api.route(
         "POST",

@@ -48,16 +48,19 @@ def test_sms_round_trip(
 ) -> None:
     body = fixture_bytes("sms", "message")
     assert post(client, body, "salah") == 403 and not InboundEvent.objects.exists()
+    fake_api.route("POST", r"/messages", json={"id": "gw-0"})
     assert post(client, body) == 200 and post(client, body) == 200
     run_tasks()
     aduan = Aduan.objects.get()
     assert (aduan.channel, aduan.reporter_phone) == ("sms", "+6281277712345")
+    [receipt] = fake_api.calls("POST", r"/messages")  # the code and the secret link
+    assert f"/lapor/{aduan.code}/tambah/" in receipt.json()["text"]
     fake_api.route("POST", r"/messages", json={"id": "gw-1"})
     reply = do_add_message(
         aduan, "Laporan diterima.", public=True, acting_user=officers["operator"].user
     )
     run_tasks()
-    sent = fake_api.calls("POST", r"/messages")[0]
+    sent = fake_api.calls("POST", r"/messages")[-1]
     assert sent.headers["Authorization"] == "Bearer sms-key"
     assert sent.json()["to"] == "+6281277712345" and sent.json()["text"] == "Laporan diterima."
     status = json.loads(fixture_bytes("sms", "status"))

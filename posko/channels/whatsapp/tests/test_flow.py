@@ -318,7 +318,10 @@ def test_outside_24h_window_uses_configured_template(
     fake_api: FakeApi,
     officers: dict[str, Officer],
 ) -> None:
-    whatsapp_account.config = {"window_template": {"name": "balasan_aduan", "language": "id"}}
+    whatsapp_account.config = {
+        "window_template": {"name": "balasan_aduan", "language": "id"},
+        "reporter_receipt": False,  # tested in channels/tests/test_receipts.py
+    }
     whatsapp_account.save()
     deliver(client, fresh("message__text"))
     aduan = Aduan.objects.get()

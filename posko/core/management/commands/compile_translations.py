@@ -22,9 +22,28 @@ def po_files() -> list[Path]:
     return sorted(po for root in settings.LOCALE_PATHS for po in Path(root).rglob("*.po"))
 
 
+def duplicate_msgids(po: Path) -> list[str]:
+    """Msgids defined twice in ``po`` (with the same context). Babel keeps the later one
+    silently and GNU msgfmt refuses the file; a union merge of two branches can produce them."""
+    seen: set[tuple[str, str]] = set()
+    duplicates: list[str] = []
+    context = ""
+    for line in po.read_text(encoding="utf-8").splitlines():
+        if line.startswith("msgctxt "):
+            context = line
+        elif line.startswith("msgid "):
+            key = (context, line)
+            context = ""
+            if key in seen and line != 'msgid ""':
+                duplicates.append(line[len("msgid ") :])
+            seen.add(key)
+    return duplicates
+
+
 def compile_po(po: Path) -> bytes:
     """The ``.mo`` bytes for one ``.po``; refuses a catalog whose placeholders do not match
-    (``%(name)s`` in the msgid but not in the msgstr, or the other way round)."""
+    (``%(name)s`` in the msgid but not in the msgstr, or the other way round) or that defines a
+    msgid twice."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
@@ -33,6 +52,7 @@ def compile_po(po: Path) -> bytes:
     problems = [
         f"{po}: {message.id!r}: {error}" for message, errors in catalog.check() for error in errors
     ]
+    problems += [f"{po}: {msgid}: didefinisikan dua kali" for msgid in duplicate_msgids(po)]
     if problems:
         raise CommandError("\n".join(problems))
     out = io.BytesIO()
