@@ -22,7 +22,7 @@ from posko.aduan.models import Aduan
 from posko.aduan.models.aduan import OPEN_ONLY, open_due_expression
 from posko.core.types import AnyUser
 from posko.metrics.dashboard import command_figures, period
-from posko.metrics.queries import by_polres
+from posko.metrics.queries import add_histograms, by_polres
 from posko.org.lookup import polres_units
 from posko.org.models import Officer, Unit
 
@@ -88,8 +88,18 @@ def command_view(request: HttpRequest) -> HttpResponse:
     totals: dict[str, int] = {}
     comparison: list[tuple[Unit, Any]] = []
     if len(units) > 1:
-        figures, totals = _rolled_up_rows(figures)
         p = period(months)
+        figures, totals = _rolled_up_rows(figures)
+        add_histograms(
+            [u.pk for u in units],
+            p.start,
+            p.end,
+            {
+                "satuan": figures["satuan"],
+                "polsek": figures["polsek"],
+                "officer": figures["officers"],
+            },
+        )
         per = by_polres([u.pk for u in units], p.start, p.end)
         comparison = [(u, per[u.pk]) for u in units if u.pk in per]
     return render(
