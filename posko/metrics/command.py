@@ -21,7 +21,7 @@ from posko.aduan.access import RESTRICTED_READERS, officer_of, visible_aduan
 from posko.aduan.models import Aduan
 from posko.aduan.models.aduan import OPEN_ONLY, open_due_expression
 from posko.core.types import AnyUser
-from posko.metrics.dashboard import command_figures, period
+from posko.metrics.dashboard import Period, command_figures, period
 from posko.metrics.queries import add_histograms, by_polres
 from posko.org.lookup import polres_units
 from posko.org.models import Officer, Unit
@@ -89,17 +89,7 @@ def command_view(request: HttpRequest) -> HttpResponse:
     comparison: list[tuple[Unit, Any]] = []
     if len(units) > 1:
         p = period(months)
-        figures, totals = _rolled_up_rows(figures)
-        add_histograms(
-            [u.pk for u in units],
-            p.start,
-            p.end,
-            {
-                "satuan": figures["satuan"],
-                "polsek": figures["polsek"],
-                "officer": figures["officers"],
-            },
-        )
+        figures, totals = _rolled_up_rows(figures, [u.pk for u in units], p)
         per = by_polres([u.pk for u in units], p.start, p.end)
         comparison = [(u, per[u.pk]) for u in units if u.pk in per]
     return render(
@@ -125,9 +115,12 @@ def command_view(request: HttpRequest) -> HttpResponse:
 ROLLUP_ROWS = 20
 
 
-def _rolled_up_rows(figures: dict[str, Any]) -> tuple[dict[str, Any], dict[str, int]]:
+def _rolled_up_rows(
+    figures: dict[str, Any], polres_ids: list[int], p: Period
+) -> tuple[dict[str, Any], dict[str, int]]:
     """The satuan, Polsek and officer rows of a roll-up with the most overdue, then open,
-    aduan (at most ``ROLLUP_ROWS`` each), and how many rows there were."""
+    aduan (at most ``ROLLUP_ROWS`` each) with their histograms, and how many rows there
+    were."""
     shown = dict(figures)
     totals: dict[str, int] = {}
     for name in ("satuan", "polsek", "officers"):
@@ -135,4 +128,6 @@ def _rolled_up_rows(figures: dict[str, Any]) -> tuple[dict[str, Any], dict[str, 
         totals[name] = len(rows)
         rows.sort(key=lambda r: (-r.overdue, -r.open, -r.received))  # overdue: attached above
         shown[name] = rows[:ROLLUP_ROWS]
+    dimensions = {"satuan": "satuan", "polsek": "polsek", "officers": "officer"}
+    add_histograms(polres_ids, p.start, p.end, {d: shown[n] for n, d in dimensions.items()})
     return shown, totals
