@@ -4,12 +4,10 @@ on the number of aduan."""
 
 from __future__ import annotations
 
-import operator
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import reduce
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
@@ -188,33 +186,6 @@ class Breakdowns:
         return self.get("all", restricted=restricted).get("", Figures())
 
 
-def add_histograms(
-    polres_ids: Iterable[int],
-    start: date,
-    end: date,
-    shown: dict[str, Iterable[Figures]],
-    *,
-    grain: str | None = None,
-) -> None:
-    """Fill the duration histograms of the ``shown`` figures of some dimensions (read
-    without them), restricted rows included: one query over the rows of those values only,
-    so a roll-up that lists 20 of 1,500 officers decodes the histograms of 20."""
-    wanted = {dim: {f.value: f for f in items} for dim, items in shown.items()}
-    parts = [Q(dimension=dim, value__in=sorted(items)) for dim, items in wanted.items() if items]
-    if not parts:
-        return
-    qs = MetricRow.objects.filter(
-        reduce(operator.or_, parts),
-        polres_id__in=list(polres_ids),
-        dimension__in=sorted(wanted),  # a condition of the index (the OR alone is a filter)
-        grain=grain or grain_for(start),
-        day__gte=start,
-        day__lte=end,
-    ).exclude(hist={})
-    for dim, value, h in qs.values_list("dimension", "value", "hist"):
-        wanted[dim][value].add_hist(h)
-
-
 def breakdown(
     polres_ids: Iterable[int],
     start: date,
@@ -249,10 +220,36 @@ def monthly(
     return list(months.values())
 
 
-def by_polres(polres_ids: Iterable[int], start: date, end: date) -> dict[int, Figures]:
-    """One ``Figures`` per Polres (the roll-up comparison of a Polda or Mabes)."""
-    qs = rows(polres_ids, start, end, "all", restricted=None)
+def by_polres(
+    polres_ids: Iterable[int],
+    start: date,
+    end: date,
+    *,
+    shown: Mapping[str, Iterable[Figures]] | None = None,
+) -> dict[int, Figures]:
+    """One ``Figures`` per Polres (the roll-up comparison of a Polda or Mabes). ``shown``:
+    figures of some dimensions read without their duration histograms (the rows a roll-up
+    lists, 20 of 1,500 officers) get them from the same query, restricted rows included: the
+    rows of those values only, by index probes."""
+    wanted = {dim: {f.value: f for f in items} for dim, items in (shown or {}).items()}
+    where = Q(dimension="all")
+    for dim, items in wanted.items():
+        if items:
+            where |= Q(dimension=dim, value__in=sorted(items))
+    qs = MetricRow.objects.filter(
+        where,
+        polres_id__in=list(polres_ids),
+        dimension__in=["all", *sorted(wanted)],  # an index condition (the OR alone filters)
+        grain=grain_for(start),
+        day__gte=start,
+        day__lte=end,
+    )
     per: dict[str, Figures] = {}
-    for polres_id, *values in qs.values_list("polres_id", *FIELDS):
-        _sum_into(per, str(polres_id), tuple(values))
+    for polres_id, dim, value, *values in qs.values_list(
+        "polres_id", "dimension", "value", *FIELDS
+    ):
+        if dim == "all":
+            _sum_into(per, str(polres_id), tuple(values))
+        elif values[-1]:
+            wanted[dim][value].add_hist(values[-1])
     return {int(k): f for k, f in per.items()}
