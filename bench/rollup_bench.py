@@ -3,7 +3,7 @@ p50/p95 of the Kapolda's command view (/posko/komando/, the comparison table of 
 ``/api/v1/metrics/polres`` and ``/summary``.
 
     .venv/bin/python bench/rollup_bench.py --database-url postgres://postgres@127.0.0.1:5432
-        [--polres 30] [--aduan 100000] [--requests 40]
+        [--polres 30] [--aduan 100000] [--requests 40] [--db-name NAME --keep] [--reuse]
 
 Building 3 M aduan rows and rebuilding the metrics from them would take far longer than the
 measurement on this machine, so the aggregate rows are built directly: 100 k synthetic aduan
@@ -13,7 +13,8 @@ which rows) and are summed in memory once; the resulting rows are then written f
 the 30 Polres with its own Polsek and satuan ids (COPY), so every Polres has exactly the rows
 100 k aduan produce. There are no aduan rows: the command view's live part (open aduan past
 their SLA now, one grouped query over the open backlog) reads an empty table here; its cost at
-volume is ``bench/dashboard_bench.py``'s. A temporary database is created and dropped.
+volume is ``bench/dashboard_bench.py``'s. A temporary database is created and dropped
+(``--db-name NAME --keep`` keeps it; ``--reuse`` then measures it again without rebuilding).
 Target: p95 < 300 ms.
 """
 
