@@ -132,7 +132,8 @@ INSERT INTO aduan_aduan (
     polres_id, code, channel, received_at, anonymous, reporter_name, reporter_phone,
     reporter_email, text, kecamatan_id, desa_id, category, priority, priority_rank, tone,
     handling_unit_id, polsek_id, assigned_officer_id, status, first_response_due,
-    resolution_due, first_responded_at, resolved_at, escalated_at, created_at, updated_at)
+    resolution_due, first_responded_at, resolved_at, escalated_at, created_at, updated_at,
+    confidential, reporter_key_hash)
 SELECT %(polres)s, 'BLT-' || lpad(to_hex(g), 9, '0'),
     (%(channels)s::text[])[1 + floor(random() * cardinality(%(channels)s::text[]))::int],
     received, random() < 0.3, 'Warga', '', '', 'bench ' || g,
@@ -148,7 +149,7 @@ SELECT %(polres)s, 'BLT-' || lpad(to_hex(g), 9, '0'),
     responded, resolved,
     CASE WHEN random() < CASE WHEN is_open THEN 0.05 ELSE 0.01 END
         THEN received + interval '1 hour' END,
-    received, COALESCE(resolved, responded, received)
+    received, COALESCE(resolved, responded, received), false, ''
 FROM (
     SELECT *,
         CASE WHEN is_open AND random() < 0.4 THEN NULL

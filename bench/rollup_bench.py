@@ -3,7 +3,7 @@ p50/p95 of the Kapolda's command view (/posko/komando/, the comparison table of 
 ``/api/v1/metrics/polres`` and ``/summary``.
 
     .venv/bin/python bench/rollup_bench.py --database-url postgres://postgres@127.0.0.1:5432
-        [--polres 30] [--aduan 100000] [--requests 40]
+        [--polres 30] [--aduan 100000] [--requests 40] [--db-name NAME --keep] [--reuse]
 
 Building 3 M aduan rows and rebuilding the metrics from them would take far longer than the
 measurement on this machine, so the aggregate rows are built directly: 100 k synthetic aduan
@@ -13,7 +13,8 @@ which rows) and are summed in memory once; the resulting rows are then written f
 the 30 Polres with its own Polsek and satuan ids (COPY), so every Polres has exactly the rows
 100 k aduan produce. There are no aduan rows: the command view's live part (open aduan past
 their SLA now, one grouped query over the open backlog) reads an empty table here; its cost at
-volume is ``bench/dashboard_bench.py``'s. A temporary database is created and dropped.
+volume is ``bench/dashboard_bench.py``'s. A temporary database is created and dropped
+(``--db-name NAME --keep`` keeps it; ``--reuse`` then measures it again without rebuilding).
 Target: p95 < 300 ms.
 """
 
@@ -38,12 +39,16 @@ TARGET_P95_MS = 300.0
 N_POLSEK, N_SATUAN, N_OFFICER, N_DESA = 8, 8, 30, 40  # 8 satuan: one of each kind
 
 
-def setup_django(server: str) -> str:
+def setup_django(server: str, name: str, *, reuse: bool) -> bool:
+    """Create (or, with ``reuse``, keep an existing) database; True when it must be built."""
     import psycopg
 
-    name = f"posko_rollup_bench_{os.getpid()}"
     with psycopg.connect(f"{server.rstrip('/')}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        build = not (reuse and exists)
+        if build:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
     os.environ["POSKO_DATABASE_URL"] = f"{server.rstrip('/')}/{name}"
     os.environ["POSKO_DATA_DIR"] = tempfile.mkdtemp(prefix="posko-rollup-bench-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "posko.config.settings")
@@ -55,7 +60,7 @@ def setup_django(server: str) -> str:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    return name
+    return build
 
 
 def drop_database(server: str, name: str) -> None:
@@ -253,8 +258,16 @@ def main() -> int:
     parser.add_argument("--polres", type=int, default=30)
     parser.add_argument("--aduan", type=int, default=100_000, help="per Polres")
     parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--db-name", default=f"posko_rollup_bench_{os.getpid()}")
+    parser.add_argument("--keep", action="store_true", help="keep the database at the end")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the database a run with --keep left (migrated first, not rebuilt)",
+    )
     args = parser.parse_args()
-    name = setup_django(args.database_url)
+    name = args.db_name
+    build = setup_django(args.database_url, name, reuse=args.reuse)
     try:
         from django.conf import settings
         from django.db import connection
@@ -271,19 +284,26 @@ def main() -> int:
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
-        t0 = time.perf_counter()
-        base = base_rows(args.aduan)
-        t1 = time.perf_counter()
-        polda, units = make_units(args.polres)
-        written = copy_rows(base, units)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        t2 = time.perf_counter()
-        print(
-            f"{args.polres} Polres x {args.aduan} aduan: {len(base)} metric rows per Polres "
-            f"summed in {t1 - t0:.1f} s; {written} rows written (COPY) in {t2 - t1:.1f} s"
-        )
-        kapolda = make_officer("kapolda", Role.PIMPINAN, polda)
+        if build:
+            t0 = time.perf_counter()
+            base = base_rows(args.aduan)
+            t1 = time.perf_counter()
+            polda, units = make_units(args.polres)
+            written = copy_rows(base, units)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            t2 = time.perf_counter()
+            print(
+                f"{args.polres} Polres x {args.aduan} aduan: {len(base)} metric rows per Polres "
+                f"summed in {t1 - t0:.1f} s; {written} rows written (COPY) in {t2 - t1:.1f} s"
+            )
+            kapolda = make_officer("kapolda", Role.PIMPINAN, polda)
+        else:
+            from posko.metrics.models import MetricRow
+            from posko.org.models import Officer
+
+            kapolda = Officer.objects.get(user__username="kapolda")
+            print(f"reusing {name}: {MetricRow.objects.count()} metric rows")
         console = Client()
         console.force_login(kapolda.user)
         token = do_create_api_token(kapolda.user)
@@ -308,7 +328,8 @@ def main() -> int:
                     flush=True,
                 )
     finally:
-        drop_database(args.database_url, name)
+        if not args.keep:
+            drop_database(args.database_url, name)
     return 1 if missed else 0
 
 

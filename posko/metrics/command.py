@@ -21,8 +21,8 @@ from posko.aduan.access import RESTRICTED_READERS, officer_of, visible_aduan
 from posko.aduan.models import Aduan
 from posko.aduan.models.aduan import OPEN_ONLY, open_due_expression
 from posko.core.types import AnyUser
-from posko.metrics.dashboard import command_figures, period
-from posko.metrics.queries import by_polres
+from posko.metrics.dashboard import Period, command_figures, period
+from posko.metrics.queries import Figures, by_polres
 from posko.org.lookup import polres_units
 from posko.org.models import Officer, Unit
 
@@ -88,9 +88,7 @@ def command_view(request: HttpRequest) -> HttpResponse:
     totals: dict[str, int] = {}
     comparison: list[tuple[Unit, Any]] = []
     if len(units) > 1:
-        figures, totals = _rolled_up_rows(figures)
-        p = period(months)
-        per = by_polres([u.pk for u in units], p.start, p.end)
+        figures, totals, per = _rolled_up_rows(figures, [u.pk for u in units], period(months))
         comparison = [(u, per[u.pk]) for u in units if u.pk in per]
     return render(
         request,
@@ -115,9 +113,12 @@ def command_view(request: HttpRequest) -> HttpResponse:
 ROLLUP_ROWS = 20
 
 
-def _rolled_up_rows(figures: dict[str, Any]) -> tuple[dict[str, Any], dict[str, int]]:
+def _rolled_up_rows(
+    figures: dict[str, Any], polres_ids: list[int], p: Period
+) -> tuple[dict[str, Any], dict[str, int], dict[int, Figures]]:
     """The satuan, Polsek and officer rows of a roll-up with the most overdue, then open,
-    aduan (at most ``ROLLUP_ROWS`` each), and how many rows there were."""
+    aduan (at most ``ROLLUP_ROWS`` each; their histograms read with the comparison's rows),
+    how many rows there were, and the figures per Polres."""
     shown = dict(figures)
     totals: dict[str, int] = {}
     for name in ("satuan", "polsek", "officers"):
@@ -125,4 +126,6 @@ def _rolled_up_rows(figures: dict[str, Any]) -> tuple[dict[str, Any], dict[str, 
         totals[name] = len(rows)
         rows.sort(key=lambda r: (-r.overdue, -r.open, -r.received))  # overdue: attached above
         shown[name] = rows[:ROLLUP_ROWS]
-    return shown, totals
+    dimensions = {"satuan": "satuan", "polsek": "polsek", "officers": "officer"}
+    per = by_polres(polres_ids, p.start, p.end, shown={d: shown[n] for n, d in dimensions.items()})
+    return shown, totals, per

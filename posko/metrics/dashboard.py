@@ -123,10 +123,13 @@ def growing_categories(polres_ids: list[int], today: date) -> list[tuple[str, in
 
 def _command_figures(polres_ids: list[int], months: int) -> dict[str, object]:
     """The command view: the same figures with restricted aduan included, per satuan, Polsek
-    and officer (a fixed number of queries over the metrics rows)."""
+    and officer (a fixed number of queries over the metrics rows). Above a Polres the
+    satuan, Polsek and officer rows come without their histograms: the view shows only some
+    of them (``command.ROLLUP_ROWS``) and reads the histograms of those."""
     p = period(months)
     dims = ["all", "satuan", "polsek", "officer", "category", "channel"]
-    found = Breakdowns(polres_ids, p.start, p.end, dims, hist=dims)
+    hist = dims if len(polres_ids) == 1 else ["all", "category", "channel"]
+    found = Breakdowns(polres_ids, p.start, p.end, dims, hist=hist)
     satuan_raw = found.get("satuan", restricted=None)
     polsek_raw = found.get("polsek", restricted=None)
     officer_raw = found.get("officer", restricted=None)

@@ -76,6 +76,12 @@ class MetricRow(models.Model):
             models.Index(
                 fields=["polres", "grain", "dimension", "day"], name="metric_polres_dim_day"
             ),
+            # The histograms of a few chosen values (the rows a roll-up shows): index probes,
+            # not every row of the dimension.
+            models.Index(
+                fields=["polres", "grain", "dimension", "value", "day"],
+                name="metric_polres_dim_value_day",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,12 +5,12 @@ on the number of aduan."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from posko.metrics.buckets import quantile_minutes
 from posko.metrics.models import COUNT_FIELDS, DAY, MONTH, MetricRow
@@ -24,7 +24,6 @@ class Figures:
     counts: dict[str, int] = field(default_factory=dict)
     fr: Counter[str] = field(default_factory=Counter)
     rs: Counter[str] = field(default_factory=Counter)
-    rt: Counter[str] = field(default_factory=Counter)
     label: str = ""
     restricted: bool = False
     overdue: int = 0
@@ -35,9 +34,11 @@ class Figures:
         raise AttributeError(name)
 
     def add_hist(self, hist: dict[str, dict[str, int]]) -> None:
-        self.fr.update(hist.get("fr", {}))
-        self.rs.update(hist.get("rs", {}))
-        self.rt.update(hist.get("rt", {}))
+        """Merge one row's duration histograms (its ``rt`` ratings are read as sums)."""
+        for name, target in (("fr", self.fr), ("rs", self.rs)):
+            part = hist.get(name)
+            if part:
+                target.update(part)
 
     @property
     def first_median(self) -> float | None:
@@ -179,7 +180,6 @@ class Breakdowns:
                         merged.counts[name] += n
                 merged.fr.update(part.fr)
                 merged.rs.update(part.rs)
-                merged.rt.update(part.rt)
         return result
 
     def total(self, *, restricted: bool | None = False) -> Figures:
@@ -220,10 +220,36 @@ def monthly(
     return list(months.values())
 
 
-def by_polres(polres_ids: Iterable[int], start: date, end: date) -> dict[int, Figures]:
-    """One ``Figures`` per Polres (the roll-up comparison of a Polda or Mabes)."""
-    qs = rows(polres_ids, start, end, "all", restricted=None)
+def by_polres(
+    polres_ids: Iterable[int],
+    start: date,
+    end: date,
+    *,
+    shown: Mapping[str, Iterable[Figures]] | None = None,
+) -> dict[int, Figures]:
+    """One ``Figures`` per Polres (the roll-up comparison of a Polda or Mabes). ``shown``:
+    figures of some dimensions read without their duration histograms (the rows a roll-up
+    lists, 20 of 1,500 officers) get them from the same query, restricted rows included: the
+    rows of those values only, by index probes."""
+    wanted = {dim: {f.value: f for f in items} for dim, items in (shown or {}).items()}
+    where = Q(dimension="all")
+    for dim, items in wanted.items():
+        if items:
+            where |= Q(dimension=dim, value__in=sorted(items))
+    qs = MetricRow.objects.filter(
+        where,
+        polres_id__in=list(polres_ids),
+        dimension__in=["all", *sorted(wanted)],  # an index condition (the OR alone filters)
+        grain=grain_for(start),
+        day__gte=start,
+        day__lte=end,
+    )
     per: dict[str, Figures] = {}
-    for polres_id, *values in qs.values_list("polres_id", *FIELDS):
-        _sum_into(per, str(polres_id), tuple(values))
+    for polres_id, dim, value, *values in qs.values_list(
+        "polres_id", "dimension", "value", *FIELDS
+    ):
+        if dim == "all":
+            _sum_into(per, str(polres_id), tuple(values))
+        elif values[-1]:
+            wanted[dim][value].add_hist(values[-1])
     return {int(k): f for k, f in per.items()}

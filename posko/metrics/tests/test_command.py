@@ -76,3 +76,36 @@ def test_polda_officer_sees_the_roll_up(
     html = login("kapolda").get("/posko/komando/").content.decode()
     assert "Perbandingan Polres" in html
     assert "Polres Belitung Timur" in html and "Polres Belitung<" in html
+
+
+def test_roll_up_rows_carry_their_medians(
+    polres: Unit, other_polres: Unit, officers: dict[str, Officer]
+) -> None:
+    """Above a Polres the satuan, Polsek and officer rows are read without histograms and
+    the shown ones get theirs afterwards: their medians equal the Kapolres's own view."""
+    received = timezone.now() - timedelta(days=2)
+    for minutes in (20, 40, 400):
+        make_aduan(
+            polres,
+            category="pencurian",
+            received_at=received,
+            assigned_officer=officers["satreskrim"],
+            first_responded_at=received + timedelta(minutes=minutes),
+            resolved_at=received + timedelta(hours=minutes),
+            status=Status.SELESAI,
+        )
+    make_aduan(other_polres, category="narkoba")
+    do_rebuild_metrics()
+    polda = polres.parent
+    assert polda is not None
+    make_officer("kapolda", Role.PIMPINAN, polda)
+
+    def rows(username: str, name: str) -> dict[str, tuple[float | None, float | None]]:
+        context = login(username).get("/posko/komando/").context
+        return {r.value: (r.first_median, r.resolution_median) for r in context[name]}
+
+    for name in ("satuan", "polsek", "officers"):
+        own, rolled_up = rows("kapolres", name), rows("kapolda", name)
+        assert own and all(rolled_up[k] == v for k, v in own.items() if k in rolled_up)
+    officer = str(officers["satreskrim"].pk)
+    assert rows("kapolda", "officers")[officer][0] is not None
