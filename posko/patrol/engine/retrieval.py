@@ -66,9 +66,23 @@ class ClaimIndex:
         idf = self.word_vec.idf_
         self.idf: dict[str, float] = {w: float(idf[i]) for w, i in vocab.items()}
         self.max_idf = float(idf.max()) if len(idf) else 1.0
+        self._weighted: dict[frozenset[str], tuple[tuple[str, ...], tuple[float, ...], float]] = {}
 
     def weight(self, stem: str) -> float:
         return self.idf.get(stem, self.max_idf)
+
+    def weighted(self, words: frozenset[str]) -> tuple[tuple[str, ...], tuple[float, ...], float]:
+        """`words` sorted, their IDF weights and total; memoised (a claim's set recurs
+        across messages, a message's across its candidates)."""
+        got = self._weighted.get(words)
+        if got is None:
+            order = tuple(sorted(words))
+            ws = tuple(self.weight(s) for s in order)
+            got = (order, ws, sum(ws))
+            if len(self._weighted) >= 500_000:
+                self._weighted.clear()
+            self._weighted[words] = got
+        return got
 
     def search(self, queries: Sequence[Analysed], k: int) -> list[list[Candidate]]:
         """The `k` best claims of each query by the mean of both cosines."""
