@@ -13,6 +13,7 @@ there 30 minutes); the same day without the burst gives the false alarms.
 
 from __future__ import annotations
 
+import copy
 import json
 import time
 
@@ -52,6 +53,53 @@ def replay(counts: np.ndarray, offset: int, det: SpikeDetector) -> list[tuple[in
                 alerts.append((s.minute - offset, int(s.key)))  # type: ignore[call-overload]
     alerts.extend((s.minute - offset, int(s.key)) for s in det.close_minute())  # type: ignore[call-overload]
     return alerts
+
+
+def _steps(det: SpikeDetector, counts: np.ndarray, m0: int, m1: int, snaps: dict) -> list:
+    """Replay minutes m0..m1 of a day (keys 0..K-1 pre-registered), snapshotting the
+    detector at the minutes asked for in `snaps`; alerts as (minute of the day, key)."""
+    alerts = []
+    for m in range(m0, m1):
+        if m in snaps:
+            snaps[m] = copy.deepcopy(det)
+        det._pending[: counts.shape[1]] = counts[m]
+        alerts += [(s.minute % MINUTES, int(s.key)) for s in det.close_minute()]  # type: ignore[call-overload]
+    return alerts
+
+
+def ramp_trials(days: int = 3, per_day: int = 10) -> tuple[list[int], list[int | None]]:
+    """`days` replayed days (fresh seeds), each without a burst (false alarms) and with
+    `per_day` separate ramps (to 10x within 15 min) on keys of the 70-95th popularity
+    percentile at random daytime minutes; returns false alarms per day and delays."""
+    fas: list[int] = []
+    delays: list[int | None] = []
+    for seed in range(days):
+        rng = np.random.default_rng(3000 + seed)
+        pop = popularity(rng)
+        warm = rng.poisson(day_rates(rng, pop))
+        rates = day_rates(rng, pop)
+        base = rng.poisson(rates)
+        order = np.argsort(rates.mean(axis=0))
+        plan = [
+            (int(order[int(len(order) * (0.70 + 0.025 * r))]), int(rng.integers(420, 1320)))
+            for r in range(per_day)
+        ]
+        det = SpikeDetector()
+        for k in range(base.shape[1]):
+            det._index(k)
+        det.minute = 0
+        _steps(det, warm, 0, MINUTES, {})
+        snaps: dict = {s - 30: None for _, s in plan}
+        fas.append(len(_steps(det, base, 0, MINUTES, snaps)))
+        for key, start in plan:
+            lam = rates[start : start + 45, key]
+            grow = 1 + 9 * np.minimum(1.0, (np.arange(45) + 1) / 15)
+            counts = base.copy()
+            counts[start : start + 45, key] = rng.poisson(lam * grow)
+            got = _steps(copy.deepcopy(snaps[start - 30]), counts, start - 30, start + 30, {})
+            hits = [m for m, k in got if k == key and m >= start]
+            delays.append(hits[0] - start + 1 if hits else None)
+    return fas, delays
 
 
 def pipeline_rate(n: int = 5000) -> float:
@@ -113,6 +161,14 @@ def main() -> None:
                 f"{label}: burst alerted {delay} min after its start; "
                 f"{len(hits)} alert(s) for it, {len(others)} other alert(s)"
             )
+    fas, delays = ramp_trials()
+    ok = sorted(d for d in delays if d is not None)
+    print(
+        f"{len(delays)} ramps (to 10x within 15 min) on {len(fas)} more replayed days: "
+        f"{sum(d <= 5 for d in ok)} alerted within 5 min, {len(ok)} within 30 min, "
+        f"median delay {ok[len(ok) // 2] if ok else None} min, worst {ok[-1] if ok else None}; "
+        f"false alarms per day without a burst {fas}"
+    )
     print(f"ingestion + matching + spike update: {pipeline_rate():,.0f} posts/s per core")
 
 

@@ -112,7 +112,7 @@ class ClaimMatcher:
                     word=cand.word,
                     char=cand.char,
                     margin=margin,
-                    weight=self.index.weight,
+                    weighted=self.index.weighted,
                 )
                 rows.append(CandidateRow(cand.row, feats))
             out.append((q, rows))

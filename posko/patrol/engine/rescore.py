@@ -40,17 +40,17 @@ FEATURES = (
 )
 
 
-def _share(src: frozenset[str], hits: set[str], weight: Any) -> float:
-    words = sorted(src)  # a fixed order: the same sums in every process
-    ws = [weight(s) for s in words]
-    total = sum(ws)
+def _share(src: frozenset[str], hits: set[str], weighted: Any) -> float:
+    """IDF-weighted share of `src` found in `hits`; `weighted(src)` gives the words in a
+    fixed order (the same sums in every process), their weights and total."""
+    words, ws, total = weighted(src)
     if total <= 0:
         return 0.0
     return sum(w for s, w in zip(words, ws, strict=True) if s in hits) / total
 
 
 def pair_features(
-    q: Analysed, c: Analysed, *, word: float, char: float, margin: float, weight: Any
+    q: Analysed, c: Analysed, *, word: float, char: float, margin: float, weighted: Any
 ) -> list[float]:
     qs, cs = q.stem_set, c.stem_set
     c_hits = {s for s in cs if q.has(s)}  # claim words the message has
@@ -60,9 +60,9 @@ def pair_features(
     qn = {k for k in q.keys if k.startswith(NUM_PREFIX)}
     cn = {k for k in c.keys if k.startswith(NUM_PREFIX)}
     cb = c.bigrams
-    cov_claim = _share(cs, c_hits, weight)
-    cov_query = _share(qs, q_hits, weight)
-    cov_event = _share(cs - c.keys, c_hits, weight)
+    cov_claim = _share(cs, c_hits, weighted)
+    cov_query = _share(qs, q_hits, weighted)
+    cov_event = _share(cs - c.keys, c_hits, weighted)
     return [
         char,
         word,
@@ -102,10 +102,13 @@ class Logistic:
     coef: list[float]
     intercept: float
 
+    def __post_init__(self) -> None:
+        # standardisation folded into the weights: z = b + sum(w_i * x_i)
+        self._w = [w / s for w, s in zip(self.coef, self.scale, strict=True)]
+        self._b = self.intercept - sum(w * m for w, m in zip(self._w, self.mean, strict=True))
+
     def probability(self, x: list[float]) -> float:
-        z = self.intercept
-        for v, m, s, w in zip(x, self.mean, self.scale, self.coef, strict=True):
-            z += w * (v - m) / s
+        z = self._b + sum(w * v for w, v in zip(self._w, x, strict=True))
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
     def to_json(self) -> dict[str, Any]:

@@ -2,8 +2,10 @@
 alert when the last 1–5 minutes are far above it; one alert per spike.
 
 Baseline: exponentially weighted mean and variance of the per-minute count (half-life
-`half_life_min`), frozen while the key is in a spike. Test: for each window w in
-`windows`, z = (sum of last w minutes − w·mean) / sqrt(w·max(var, mean) + 1); the key
+`half_life_min`), frozen while the key is in a spike, each minute's update clipped at
+`clip_sd` standard deviations (so a slow ramp does not inflate the variance that should
+reveal it). Test: for each window w in `windows`,
+z = (sum of last w minutes − w·mean) / sqrt(w·max(var, mean) + 1); the key
 alerts when any z ≥ `z_threshold`, the window sum ≥ `min_count` and ≥ `min_ratio`×
 its expectation. The spike lasts until `quiet_minutes` consecutive minutes fall back
 under `end_ratio`× the baseline; no second alert is raised for it. Vectorised over keys
@@ -29,6 +31,7 @@ class SpikePolicy:
     min_ratio: float = 3.0
     end_ratio: float = 1.5
     quiet_minutes: int = 10
+    clip_sd: float = 3.0  # a minute moves the baseline by at most this many std devs
     warmup_minutes: int = 60
 
 
@@ -127,7 +130,10 @@ class SpikeDetector:
         self.quiet = np.where(self.active & calm, self.quiet + 1, 0)
         self.active = (self.active | new) & ~(self.quiet >= p.quiet_minutes)
         upd = ~self.active
-        d = x - self.mean
+        # Huber-clipped update: a burst that ramps up slowly must not teach the baseline
+        # its own growth (an unclipped EWMA variance swells with the ramp and hides it).
+        sd = np.sqrt(np.maximum(self.var, self.mean) + 1.0)
+        d = np.clip(x - self.mean, -p.clip_sd * sd, p.clip_sd * sd)
         self.mean = np.where(upd, self.mean + alpha * d, self.mean)
         self.var = np.where(upd, (1 - alpha) * (self.var + alpha * d * d), self.var)
         self.seen += 1

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from posko.patrol.engine import Claim, ClaimMatcher
 from posko.patrol.engine.claimtext import analyse, found
 from posko.patrol.engine.patrol_cli import main
@@ -91,3 +93,20 @@ def test_spike_detector_alerts_once_per_spike() -> None:
         alerts += det.add(minute, ("bbm", "gantung"), 3)
     alerts += det.close_minute()
     assert [(a.key, a.minute) for a in alerts] == [(("culik", "manggar"), 60)]
+
+
+def test_spike_detector_alerts_a_slow_ramp() -> None:
+    """A burst that grows linearly to 10x over 15 minutes must not teach the baseline its
+    own growth: an unclipped EWMA variance swells with the ramp and the alert never comes."""
+    rng = np.random.default_rng(5)
+    alerts = []
+    for seed in range(8):
+        det = SpikeDetector()
+        lam = np.full(300, 2.5)
+        lam[200:245] *= 1 + 9 * np.minimum(1.0, (np.arange(45) + 1) / 15)
+        counts = rng.poisson(lam)
+        found = []
+        for minute, n in enumerate(counts.tolist()):
+            found += [a.minute for a in det.add(minute, ("ramp", seed), n) if a.minute >= 200]
+        alerts.append(found[0] - 200 + 1 if found else None)
+    assert all(a is not None and a <= 12 for a in alerts), alerts
