@@ -1,9 +1,9 @@
 """Drain benchmark: how fast the task workers turn waiting WhatsApp events into triaged aduan.
 
     .venv/bin/python bench/drain_bench.py [--database-url postgres://postgres@127.0.0.1:5432/x]
-        [--sizes 0,25000,100000] [--workers 2] [--limit 300]
+        [--sizes 0,25000,100000] [--workers 2] [--limit 300] [--database-name posko_drain_bench]
 
-On the PostgreSQL server of ``--database-url`` a database ``posko_drain_bench`` is created
+On the PostgreSQL server of ``--database-url`` a database ``--database-name`` is created
 (dropped first when a previous run left it; never any other database), migrated and seeded
 (Polres Belitung Timur with its WhatsApp account). For each backlog size N: N distinct,
 validly signed WhatsApp text messages from N different senders are stored through the real
@@ -208,17 +208,19 @@ def main() -> int:
     parser.add_argument("--sizes", default="0,25000,100000")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--limit", type=float, default=300.0, help="seconds of draining per size")
+    parser.add_argument("--database-name", default=DBNAME, help="created and dropped by the run")
     args = parser.parse_args()
+    dbname = args.database_name
     import psycopg
 
     server = args.database_url.rsplit("/", 1)[0]
     with psycopg.connect(server + "/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DBNAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DBNAME}")
+        conn.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {dbname}")
     data_dir = tempfile.mkdtemp(prefix="posko-drain-")
     os.environ.update(
         {
-            "POSKO_DATABASE_URL": f"{server}/{DBNAME}",
+            "POSKO_DATABASE_URL": f"{server}/{dbname}",
             "POSKO_DATA_DIR": data_dir,
             "POSKO_META_APP_SECRET": SECRET,
             "POSKO_META_VERIFY_TOKEN": "bench",
@@ -293,7 +295,7 @@ def main() -> int:
 
         connections.close_all()
         with psycopg.connect(server + "/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {DBNAME} WITH (FORCE)")
+            conn.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
     return 0
 
 

@@ -25,28 +25,32 @@ def find_incident_peer(
     polres: Unit, result: TriageResult, text: str, received_at: datetime
 ) -> Aduan | None:
     """The most recent earlier aduan that describes the same event, if any."""
+    # plain rows, not model instances: up to 300 of them are read for every new report
+    fields = ("id", "text", "category", "kecamatan_id", "desa_id", "received_at", "incident_id")
     recent = list(
         Aduan.objects.filter(
             polres=polres,
             received_at__gte=received_at - INCIDENT_WINDOW,
             received_at__lte=received_at,
         )
-        .only("id", "text", "category", "kecamatan_id", "desa_id", "received_at", "incident_id")
-        .order_by("-received_at")[:300]
+        .order_by("-received_at")
+        .values_list(*fields)[:300]
     )
     if not recent:
         return None
-    by_key = {str(a.pk): a for a in recent}
     candidates = [
         IncidentCandidate(
-            key=str(a.pk),
-            text=a.text,
-            category=a.category,
-            kecamatan_code=a.kecamatan_id,
-            desa_code=a.desa_id,
-            received_at=a.received_at,
+            key=str(pk),
+            text=body,
+            category=category,
+            kecamatan_code=kecamatan_id,
+            desa_code=desa_id,
+            received_at=at,
         )
-        for a in recent
+        for pk, body, category, kecamatan_id, desa_id, at, _ in recent
     ]
     key = triager_for(polres).match_incident(result, text, received_at, candidates)
-    return by_key.get(key) if key else None
+    if key is None:
+        return None
+    row = next(r for r in recent if str(r[0]) == key)
+    return Aduan.from_db(Aduan.objects.db, fields, row)  # as ``.only(*fields)`` would have read it

@@ -36,10 +36,16 @@ def register_keyword_handler(handler: KeywordHandler) -> None:
         _handlers.append(handler)
 
 
-def handle_keyword(account: ChannelAccount, address: str, text: str) -> KeywordOutcome | None:
+def may_be_keyword(account: ChannelAccount, text: str) -> bool:
+    """False when no handler is asked about this message (wrong platform, empty, too long)."""
     text = (text or "").strip()
-    if account.platform not in KEYWORD_PLATFORMS or not text or len(text) > MAX_KEYWORD_LENGTH:
+    return account.platform in KEYWORD_PLATFORMS and bool(text) and len(text) <= MAX_KEYWORD_LENGTH
+
+
+def handle_keyword(account: ChannelAccount, address: str, text: str) -> KeywordOutcome | None:
+    if not may_be_keyword(account, text):
         return None
+    text = (text or "").strip()
     for handler in list(_handlers):
         outcome = handler(account, address, text)
         if outcome is not None:

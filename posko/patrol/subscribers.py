@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from posko.aduan.audit import register_audit_kinds
 from posko.aduan.events import AduanEvent, EventKind, subscribe
+from posko.core.memo import memoized
 from posko.core.outbox import enqueue_with_transaction
 
 
@@ -16,7 +17,8 @@ def match_new_aduan(event: AduanEvent) -> None:
 
     aduan = event.aduan
     approved = HoaxClaim.objects.filter(polres_id=aduan.polres_id, status=ClaimStatus.APPROVED)
-    if not approved.exists():
+    # asked once per drain batch (``core.memo``), not for each of its aduan
+    if not memoized(("patrol_approved_claims", aduan.polres_id), approved.exists):
         return  # nothing to match against: no task
     pk = aduan.pk
     enqueue_with_transaction(lambda: match_aduan_claims.enqueue(pk))

@@ -21,6 +21,7 @@ from posko.aduan.actions.common import (
 from posko.aduan.models import Aduan, Incident
 from posko.aduan.models.choices import OPEN_STATUSES, PRIORITY_RANK, Priority
 from posko.aduan.sla import due_times
+from posko.core.memo import memoized
 
 # An incident that grows fast is more urgent than any single report of it says.
 GROWTH_RULES: tuple[tuple[int, timedelta, str], ...] = (
@@ -56,6 +57,8 @@ def raise_priority_for_growth(incident: Incident, *, actor: User | None) -> list
         incident=incident, status__in=OPEN_STATUSES, priority_rank__gt=PRIORITY_RANK[target]
     )
     changed = []
+    # the reports of one incident share its Polres: read once (once per drain batch)
+    polres = memoized(("unit", incident.polres_id), lambda: incident.polres)
     for aduan in below:
         if PRIORITY_RANK[aduan.priority] <= PRIORITY_RANK[target]:
             continue
@@ -63,7 +66,7 @@ def raise_priority_for_growth(incident: Incident, *, actor: User | None) -> list
         aduan.priority = target
         aduan.priority_rank = PRIORITY_RANK[target]
         aduan.first_response_due, aduan.resolution_due = due_times(
-            aduan.polres, target, aduan.received_at
+            polres, target, aduan.received_at
         )
         touch(aduan, "priority", "priority_rank", "first_response_due", "resolution_due")
         schedule_sla_checks(aduan)

@@ -27,6 +27,7 @@ from posko.aduan.routing import route
 from posko.aduan.sla import due_times
 from posko.aduan.triage import find_incident_peer, triage_text
 from posko.aduan.validation import clean_coordinates, clean_received_at
+from posko.core.memo import memoized
 from posko.org.models import Unit
 from posko.regions.models import Region, RegionLevel
 
@@ -81,12 +82,10 @@ def do_submit_aduan(
     result = triage_text(polres, text, channel=channel, received_at=received_at)
     final_category = category or result.category
     if desa is None and result.desa_code:
-        desa = Region.objects.filter(code=result.desa_code, level=RegionLevel.DESA).first()
+        desa = _region(result.desa_code, RegionLevel.DESA)
     kecamatan = desa.parent if desa is not None else None
     if kecamatan is None and result.kecamatan_code:
-        kecamatan = Region.objects.filter(
-            code=result.kecamatan_code, level=RegionLevel.KECAMATAN
-        ).first()
+        kecamatan = _region(result.kecamatan_code, RegionLevel.KECAMATAN)
     handling_unit, polsek = route(polres, final_category, result.priority, kecamatan)
     first_due, resolution_due = due_times(polres, result.priority, received_at)
 
@@ -121,18 +120,22 @@ def do_submit_aduan(
             created_by=acting_user,
         )
         _save_with_unique_code(aduan, polres.code_prefix)
+        checks_scheduled = False
         aduan.issued_reporter_key = key
         if peer is not None:
             incident = link_to_incident(aduan, peer, actor=acting_user)
-            raise_priority_for_growth(incident, actor=acting_user)
-            aduan.refresh_from_db()
-        AduanMessage.objects.create(
+            lifted = raise_priority_for_growth(incident, actor=acting_user)
+            if any(other.pk == aduan.pk for other in lifted):
+                # its priority and due times were raised, and their SLA checks scheduled
+                aduan.refresh_from_db()
+                checks_scheduled = True
+        aduan.intake_message_id = AduanMessage.objects.create(
             aduan=aduan,
             kind=MessageKind.INCOMING,
             text=text,
             channel=channel,
             created_at=received_at,
-        )
+        ).pk
         for index, photo in enumerate(photos, start=1):
             AduanPhoto.objects.create(
                 aduan=aduan,
@@ -153,11 +156,20 @@ def do_submit_aduan(
             photos=len(photos),
             confidential=aduan.confidential,
         )
-        schedule_sla_checks(aduan)
+        if not checks_scheduled:
+            schedule_sla_checks(aduan)
         if on_created is not None:
             on_created(aduan)
         emit(EventKind.CREATED, aduan)
     return aduan
+
+
+def _region(code: str, level: RegionLevel) -> Region | None:
+    """A region named by triage, with its parent (read once per drain batch: ``core.memo``)."""
+    return memoized(
+        ("region", code, level),
+        lambda: Region.objects.select_related("parent").filter(code=code, level=level).first(),
+    )
 
 
 def _save_with_unique_code(aduan: Aduan, prefix: str) -> None:

@@ -187,6 +187,8 @@ class Aduan(models.Model):
 
     # Set by intake on the returned instance only, for showing once to the reporter.
     issued_reporter_key: str = ""
+    # Set by intake on the returned instance only: the report's own message (its first).
+    intake_message_id: int | None = None
 
     class Meta:
         verbose_name = _("aduan")

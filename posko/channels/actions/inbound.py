@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
@@ -44,11 +45,11 @@ from posko.channels.actions.attachments import (
 from posko.channels.actions.outbound import do_apply_status
 from posko.channels.actions.store import body_key as body_key
 from posko.channels.actions.store import store_event as store_event
-from posko.channels.base import Incoming, MalformedEvent, SendError
+from posko.channels.base import Incoming, MalformedEvent, Parsed, SendError
 from posko.channels.crypto import CredentialsUnreadable
 from posko.channels.dispatch import queue_comment_reply, queue_direct_message
 from posko.channels.http import client
-from posko.channels.keywords import handle_keyword
+from posko.channels.keywords import handle_keyword, may_be_keyword
 from posko.channels.models import (
     DEFAULT_NOTICES,
     ChannelAccount,
@@ -66,7 +67,7 @@ from posko.channels.models import (
 )
 from posko.channels.registry import adapter_for
 from posko.channels.signatures import meta_signature_valid
-from posko.core.memo import batch_memo
+from posko.core.memo import batch_memo, memoized
 from posko.core.task_options import with_priority
 
 log = logging.getLogger(__name__)
@@ -96,9 +97,27 @@ QUESTION_WORDS = (
 
 
 def account_for(platform: str, external_id: str) -> ChannelAccount | None:
-    return ChannelAccount.objects.filter(
-        platform=platform, external_id=external_id, is_active=True
-    ).first()
+    """The active account (with its Polres); read once per drain batch (``core.memo``)."""
+    return memoized(
+        ("channel_account", platform, external_id),
+        lambda: (
+            ChannelAccount.objects.select_related("polres")
+            .filter(platform=platform, external_id=external_id, is_active=True)
+            .first()
+        ),
+    )
+
+
+def _app_secret(account: ChannelAccount) -> str | None:
+    """The account's app secret (decrypted once per drain batch), None when unreadable."""
+
+    def read() -> str | None:
+        try:
+            return str(account.credentials.get("app_secret", ""))
+        except CredentialsUnreadable:
+            return None
+
+    return memoized(("channel_app_secret", account.pk), read)
 
 
 def receiving_account(
@@ -116,9 +135,8 @@ def receiving_account(
     if account is None:
         return None
     header = (event.headers or {}).get("X-Hub-Signature-256")
-    try:
-        secret = str(account.credentials.get("app_secret", ""))
-    except CredentialsUnreadable:
+    secret = _app_secret(account)
+    if secret is None:
         return None
     return account if meta_signature_valid(bytes(event.body), header, [secret]) else None
 
@@ -188,17 +206,32 @@ def run_batch(batch: list[InboundEvent]) -> None:
     download holds the batch open; no lock wait inside it). Change notices are held and handed
     over together (one metrics refresh per batch), and the routing and SLA reads every message
     repeats are made once (``core.memo``)."""
-    together: list[InboundEvent] = []
+    together: list[tuple[InboundEvent, Parsed | None]] = []
     alone: list[InboundEvent] = []
     with events.notices_held(), batch_memo():
         for event in batch:
-            (alone if _has_media(event) else together).append(event)
-        alone += _run_together(together)
+            parsed = _parse(event)  # parsed once; None: malformed (recorded by ``_process``)
+            if parsed is not None and any(item.media for item in parsed.messages):
+                alone.append(event)
+            else:
+                together.append((event, parsed))
+        token = _handled_before.set(_handled_messages([p for _, p in together if p]))
+        try:
+            alone += _run_together(together)
+        finally:
+            _handled_before.reset(token)
         for event in alone:
-            run_attempt(event)
+            run_attempt(event)  # parses again: nothing of an undone attempt is reused
 
 
-def _run_together(group: list[InboundEvent]) -> list[InboundEvent]:
+def _parse(event: InboundEvent) -> Parsed | None:
+    try:
+        return adapter_for(event.platform).parse(bytes(event.body))
+    except MalformedEvent:
+        return None
+
+
+def _run_together(group: list[tuple[InboundEvent, Parsed | None]]) -> list[InboundEvent]:
     """Run ``group`` in one transaction; the events that met a busy row are returned."""
     if not group:
         return []
@@ -208,18 +241,18 @@ def _run_together(group: list[InboundEvent]) -> list[InboundEvent]:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(f"SET LOCAL lock_timeout = {BATCH_LOCK_TIMEOUT_MS}")
-        for event in group:
+        for event, parsed in group:
             try:
-                _attempt_in_savepoint(event)
+                _attempt_in_savepoint(event, parsed)
             except _LockBusy:
                 busy.append(event)
     return busy
 
 
-def _attempt_in_savepoint(event: InboundEvent) -> str:
+def _attempt_in_savepoint(event: InboundEvent, parsed: Parsed | None) -> str:
     try:
         with transaction.atomic():
-            return _process(event)
+            return _process(event, parsed)
     except Exception as exc:  # as in run_attempt: this event's work alone is undone
         if isinstance(exc, OperationalError) and _lock_conflict(exc):
             raise _LockBusy from exc
@@ -231,20 +264,14 @@ def _lock_conflict(exc: OperationalError) -> bool:
     return getattr(exc.__cause__, "sqlstate", None) in _LOCK_CONFLICTS
 
 
-def _has_media(event: InboundEvent) -> bool:
-    try:
-        parsed = adapter_for(event.platform).parse(bytes(event.body))
-    except MalformedEvent:
-        return False
-    return any(item.media for item in parsed.messages)
-
-
-def _process(event: InboundEvent) -> str:
-    try:
-        parsed = adapter_for(event.platform).parse(bytes(event.body))
-    except MalformedEvent as exc:
-        _finish(event, EventState.FAILED, f"Format tidak dikenal: {exc}")
-        return "malformed"
+def _process(event: InboundEvent, parsed: Parsed | None = None) -> str:
+    """Process one event; ``parsed``: its body already parsed by the batch (None: parse it)."""
+    if parsed is None:
+        try:
+            parsed = adapter_for(event.platform).parse(bytes(event.body))
+        except MalformedEvent as exc:
+            _finish(event, EventState.FAILED, f"Format tidak dikenal: {exc}")
+            return "malformed"
 
     unknown_statuses = 0
     notes: list[str] = list(parsed.skipped)
@@ -299,7 +326,9 @@ def _retry_or_fail(event: InboundEvent, reason: str) -> str:
 
 
 def _identity(item: Incoming) -> ContactIdentity:
-    with transaction.atomic():
+    # Its own transaction when called alone; inside a batch's event it needs no savepoint of
+    # its own (every error it lets out undoes the event's savepoint).
+    with transaction.atomic(savepoint=False):
         identity = (
             ContactIdentity.objects.select_for_update()
             .filter(platform=item.platform, external_id=item.sender_id)
@@ -406,16 +435,33 @@ def _link_checked(message: ChannelMessage, aduan: Aduan, aduan_message_id: int |
     """Link the message to its aduan under a row lock, inside the transaction that created the
     aduan (or thread message). A message already linked raises ``AlreadyLinked``, which rolls
     that transaction back: a replay after a crash can never produce a second aduan."""
-    locked = ChannelMessage.objects.select_for_update().get(pk=message.pk)
-    if locked.aduan_id is not None or locked.state not in (
-        ChannelMessageState.PENDING,
-        ChannelMessageState.MODERATION,
-    ):
+    if not _link(message, aduan, aduan_message_id):
         raise AlreadyLinked(message.pk)
-    _link(message, aduan, aduan_message_id)
+
+
+# Inside a batch: (account id, message id) of the batch's messages handled before it began,
+# read in one query. A message handled meanwhile is still refused by ``_claim``.
+_handled_before: ContextVar[frozenset[tuple[int, str]] | None] = ContextVar(
+    "channels_handled_before", default=None
+)
+
+
+def _handled_messages(parsed: list[Parsed]) -> frozenset[tuple[int, str]]:
+    ids = {item.external_id for p in parsed for item in p.messages}
+    if not ids:
+        return frozenset()
+    rows = (
+        ChannelMessage.objects.filter(external_id__in=ids)
+        .exclude(state=ChannelMessageState.PENDING)
+        .values_list("account_id", "external_id")
+    )
+    return frozenset(rows)
 
 
 def _already_handled(account: ChannelAccount, item: Incoming) -> bool:
+    handled = _handled_before.get()
+    if handled is not None:
+        return (account.pk, item.external_id) in handled
     return (
         ChannelMessage.objects.filter(account=account, external_id=item.external_id)
         .exclude(state=ChannelMessageState.PENDING)
@@ -446,6 +492,8 @@ def _keyword(
 ) -> str | None:
     """A subscription keyword (``channels.keywords``): handled by its registered handler, the
     message marked ``keyword`` and the reply queued, in one transaction; never an aduan."""
+    if not may_be_keyword(account, message.text):
+        return None  # the common case: no savepoint for it
     address = identity.phone or identity.external_id
     with transaction.atomic():
         outcome = handle_keyword(account, address, message.text)
@@ -570,10 +618,11 @@ def create_aduan_from_message(
     can_reply = message.data.get("public_reply", True) is not False
     acknowledge = can_reply and account.config.get("public_ack", True) is not False
 
+    photo_list = photos if photos is not None else stored_photos(message)
+
     def link(aduan: Aduan) -> None:
-        first = aduan.messages.order_by("created_at", "id").first()
-        _link_checked(message, aduan, first.pk if first else None)
-        raise_priority_for_photos(aduan, aduan.photos.count())
+        _link_checked(message, aduan, aduan.intake_message_id)
+        raise_priority_for_photos(aduan, len(photo_list))  # intake stored each of them
         conversation = Conversation.objects.create(
             aduan=aduan,
             account=account,
@@ -609,7 +658,7 @@ def create_aduan_from_message(
         reporter=reporter,
         latitude=item.latitude if item else None,
         longitude=item.longitude if item else None,
-        photos=photos if photos is not None else stored_photos(message),
+        photos=photo_list,
         received_at=message.sent_at,
         acting_user=acting_user,
         on_created=link,
@@ -628,7 +677,12 @@ def notice_text(aduan: Aduan, event: str = NoticeEvent.COMMENT_ACK, **extra: str
         return DEFAULT_NOTICES[event].format(**values)
 
 
-def _link(message: ChannelMessage, aduan: Aduan, aduan_message_id: int | None) -> None:
-    ChannelMessage.objects.filter(pk=message.pk).update(
-        state=ChannelMessageState.THREAD, aduan=aduan, aduan_message_id=aduan_message_id
-    )
+def _link(message: ChannelMessage, aduan: Aduan, aduan_message_id: int | None) -> int:
+    """Link the message unless it is linked already; 1 when linked. One conditional UPDATE:
+    it takes the row lock and re-checks the condition on the row as committed by a transaction
+    it waited for (PostgreSQL re-evaluates the WHERE; SQLite serializes writers)."""
+    return ChannelMessage.objects.filter(
+        pk=message.pk,
+        aduan__isnull=True,
+        state__in=(ChannelMessageState.PENDING, ChannelMessageState.MODERATION),
+    ).update(state=ChannelMessageState.THREAD, aduan=aduan, aduan_message_id=aduan_message_id)

@@ -18,6 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from posko.aduan.models import Aduan
 from posko.channels.actions import drain, inbound, store
 from posko.channels.actions.inbound import MAX_EVENT_ATTEMPTS
+from posko.channels.base import Parsed
 from posko.channels.models import (
     ChannelAccount,
     ChannelMessage,
@@ -91,11 +92,11 @@ def test_a_worker_dying_mid_batch_is_resumed_by_the_lease(
     original = inbound._process
     runs: list[int] = []
 
-    def dies_after_three(event: InboundEvent) -> str:
+    def dies_after_three(event: InboundEvent, parsed: Parsed | None = None) -> str:
         if len(runs) == 3:
             raise WorkerDied
         runs.append(event.pk)
-        return original(event)
+        return original(event, parsed)
 
     monkeypatch.setattr(inbound, "_process", dies_after_three)
     start = timezone.now()
@@ -129,9 +130,9 @@ def test_a_failing_event_undoes_only_its_own_work_in_the_batch(
     doomed = InboundEvent.objects.order_by("pk")[4].pk
     original = inbound._process
 
-    def breaks_one(event: InboundEvent) -> str:
+    def breaks_one(event: InboundEvent, parsed: Parsed | None = None) -> str:
         if event.pk != doomed:
-            return original(event)
+            return original(event, parsed)
         Contact.objects.create(display_name="half-saved")
         with connections["default"].cursor() as cursor:
             cursor.execute("SELECT * FROM no_such_table")  # a real database error
