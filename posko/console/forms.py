@@ -10,6 +10,7 @@ from posko.aduan.inbox import ALL_STATUSES, OPEN, InboxFilters
 from posko.aduan.models import Category, Channel, Priority, Status, Tone
 from posko.aduan.models.choices import STAFF_INTAKE_CHANNELS, TRANSITIONS
 from posko.core.phones import normalize_phone
+from posko.core.widgets import FastSelect
 from posko.org.lookup import desa_choices, desa_of_polres
 from posko.org.models import Officer, Role, Unit, UnitKind
 from posko.regions.models import Region, RegionLevel
@@ -52,19 +53,34 @@ class InboxFilterForm(forms.Form):
         label=_("Status"),
         required=False,
         choices=[(OPEN, _("Terbuka")), (ALL_STATUSES, _("Semua")), *Status.choices],
+        widget=FastSelect,
     )
     category = forms.ChoiceField(
-        label=_("Kategori"), required=False, choices=[("", _("Semua")), *Category.choices]
+        label=_("Kategori"),
+        required=False,
+        choices=[("", _("Semua")), *Category.choices],
+        widget=FastSelect,
     )
     unit = forms.ModelChoiceField(
-        label=_("Satuan"), required=False, queryset=Unit.objects.none(), empty_label=_("Semua")
+        label=_("Satuan"),
+        required=False,
+        queryset=Unit.objects.none(),
+        empty_label=_("Semua"),
+        widget=FastSelect,
     )
     polsek = forms.ModelChoiceField(
-        label=_("Polsek"), required=False, queryset=Unit.objects.none(), empty_label=_("Semua")
+        label=_("Polsek"),
+        required=False,
+        queryset=Unit.objects.none(),
+        empty_label=_("Semua"),
+        widget=FastSelect,
     )
-    desa = forms.ChoiceField(label=_("Desa"), required=False)
+    desa = forms.ChoiceField(label=_("Desa"), required=False, widget=FastSelect)
     channel = forms.ChoiceField(
-        label=_("Kanal"), required=False, choices=[("", _("Semua")), *Channel.choices]
+        label=_("Kanal"),
+        required=False,
+        choices=[("", _("Semua")), *Channel.choices],
+        widget=FastSelect,
     )
     overdue = forms.BooleanField(label=_("Lewat SLA"), required=False)
     q = forms.CharField(label=_("Cari"), required=False, max_length=100)

@@ -38,6 +38,7 @@ from posko.console.views import (
     polres_of_request,
 )
 from posko.core.types import staff_user
+from posko.core.widgets import FastSelect
 from posko.org.actions.assignment import do_set_leave
 from posko.org.models import Officer, Unit, UnitKind
 from posko.org.permissions import REPLY_APPROVER_ROLES, NotPermitted, has_role
@@ -64,17 +65,21 @@ def _units(polres: Unit) -> Any:
 
 
 class BulkForm(forms.Form):
-    action = forms.ChoiceField(label=gettext_lazy("Tindakan"), choices=BULK_ACTIONS)
+    action = forms.ChoiceField(
+        label=gettext_lazy("Tindakan"), choices=BULK_ACTIONS, widget=FastSelect
+    )
     unit = forms.ModelChoiceField(
         label=gettext_lazy("Satuan"),
         required=False,
         queryset=Unit.objects.none(),
         empty_label=gettext_lazy("— pilih satuan —"),
+        widget=FastSelect,
     )
     status = forms.ChoiceField(
         label=gettext_lazy("Status"),
         required=False,
         choices=[("", gettext_lazy("— pilih status —")), *Status.choices],
+        widget=FastSelect,
     )
     reason = forms.CharField(label=gettext_lazy("Alasan"), required=False, max_length=2000)
     codes = forms.MultipleChoiceField(required=False)
