@@ -16,8 +16,8 @@ from posko.aduan.tests.factories import make_aduan
 from posko.api.models import ApiToken, hash_token
 from posko.org.models import Officer, Unit
 
-# (user, url, budget): what each page makes today plus one. The inbox lists the officer's saved views (+1); the aduan page reads its
-# macros, open reply drafts and whether replies need approval (+3).
+# (user, url, budget): what each page makes today, plus one. The inbox lists the officer's saved
+# views; the aduan page reads its macros, open reply drafts and whether replies need approval.
 PAGES = [
     ("operator", "/posko/", 21),
     ("operator", "/posko/?status=semua&q=jalan", 20),

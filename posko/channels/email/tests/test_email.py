@@ -66,6 +66,8 @@ def email_account(polres: Unit, imap: FakeImap, smtp: FakeSmtp) -> ChannelAccoun
             "smtp_port": smtp.port,
             "smtp_security": "none",
             "from_name": "Polres Belitung Timur",
+            # The receipt is tested on its own (test_receipt_goes_by_smtp_in_the_thread).
+            "reporter_receipt": False,
         },
     )
 
@@ -146,6 +148,29 @@ def test_poll_makes_aduan_threads_followup_and_dedups(
     assert InboundEvent.objects.count() == 3 and aduan.messages.count() == 2
     email_account.refresh_from_db()
     assert email_account.cursor == "7:3"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_receipt_goes_by_smtp_in_the_thread(
+    email_account: ChannelAccount, imap: FakeImap, smtp: FakeSmtp
+) -> None:
+    """A reporter who wrote by e-mail gets the tracking code and their own link, as a reply in
+    the same thread; the officers' copy hides the key."""
+    email_account.config = {**email_account.config, "reporter_receipt": True}
+    email_account.save(update_fields=["config"])
+    imap.add(eml("laporan_baru"))
+    do_poll_email(email_account.pk, reschedule=False)
+    run_tasks()
+    aduan = Aduan.objects.get()
+    [mail] = smtp.received
+    sent = mail.message()
+    assert mail.recipients == ["siti.aminah@example.co.id"]
+    assert sent["In-Reply-To"] == FIRST_ID
+    body = sent.get_content()
+    assert aduan.code in body and f"/lapor/{aduan.code}/tambah/" in body
+    assert "••••••" not in body
+    [copy] = aduan.messages.filter(kind="public_reply")
+    assert "••••••" in copy.text and aduan.code in copy.text
 
 
 @pytest.mark.django_db(transaction=True)
