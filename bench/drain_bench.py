@@ -202,22 +202,17 @@ def drain(workers: int, limit: float, expected_aduan: int) -> tuple[float, int, 
     return seconds, created, peak, done
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--sizes", default="0,25000,100000")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--limit", type=float, default=300.0, help="seconds of draining per size")
-    parser.add_argument("--database-name", default=DBNAME, help="created and dropped by the run")
-    args = parser.parse_args()
-    dbname = args.database_name
+def fresh_demo_database(database_url: str, dbname: str, prefix: str) -> str:
+    """A new PostgreSQL database, migrated and seeded with the demo, with the environment of the
+    benches (fake Cloud API address, bench secrets) set for this process and its children;
+    returns the data folder."""
     import psycopg
 
-    server = args.database_url.rsplit("/", 1)[0]
+    server = database_url.rsplit("/", 1)[0]
     with psycopg.connect(server + "/postgres", autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {dbname}")
-    data_dir = tempfile.mkdtemp(prefix="posko-drain-")
+    data_dir = tempfile.mkdtemp(prefix=prefix)
     os.environ.update(
         {
             "POSKO_DATABASE_URL": f"{server}/{dbname}",
@@ -235,6 +230,28 @@ def main() -> int:
     posko = [sys.executable, "-m", "posko"]
     subprocess.run([*posko, "migrate", "-v0"], check=True, cwd=REPO)
     subprocess.run([*posko, "seed_demo"], check=True, cwd=REPO, stdout=subprocess.DEVNULL)
+    return data_dir
+
+
+def drop_database(database_url: str, dbname: str) -> None:
+    """Drop the bench's database (its connections are closed first by the caller)."""
+    import psycopg
+
+    server = database_url.rsplit("/", 1)[0]
+    with psycopg.connect(server + "/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--sizes", default="0,25000,100000")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--limit", type=float, default=300.0, help="seconds of draining per size")
+    parser.add_argument("--database-name", default=DBNAME, help="created and dropped by the run")
+    args = parser.parse_args()
+    dbname = args.database_name
+    fresh_demo_database(args.database_url, dbname, "posko-drain-")
     import django
 
     django.setup()
@@ -294,8 +311,7 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
-        with psycopg.connect(server + "/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
+        drop_database(args.database_url, dbname)
     return 0
 
 

@@ -22,9 +22,7 @@ import cProfile
 import io
 import os
 import pstats
-import subprocess
 import sys
-import tempfile
 import time
 import traceback
 from collections import Counter
@@ -80,30 +78,7 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--sites", action="store_true")
     args = parser.parse_args()
-    import psycopg
-
-    server = args.database_url.rsplit("/", 1)[0]
-    dbname = args.database_name
-    with psycopg.connect(server + "/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {dbname}")
-    os.environ.update(
-        {
-            "POSKO_DATABASE_URL": f"{server}/{dbname}",
-            "POSKO_DATA_DIR": tempfile.mkdtemp(prefix="posko-drain-profile-"),
-            "POSKO_META_APP_SECRET": drain_bench.SECRET,
-            "POSKO_META_VERIFY_TOKEN": "bench",
-            "POSKO_WHATSAPP_ACCESS_TOKEN": "bench-token",
-            "POSKO_WHATSAPP_PHONE_NUMBER_ID": drain_bench.PHONE_ID,
-            "POSKO_GRAPH_API_BASE": "http://127.0.0.1:9",
-            "POSKO_DEMO_PASSWORD": "bench-password-123",
-            "POSKO_LOG_LEVEL": "WARNING",
-            "DJANGO_SETTINGS_MODULE": "posko.config.settings",
-        }
-    )
-    posko = [sys.executable, "-m", "posko"]
-    subprocess.run([*posko, "migrate", "-v0"], check=True, cwd=REPO)
-    subprocess.run([*posko, "seed_demo"], check=True, cwd=REPO, stdout=subprocess.DEVNULL)
+    drain_bench.fresh_demo_database(args.database_url, args.database_name, "posko-drain-profile-")
     import django
 
     django.setup()
@@ -159,8 +134,7 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
-        with psycopg.connect(server + "/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
+        drain_bench.drop_database(args.database_url, args.database_name)
     return 0
 
 
