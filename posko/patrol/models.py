@@ -279,6 +279,33 @@ class PatrolWarning(models.Model):
     def __str__(self) -> str:
         return f"{self.account} ({self.status})"
 
+    def step_label(self) -> str:
+        """The status as the officer should read it: a step whose delivery failed, is not
+        confirmed or is still under way says so instead of "terkirim"."""
+        step = {"first": "first", "second": "second"}.get(str(self.status), "")
+        delivery = getattr(self, f"{step}_delivery") if step else None
+        state = str(delivery.state) if delivery is not None else ""
+        label = _STEP_LABELS.get((step, state))
+        return str(label) if label else str(self.get_status_display())
+
+    def step_needs_attention(self) -> bool:
+        """The pill is red: escalated, or the current step did not surely reach the account."""
+        return self.status == WarningStatus.ESCALATED or self.step_label() != str(
+            self.get_status_display()
+        )
+
+
+_STEP_LABELS = {
+    ("first", "failed"): _("Peringatan pertama gagal dikirim"),
+    ("first", "unconfirmed"): _("Peringatan pertama belum terkonfirmasi"),
+    ("first", "pending"): _("Peringatan pertama sedang dikirim"),
+    ("first", "sending"): _("Peringatan pertama sedang dikirim"),
+    ("second", "failed"): _("Peringatan kedua gagal dikirim"),
+    ("second", "unconfirmed"): _("Peringatan kedua belum terkonfirmasi"),
+    ("second", "pending"): _("Peringatan kedua sedang dikirim"),
+    ("second", "sending"): _("Peringatan kedua sedang dikirim"),
+}
+
 
 class WarningEvidence(models.Model):
     """Evidence kept with each warning step: the text, url, a screenshot and the time."""

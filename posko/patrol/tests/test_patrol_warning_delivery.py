@@ -6,6 +6,7 @@ the channels' delivery retry."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -77,6 +78,12 @@ def _page(username: str) -> str:
     c = Client()
     assert c.login(username=username, password=PASSWORD)
     return c.get("/posko/patroli/peringatan/").content.decode()
+
+
+def _status_pill(page: str) -> tuple[str, str]:
+    found = re.search(r'<span class="([^"]+)" data-testid="warning-status">([^<]+)</span>', page)
+    assert found, "no status pill on the page"
+    return found.group(1), found.group(2)
 
 
 def test_x_warning_is_a_reply_to_the_post_with_its_id_and_state_on_the_page(
@@ -166,6 +173,7 @@ def test_unknown_outcome_is_unconfirmed_never_resent_until_an_officer_retries(
     page = _page("operator")
     assert 'data-state="unconfirmed"' in page and "Belum terkonfirmasi" in page
     assert "Kirim ulang" in page
+    assert _status_pill(page) == ("pill pill--alert", "Peringatan pertama belum terkonfirmasi")
 
     _tweets(fake_api)
     with pytest.raises(WarningError):
@@ -176,6 +184,7 @@ def test_unknown_outcome_is_unconfirmed_never_resent_until_an_officer_retries(
     delivery = OutboundDelivery.objects.get(pk=w.first_delivery.pk)
     assert delivery.state == DeliveryState.SENT and delivery.external_id
     assert AuditEvent.objects.filter(action="warning_resent").count() == 1
+    assert _status_pill(_page("operator")) == ("pill pill--info", "Peringatan pertama terkirim")
     with pytest.raises(WarningError):  # sent: nothing to retry
         do_resend_warning(w, step="first", acting_user=officers["operator"].user)
 
@@ -189,7 +198,10 @@ def test_a_clean_refusal_fails_visibly_and_a_crash_mid_send_is_unconfirmed(
     w.refresh_from_db()
     assert w.first_delivery is not None and w.first_delivery.state == DeliveryState.FAILED
     assert "not permitted" in w.first_delivery.error
-    assert 'data-state="failed"' in _page("kapolres")
+    page = _page("kapolres")
+    assert 'data-state="failed"' in page
+    # The header pill says the warning did not go out, not "terkirim".
+    assert _status_pill(page) == ("pill pill--alert", "Peringatan pertama gagal dikirim")
 
     # A worker that died mid-send leaves the delivery "sending": the lease run marks it
     # unconfirmed instead of sending it again.
