@@ -108,7 +108,7 @@ class Role(models.TextChoices):
     OPERATOR = "operator", _("Operator Humas/PID")
     PETUGAS = "petugas", _("Petugas satuan")
     BHABINKAMTIBMAS = "bhabinkamtibmas", _("Bhabinkamtibmas")
-    PIMPINAN = "pimpinan", _("Pimpinan (Kapolres/Wakapolres)")
+    PIMPINAN = "pimpinan", _("Pimpinan (Kapolres/Kapolda dan wakil)")
     PROPAM = "propam", _("Propam")
     AUDITOR = "auditor", _("Auditor")
 
