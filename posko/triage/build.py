@@ -13,17 +13,22 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .engine import Triager, event_features
 from .incidents import (
+    INCIDENT_FEATURES,
     INCIDENTS_PATH,
     PAIR_FEATURES,
     EventFeatures,
     LinkModel,
+    content_words,
+    fit_incident_model,
     fit_link_model,
     link_model_from_json,
+    word_weights_of,
 )
 from .model import FEATURE_VERSION, SHIPPED_PATH, ModelBundle, train
 
@@ -134,7 +139,8 @@ def build_links(
     gradient-boosted trees, the threshold calibrated on the development set (never on a
     holdout); not shipped, see docs/triage.md (round 7)."""
     examples = load_examples(train_path)
-    streams = link_streams(examples, Triager(kabupaten_code, use_model=False))
+    rules_only = Triager(kabupaten_code, use_model=False)
+    streams = link_streams(examples, rules_only)
     if trees:
         link, stats = fit_link_model(
             streams,
@@ -144,12 +150,28 @@ def build_links(
         )
     else:
         link, stats = fit_link_model(streams)
+    # the incident score on top: word weights from every training text, fitted and its
+    # threshold calibrated on the training streams as the pair score is
+    words, unknown = word_weights_of(
+        [content_words(rules_only.tokens_for_model(ex["text"])) for ex in examples]
+    )
+    link = replace(link, word_weights=words, unknown_word_weight=unknown)
+    link, incident_stats = fit_incident_model(streams, link)
+    assert link.incident_weights is not None
     data: dict[str, Any] = {
         "features": list(PAIR_FEATURES),
         "weights": [round(w, 5) for w in link.weights],
         "threshold": link.threshold,
         "fit": stats,
         "train_sha256": training_fingerprint(train_path),
+        "incident": {
+            "features": list(INCIDENT_FEATURES),
+            "weights": [round(w, 5) for w in link.incident_weights],
+            "threshold": link.incident_threshold,
+            "fit": incident_stats,
+            "unknown_word_weight": unknown,
+            "word_weights": words,
+        },
     }
     if link.trees is not None:
         data.update(blend=link.blend, trees=link.trees.to_json(), calibrated_on=DEV_PATH.name)
@@ -157,9 +179,7 @@ def build_links(
 
 
 def save_links(data: dict[str, Any], path: Path = INCIDENTS_PATH) -> LinkModel:
-    path.write_text(
-        json.dumps(data, indent=None if "trees" in data else 1) + "\n", encoding="utf-8"
-    )
+    path.write_text(json.dumps(data, indent=None) + "\n", encoding="utf-8")
     return link_model_from_json(data)
 
 

@@ -12,12 +12,14 @@ from .incidents import (
     GROUP,
     EventFeatures,
     LinkModel,
+    best_incident_key,
     cluster,
     content_words,
     grown_incidents,
     has_referring_cue,
     is_followup,
     same_event_score,
+    shipped_link_model,
 )
 from .model import ModelBundle, load_shipped
 from .places import Gazetteer
@@ -289,6 +291,13 @@ class Triager:
             tokens,
             also,
         )
+        link = self.link or shipped_link_model()
+        if link.incident_weights is not None:
+            # the candidates' reports grouped by incident, each incident scored as a whole
+            groups: dict[str, list[EventFeatures]] = {}
+            for cand in candidates:
+                groups.setdefault(cand.key, []).append(self._candidate_features(cand, now))
+            return best_incident_key(mine, groups, link)
         best: str | None = None
         best_score = 0.0
         for cand in candidates:

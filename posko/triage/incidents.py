@@ -1,9 +1,12 @@
 """Incident grouping: messages about the same real-world event.
 
-A message joins the incident of the earlier message it links to best: a logistic score over
-pair features (event type, time gap, place compatibility with an absent place allowed,
-shared words and facts, referring cues, channel), learned from labelled pairs, with a
-threshold calibrated on them (data/incidents.json, built by `python -m posko.triage.build`).
+Pairs of messages get a logistic link score over pair features (event type, time gap, place
+compatibility with an absent place allowed, shared words and facts, referring cues,
+channel). A message then joins the incident its candidates belong to whose score *as a
+whole* is best and over its threshold: the same features against the union of the
+incident's reports, the best pair score and the weight of the shared words. Both are
+learned from labelled streams with thresholds calibrated on them (data/incidents.json,
+built by `python -m posko.triage.build`).
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ import json
 import math
 import operator
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -183,11 +186,25 @@ class EventFeatures:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ts", self.at.timestamp())
-        object.__setattr__(self, "ages", _ages(self.words))
+        # one pass over the words: ages, facts and names (facts_of, _ages, _names)
+        kinds = [(w, _word_kind(w)) for w in self.words]
+        object.__setattr__(self, "ages", frozenset(w for w, k in kinds if k & _AGE))
         if not self.facts:
-            object.__setattr__(self, "facts", facts_of(self.words))
+            object.__setattr__(self, "facts", frozenset(w for w, k in kinds if k & _FACT))
         object.__setattr__(self, "names", _names(self.facts))
         object.__setattr__(self, "neutral", self.category in NEUTRAL)
+
+
+_AGE, _FACT = 1, 2
+
+
+@lru_cache(maxsize=100_000)
+def _word_kind(word: str) -> int:
+    """Bit set of what a content word is: an age (_AGE), a fact (_FACT, see facts_of)."""
+    kind = _AGE if word.isdigit() and len(word) <= 2 else 0
+    if _is_number_fact(word) or word in OBJECT_WORDS or _is_rare(word):
+        kind |= _FACT
+    return kind
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
@@ -369,6 +386,13 @@ class LinkModel:
     threshold: float  # on the logit
     trees: PairTrees | None = None
     blend: float = 1.0  # the linear score's share when trees are given
+    # the incident score (a message against the whole incident, INCIDENT_FEATURES); None:
+    # a message joins the incident of its best-linked earlier message (pairs only)
+    incident_weights: tuple[float, ...] | None = None
+    incident_threshold: float = 0.0
+    # how telling each content word is (idf on the training texts; a rarer word says more)
+    word_weights: Mapping[str, float] = field(default_factory=dict)
+    unknown_word_weight: float = 0.0
 
     def score(self, a: EventFeatures, b: EventFeatures) -> float | None:
         x = pair_features(a, b)
@@ -394,11 +418,18 @@ def link_model_from_json(data: dict[str, Any]) -> LinkModel:
     if tuple(data["features"]) != PAIR_FEATURES:
         raise ValueError("data/incidents.json was built for other pair features: rebuild it")
     trees = PairTrees(data["trees"]) if data.get("trees") else None
+    whole = data.get("incident")
+    if whole and tuple(whole["features"]) != INCIDENT_FEATURES:
+        raise ValueError("data/incidents.json was built for other incident features: rebuild it")
     return LinkModel(
         tuple(float(w) for w in data["weights"]),
         float(data["threshold"]),
         trees,
         float(data.get("blend", 1.0)),
+        tuple(float(w) for w in whole["weights"]) if whole else None,
+        float(whole["threshold"]) if whole else 0.0,
+        {str(w): float(v) for w, v in whole["word_weights"].items()} if whole else {},
+        float(whole["unknown_word_weight"]) if whole else 0.0,
     )
 
 
@@ -412,6 +443,176 @@ def same_event_score(a: EventFeatures, b: EventFeatures, link: LinkModel | None 
     link = link or shipped_link_model()
     s = link.score(a, b)
     return -1.0 if s is None else s - link.threshold
+
+
+# -- a message against the whole incident -----------------------------------------------------
+# One message of a follow-up often shares a word with only one earlier report, or none with
+# the latest: the incident score compares it with the union of what the incident's reports
+# say (words, facts, names, ages, places, categories, channels) and the latest report's time,
+# next to the best link score of its pairs with the incident's reports.
+INCIDENT_FEATURES: tuple[str, ...] = (
+    *PAIR_FEATURES,
+    "best_pair",
+    "shared_weight",
+    "share_of_weight",
+    "late_share_of_weight",
+)
+BEST_PAIR_FLOOR = -8.0  # a pair score below this counts as this (a long tail of no evidence)
+
+
+class Incident:
+    """What an incident's reports say together (grown report by report, in time order)."""
+
+    __slots__ = (
+        "ages",
+        "all_neutral",
+        "categories",
+        "channels",
+        "facts",
+        "groups",
+        "last_timed",
+        "last_ts",
+        "names",
+        "places",
+        "size",
+        "words",
+    )
+
+    def __init__(self) -> None:
+        self.words: set[str] = set()
+        self.facts: set[str] = set()
+        self.names: set[str] = set()
+        self.ages: set[str] = set()
+        self.categories: set[str | None] = set()
+        self.groups: set[str | None] = set()
+        self.channels: set[str] = set()
+        self.places: set[tuple[str, str | None]] = set()  # (kecamatan, desa) named
+        self.all_neutral = True
+        self.last_ts = 0.0
+        self.last_timed = True
+        self.size = 0
+
+    def add(self, f: EventFeatures) -> None:
+        self.words |= f.words
+        self.facts |= f.facts
+        self.names |= f.names
+        self.ages |= f.ages
+        self.categories.add(f.category)
+        self.groups.add(f.group)
+        if f.channel:
+            self.channels.add(f.channel)
+        _note_place(self.places, f)
+        self.all_neutral = self.all_neutral and f.neutral
+        if f.ts >= self.last_ts:
+            self.last_ts, self.last_timed = f.ts, f.timed
+        self.size += 1
+
+
+def _incident_place(f: EventFeatures, inc: Incident) -> str:
+    """place_relation() of a message and an incident (conflict: compatible with none)."""
+    if f.kecamatan and _conflicts(f, inc.places):
+        return "conflict"
+    mine = {f.desa} | f.also_desa if f.desa else set()
+    if mine and any(d in mine for _, d in inc.places):
+        return "same_desa"
+    if f.kecamatan and inc.places:
+        return "same_kecamatan"
+    return "one_place" if f.kecamatan or inc.places else "no_place"
+
+
+def incident_features(
+    f: EventFeatures, inc: Incident, best_pair: float, link: LinkModel
+) -> list[float] | None:
+    """Features of a (later) message against an incident, None when vetoed: the pair
+    features with the incident's union in place of the earlier message ("same category":
+    one of its reports has it; the time gap: to its latest report), the best pair score,
+    and how telling the shared words are (their summed word weight, and its share of the
+    message's: "sabung ayam" says more than "motor"). (The incident's size as a feature
+    made big incidents swallow look-alikes.)"""
+    timed = f.timed and inc.last_timed
+    hours = abs(f.ts - inc.last_ts) / 3600 if timed else UNTIMED_GAP_HOURS
+    place = _incident_place(f, inc)
+    if hours > MAX_GAP_HOURS:
+        return None
+    if place == "conflict" and not (f.group == "hoaks" and inc.groups == {"hoaks"}):
+        return None
+    if (
+        "orang_hilang" in inc.groups | {f.group}
+        and f.ages
+        and inc.ages
+        and f.ages.isdisjoint(inc.ages)
+    ):
+        return None
+    inter = len(f.words & inc.words)
+    n_shared = min(inter, 4) / 4
+    shared_names = len(f.names & inc.names)
+    differ = bool(f.names and inc.names and not shared_names)
+    neutral = f.neutral or inc.all_neutral
+    cue = f.cue or f.followup
+    same_group = f.group is not None and f.group in inc.groups
+    same_place = place in ("same_desa", "same_kecamatan")
+    related = any(frozenset((f.group, g)) in RELATED_GROUPS for g in inc.groups)
+    shared_weight, share = _shared_weight(f.words, inc.words, link)
+    return [
+        1.0,
+        float(f.category is not None and f.category in inc.categories),
+        float(same_group),
+        float(neutral),
+        float(hours <= 1 / 6),
+        float(hours <= 1),
+        float(hours <= 6),
+        math.log1p(hours),
+        float(place == "same_desa"),
+        float(place == "same_kecamatan"),
+        float(place == "one_place"),
+        float(place == "no_place"),
+        _similarity(inter, len(f.words), len(inc.words)),
+        n_shared,
+        min(len(f.facts & inc.facts), 2) / 2,
+        min(shared_names, 2) / 2,
+        float(differ),
+        float(differ and neutral),
+        float(cue),
+        float(cue) * n_shared,
+        float(neutral) * n_shared,
+        float(bool(f.channel and inc.channels and inc.channels != {f.channel})),
+        float(same_group and f.group in URGENT_GROUPS and same_place and hours <= 3),
+        float(same_group and hours <= 1),
+        float(same_group and cue and hours <= 2),
+        float(related),
+        float(bool(f.ages & inc.ages)),
+        float(f.neutral and inc.all_neutral),
+        max(best_pair, BEST_PAIR_FLOOR),
+        shared_weight,
+        share,
+        share * (timed and hours > 6),  # a gap is only known when both are timed
+    ]
+
+
+SHARED_WEIGHT_CAP = 20.0  # summed word weight beyond which more shared words add nothing
+_WEIGHT_CACHE: dict[tuple[int, frozenset[str]], float] = {}
+
+
+def _words_weight(ws: frozenset[str], link: LinkModel) -> float:
+    """Summed word weight of a message's words (kept: a message meets several incidents)."""
+    key = (id(link.word_weights), ws)
+    got = _WEIGHT_CACHE.get(key)
+    if got is None:
+        if len(_WEIGHT_CACHE) > 50_000:
+            _WEIGHT_CACHE.clear()
+        weights, unknown = link.word_weights, link.unknown_word_weight
+        got = _WEIGHT_CACHE[key] = sum(weights.get(w, unknown) for w in ws)
+    return got
+
+
+def _shared_weight(mine: frozenset[str], theirs: set[str], link: LinkModel) -> tuple[float, float]:
+    """Summed weight of the shared words (scaled to 0..2) and its share of the message's."""
+    weights, unknown = link.word_weights, link.unknown_word_weight
+    total = _words_weight(mine, link)
+    if not total:
+        return 0.0, 0.0
+    shared = sum(weights.get(w, unknown) for w in mine & theirs)
+    return min(shared, SHARED_WEIGHT_CAP) / 10.0, shared / total
 
 
 # -- clustering -------------------------------------------------------------------------------
@@ -534,9 +735,10 @@ def pair_scores(
 def cluster(features: Sequence[EventFeatures], link: LinkModel | None = None) -> list[str | None]:
     """Incident key per message ("I1", "I2", ... by first appearance), None when alone.
 
-    Messages are taken in time order; each joins the incident of the earlier message it
-    links to best (link score over the threshold), else starts its own. The candidates and
-    their scores do not depend on the links made, so they are computed for the whole batch
+    Messages are taken in time order; each joins the incident scored best as a whole
+    (`_best_incident`; with a link score without an incident part: the incident of the
+    earlier message it links to best), else starts its own. The candidates and their pair
+    scores do not depend on the links made, so they are computed for the whole batch
     first, in array operations."""
     link = link or shipped_link_model()
     order = sorted(range(len(features)), key=lambda i: features[i].ts)
@@ -545,29 +747,88 @@ def cluster(features: Sequence[EventFeatures], link: LinkModel | None = None) ->
     cand = earlier.tolist()
     bounds = starts.tolist()
     cluster_of: list[int] = [-1] * len(features)
-    places: list[set[tuple[str, str | None]]] = []
-    sizes: list[int] = []
-    threshold = link.threshold
+    incidents: list[Incident] = []
+    whole = link.incident_weights is not None
     for pos, i in enumerate(order):
         f = features[i]
-        best, best_score = -1, threshold
-        for k in range(bounds[pos], bounds[pos + 1]):
-            s = scores[k]
-            if not s >= best_score:  # NaN (vetoed) or below
-                continue
-            j = cand[k]
-            if f.kecamatan and _conflicts(f, places[cluster_of[j]]):
-                continue  # a place-less report must not bridge two places
-            best, best_score = j, s
-        if best >= 0:
-            cluster_of[i] = cluster_of[best]
-            sizes[cluster_of[i]] += 1
+        lo, hi = bounds[pos], bounds[pos + 1]
+        if whole:
+            c = _best_incident(f, scores[lo:hi], cand[lo:hi], cluster_of, incidents, link)
         else:
-            cluster_of[i] = len(sizes)
-            sizes.append(1)
-            places.append(set())
-        _note_place(places[cluster_of[i]], f)
-    return _keys(cluster_of, sizes)
+            c = _best_pair_incident(f, scores[lo:hi], cand[lo:hi], cluster_of, incidents, link)
+        if c < 0:
+            c = len(incidents)
+            incidents.append(Incident())
+        cluster_of[i] = c
+        if whole:
+            incidents[c].add(f)
+        else:
+            incidents[c].size += 1
+            _note_place(incidents[c].places, f)
+    return _keys(cluster_of, [inc.size for inc in incidents])
+
+
+def _best_pair_incident(
+    f: EventFeatures,
+    scores: Sequence[float],
+    cand: Sequence[int],
+    cluster_of: Sequence[int],
+    incidents: Sequence[Incident],
+    link: LinkModel,
+) -> int:
+    """The incident of the earlier message f links to best (pair score over the threshold),
+    -1 when none."""
+    best, best_score = -1, link.threshold
+    for s, j in zip(scores, cand, strict=True):
+        if not s >= best_score:  # NaN (vetoed) or below
+            continue
+        if f.kecamatan and _conflicts(f, incidents[cluster_of[j]].places):
+            continue  # a place-less report must not bridge two places
+        best, best_score = j, s
+    return cluster_of[best] if best >= 0 else -1
+
+
+# An incident is scored as a whole only when one of its reports is a candidate whose pair
+# score reaches this (the others have no evidence in common with the message).
+CONSIDER_FLOOR = -3.0
+WHOLE_CANDIDATES = 2  # ... and only the incidents of the best few pair scores
+
+
+def _considered(best_pair: dict[int, float]) -> list[tuple[int, float]]:
+    """The incidents scored as a whole: those of the WHOLE_CANDIDATES best pair scores."""
+    if len(best_pair) <= WHOLE_CANDIDATES:
+        return list(best_pair.items())
+    ranked = sorted(best_pair.items(), key=operator.itemgetter(1), reverse=True)
+    return ranked[:WHOLE_CANDIDATES]
+
+
+def _best_incident(
+    f: EventFeatures,
+    scores: Sequence[float],
+    cand: Sequence[int],
+    cluster_of: Sequence[int],
+    incidents: Sequence[Incident],
+    link: LinkModel,
+) -> int:
+    """The incident whose whole-incident score against f is best and over its threshold
+    (the incidents of f's candidates), -1 when none."""
+    best_pair: dict[int, float] = {}
+    for s, j in zip(scores, cand, strict=True):
+        if s >= CONSIDER_FLOOR:  # not NaN (vetoed) and not hopeless
+            c = cluster_of[j]
+            if s > best_pair.get(c, -math.inf):
+                best_pair[c] = s
+    assert link.incident_weights is not None
+    weights = link.incident_weights
+    best, best_score = -1, link.incident_threshold
+    for c, bp in _considered(best_pair):
+        x = incident_features(f, incidents[c], bp, link)
+        if x is None:
+            continue
+        s = sum(map(operator.mul, weights, x))
+        if s >= best_score:
+            best, best_score = c, s
+    return best
 
 
 def _note_place(named: set[tuple[str, str | None]], f: EventFeatures) -> None:
@@ -705,3 +966,100 @@ def grown_incidents(features: Sequence[EventFeatures], keys: Sequence[str | None
                 out.add(key)
                 break
     return out
+
+
+# -- learning the incident score --------------------------------------------------------------
+def incident_examples(
+    features: Sequence[EventFeatures], keys: Sequence[str | None], link: LinkModel
+) -> tuple[list[list[float]], list[int]]:
+    """Incident features and labels of one labelled stream, teacher-forced: each message in
+    time order against every gold incident (so far) of its candidates; 1 = its own."""
+    order = sorted(range(len(features)), key=lambda i: features[i].ts)
+    later, earlier, starts = _candidate_pairs(features, order)
+    scores = pair_scores(features, later, earlier, link).tolist() if len(later) else []
+    cand, bounds = earlier.tolist(), starts.tolist()
+    gold: list[int] = []
+    ids: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        gold.append(ids.setdefault(key, len(ids)) if key is not None else -1 - i)
+    incidents: dict[int, Incident] = {}
+    xs: list[list[float]] = []
+    ys: list[int] = []
+    for pos, i in enumerate(order):
+        f = features[i]
+        best_pair: dict[int, float] = {}
+        for k in range(bounds[pos], bounds[pos + 1]):
+            s, c = scores[k], gold[cand[k]]
+            if s >= CONSIDER_FLOOR and s > best_pair.get(c, -math.inf):
+                best_pair[c] = s
+        for c, bp in _considered(best_pair):
+            x = incident_features(f, incidents[c], bp, link)
+            if x is not None:
+                xs.append(x)
+                ys.append(int(c == gold[i] and c >= 0))
+        incidents.setdefault(gold[i], Incident()).add(f)
+    return xs, ys
+
+
+def fit_incident_model(
+    streams: Sequence[tuple[Sequence[EventFeatures], Sequence[str | None]]],
+    link: LinkModel,
+    min_precision: float = 0.90,
+) -> tuple[LinkModel, dict[str, float]]:
+    """Logistic regression on the incident examples of the streams (on top of the pair
+    score `link`), then the threshold with the best pairwise F1 of the resulting clustering
+    of the streams among those with precision >= min_precision."""
+    from sklearn.linear_model import LogisticRegression
+
+    xs: list[list[float]] = []
+    ys: list[int] = []
+    for feats, keys in streams:
+        x, y = incident_examples(feats, keys, link)
+        xs.extend(x)
+        ys.extend(y)
+    clf = LogisticRegression(C=1.0, max_iter=5000, fit_intercept=False)
+    clf.fit(xs, ys)
+    weights = tuple(float(w) for w in clf.coef_[0])
+    best: tuple[float, float, float, float] | None = None  # (f1, threshold, p, r)
+    for t in [x / 4 for x in range(-8, 17)]:
+        candidate = replace(link, incident_weights=weights, incident_threshold=t)
+        p, r, f1 = _pairwise(streams, candidate)
+        if p >= min_precision and (best is None or f1 > best[0]):
+            best = (f1, t, p, r)
+    f1, t, p, r = best or (0.0, 4.0, 1.0, 0.0)
+    stats = {"examples": len(ys), "positive": sum(ys), "precision": p, "recall": r, "f1": f1}
+    return replace(link, incident_weights=weights, incident_threshold=t), stats
+
+
+def word_weights_of(word_sets: Sequence[frozenset[str]]) -> tuple[dict[str, float], float]:
+    """Inverse document frequency of the content words of many messages (those seen at
+    least twice) and the weight of a word seen at most once."""
+    df = Counter(w for ws in word_sets for w in ws)
+    n = max(len(word_sets), 2)
+    weights = {w: round(math.log(n / (1 + k)), 3) for w, k in sorted(df.items()) if k >= 2}
+    return weights, round(math.log(n / 2), 3)
+
+
+def best_incident_key(
+    mine: EventFeatures, incidents: Mapping[str, Sequence[EventFeatures]], link: LinkModel
+) -> str | None:
+    """The key of the incident (its reports' features by key) a new message joins by the
+    incident score (as `cluster` decides in a batch), None when none passes."""
+    assert link.incident_weights is not None
+    weights = link.incident_weights
+    best: str | None = None
+    best_score = link.incident_threshold
+    for key, members in incidents.items():
+        pairs = [s for m in members if (s := link.score(mine, m)) is not None]
+        if not pairs or max(pairs) < CONSIDER_FLOOR:
+            continue
+        whole = Incident()
+        for m in members:
+            whole.add(m)
+        x = incident_features(mine, whole, max(pairs), link)
+        if x is None:
+            continue
+        s = sum(map(operator.mul, weights, x))
+        if s >= best_score:
+            best, best_score = key, s
+    return best

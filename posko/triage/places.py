@@ -212,6 +212,7 @@ class Gazetteer:
             lst.sort(key=lambda e: -len(e.tokens))
         # one-edit typo index for long, unambiguous single-token names
         self.fuzzy: dict[str, PlaceEntry] = {}
+        self._fuzzy_cache: dict[str, PlaceEntry | None] = {}
         for e in entries:
             if len(e.tokens) == 1 and not e.ambiguous and len(e.tokens[0]) >= 6:
                 for v in _deletes(e.tokens[0]):
@@ -271,12 +272,7 @@ class Gazetteer:
                     if score > 0 and (found is None or score > found.score):
                         found = PlaceMatch(i, i + k, e, score)
             if found is None and len(tok) >= 6 and tok.isalpha() and tok not in self.known_words:
-                e2 = self.fuzzy.get(tok)
-                if e2 is None:
-                    for v in _deletes(tok):
-                        e2 = self.fuzzy.get(v)
-                        if e2 is not None:
-                            break
+                e2 = self._fuzzy_entry(tok)
                 if e2 is not None:
                     found = PlaceMatch(i, i + 1, e2, self._score(tokens, i, i + 1, e2) * 0.9)
             if found is not None and found.score > 0:
@@ -287,6 +283,22 @@ class Gazetteer:
             else:
                 i += 1
         return matches
+
+    def _fuzzy_entry(self, tok: str) -> PlaceEntry | None:
+        """The place a one-letter typo of `tok` names, if any (kept per token)."""
+        cache = self._fuzzy_cache
+        if tok in cache:
+            return cache[tok]
+        e2 = self.fuzzy.get(tok)
+        if e2 is None:
+            for v in _deletes(tok):
+                e2 = self.fuzzy.get(v)
+                if e2 is not None:
+                    break
+        if len(cache) > 50_000:
+            cache.clear()
+        cache[tok] = e2
+        return e2
 
     def _score(self, tokens: Sequence[str], start: int, end: int, e: PlaceEntry) -> float:
         prev = tokens[start - 1] if start > 0 else ""

@@ -204,3 +204,68 @@ def test_a_tree_link_score_fits_scores_alike_one_by_one_and_in_arrays() -> None:
             assert abs(one - together[k]) < 1e-9
     # a triager given this score uses it (the shipped one stays the default)
     assert Triager(link=link).link is link
+
+
+def test_an_incident_of_one_report_has_that_reports_pair_features() -> None:
+    """The incident features of a message against a one-report incident are the pair
+    features of the two messages (plus the incident-only ones), on every dev pair."""
+    from posko.triage.build import DEV_PATH, load_examples
+    from posko.triage.incidents import Incident, incident_features, shipped_link_model
+
+    rows = load_examples(DEV_PATH)[:90]
+    inputs = [
+        TriageInput(
+            str(r["id"]),
+            r["text"],
+            r.get("channel"),
+            datetime.fromisoformat(r["received_at"]) if r.get("received_at") else None,
+        )
+        for r in rows
+    ]
+    _, feats = get_triager().batch_features(inputs)
+    link = shipped_link_model()
+    compared = vetoed = 0
+    for i, a in enumerate(feats):
+        for b in feats[:i]:
+            whole = Incident()
+            whole.add(b)
+            got = incident_features(a, whole, 0.0, link)
+            want = pair_features(a, b)
+            if want is None or got is None:
+                vetoed += want is None
+                assert (want is None) == (got is None) or a.also_desa or b.also_desa
+                continue
+            assert got[: len(PAIR_FEATURES)] == pytest.approx(want)
+            compared += 1
+    assert compared > 1000 and vetoed > 100
+
+
+def test_a_message_joins_an_incident_by_what_its_reports_say_together() -> None:
+    """C shares one word with A and one with B: no pair is enough, the incident is."""
+    from dataclasses import replace
+
+    from posko.triage.incidents import INCIDENT_FEATURES
+
+    a = ev("pencurian", words="gudang kopra dibobol", minutes=0)
+    b = ev("pencurian", words="kopra dibobol gembok", minutes=10)
+    c = ev("pencurian", words="gudang gembok", minutes=20)
+    d = ev("pencurian", words="sawit hilang", minutes=30)
+    pair_w = [0.0] * len(PAIR_FEATURES)
+    pair_w[PAIR_FEATURES.index("bias")] = -1.0
+    pair_w[PAIR_FEATURES.index("shared")] = 2.0  # two shared words (of four) reach 0
+    whole_w = pair_w + [0.0] * (len(INCIDENT_FEATURES) - len(PAIR_FEATURES))
+    pairs_only = LinkModel(tuple(pair_w), 0.0)
+    assert cluster([a, b, c, d], pairs_only) == ["I1", "I1", None, None]
+    whole = replace(pairs_only, incident_weights=tuple(whole_w), incident_threshold=0.0)
+    assert cluster([a, b, c, d], whole) == ["I1", "I1", "I1", None]
+
+
+def test_the_shipped_link_score_scores_whole_incidents() -> None:
+    from posko.triage.incidents import INCIDENT_FEATURES, shipped_link_model
+
+    data = json.loads(INCIDENTS_PATH.read_text(encoding="utf-8"))
+    assert data["incident"]["features"] == list(INCIDENT_FEATURES)
+    link = shipped_link_model()
+    assert link.incident_weights is not None
+    assert len(link.incident_weights) == len(INCIDENT_FEATURES)
+    assert link.word_weights["motor"] < link.word_weights["sabung"] < link.unknown_word_weight
