@@ -30,6 +30,9 @@ from posko.channels.models import (
 )
 from posko.core.outbox import enqueue_with_transaction
 
+# What stands for the reporter's secret key in every stored copy of a receipt: the thread's
+# message from the start, the delivery row once it has been sent.
+HIDDEN_KEY = "••••••"
 WHATSAPP_WINDOW = timedelta(hours=24)
 # Messenger/Instagram: standard messaging window; the HUMAN_AGENT tag extends it to 7 days.
 META_WINDOW = timedelta(days=7)

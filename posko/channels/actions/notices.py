@@ -32,6 +32,7 @@ from posko.aduan.models import DeliveryState as MessageDelivery
 from posko.aduan.models import MessageKind as AduanMessageKind
 from posko.channels.actions.inbound import notice_text
 from posko.channels.dispatch import (
+    HIDDEN_KEY,
     META_WINDOW,
     _has_direct_thread,
     enqueue_send,
@@ -207,7 +208,6 @@ def do_send_status_notice(aduan_id: int, event: str, reason: str = "") -> str:
 # Where a receipt may carry the reporter's secret link: a private reply only (never a public
 # comment, a mention or X, whose replies are public).
 PRIVATE_DELIVERY = frozenset({DeliveryKind.DIRECT, DeliveryKind.TEMPLATE})
-HIDDEN_KEY = "••••••"
 
 
 def reporter_link(aduan: Aduan, key: str) -> str:

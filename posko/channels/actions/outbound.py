@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 
 from posko.aduan.actions.system import do_set_delivery_state
 from posko.channels.base import SendError, StatusUpdate
-from posko.channels.dispatch import MESSAGE_STATE, enqueue_send
+from posko.channels.dispatch import HIDDEN_KEY, MESSAGE_STATE, enqueue_send
 from posko.channels.http import client
 from posko.channels.models import (
     DELIVERY_RANK,
@@ -157,8 +157,18 @@ def do_send_delivery(delivery_id: int) -> str:
         delivery.error = ""
         if DELIVERY_RANK[DeliveryState(delivery.state)] < DELIVERY_RANK[DeliveryState.SENT]:
             delivery.state = DeliveryState.SENT
-        _save(delivery, "external_id", "sent_at", "error", "state")
+        delivery.text = _without_secret(delivery)
+        _save(delivery, "external_id", "sent_at", "error", "state", "text")
     return "sent"
+
+
+def _without_secret(delivery: OutboundDelivery) -> str:
+    """A receipt's text carries the reporter's secret link only until it is sent (a retry
+    needs it); then the row keeps the thread's copy, in which the key is hidden."""
+    message = delivery.message
+    if message is not None and HIDDEN_KEY in message.text:
+        return message.text
+    return delivery.text
 
 
 def _record_failure(delivery: OutboundDelivery, exc: SendError) -> str:

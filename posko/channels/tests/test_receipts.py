@@ -45,6 +45,11 @@ def _check_receipt(text: str, aduan: Aduan) -> None:
     [message] = aduan.messages.filter(kind="public_reply")
     assert found["key"] not in message.text and "tambah/••••••/" in message.text
     assert message.delivery_state == "sent"
+    # Once sent, the stored copy of the receipt keeps the key hidden too: the database holds
+    # no working link after it has reached the reporter.
+    [delivery] = OutboundDelivery.objects.filter(message=message)
+    assert delivery.state == "sent"
+    assert found["key"] not in delivery.text and "tambah/••••••/" in delivery.text
     event = aduan.audit_events.get(action="notice_queued")
     assert event.data["event"] == "received"
 
