@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
     Exists,
     F,
@@ -85,6 +88,7 @@ def inbox_queryset(
 # Counts stop at this many: a COUNT over a Polda's million aduan per request would cost more
 # than the page itself. The header then shows "1000+".
 COUNT_CAP = 1000
+OVERDUE, LISTED = "overdue", "listed"
 
 
 def capped_count(qs: QuerySet[Aduan], cap: int = COUNT_CAP) -> int:
@@ -92,23 +96,62 @@ def capped_count(qs: QuerySet[Aduan], cap: int = COUNT_CAP) -> int:
     return qs.order_by().values("pk")[:cap].count()
 
 
+def capped_counts(querysets: dict[str, QuerySet[Aduan]], cap: int = COUNT_CAP) -> dict[str, int]:
+    """:func:`capped_count` of each queryset, all in one statement (one scalar subquery per
+    count: ``SELECT (SELECT COUNT(*) FROM (… LIMIT cap)), …``), so a header of seven counts
+    costs one round trip and one planning pass instead of seven."""
+    counts = dict.fromkeys(querysets, 0)
+    parts: list[str] = []
+    params: list[Any] = []
+    keys: list[str] = []
+    for key, qs in querysets.items():
+        try:
+            sql, qs_params = qs.order_by().values("pk")[:cap].query.sql_with_params()
+        except EmptyResultSet:  # e.g. .none(): nothing to count
+            continue
+        # The ORM compiled ``sql``; every value stays a parameter.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped_{len(keys)})")  # noqa: S608
+        params.extend(qs_params)
+        keys.append(key)
+    if parts:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(parts), params)
+            row = cursor.fetchone()
+        counts.update(zip(keys, (int(n) for n in row), strict=True))
+    return counts
+
+
 def inbox_counts(
-    user: AnyUser, *, now: datetime | None = None, assigned_officer: int | None = None
+    user: AnyUser,
+    *,
+    now: datetime | None = None,
+    assigned_officer: int | None = None,
+    listed: QuerySet[Aduan] | None = None,
 ) -> dict:
     """Counts per status and of overdue open aduan, for the inbox header (of "Tugas saya"
     when ``assigned_officer`` is given: the counts match the list below them). Each count is
-    capped at :data:`COUNT_CAP` (``capped`` lists the keys that reached it)."""
+    capped at :data:`COUNT_CAP` (``capped`` lists the keys that reached it). ``listed``, the
+    list shown below the header, is counted in the same statement (``listed`` in the result:
+    the paginator's count). One query in all."""
     now = now or timezone.now()
     qs = visible_aduan(user)
     if assigned_officer:
         qs = qs.filter(assigned_officer_id=assigned_officer)
-    per_status = {s.value: capped_count(qs.filter(status=s.value)) for s in Status}
     running = with_due(qs.filter(OPEN_ONLY), open_only=True)
-    overdue = capped_count(running.filter(due__lt=now))  # type: ignore[misc]
+    wanted = {s.value: qs.filter(status=s.value) for s in Status}
+    wanted[OVERDUE] = running.filter(due__lt=now)  # type: ignore[misc]
+    if listed is not None:
+        wanted[LISTED] = listed
+    found = capped_counts(wanted)
+    per_status = {s.value: found[s.value] for s in Status}
+    overdue = found[OVERDUE]
     open_total = min(sum(per_status[s] for s in OPEN_STATUSES), COUNT_CAP)
     capped = {k for k, v in per_status.items() if v >= COUNT_CAP}
     capped |= {k for k, v in (("open", open_total), ("overdue", overdue)) if v >= COUNT_CAP}
-    return {"status": per_status, "open": open_total, "overdue": overdue, "capped": capped}
+    counts = {"status": per_status, "open": open_total, "overdue": overdue, "capped": capped}
+    if listed is not None:
+        counts["listed"] = found[LISTED]
+    return counts
 
 
 def change_stamp(officer: Officer) -> str:

@@ -10,7 +10,7 @@ from posko.aduan.inbox import ALL_STATUSES, OPEN, InboxFilters
 from posko.aduan.models import Category, Channel, Priority, Status, Tone
 from posko.aduan.models.choices import STAFF_INTAKE_CHANNELS, TRANSITIONS
 from posko.core.phones import normalize_phone
-from posko.core.widgets import FastSelect
+from posko.core.widgets import FastSelect, ListedModelChoiceField
 from posko.org.lookup import desa_choices, desa_of_polres
 from posko.org.models import Officer, Role, Unit, UnitKind
 from posko.regions.models import Region, RegionLevel
@@ -61,14 +61,14 @@ class InboxFilterForm(forms.Form):
         choices=[("", _("Semua")), *Category.choices],
         widget=FastSelect,
     )
-    unit = forms.ModelChoiceField(
+    unit = ListedModelChoiceField(
         label=_("Satuan"),
         required=False,
         queryset=Unit.objects.none(),
         empty_label=_("Semua"),
         widget=FastSelect,
     )
-    polsek = forms.ModelChoiceField(
+    polsek = ListedModelChoiceField(
         label=_("Polsek"),
         required=False,
         queryset=Unit.objects.none(),

@@ -38,7 +38,7 @@ from posko.console.views import (
     polres_of_request,
 )
 from posko.core.types import staff_user
-from posko.core.widgets import FastSelect
+from posko.core.widgets import FastSelect, ListedModelChoiceField
 from posko.org.actions.assignment import do_set_leave
 from posko.org.models import Officer, Unit, UnitKind
 from posko.org.permissions import REPLY_APPROVER_ROLES, NotPermitted, has_role
@@ -68,7 +68,7 @@ class BulkForm(forms.Form):
     action = forms.ChoiceField(
         label=gettext_lazy("Tindakan"), choices=BULK_ACTIONS, widget=FastSelect
     )
-    unit = forms.ModelChoiceField(
+    unit = ListedModelChoiceField(
         label=gettext_lazy("Satuan"),
         required=False,
         queryset=Unit.objects.none(),

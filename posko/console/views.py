@@ -80,6 +80,7 @@ from posko.console.forms import (
     StatusForm,
     SubjectForm,
 )
+from posko.console.inbox_rows import inbox_rows
 from posko.console.two_factor import second_step_url, two_factor_pending
 from posko.core.types import staff_user
 from posko.org.models import Officer, Role, Unit
@@ -198,15 +199,20 @@ def _render_inbox(
 
     query = request.GET if query is None else query
     now = timezone.now()
-    counts = inbox_counts(request.user, now=now, assigned_officer=filters.assigned_officer)
-    page = CappedPaginator(inbox_queryset(request.user, filters, now=now), 50).get_page(
-        query.get("page")
+    listed = inbox_queryset(request.user, filters, now=now)
+    # The header's counts and the list's own (capped) count: one statement.
+    counts = inbox_counts(
+        request.user, now=now, assigned_officer=filters.assigned_officer, listed=listed
     )
+    paginator = CappedPaginator(listed, 50)
+    paginator.count = counts["listed"]  # the cached_property, already known
+    page = paginator.get_page(query.get("page"))
     record_restricted_views(request.user, page.object_list, via="inbox")
     context = {
         "title": title,
         "form": form,
         "page": page,
+        "rows": inbox_rows(page.object_list, now),
         "now": now,
         "counts": counts,
         "stat_cards": _stat_cards(filters, counts),

@@ -212,16 +212,11 @@ class Aduan(models.Model):
                 name="aduan_open_queue",
                 condition=OPEN_ONLY,
             ),
-            # Overdue filter and count: a range on the running deadline of open aduan.
-            models.Index(
-                models.F("polres"),
-                open_due_expression(),
-                name="aduan_open_due",
-                condition=OPEN_ONLY,
-            ),
-            # The command view's live lists (overdue now per satuan, Polsek and officer): the
-            # same range, covering every column the grouped count and the permission scope
-            # read, so it is an index-only scan of the open backlog, whatever the total.
+            # Overdue filter and counts (inbox header, command view's live lists per satuan,
+            # Polsek and officer): a range on the running deadline of open aduan, covering
+            # every column the grouped count and the permission scope read, so it is an
+            # index-only scan of the open backlog, whatever the total. (It replaced
+            # ``aduan_open_due``, the same key without the included columns.)
             models.Index(
                 models.F("polres"),
                 open_due_expression(),

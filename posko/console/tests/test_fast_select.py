@@ -7,7 +7,10 @@ from typing import Any
 
 import pytest
 from django import forms
+from django.db import connection
+from django.forms.models import ModelChoiceIterator
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 
 from posko.console.forms import InboxFilterForm
 from posko.console.tools_views import BulkForm
@@ -70,3 +73,20 @@ def test_fast_select_escapes_and_marks_like_django() -> None:
     form.is_valid()
     assert _compare(form) == 1
     assert "&lt;i&gt;&amp;&lt;/i&gt;" in str(form["pick"])
+
+
+def test_unit_pickers_list_django_choices_without_a_server_side_cursor(polres: Unit) -> None:
+    """The unit and Polsek pickers offer exactly Django's ModelChoiceIterator choices, read
+    with one plain SELECT each (Django's own opens a DECLARE … CURSOR on PostgreSQL)."""
+    filters = InboxFilterForm(polres=polres)
+    bulk = BulkForm(QueryDict(""), polres=polres)
+    fields = [filters["unit"], filters["polsek"], bulk["unit"]]
+    with CaptureQueriesContext(connection) as ctx:
+        rendered = [str(field) for field in fields]
+    assert all("<option" in html for html in rendered)
+    assert len(ctx.captured_queries) == 3
+    assert not [q for q in ctx.captured_queries if "DECLARE" in q["sql"].upper()]
+    for field in fields:
+        listed = list(field.field.choices)  # type: ignore[attr-defined]
+        assert len(listed) > 2
+        assert listed == list(ModelChoiceIterator(field.field))  # type: ignore[arg-type]
