@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0002_unit_auto_assign_officer_leave'),
+        ("org", "0002_unit_auto_assign_officer_leave"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='officer',
-            name='role',
-            field=models.CharField(choices=[('admin', 'Admin'), ('operator', 'Operator Humas/PID'), ('petugas', 'Petugas satuan'), ('bhabinkamtibmas', 'Bhabinkamtibmas'), ('pimpinan', 'Pimpinan (Kapolres/Kapolda dan wakil)'), ('propam', 'Propam'), ('auditor', 'Auditor')], max_length=20, verbose_name='peran'),
+            model_name="officer",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("admin", "Admin"),
+                    ("operator", "Operator Humas/PID"),
+                    ("petugas", "Petugas satuan"),
+                    ("bhabinkamtibmas", "Bhabinkamtibmas"),
+                    ("pimpinan", "Pimpinan (Kapolres/Kapolda dan wakil)"),
+                    ("propam", "Propam"),
+                    ("auditor", "Auditor"),
+                ],
+                max_length=20,
+                verbose_name="peran",
+            ),
         ),
     ]
