@@ -22,7 +22,7 @@ def _isolated(settings: Any, tmp_path: Any) -> Iterator[None]:
     settings.MEDIA_ROOT = tmp_path / "media"
     # Files Posko writes at run time (trained triage models, the demo password) go to the test's
     # own directory: parallel test processes share POSKO_DATA_DIR.
-    settings.DATA_DIR = tmp_path / "var"
+    settings.DATA_DIR = tmp_path / "posko-data"
     settings.DATA_DIR.mkdir()
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.STORAGES = {
