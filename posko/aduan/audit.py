@@ -4,7 +4,9 @@ not registered raises, so the trail never shows a raw code."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -198,12 +200,35 @@ def _check(action: str) -> None:
         raise ValueError(f"audit kind {action!r} is not registered in posko.aduan.audit")
 
 
+_audit_buffer: ContextVar[list[AuditEvent] | None] = ContextVar("posko_audit_buffer", default=None)
+
+
+@contextmanager
+def buffered_audit() -> Iterator[None]:
+    """The aduan audit rows recorded inside are written together (one INSERT) when the block
+    ends without an error, inside the caller's transaction; on an error none is written, as
+    the transaction they belong to is undone anyway. Nothing inside may read them back."""
+    token = _audit_buffer.set([])
+    try:
+        yield
+        rows = _audit_buffer.get() or []
+    finally:
+        _audit_buffer.reset(token)
+    if rows:
+        AuditEvent.objects.bulk_create(rows)
+
+
 def record_audit(aduan: Aduan, action: str, *, actor: User | None, **data: Any) -> AuditEvent:
-    """One audit row about an aduan (inside the action's transaction)."""
+    """One audit row about an aduan (inside the action's transaction; inside
+    ``buffered_audit()`` written when that block ends)."""
     _check(action)
-    return AuditEvent.objects.create(
-        aduan=aduan, polres_id=aduan.polres_id, actor=actor, action=action, data=data
-    )
+    row = AuditEvent(aduan=aduan, polres_id=aduan.polres_id, actor=actor, action=action, data=data)
+    buffer = _audit_buffer.get()
+    if buffer is None:
+        row.save(force_insert=True)
+    else:
+        buffer.append(row)
+    return row
 
 
 def record_polres_audit(

@@ -47,14 +47,23 @@ def escalated_priority(report_times: list[datetime]) -> str | None:
 def raise_priority_for_growth(incident: Incident, *, actor: User | None) -> list[Aduan]:
     """Within the caller's transaction: lift every open report of the incident to the
     priority its growth calls for (never lowers one). Returns the aduan changed."""
-    times = list(Aduan.objects.filter(incident=incident).values_list("received_at", flat=True))
-    target = escalated_priority(times)
+    reports = list(
+        Aduan.objects.filter(incident=incident).values_list(
+            "pk", "received_at", "status", "priority_rank"
+        )
+    )
+    target = escalated_priority([received_at for _, received_at, _, _ in reports])
     if target is None:
         return []
-    # Only the open reports below the target are loaded (and locked): an incident reported by
-    # thousands is lifted once, not re-read in full for every new report.
+    # Only the open reports below the target are locked and loaded (re-checked under the
+    # lock): an incident reported by thousands is lifted once, not re-read in full for every
+    # new report, and when none is below (the common case) nothing more is read.
+    rank = PRIORITY_RANK[target]
+    lift = [pk for pk, _, status, r in reports if status in OPEN_STATUSES and r > rank]
+    if not lift:
+        return []
     below = Aduan.objects.select_for_update().filter(
-        incident=incident, status__in=OPEN_STATUSES, priority_rank__gt=PRIORITY_RANK[target]
+        pk__in=lift, status__in=OPEN_STATUSES, priority_rank__gt=rank
     )
     changed = []
     # the reports of one incident share its Polres: read once (once per drain batch)
@@ -77,7 +86,7 @@ def raise_priority_for_growth(incident: Incident, *, actor: User | None) -> list
             before=before,
             after=target,
             incident=incident.pk,
-            reports=len(times),
+            reports=len(reports),
         )
         events.emit(events.EventKind.PRIORITY_RAISED, aduan)
         changed.append(aduan)
@@ -130,19 +139,33 @@ def link_to_incident(aduan: Aduan, other: Aduan, *, actor: User | None) -> Incid
     """Within the caller's transaction: put ``aduan`` in the incident of ``other`` (locked
     here), creating the incident when ``other`` has none. Both changes are audited; the caller
     applies the growth rule."""
-    other = lock_aduan(other)
-    if other.incident_id is None:
-        incident = Incident.objects.create(polres=other.polres, category=other.category)
-        other.incident = incident
-        touch(other, "incident")
-        record_audit(other, "incident_linked", actor=actor, incident=incident.pk)
-    else:
-        incident = Incident.objects.get(pk=other.incident_id)
+    incident = incident_of_peer(other, actor=actor)
     before = aduan.incident_id
     aduan.incident = incident
     touch(aduan, "incident")
-    record_audit(aduan, "incident_linked", actor=actor, before=before, incident=incident.pk)
+    record_link(aduan, incident, actor=actor, before=before)
     return incident
+
+
+def incident_of_peer(other: Aduan, *, actor: User | None) -> Incident:
+    """The incident of ``other`` (locked here), created (and audited) when it has none. The
+    intake puts a new aduan in it before its first save, then calls ``record_link``."""
+    other = (  # the row lock on the aduan only (``of``), its incident read with it
+        Aduan.objects.select_for_update(of=("self",)).select_related("incident").get(pk=other.pk)
+    )
+    if other.incident is None:
+        incident = Incident.objects.create(polres_id=other.polres_id, category=other.category)
+        other.incident = incident
+        touch(other, "incident")
+        record_audit(other, "incident_linked", actor=actor, incident=incident.pk)
+        return incident
+    return other.incident
+
+
+def record_link(
+    aduan: Aduan, incident: Incident, *, actor: User | None, before: int | None = None
+) -> None:
+    record_audit(aduan, "incident_linked", actor=actor, before=before, incident=incident.pk)
 
 
 def do_join_incident(aduan: Aduan, other: Aduan, *, acting_user: User | None) -> Incident:

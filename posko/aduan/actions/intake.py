@@ -7,10 +7,19 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
-from posko.aduan.actions.common import action_atomic, record_audit, schedule_sla_checks
-from posko.aduan.actions.incidents import link_to_incident, raise_priority_for_growth
+from posko.aduan.actions.common import (
+    action_atomic,
+    nested_atomic,
+    record_audit,
+    schedule_sla_checks,
+)
+from posko.aduan.actions.incidents import (
+    incident_of_peer,
+    raise_priority_for_growth,
+    record_link,
+)
 from posko.aduan.codes import new_tracking_code
 from posko.aduan.events import EventKind, emit
 from posko.aduan.models import (
@@ -30,6 +39,15 @@ from posko.aduan.validation import clean_coordinates, clean_received_at
 from posko.core.memo import memoized
 from posko.org.models import Unit
 from posko.regions.models import Region, RegionLevel
+
+# What ``raise_priority_for_growth`` changes on an aduan.
+LIFTED_FIELDS = (
+    "priority",
+    "priority_rank",
+    "first_response_due",
+    "resolution_due",
+    "updated_at",
+)
 
 
 @dataclass(frozen=True)
@@ -119,16 +137,16 @@ def do_submit_aduan(
             resolution_due=resolution_due,
             created_by=acting_user,
         )
+        # in the incident of its peer from its first save (no second write of the row)
+        incident = incident_of_peer(peer, actor=acting_user) if peer is not None else None
+        aduan.incident = incident
         _save_with_unique_code(aduan, polres.code_prefix)
         checks_scheduled = False
         aduan.issued_reporter_key = key
-        if peer is not None:
-            incident = link_to_incident(aduan, peer, actor=acting_user)
+        if incident is not None:
+            record_link(aduan, incident, actor=acting_user)
             lifted = raise_priority_for_growth(incident, actor=acting_user)
-            if any(other.pk == aduan.pk for other in lifted):
-                # its priority and due times were raised, and their SLA checks scheduled
-                aduan.refresh_from_db()
-                checks_scheduled = True
+            checks_scheduled = _take_lift(aduan, lifted)
         aduan.intake_message_id = AduanMessage.objects.create(
             aduan=aduan,
             kind=MessageKind.INCOMING,
@@ -164,6 +182,17 @@ def do_submit_aduan(
     return aduan
 
 
+def _take_lift(aduan: Aduan, lifted: list[Aduan]) -> bool:
+    """Whether the growth rule lifted ``aduan`` itself (its priority and due times raised and
+    their SLA check scheduled); its fields then take the lifted values."""
+    for other in lifted:
+        if other.pk == aduan.pk:
+            for field in LIFTED_FIELDS:
+                setattr(aduan, field, getattr(other, field))
+            return True
+    return False
+
+
 def _region(code: str, level: RegionLevel) -> Region | None:
     """A region named by triage, with its parent (read once per drain batch: ``core.memo``)."""
     return memoized(
@@ -173,11 +202,12 @@ def _region(code: str, level: RegionLevel) -> Region | None:
 
 
 def _save_with_unique_code(aduan: Aduan, prefix: str) -> None:
-    # 31^6 ≈ 887 million codes per Polres: a collision is rare; try a few fresh codes.
+    # 31^6 ≈ 887 million codes per Polres: a collision is rare; try a few fresh codes (inside
+    # ``one_savepoint()`` a collision undoes the caller's savepoint, which runs it again alone).
     for _attempt in range(5):
         aduan.code = new_tracking_code(prefix)
         try:
-            with transaction.atomic():
+            with nested_atomic():
                 aduan.save()
             return
         except IntegrityError:

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from posko.aduan.actions.common import record_audit
+from posko.aduan.actions.common import nested_atomic, record_audit
 from posko.aduan.events import EventKind, check_reply_allowed, emit
 from posko.aduan.models import Aduan, AduanMessage, DeliveryState, MessageKind
 
@@ -29,7 +29,7 @@ def do_record_system_message(
     stop the first-response clock: no officer has answered yet."""
     if kind not in (MessageKind.PUBLIC_REPLY, MessageKind.INTERNAL_NOTE):
         raise ValueError(f"system messages are public replies or notes, not {kind}")
-    with transaction.atomic():
+    with nested_atomic():
         message = AduanMessage.objects.create(
             aduan=aduan, kind=kind, text=text, channel=channel, delivery_state=delivery_state
         )

@@ -18,6 +18,7 @@ from posko.aduan.actions import (
     do_correct_labels,
     do_submit_aduan,
 )
+from posko.aduan.actions.sla import do_check_sla_clocks
 from posko.aduan.inbox import InboxFilters, inbox_counts, inbox_queryset
 from posko.aduan.models import Aduan, AuditEvent, LabelCorrection, Notification, SlaPolicy
 from posko.aduan.sla import sla_targets
@@ -346,3 +347,41 @@ def test_escalation_never_tells_the_people_a_complaint_is_about(
     assert told == notified
     event = AuditEvent.objects.get(aduan=aduan, action="escalated")
     assert event.data["notified"] == sorted(officers[name].pk for name in notified)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_sla_task_per_aduan_checks_both_clocks_in_turn(
+    polres: Unit, officers: dict[str, Officer]
+) -> None:
+    """One task for both clocks: at the first-response due time it escalates that clock and,
+    in the same transaction, enqueues itself again for the resolution due time."""
+    with time_machine.travel(START, tick=False):
+        aduan = do_submit_aduan(polres, text=TEXTS["darurat"], channel="web")
+    with time_machine.travel(START + 16 * MIN, tick=False):
+        run_tasks()
+
+    def escalated() -> list[str]:
+        rows = AuditEvent.objects.filter(aduan=aduan, action="escalated")
+        return sorted(str(e.data["kind"]) for e in rows)
+
+    assert escalated() == ["first_response"]
+    with time_machine.travel(START + 12 * HOUR, tick=False):
+        run_tasks()  # the resolution clock is not due yet: nothing more
+    assert escalated() == ["first_response"]
+    with time_machine.travel(START + DAY + MIN, tick=False):
+        run_tasks()
+    assert escalated() == ["first_response", "resolution"]
+    with time_machine.travel(START + 3 * DAY, tick=False):
+        run_tasks()  # no clock left, no task left
+    assert escalated() == ["first_response", "resolution"]
+
+
+def test_sla_clocks_check_the_earliest_and_hand_on_the_rest(polres: Unit) -> None:
+    aduan = do_submit_aduan(polres, text=TEXTS["darurat"], channel="web", received_at=START)
+    first = aduan.first_response_due.isoformat()  # type: ignore[union-attr]
+    resolution = aduan.resolution_due.isoformat()  # type: ignore[union-attr]
+    with time_machine.travel(START + 14 * MIN, tick=False):
+        assert do_check_sla_clocks(aduan.pk, first, resolution) == "first_response: early"
+        assert do_check_sla_clocks(aduan.pk, None, resolution) == "resolution: early"
+    assert do_check_sla_clocks(aduan.pk, None, None) == "nothing to check"
+    assert do_check_sla_clocks(999_999, first, resolution) == "first_response: missing"

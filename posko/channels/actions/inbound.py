@@ -21,11 +21,12 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from posko.aduan import events
 from posko.aduan.actions import do_add_incoming_message, do_submit_aduan
-from posko.aduan.actions.common import composed_actions
+from posko.aduan.actions.common import composed_actions, nested_atomic, one_savepoint
 from posko.aduan.actions.intake import Reporter
 from posko.aduan.actions.system import do_record_system_message
 from posko.aduan.models import Aduan, AduanMessage
@@ -187,25 +188,25 @@ def _failed_attempt(event: InboundEvent, exc: Exception) -> str:
     return _retry_or_fail(event, f"{exc.__class__.__name__}: {exc}")
 
 
-class _LockBusy(Exception):
-    """Inside a batch: a row this event needs is held by another worker's transaction."""
+class _RunAlone(Exception):
+    """Inside a batch: this event's savepoint was undone; process it on its own afterwards."""
 
 
 # Inside a batch's transaction a lock wait is cut short (PostgreSQL ``lock_timeout``): the
 # event is put back and processed on its own after the batch commits. The batch never waits
 # for another transaction while holding its own locks, so two workers cannot deadlock.
 BATCH_LOCK_TIMEOUT_MS = 200
-_LOCK_CONFLICTS = frozenset({"55P03", "40P01"})  # lock_not_available, deadlock_detected
 
 
 def run_batch(batch: list[InboundEvent]) -> None:
     """Process a drain's claimed events. Those without media to download go together, in one
     transaction with a savepoint per event: one commit (one WAL flush) for the lot instead of
     several per message, and the tasks they enqueue commit with them. An event with media, or
-    one that met a row locked by another worker, is processed on its own, outside it (no
-    download holds the batch open; no lock wait inside it). Change notices are held and handed
-    over together (one metrics refresh per batch), and the routing and SLA reads every message
-    repeats are made once (``core.memo``)."""
+    one whose savepoint had to be undone (a row locked by another worker, a database error),
+    is processed on its own, outside it (no download holds the batch open; no lock wait
+    inside it). Change notices are held and handed over together (one metrics refresh per
+    batch), and the routing and SLA reads every message repeats are made once
+    (``core.memo``)."""
     together: list[tuple[InboundEvent, Parsed | None]] = []
     alone: list[InboundEvent] = []
     with events.notices_held(), batch_memo():
@@ -215,10 +216,13 @@ def run_batch(batch: list[InboundEvent]) -> None:
                 alone.append(event)
             else:
                 together.append((event, parsed))
-        token = _handled_before.set(_handled_messages([p for _, p in together if p]))
+        parsed_together = [p for _, p in together if p]
+        token = _handled_before.set(_handled_messages(parsed_together))
+        senders = _known_senders.set(_senders_known(parsed_together))
         try:
             alone += _run_together(together)
         finally:
+            _known_senders.reset(senders)
             _handled_before.reset(token)
         for event in alone:
             run_attempt(event)  # parses again: nothing of an undone attempt is reused
@@ -232,10 +236,10 @@ def _parse(event: InboundEvent) -> Parsed | None:
 
 
 def _run_together(group: list[tuple[InboundEvent, Parsed | None]]) -> list[InboundEvent]:
-    """Run ``group`` in one transaction; the events that met a busy row are returned."""
+    """Run ``group`` in one transaction; the events to run again on their own are returned."""
     if not group:
         return []
-    busy: list[InboundEvent] = []
+    again: list[InboundEvent] = []
     with composed_actions():  # the aduan actions join the batch's transaction
         connection = transaction.get_connection()
         if connection.vendor == "postgresql":
@@ -244,24 +248,50 @@ def _run_together(group: list[tuple[InboundEvent, Parsed | None]]) -> list[Inbou
         for event, parsed in group:
             try:
                 _attempt_in_savepoint(event, parsed)
-            except _LockBusy:
-                busy.append(event)
-    return busy
+            except _RunAlone:
+                again.append(event)
+    return again
 
 
 def _attempt_in_savepoint(event: InboundEvent, parsed: Parsed | None) -> str:
+    """One event in its savepoint, the only one it opens (``one_savepoint``): the actions it
+    calls open none and write their audit rows in one INSERT. An error undoes the event's
+    savepoint; a lock held by another worker, or a conflict an action would have caught and
+    resolved in a savepoint of its own (``_run_alone_after``), sends the event to run again on
+    its own, where every action has its savepoints. Other errors are counted as before."""
     try:
         with transaction.atomic():
-            return _process(event, parsed)
+            with one_savepoint():
+                result = _process(event, parsed)
+            if transaction.get_rollback():
+                # an error was caught inside after it had spoilt the savepoint
+                raise _RunAlone
+            return result
+    except _RunAlone:
+        raise
     except Exception as exc:  # as in run_attempt: this event's work alone is undone
-        if isinstance(exc, OperationalError) and _lock_conflict(exc):
-            raise _LockBusy from exc
+        if _run_alone_after(exc):
+            raise _RunAlone from exc
         log.exception("channels: processing event #%s failed", event.pk)
         return _failed_attempt(event, exc)
 
 
-def _lock_conflict(exc: OperationalError) -> bool:
-    return getattr(exc.__cause__, "sqlstate", None) in _LOCK_CONFLICTS
+# A unique conflict (a message or sender created meanwhile, a tracking code taken) is what an
+# action resolves in a savepoint of its own; a spoilt transaction (an error caught inside)
+# is what that savepoint would have prevented. Both: run the event again on its own.
+_RECOVERABLE = (IntegrityError, TransactionManagementError)
+_LOCK_CONFLICTS = frozenset({"55P03", "40P01"})  # lock_not_available, deadlock_detected
+
+
+def _run_alone_after(exc: Exception) -> bool:
+    """Whether an error inside a batch's event is one its run on its own may not meet (a
+    lock held by another worker) or resolves (see ``_RECOVERABLE``); any other error (a
+    database fault, a bug) is counted as a failed attempt, as on its own."""
+    if isinstance(exc, _RECOVERABLE):
+        return True
+    return isinstance(exc, OperationalError) and (
+        getattr(exc.__cause__, "sqlstate", None) in _LOCK_CONFLICTS
+    )
 
 
 def _process(event: InboundEvent, parsed: Parsed | None = None) -> str:
@@ -325,20 +355,27 @@ def _retry_or_fail(event: InboundEvent, reason: str) -> str:
     return "retry"
 
 
-def _identity(item: Incoming) -> ContactIdentity:
+def _identity(item: Incoming) -> tuple[ContactIdentity, bool]:
+    """The sender's identity, and whether it (and its contact) was created just now."""
     # Its own transaction when called alone; inside a batch's event it needs no savepoint of
     # its own (every error it lets out undoes the event's savepoint).
+    known = _known_senders.get()
+    key = (item.platform, item.sender_id)
     with transaction.atomic(savepoint=False):
         identity = (
             ContactIdentity.objects.select_for_update()
             .filter(platform=item.platform, external_id=item.sender_id)
             .first()
+            if known is None or key in known
+            else None  # not there when the batch began: created below (a race: run alone)
         )
         if identity is None:
+            if known is not None:
+                known.add(key)
             try:
-                with transaction.atomic():
+                with nested_atomic():
                     contact = Contact.objects.create(display_name=item.sender_name[:200])
-                    return ContactIdentity.objects.create(
+                    created = ContactIdentity.objects.create(
                         contact=contact,
                         platform=item.platform,
                         external_id=item.sender_id,
@@ -346,6 +383,7 @@ def _identity(item: Incoming) -> ContactIdentity:
                         username=item.sender_username[:200],
                         phone=item.sender_phone[:40],
                     )
+                    return created, True
             except IntegrityError:
                 identity = ContactIdentity.objects.get(
                     platform=item.platform, external_id=item.sender_id
@@ -361,7 +399,7 @@ def _identity(item: Incoming) -> ContactIdentity:
                 changed.append(field)
         if changed:
             identity.save(update_fields=changed)
-    return identity
+    return identity, False
 
 
 def _claim(
@@ -369,7 +407,7 @@ def _claim(
 ) -> ChannelMessage | None:
     """The message row, created once. None when it was already handled (redelivery)."""
     try:
-        with transaction.atomic():
+        with nested_atomic():
             return ChannelMessage.objects.create(
                 account=account,
                 event=event,
@@ -458,6 +496,23 @@ def _handled_messages(parsed: list[Parsed]) -> frozenset[tuple[int, str]]:
     return frozenset(rows)
 
 
+# Inside a batch: (platform, sender id) of the batch's senders known before it began (and
+# those it created since), read in one query; any other sender is new.
+_known_senders: ContextVar[set[tuple[str, str]] | None] = ContextVar(
+    "channels_known_senders", default=None
+)
+
+
+def _senders_known(parsed: list[Parsed]) -> set[tuple[str, str]]:
+    keys = {(item.platform, item.sender_id) for p in parsed for item in p.messages}
+    if not keys:
+        return set()
+    rows = ContactIdentity.objects.filter(
+        external_id__in={sender for _, sender in keys}
+    ).values_list("platform", "external_id")
+    return {row for row in rows if row in keys}
+
+
 def _already_handled(account: ChannelAccount, item: Incoming) -> bool:
     handled = _handled_before.get()
     if handled is not None:
@@ -495,7 +550,7 @@ def _keyword(
     if not may_be_keyword(account, message.text):
         return None  # the common case: no savepoint for it
     address = identity.phone or identity.external_id
-    with transaction.atomic():
+    with nested_atomic():
         outcome = handle_keyword(account, address, message.text)
         if outcome is None:
             return None
@@ -509,7 +564,7 @@ def do_ingest_message(account: ChannelAccount, item: Incoming, event: InboundEve
     if _already_handled(account, item):
         return "duplicate"
     item = _complete(account, item, event)
-    identity = _identity(item)
+    identity, new_contact = _identity(item)
     message = _claim(account, item, event, identity)
     if message is None:
         return "duplicate"
@@ -524,7 +579,8 @@ def do_ingest_message(account: ChannelAccount, item: Incoming, event: InboundEve
         if media.missing:  # the aduan keeps its text; the photos follow in the background
             schedule_media_retry(message.pk)
 
-    conversation = _open_conversation(account, identity)
+    # a contact created just now has no conversation yet
+    conversation = None if new_contact else _open_conversation(account, identity)
     if conversation is not None:
 
         def link_followup(aduan_message: AduanMessage) -> None:
@@ -558,7 +614,7 @@ def do_ingest_message(account: ChannelAccount, item: Incoming, event: InboundEve
             account.polres, text, channel=account.platform, received_at=item.sent_at
         )
         if needs_no_police_action(result.category, result.priority, result.tone, text):
-            with transaction.atomic():
+            with nested_atomic():
                 ModerationItem.objects.create(
                     polres=account.polres,
                     message=message,
@@ -619,6 +675,7 @@ def create_aduan_from_message(
     acknowledge = can_reply and account.config.get("public_ack", True) is not False
 
     photo_list = photos if photos is not None else stored_photos(message)
+    origins: dict[int, tuple[Conversation, str]] = {}
 
     def link(aduan: Aduan) -> None:
         _link_checked(message, aduan, aduan.intake_message_id)
@@ -635,6 +692,7 @@ def create_aduan_from_message(
             last_inbound_at=message.sent_at,
             last_inbound_external_id=message.external_id,
         )
+        origins[aduan.pk] = (conversation, message.kind)
         if is_public and acknowledge and account.platform in ("instagram", "facebook"):
             # The automatic public acknowledgement is part of the thread (with its delivery
             # state) but does not stop the first-response clock: no officer has answered yet.
@@ -651,24 +709,46 @@ def create_aduan_from_message(
         if then is not None:
             then(aduan)
 
-    return do_submit_aduan(
-        account.polres,
-        text=text or message.text or "(tanpa teks)",
-        channel=account.platform,
-        reporter=reporter,
-        latitude=item.latitude if item else None,
-        longitude=item.longitude if item else None,
-        photos=photo_list,
-        received_at=message.sent_at,
-        acting_user=acting_user,
-        on_created=link,
-    )
+    token = _intake_origins.set(origins)
+    try:
+        return do_submit_aduan(
+            account.polres,
+            text=text or message.text or "(tanpa teks)",
+            channel=account.platform,
+            reporter=reporter,
+            latitude=item.latitude if item else None,
+            longitude=item.longitude if item else None,
+            photos=photo_list,
+            received_at=message.sent_at,
+            acting_user=acting_user,
+            on_created=link,
+        )
+    finally:
+        _intake_origins.reset(token)
+
+
+# The conversation an intake from a channel message has just created, and the kind of that
+# message, by aduan id: the receipt its CREATED event queues in the same transaction uses
+# them instead of reading back what was just written.
+_intake_origins: ContextVar[dict[int, tuple[Conversation, str]] | None] = ContextVar(
+    "channels_intake_origins", default=None
+)
+
+
+def intake_origin(aduan: Aduan) -> tuple[Conversation, str] | None:
+    """(conversation, kind of the first message) of an aduan being created from a channel
+    message in this context, or None (read them from the database)."""
+    origins = _intake_origins.get()
+    return origins.get(aduan.pk) if origins else None
 
 
 def notice_text(aduan: Aduan, event: str = NoticeEvent.COMMENT_ACK, **extra: str) -> str:
-    template = NoticeTemplate.objects.filter(
-        polres=aduan.polres, event=event, is_active=True
-    ).first()
+    template = memoized(  # read once per drain batch
+        ("notice_template", aduan.polres_id, str(event)),
+        lambda: NoticeTemplate.objects.filter(
+            polres_id=aduan.polres_id, event=event, is_active=True
+        ).first(),
+    )
     text = template.text if template else DEFAULT_NOTICES[event]
     values = {"code": aduan.code, "polres": aduan.polres.name, "unit": "", **extra}
     try:

@@ -30,7 +30,7 @@ from posko.aduan.actions.system import do_record_system_message
 from posko.aduan.models import Aduan, AuditEvent
 from posko.aduan.models import DeliveryState as MessageDelivery
 from posko.aduan.models import MessageKind as AduanMessageKind
-from posko.channels.actions.inbound import notice_text
+from posko.channels.actions.inbound import intake_origin, notice_text
 from posko.channels.dispatch import (
     HIDDEN_KEY,
     META_WINDOW,
@@ -223,15 +223,24 @@ def queue_receipt(aduan: Aduan) -> str:
     delivery row carries it. Public origins (comments, mentions, X) get nothing here: the
     comment acknowledgement already answered them, without any code or link."""
     key = aduan.issued_reporter_key
-    conversation = (
-        Conversation.objects.select_related("account", "identity").filter(aduan=aduan).first()
-    )
-    if not key or conversation is None or conversation.account.platform == Platform.X:
+    if not key:
+        return "no private chat"
+    # An intake from a channel message hands over what it has just created; otherwise read.
+    conversation, origin_kind = intake_origin(aduan) or (None, None)
+    if conversation is None:
+        conversation = (
+            Conversation.objects.select_related("account", "identity", "aduan")
+            .filter(aduan=aduan)
+            .first()
+        )
+    if conversation is None or conversation.account.platform == Platform.X:
         return "no private chat"
     if conversation.account.config.get("reporter_receipt", True) is False:
         return "off for this account"  # config ``reporter_receipt: false``
-    origin = ChannelMessage.objects.filter(aduan=aduan).order_by("id").only("kind").first()
-    if origin is None or origin.kind != ChannelMessageKind.DIRECT:
+    if origin_kind is None:
+        origin = ChannelMessage.objects.filter(aduan=aduan).order_by("id").only("kind").first()
+        origin_kind = origin.kind if origin is not None else None
+    if origin_kind != ChannelMessageKind.DIRECT:
         return "public origin"
     link = reporter_link(aduan, key)
     text = notice_text(aduan, NoticeEvent.RECEIVED, link=link)
