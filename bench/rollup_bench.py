@@ -103,6 +103,8 @@ def synthetic_aduan(rng: random.Random, now: datetime) -> dict[str, Any]:
         "first_responded_at": responded if status != "baru" else None,
         "resolved_at": resolved if status == "selesai" else None,
         "escalated_at": None,
+        "subject_unit_id": None,
+        "subject_officer_id": None,
     }
 
 
