@@ -13,7 +13,8 @@ checked equal to the real ``recount()`` at the smallest size), and both pages ar
 server) after a warm-up: "cold" (the figures cache emptied before each request: every figure
 read from the metrics rows, the live lists from the open aduan) and "cached"
 (``POSKO_METRICS_CACHE_SECONDS``). Printed per size: build times, metric rows, p50/p95 of
-each, the queries of one request and their SQL time; at the end p95(largest)/p95(smallest).
+each, the median CPU time of this process per request (Django's share: PostgreSQL runs
+in its own), the queries of one request and their SQL time; at the end p95(largest)/p95(smallest).
 On a loaded machine absolute figures move with the load; the ratio shows growth.
 Targets: p95 < 200 ms at 1 M aduan and a ratio ≤ 1.5.
 """
@@ -194,7 +195,7 @@ def build_metrics_sql() -> int:
     from django.db import connection
 
     from posko.aduan.models.choices import OPEN_STATUSES, RESTRICTED_CATEGORIES
-    from posko.metrics.models import DAY, DIMENSIONS, MONTH
+    from posko.metrics.models import DAY, DIMENSIONS, MONTH, ROLLUP_DIMENSIONS
 
     bucket = (
         "CASE WHEN {m} < 1 THEN 0 ELSE LEAST(99, 1 + floor(ln({m}) / ln(1.25::float8))::int) END"
@@ -207,7 +208,8 @@ def build_metrics_sql() -> int:
         cursor.execute("DROP TABLE IF EXISTS bench_contrib")
         cursor.execute(
             f"""CREATE TEMP TABLE bench_contrib AS SELECT
-                polres_id, (received_at AT TIME ZONE %(tz)s)::date AS day,
+                aduan_aduan.polres_id, polda.id AS polda_id,
+                (received_at AT TIME ZONE %(tz)s)::date AS day,
                 category = ANY(%(restricted)s) AS restricted,
                 '' AS v_all, COALESCE(polsek_id::text, '') AS v_polsek,
                 COALESCE(handling_unit_id::text, '') AS v_satuan, category AS v_category,
@@ -224,48 +226,73 @@ def build_metrics_sql() -> int:
                     OR resolved_at <= resolution_due))::int AS resolution_met,
                 CASE WHEN first_responded_at IS NOT NULL THEN {bucket.format(m=fr_m)} END AS fr,
                 CASE WHEN {solved} THEN {bucket.format(m=rs_m)} END AS rs
-            FROM aduan_aduan""",
+            FROM aduan_aduan
+            JOIN org_unit AS polres ON polres.id = polres_id
+            LEFT JOIN org_unit AS polda ON polda.id = polres.parent_id AND polda.kind = 'polda'
+            """,
             {
                 "tz": settings.TIME_ZONE,
                 "restricted": sorted(RESTRICTED_CATEGORIES),
                 "open": sorted(OPEN_STATUSES),
             },
         )
-        for grain, when in ((DAY, "day"), (MONTH, "date_trunc('month', day)::date")):
-            for dim in DIMENSIONS:
-                group = f"polres_id, {when}, v_{dim}, restricted"
-                hist = (
-                    "(SELECT polres_id, d, v, restricted, jsonb_object_agg(b::text, n) AS h "
-                    f"FROM (SELECT {group}, {{col}}, count(*) FROM bench_contrib "
-                    f"WHERE {{col}} IS NOT NULL GROUP BY {group}, {{col}}) "
-                    "AS x(polres_id, d, v, restricted, b, n) GROUP BY 1, 2, 3, 4)"
-                )
-                cursor.execute(
-                    f"""INSERT INTO metrics_metricrow (key, polres_id, grain, day, dimension,
-                        value, restricted, received, open, responded, first_met, resolved,
-                        resolution_met, rejected, redirected, reopened, escalated, corrections,
-                        csat_count, csat_solved, csat_rating_sum, hist)
-                    SELECT %(grain)s || '|' || a.polres_id || '|' || to_char(a.d, 'YYYY-MM-DD')
-                        || '|' || %(dim)s || '|' || a.v || '|' || a.restricted::int,
-                        a.polres_id, %(grain)s, a.d, %(dim)s, a.v, a.restricted, received, open,
-                        responded, first_met, resolved, resolution_met, rejected, redirected, 0,
-                        escalated, 0, 0, 0, 0,
-                        jsonb_strip_nulls(jsonb_build_object('fr', fr.h, 'rs', rs.h))
-                    FROM (SELECT {group}, count(*), sum(open), sum(responded), sum(first_met),
-                            sum(resolved), sum(resolution_met), sum(rejected), sum(redirected),
-                            sum(escalated)
-                          FROM bench_contrib GROUP BY {group})
-                        AS a(polres_id, d, v, restricted, received, open, responded, first_met,
-                             resolved, resolution_met, rejected, redirected, escalated)
-                    LEFT JOIN {hist.format(col="fr")} AS fr USING (polres_id, d, v, restricted)
-                    LEFT JOIN {hist.format(col="rs")} AS rs USING (polres_id, d, v, restricted)
-                    """,
-                    {"grain": grain, "dim": dim},
-                )
+        # The Polres's rows, then its Polda's rows of the shared dimensions (``owner`` is
+        # named polres_id by the column lists below).
+        passes = [
+            (owner, grain, when, dim)
+            for owner, dims in (("polres_id", DIMENSIONS), ("polda_id", ROLLUP_DIMENSIONS))
+            for grain, when in ((DAY, "day"), (MONTH, "date_trunc('month', day)::date"))
+            for dim in dims
+        ]
+        for owner, grain, when, dim in passes:
+            group = f"{owner}, {when}, v_{dim}, restricted"
+            hist = (
+                "(SELECT polres_id, d, v, restricted, jsonb_object_agg(b::text, n) AS h "
+                f"FROM (SELECT {group}, {{col}}, count(*) FROM bench_contrib "
+                f"WHERE {{col}} IS NOT NULL AND {owner} IS NOT NULL "
+                f"GROUP BY {group}, {{col}}) "
+                "AS x(polres_id, d, v, restricted, b, n) GROUP BY 1, 2, 3, 4)"
+            )
+            cursor.execute(
+                f"""INSERT INTO metrics_metricrow (key, polres_id, grain, day, dimension,
+                    value, restricted, received, open, responded, first_met, resolved,
+                    resolution_met, rejected, redirected, reopened, escalated, corrections,
+                    csat_count, csat_solved, csat_rating_sum, hist)
+                SELECT %(grain)s || '|' || a.polres_id || '|' || to_char(a.d, 'YYYY-MM-DD')
+                    || '|' || %(dim)s || '|' || a.v || '|' || a.restricted::int,
+                    a.polres_id, %(grain)s, a.d, %(dim)s, a.v, a.restricted, received, open,
+                    responded, first_met, resolved, resolution_met, rejected, redirected, 0,
+                    escalated, 0, 0, 0, 0,
+                    jsonb_strip_nulls(jsonb_build_object('fr', fr.h, 'rs', rs.h))
+                FROM (SELECT {group}, count(*), sum(open), sum(responded), sum(first_met),
+                        sum(resolved), sum(resolution_met), sum(rejected), sum(redirected),
+                        sum(escalated)
+                      FROM bench_contrib WHERE {owner} IS NOT NULL GROUP BY {group})
+                    AS a(polres_id, d, v, restricted, received, open, responded, first_met,
+                         resolved, resolution_met, rejected, redirected, escalated)
+                LEFT JOIN {hist.format(col="fr")} AS fr USING (polres_id, d, v, restricted)
+                LEFT JOIN {hist.format(col="rs")} AS rs USING (polres_id, d, v, restricted)
+                """,
+                {"grain": grain, "dim": dim},
+            )
         cursor.execute("DROP TABLE bench_contrib")
         cursor.execute("VACUUM ANALYZE metrics_metricrow")
         cursor.execute("SELECT count(*) FROM metrics_metricrow")
         return int(cursor.fetchone()[0])
+
+
+def build_deadlines() -> int:
+    """The deadline rows of the open aduan (``DeadlineRow``: overdue counts per deadline
+    hour, day and month) by the metrics layer's own rebuild: it reads the open backlog only
+    (~8 %), so it is quick at every size. Kept databases of earlier runs get them too."""
+    from django.db import connection
+
+    from posko.metrics.actions.refresh import do_rebuild_deadlines
+
+    rows = do_rebuild_deadlines()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE metrics_deadlinerow")
+    return rows
 
 
 def check_against_recount() -> None:
@@ -292,13 +319,14 @@ def measure(client: Any, path: str, requests: int, *, cold: bool) -> dict[str, A
 
     for _ in range(3):
         assert client.get(path).status_code == 200, path
-    times = []
+    times, cpu = [], []
     for _ in range(requests):
         if cold:
             cache.clear()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         response = client.get(path)
         times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
         assert response.status_code == 200
     times.sort()
     if cold:
@@ -308,6 +336,7 @@ def measure(client: Any, path: str, requests: int, *, cold: bool) -> dict[str, A
     return {
         **percentiles(times),
         "times": times,
+        "cpu": statistics.median(cpu),
         "queries": len(ctx.captured_queries),
         "sql": sum(float(q["time"]) for q in ctx.captured_queries) * 1000,
     }
@@ -352,7 +381,7 @@ def measure_pages(requests: int) -> dict[str, dict[str, Any]]:
     for page, r in results.items():
         print(
             f"    {page:24} p50 {r['p50']:6.1f}  p95 {r['p95']:6.1f} ms  "
-            f"({r['queries']:.0f} queries, {r['sql']:.1f} ms SQL)",
+            f"(CPU {r['cpu']:.1f} ms; {r['queries']:.0f} queries, {r['sql']:.1f} ms SQL)",
             flush=True,
         )
     return results
@@ -397,7 +426,8 @@ def measure_kept(server: str, names: list[str], requests: int) -> int:
         call_command("migrate", verbosity=0)
         cache.clear()  # the figures of the previous database
         size = Aduan.objects.count()
-        print(f"{name}: {size} aduan", flush=True)
+        deadlines = build_deadlines()
+        print(f"{name}: {size} aduan, {deadlines} deadline rows", flush=True)
         pages = measure_pages(requests)
         pooled = results.setdefault(size, {})
         for page, figures in pages.items():
@@ -436,7 +466,7 @@ def main() -> int:
             t0 = time.perf_counter()
             builder.grow(size)
             t1 = time.perf_counter()
-            rows = build_metrics_sql()
+            rows = build_metrics_sql() + build_deadlines()
             t2 = time.perf_counter()
             if size <= 50_000:
                 check_against_recount()

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import render
 from django.utils import timezone
@@ -21,10 +21,12 @@ from posko.aduan.access import RESTRICTED_READERS, officer_of, visible_aduan
 from posko.aduan.models import Aduan
 from posko.aduan.models.aduan import OPEN_ONLY, open_due_expression
 from posko.core.types import AnyUser
+from posko.metrics.contributions import hour_of
 from posko.metrics.dashboard import Period, command_figures, period
+from posko.metrics.models import DEADLINE_DAY, DEADLINE_MONTH, ESCALATED, HOUR, DeadlineRow
 from posko.metrics.queries import Figures, by_polres
 from posko.org.lookup import polres_units
-from posko.org.models import Officer, Unit
+from posko.org.models import Officer, Unit, UnitKind
 
 
 def can_command(officer: Officer | None) -> bool:
@@ -36,31 +38,77 @@ def open_backlog(user: AnyUser) -> QuerySet[Aduan]:
     return visible_aduan(user).filter(OPEN_ONLY)
 
 
-def overdue_groups(open_aduan: QuerySet[Aduan], now: datetime) -> QuerySet[Aduan, tuple[Any, ...]]:
-    """(satuan, Polsek, officer, n) of ``open_aduan`` past their running deadline: a range
-    of ``aduan_open_live`` (the deadline expression the inbox sorts on, covering the grouped
-    and permission-checked columns), so an index-only scan of the overdue backlog."""
+def overdue_groups(
+    open_aduan: QuerySet[Aduan], now: datetime, *, since: datetime | None = None
+) -> QuerySet[Aduan, tuple[Any, ...]]:
+    """(satuan, Polsek, officer, n) of ``open_aduan`` past their running deadline (and due at
+    or after ``since``): a range of ``aduan_open_live`` (the deadline expression the inbox
+    sorts on, covering the grouped and permission-checked columns), an index-only scan."""
+    due = open_aduan.annotate(due=open_due_expression()).filter(due__lt=now)
+    if since is not None:
+        due = due.filter(due__gte=since)
     return (
-        open_aduan.annotate(due=open_due_expression())
-        .filter(due__lt=now)
-        .order_by()
+        due.order_by()
         .values_list("handling_unit", "polsek", "assigned_officer")
         .annotate(n=Count("*"))
     )
 
 
-def live_overdue(request: HttpRequest) -> dict[str, dict[str, int]]:
+def _hidden(officer: Officer, restricted: bool, subject: str) -> bool:
+    """Whether ``visible_aduan`` hides the aduan of a deadline row from a commanding officer
+    (Kapolres, auditor; Polda, Mabes): restricted ones above the Polres; in a Polres, those
+    about the officer or their unit."""
+    if officer.unit.kind in (UnitKind.POLDA, UnitKind.MABES):
+        return restricted
+    if not subject:
+        return False
+    unit, member = subject.split("/")
+    return unit == str(officer.unit_id) or member == str(officer.pk)
+
+
+def _deadline_window(hour: datetime) -> Q:
+    """The deadline rows wholly before ``hour``: months before this one, days of this month
+    before today, hours of today before this one (UTC); and the escalated rows."""
+    day = hour.replace(hour=0)
+    month = day.replace(day=1)
+    return (
+        Q(grain=DEADLINE_MONTH, start__lt=month)
+        | Q(grain=DEADLINE_DAY, start__gte=month, start__lt=day)
+        | Q(grain=HOUR, start__gte=day, start__lt=hour)
+        | Q(grain=ESCALATED)
+    )
+
+
+def live_overdue(request: HttpRequest, polres_ids: list[int]) -> dict[str, dict[str, int]]:
     """Open aduan past their running SLA deadline now, per satuan, Polsek and officer, and the
-    escalated ones still open, through the permission-scoped selector: two queries over the
-    partial indexes of open aduan (``aduan_open_live``, ``aduan_open_escalated``), never over
-    the closed aduan."""
-    open_aduan = open_backlog(request.user)
+    escalated ones still open, in two queries whatever the backlog: the metrics layer's
+    ``DeadlineRow`` sums for deadlines before this hour (a few hundred rows, in the
+    officer's permission scope), and the aduan due within this hour so far through the
+    permission-scoped selector (a short range of ``aduan_open_live``)."""
+    officer = officer_of(request.user)
+    assert officer is not None and can_command(officer)
+    now = timezone.now()
+    hour = hour_of(now)
     result: dict[str, dict[str, int]] = {"satuan": {}, "polsek": {}, "officer": {}}
-    for unit, polsek, officer, n in overdue_groups(open_aduan, timezone.now()):
-        for name, key in (("satuan", unit), ("polsek", polsek), ("officer", officer)):
+    escalated = 0
+    sums = (
+        DeadlineRow.objects.filter(_deadline_window(hour), polres__in=polres_ids)
+        .order_by()
+        .values_list("grain", "dimension", "value", "restricted", "subject")
+        .annotate(n=Sum("open"))
+    )
+    for grain, dimension, value, restricted, subject, n in sums:
+        if _hidden(officer, restricted, subject):
+            continue
+        if grain == ESCALATED:
+            escalated += n
+        else:
+            result[dimension][value] = result[dimension].get(value, 0) + n
+    for unit, polsek, member, n in overdue_groups(open_backlog(request.user), now, since=hour):
+        for name, key in (("satuan", unit), ("polsek", polsek), ("officer", member)):
             k = "" if key is None else str(key)
             result[name][k] = result[name].get(k, 0) + n
-    result["escalated"] = {"": open_aduan.filter(escalated_at__isnull=False).count()}
+    result["escalated"] = {"": escalated}
     return result
 
 
@@ -81,8 +129,10 @@ def command_view(request: HttpRequest) -> HttpResponse:
         months = int(request.GET.get("bulan", "12"))
     except ValueError:
         months = 12
-    figures = command_figures([u.pk for u in units], months)
-    overdue = live_overdue(request)
+    # A Kapolda sees every Polres of the Polda: its own rows hold their sums.
+    polda = officer.unit_id if officer.unit.kind == UnitKind.POLDA and len(units) > 1 else None
+    figures = command_figures([u.pk for u in units], months, polda=polda)
+    overdue = live_overdue(request, [u.pk for u in units])
     for name, key in (("satuan", "satuan"), ("polsek", "polsek"), ("officers", "officer")):
         _attach_overdue(figures[name], overdue[key])  # type: ignore[arg-type]
     totals: dict[str, int] = {}

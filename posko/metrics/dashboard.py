@@ -121,15 +121,18 @@ def growing_categories(polres_ids: list[int], today: date) -> list[tuple[str, in
     return sorted(growing, key=lambda t: (t[2] - t[1], t[0]))
 
 
-def _command_figures(polres_ids: list[int], months: int) -> dict[str, object]:
+def _command_figures(polres_ids: list[int], months: int, polda: int | None) -> dict[str, object]:
     """The command view: the same figures with restricted aduan included, per satuan, Polsek
     and officer (a fixed number of queries over the metrics rows). Above a Polres the
     satuan, Polsek and officer rows come without their histograms: the view shows only some
-    of them (``command.ROLLUP_ROWS``) and reads the histograms of those."""
+    of them (``command.ROLLUP_ROWS``) and reads the histograms of those. ``polda``: the
+    Polda of which ``polres_ids`` are every Polres (a Kapolda's view): the totals, months,
+    categories and channels are read from its own rows."""
     p = period(months)
     dims = ["all", "satuan", "polsek", "officer", "category", "channel"]
     hist = dims if len(polres_ids) == 1 else ["all", "category", "channel"]
-    found = Breakdowns(polres_ids, p.start, p.end, dims, hist=hist)
+    found = Breakdowns(polres_ids, p.start, p.end, dims, hist=hist, polda=polda)
+    shared = polres_ids if polda is None else [polda]
     satuan_raw = found.get("satuan", restricted=None)
     polsek_raw = found.get("polsek", restricted=None)
     officer_raw = found.get("officer", restricted=None)
@@ -144,13 +147,13 @@ def _command_figures(polres_ids: list[int], months: int) -> dict[str, object]:
         "period": p,
         "periods": PERIODS,
         "overall": found.total(restricted=None),
-        "months": monthly(polres_ids, p.start, p.end, restricted=None),
+        "months": monthly(shared, p.start, p.end, restricted=None),
         "satuan": _labelled(satuan_raw, units, "—"),
         "polsek": _labelled(polsek_raw, units, "Polres (tanpa Polsek)"),
         "officers": _labelled(officer_raw, officers, "Belum ditugaskan"),
         "categories": _labelled(found.get("category", restricted=None), category_labels(), "—"),
         "channels": _labelled(found.get("channel", restricted=None), channel_labels(), "—"),
-        "growing": growing_categories(polres_ids, p.end)[:8],
+        "growing": growing_categories(shared, p.end)[:8],
     }
 
 
@@ -174,5 +177,9 @@ def public_figures(polres: Unit, months: int) -> dict[str, object]:
     return _cached("public", [polres.pk], months, lambda: _public_figures(polres, months))
 
 
-def command_figures(polres_ids: list[int], months: int) -> dict[str, object]:
-    return _cached("command", polres_ids, months, lambda: _command_figures(polres_ids, months))
+def command_figures(
+    polres_ids: list[int], months: int, *, polda: int | None = None
+) -> dict[str, object]:
+    return _cached(
+        "command", polres_ids, months, lambda: _command_figures(polres_ids, months, polda)
+    )

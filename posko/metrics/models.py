@@ -3,9 +3,10 @@ and roll-up reads a table whose size is bounded by days × dimension values, not
 
 One aduan contributes the same measures to one row per dimension (``all``, ``polsek``,
 ``satuan``, ``category``, ``channel``, ``desa``, ``officer``) of the day it was received (its
-cohort), and again to the rows of that month. ``MetricFact`` remembers each aduan's last
-contribution so a change subtracts the old one and adds the new one; ``posko metrics rebuild``
-recomputes everything from scratch.
+cohort), and again to the rows of that month; under a Polda, also to the Polda's rows of
+``ROLLUP_DIMENSIONS``. ``DeadlineRow`` counts the open aduan per running SLA deadline.
+``MetricFact`` remembers each aduan's last contribution so a change subtracts the old one and
+adds the new one; ``posko metrics rebuild`` recomputes everything from scratch.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ from posko.org.models import Unit
 
 DIMENSIONS = ("all", "polsek", "satuan", "category", "channel", "desa", "officer")
 DAY, MONTH = "d", "m"  # grains: a row per day, and the same figures per calendar month
+# Dimensions whose values are the same in every Polres: an aduan of a Polres under a Polda
+# also adds to the Polda's rows of these (``polres`` = the Polda), so a Kapolda's view reads
+# one unit's rows with their histograms instead of every Polres's.
+ROLLUP_DIMENSIONS = ("all", "category", "channel")
 
 # Integer measures summed in SQL (histograms live in ``hist``).
 COUNT_FIELDS = (
@@ -95,6 +100,8 @@ class MetricFact(models.Model):
     aduan_id = models.BigIntegerField(primary_key=True)
     keys = models.JSONField(default=list)
     measures = models.JSONField(default=dict)
+    # Its signature in ``DeadlineRow`` while open (``contributions.deadline_keys_of``), or [].
+    due = models.JSONField(default=list)
 
     class Meta:
         verbose_name = _("fakta metrik")
@@ -102,6 +109,43 @@ class MetricFact(models.Model):
 
     def __str__(self) -> str:
         return str(self.aduan_id)
+
+
+# Grains of ``DeadlineRow``: open aduan per hour, day and month of their running deadline
+# (UTC-aligned, so each hour lies in one day and each day in one month), and ``ESCALATED``:
+# the escalated ones still open (``start`` = ``EPOCH``), whatever their deadline.
+HOUR, DEADLINE_DAY, DEADLINE_MONTH, ESCALATED = "h", "d", "m", "e"
+DEADLINE_DIMENSIONS = ("satuan", "polsek", "officer")  # a total is the sum over satuan
+
+
+class DeadlineRow(models.Model):
+    """How many open aduan have their running SLA deadline (``open_due_expression``: the
+    first-response deadline until answered, then the resolution deadline) in one hour, day or
+    month, per satuan, Polsek and officer, maintained with the other rows. "Overdue now"
+    is then a sum of the months before this one, the days of this month before today and the
+    hours of today before this one (a few hundred rows whatever the backlog), plus the aduan
+    due within this hour read live. ``restricted`` and ``subject`` (the unit/member a complaint
+    is about, "unit/officer", "" for none) let the reader apply the permission scope."""
+
+    key = models.CharField(max_length=160, unique=True)
+    polres = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    grain = models.CharField(max_length=1)
+    start = models.DateTimeField()
+    dimension = models.CharField(max_length=10)
+    value = models.CharField(max_length=40, blank=True)
+    restricted = models.BooleanField(default=False)
+    subject = models.CharField(max_length=40, blank=True)
+    open = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("baris tenggat")
+        verbose_name_plural = _("baris tenggat")
+        indexes = [
+            models.Index(fields=["polres", "grain", "start"], name="deadline_polres_grain_start")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class Satisfaction(models.Model):

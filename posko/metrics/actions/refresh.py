@@ -10,8 +10,19 @@ from django.db import connection, transaction
 from django.db.models import Max, Min, Q
 
 from posko.aduan.models import Aduan
-from posko.metrics.contributions import Contribution, contributions, keys_of, parse_key
-from posko.metrics.models import COUNT_FIELDS, MetricFact, MetricRow
+from posko.aduan.models.aduan import OPEN_ONLY
+from posko.metrics.contributions import (
+    ADUAN_FIELDS,
+    Contribution,
+    contributions,
+    deadline_keys_of,
+    deadline_signature,
+    keys_of,
+    parse_deadline_key,
+    parse_key,
+)
+from posko.metrics.models import COUNT_FIELDS, DIMENSIONS, DeadlineRow, MetricFact, MetricRow
+from posko.org.models import Unit, UnitKind
 
 CHUNK = 2000
 
@@ -86,6 +97,46 @@ def _write_rows(rows: list[MetricRow]) -> None:
         cursor.executemany(sql, params)
 
 
+def _empty_deadline_row(key: str) -> DeadlineRow:
+    grain, polres_id, start, dimension, value, restricted, subject = parse_deadline_key(key)
+    return DeadlineRow(
+        key=key,
+        grain=grain,
+        polres_id=polres_id,
+        start=start,
+        dimension=dimension,
+        value=value,
+        restricted=restricted,
+        subject=subject,
+    )
+
+
+def _apply_deadline_deltas(deltas: Counter[str]) -> None:
+    """Add the changes of open aduan per deadline row (locked in key order, as the rows
+    above; a row back at zero is deleted)."""
+    deltas = Counter({k: n for k, n in deltas.items() if n})
+    if not deltas:
+        return
+    keys = sorted(deltas)
+    existing = set(DeadlineRow.objects.filter(key__in=keys).values_list("key", flat=True))
+    missing = [k for k in keys if k not in existing]
+    if missing:
+        DeadlineRow.objects.bulk_create(
+            [_empty_deadline_row(k) for k in missing], ignore_conflicts=True
+        )
+    rows = list(DeadlineRow.objects.select_for_update().filter(key__in=keys).order_by("key"))
+    for row in rows:
+        row.open += deltas[row.key]
+    DeadlineRow.objects.filter(pk__in=[r.pk for r in rows if r.open == 0]).delete()
+    kept = [(r.open, r.pk) for r in rows if r.open != 0]
+    if kept:
+        quote = connection.ops.quote_name
+        table = quote(DeadlineRow._meta.db_table)
+        sql = f"UPDATE {table} SET {quote('open')} = %s WHERE {quote('id')} = %s"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, kept)
+
+
 def _write_facts(facts: list[MetricFact]) -> None:
     """The new signatures and measures of locked facts (one executemany)."""
     if not facts:
@@ -93,8 +144,14 @@ def _write_facts(facts: list[MetricFact]) -> None:
     quote = connection.ops.quote_name
     cast = "::jsonb" if connection.vendor == "postgresql" else ""
     table, keys, measures = quote(MetricFact._meta.db_table), quote("keys"), quote("measures")
-    sql = f"UPDATE {table} SET {keys} = %s{cast}, {measures} = %s{cast} WHERE aduan_id = %s"  # noqa: S608
-    params = [(json.dumps(f.keys), json.dumps(f.measures), f.aduan_id) for f in facts]
+    due = quote("due")
+    sql = (
+        f"UPDATE {table} SET {keys} = %s{cast}, {measures} = %s{cast}, {due} = %s{cast} "  # noqa: S608
+        "WHERE aduan_id = %s"
+    )
+    params = [
+        (json.dumps(f.keys), json.dumps(f.measures), json.dumps(f.due), f.aduan_id) for f in facts
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
@@ -106,6 +163,23 @@ def _collect(
         target = deltas[key]
         for name, n in measures.items():
             target[name] += sign * n
+
+
+def _with_polda(facts: Iterable[MetricFact]) -> None:
+    """Facts written before the Polda rows existed have no Polda in their signature; the
+    migration that added those rows counted them in their Polres's current Polda, so their
+    subtraction does too."""
+    legacy = [f for f in facts if f.keys and len(f.keys) == 3 + len(DIMENSIONS)]
+    if not legacy:
+        return
+    polda_of = dict(
+        Unit.objects.filter(
+            pk__in={int(f.keys[0]) for f in legacy}, parent__kind=UnitKind.POLDA
+        ).values_list("pk", "parent_id")
+    )
+    for fact in legacy:
+        polda = polda_of.get(int(fact.keys[0]))
+        fact.keys = [*fact.keys, "" if polda is None else str(polda)]
 
 
 def do_refresh_metrics(aduan_ids: Iterable[int]) -> int:
@@ -121,16 +195,21 @@ def do_refresh_metrics(aduan_ids: Iterable[int]) -> int:
             f.aduan_id: f
             for f in MetricFact.objects.select_for_update().filter(aduan_id__in=ids).order_by("pk")
         }
+        _with_polda(facts.values())
         current = contributions(Q(pk__in=ids))
         deltas: dict[str, Counter[str]] = defaultdict(Counter)
+        due: Counter[str] = Counter()
         for aduan_id in ids:
             fact = facts[aduan_id]
             _collect(deltas, keys_of(fact.keys), fact.measures, -1)
+            due.subtract(deadline_keys_of(fact.due))
             new = current.get(aduan_id)
             if new is not None:
                 _collect(deltas, new.keys, new.measures, +1)
-                fact.keys, fact.measures = new.signature, new.measures
+                due.update(deadline_keys_of(new.due))
+                fact.keys, fact.measures, fact.due = new.signature, new.measures, new.due
         touched = _apply_deltas(deltas)
+        _apply_deadline_deltas(due)
         _write_facts([facts[i] for i in ids if i in current])
         MetricFact.objects.filter(aduan_id__in=[i for i in ids if i not in current]).delete()
     return touched
@@ -157,8 +236,35 @@ def recount(where: Q | None = None) -> tuple[dict[str, MetricRow], list[MetricFa
         chunk = contributions(where & Q(pk__gte=start, pk__lt=start + CHUNK))
         for aduan_id, c in chunk.items():
             _accumulate(rows, c)
-            facts.append(MetricFact(aduan_id=aduan_id, keys=c.signature, measures=c.measures))
+            facts.append(
+                MetricFact(aduan_id=aduan_id, keys=c.signature, measures=c.measures, due=c.due)
+            )
     return rows, facts
+
+
+def recount_deadlines(where: Q | None = None) -> dict[str, int]:
+    """The ``DeadlineRow`` counts from scratch: {key: open aduan}. Only open aduan count, so
+    this reads the open backlog alone (the partial indexes' condition)."""
+    counts: Counter[str] = Counter()
+    fields = [f for f in ADUAN_FIELDS if f != "pk"]
+    for row in Aduan.objects.filter(OPEN_ONLY & (where or Q())).values(*fields).iterator(CHUNK):
+        counts.update(deadline_keys_of(deadline_signature(row)))
+    return {k: n for k, n in counts.items() if n}
+
+
+def do_rebuild_deadlines() -> int:
+    """Drop and recompute the deadline rows alone (the facts keep their ``due``: it is what
+    ``recount`` gives them). Returns the number of rows."""
+    counts = recount_deadlines()
+    with transaction.atomic():
+        DeadlineRow.objects.all().delete()
+        rows = []
+        for key, n in counts.items():
+            row = _empty_deadline_row(key)
+            row.open = n
+            rows.append(row)
+        DeadlineRow.objects.bulk_create(rows, batch_size=2000)
+    return len(counts)
 
 
 def do_rebuild_metrics() -> tuple[int, int]:
@@ -170,4 +276,5 @@ def do_rebuild_metrics() -> tuple[int, int]:
         MetricFact.objects.all().delete()
         MetricRow.objects.bulk_create(rows.values(), batch_size=2000)
         MetricFact.objects.bulk_create(facts, batch_size=2000)
+        do_rebuild_deadlines()
     return len(rows), len(facts)

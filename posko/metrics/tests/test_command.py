@@ -3,16 +3,18 @@ drill-down links, home after login; the Polda roll-up compares its Polres."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
+from posko.aduan.models import Aduan
 from posko.aduan.models.choices import Status
 from posko.aduan.tests.factories import make_aduan
 from posko.conftest import PASSWORD, make_officer
-from posko.metrics.actions.refresh import do_rebuild_metrics
+from posko.metrics.actions.refresh import do_rebuild_metrics, do_refresh_metrics
 from posko.org.lookup import satuan_of
 from posko.org.models import Officer, Role, Unit
 
@@ -109,3 +111,141 @@ def test_roll_up_rows_carry_their_medians(
         assert own and all(rolled_up[k] == v for k, v in own.items() if k in rolled_up)
     officer = str(officers["satreskrim"].pk)
     assert rows("kapolda", "officers")[officer][0] is not None
+
+
+def _scan_overdue(user: Any, now: datetime) -> dict[str, dict[str, int]]:
+    """Overdue now the plain way: every open aduan the user may see, past its deadline."""
+    from posko.metrics.command import open_backlog, overdue_groups
+
+    result: dict[str, dict[str, int]] = {"satuan": {}, "polsek": {}, "officer": {}}
+    for unit, polsek, officer, n in overdue_groups(open_backlog(user), now):
+        for name, key in (("satuan", unit), ("polsek", polsek), ("officer", officer)):
+            k = "" if key is None else str(key)
+            result[name][k] = result[name].get(k, 0) + n
+    escalated = open_backlog(user).filter(escalated_at__isnull=False).count()
+    result["escalated"] = {"": escalated}
+    return result
+
+
+def _maintained_overdue(user: Any) -> dict[str, dict[str, int]]:
+    from posko.aduan.access import officer_of
+    from posko.metrics.command import live_overdue
+    from posko.org.lookup import polres_units
+
+    request = RequestFactory().get("/posko/komando/")
+    request.user = user
+    officer = officer_of(user)
+    assert officer is not None
+    return live_overdue(request, [u.pk for u in polres_units(officer.unit)])
+
+
+def test_overdue_from_deadline_rows_equals_a_scan_of_the_open_aduan(
+    polres: Unit, other_polres: Unit, officers: dict[str, Officer]
+) -> None:
+    """The command view's overdue counts (deadline rows before this hour, the aduan due in
+    this hour read live) equal a scan of the open backlog in every viewer's scope: deadlines
+    months, days, hours and minutes ago and ahead, answered ones (resolution deadline),
+    restricted ones (hidden above the Polres), complaints about the Kapolres or the Polda
+    (hidden from them), escalated ones, closed ones (never overdue)."""
+    now = timezone.now()
+    kapolres = officers["kapolres"]
+    polda = polres.parent
+    assert polda is not None
+    kapolda = make_officer("kapolda", Role.PIMPINAN, polda)
+    ages = [
+        timedelta(days=70),
+        timedelta(days=35),
+        timedelta(days=3),
+        timedelta(hours=5),
+        timedelta(minutes=50),
+        timedelta(minutes=3),
+        -timedelta(minutes=30),
+        -timedelta(days=40),
+    ]
+    variants: list[dict[str, Any]] = [
+        {},
+        {"category": "asusila_kdrt"},
+        {"status": Status.DITANGANI, "first_responded_at": now - timedelta(days=80)},
+        {"subject_officer": kapolres},
+        {"subject_unit": polda, "escalated_at": now - timedelta(hours=1)},
+        {"subject_unit": polres},
+        {"assigned_officer": officers["satreskrim"], "escalated_at": now},
+        {"status": Status.SELESAI, "resolved_at": now},
+    ]
+    for tenant in (polres, other_polres):
+        for age in ages:
+            for extra in variants:
+                aduan = make_aduan(tenant, received_at=now - timedelta(days=90), **extra)
+                field = "resolution_due" if "first_responded_at" in extra else "first_response_due"
+                Aduan.objects.filter(pk=aduan.pk).update(**{field: now - age})
+    do_rebuild_metrics()
+
+    for officer in (kapolres, kapolda, officers["auditor"]):
+        expected = _scan_overdue(officer.user, timezone.now())
+        assert _maintained_overdue(officer.user) == expected, officer
+    scope = _scan_overdue(kapolda.user, timezone.now())
+    assert sum(scope["satuan"].values()) > sum(_scan_overdue(kapolres.user, now)["satuan"].values())
+
+    # Maintained as aduan change: closing some and answering others moves the counts.
+    changed = list(Aduan.objects.filter(polres=polres, status=Status.BARU)[:10])
+    for i, aduan in enumerate(changed):
+        if i % 2:
+            aduan.status = Status.SELESAI
+            aduan.resolved_at = now
+        else:
+            aduan.first_responded_at = now
+            aduan.resolution_due = now - timedelta(days=2)
+        aduan.save()
+    do_refresh_metrics([a.pk for a in changed])
+    for officer in (kapolres, kapolda):
+        assert _maintained_overdue(officer.user) == _scan_overdue(officer.user, timezone.now())
+
+
+def test_kapolda_figures_from_the_polda_rows_equal_the_sums_of_its_polres(
+    polres: Unit, other_polres: Unit, officers: dict[str, Officer]
+) -> None:
+    """A Kapolda's totals, months, categories and channels come from the Polda's own rows;
+    they equal what the rows of each Polres add up to, histograms (medians) included, after
+    a rebuild and after incremental refreshes."""
+    from posko.metrics.dashboard import _command_figures
+
+    received = timezone.now() - timedelta(days=40)
+    made = []
+    for i, tenant in enumerate([polres, other_polres] * 6):
+        made.append(
+            make_aduan(
+                tenant,
+                category=["pencurian", "narkoba", "asusila_kdrt"][i % 3],
+                channel=["web", "whatsapp"][i % 2],
+                received_at=received + timedelta(days=i * 3),
+                first_responded_at=received + timedelta(days=i * 3, minutes=10 + 40 * i),
+                resolved_at=received + timedelta(days=i * 3, hours=3 + i),
+                status=Status.SELESAI if i % 4 else Status.DITANGANI,
+            )
+        )
+    polda = polres.parent
+    assert polda is not None
+    ids = [polres.pk, other_polres.pk]
+
+    def summary(figures: dict[str, Any]) -> Any:
+        def row(f: Any) -> Any:
+            return (f.value, dict(f.counts), f.first_median, f.resolution_p90)
+
+        return (
+            row(figures["overall"]),
+            [row(f) for f in figures["months"]],
+            sorted(row(f) for f in figures["categories"]),
+            sorted(row(f) for f in figures["channels"]),
+            figures["growing"],
+        )
+
+    do_rebuild_metrics()
+    rolled_up = summary(_command_figures(ids, 12, polda.pk))
+    assert rolled_up == summary(_command_figures(ids, 12, None))
+    assert rolled_up[0][1]["received"] == len(made)
+    for aduan in made[:5]:
+        aduan.status = Status.SELESAI
+        aduan.category = "narkoba"
+        aduan.save()
+    do_refresh_metrics([a.pk for a in made])
+    assert summary(_command_figures(ids, 12, polda.pk)) == summary(_command_figures(ids, 12, None))

@@ -17,11 +17,17 @@ from django.utils import timezone
 from posko.aduan.actions import do_add_message, do_change_status, do_submit_aduan
 from posko.aduan.codes import new_tracking_code
 from posko.aduan.models import Aduan, LabelCorrection, StatusChange
+from posko.aduan.models.aduan import OPEN_ONLY, open_due_expression
 from posko.aduan.models.choices import OPEN_STATUSES, PRIORITY_RANK, Category, Channel, Status
 from posko.core.testing import run_tasks
-from posko.metrics.actions.refresh import do_rebuild_metrics, do_refresh_metrics, recount
+from posko.metrics.actions.refresh import (
+    do_rebuild_metrics,
+    do_refresh_metrics,
+    recount,
+    recount_deadlines,
+)
 from posko.metrics.buckets import bucket_minutes, bucket_of, quantile_minutes
-from posko.metrics.models import COUNT_FIELDS, MetricFact, MetricRow, Satisfaction
+from posko.metrics.models import COUNT_FIELDS, DeadlineRow, MetricFact, MetricRow, Satisfaction
 from posko.org.models import Officer, Unit, UnitKind
 from posko.regions.models import Region, RegionLevel
 
@@ -40,7 +46,15 @@ def recount_state() -> dict[str, tuple[Any, ...]]:
     return {k: (*(getattr(r, f) for f in COUNT_FIELDS), r.hist) for k, r in rows.items()}
 
 
+def deadline_state() -> dict[str, int]:
+    return dict(DeadlineRow.objects.values_list("key", "open"))
+
+
 CHANGED_FIELDS = [
+    "subject_unit",
+    "subject_officer",
+    "first_response_due",
+    "resolution_due",
     "category",
     "status",
     "handling_unit",
@@ -117,9 +131,17 @@ class Stream:
 
     def change(self, aduan: Aduan, extra: list[Any]) -> None:
         kind = self.rng.choice(
-            ["assign", "status", "status", "respond", "correct", "csat", "reopen"]
+            ["assign", "status", "status", "respond", "correct", "csat", "reopen", "subject", "due"]
         )
-        if kind == "assign":
+        if kind == "subject":  # the unit or member a complaint is about
+            aduan.subject_unit = self.rng.choice([None, None, *self.units[aduan.polres_id]])
+            members = [o for o in self.officers if self.polres_of[o.pk] == aduan.polres_id]
+            aduan.subject_officer = self.rng.choice([None, None, *members])
+        elif kind == "due":  # a priority change moves both deadlines (maybe into the future)
+            shift = timedelta(minutes=self.rng.randrange(-3000, 3000))
+            aduan.first_response_due = self.now + shift
+            aduan.resolution_due = self.now + shift + timedelta(hours=self.rng.choice([0, 5, 90]))
+        elif kind == "assign":
             officer = self.rng.choice([None, *self.officers])
             same_polres = officer is not None and self.polres_of[officer.pk] == aduan.polres_id
             aduan.assigned_officer = officer if same_polres else None
@@ -197,9 +219,25 @@ def test_randomised_stream_of_10000_changes_equals_full_recount(
     maintained = table_state()
     assert maintained == recount_state()
     assert MetricFact.objects.count() == Aduan.objects.count()
+    deadlines = deadline_state()
+    assert deadlines == recount_deadlines()
+    grains = Counter(DeadlineRow.objects.values_list("grain", flat=True))
+    assert all(grains[g] > 0 for g in "hdme"), grains
+    assert DeadlineRow.objects.exclude(subject="").exists()
+    assert DeadlineRow.objects.filter(restricted=True).exists()
+    # Every open aduan with a running deadline is in one month row per dimension; the
+    # escalated ones still open in one escalated row.
+    for tenant in (polres, other_polres):
+        backlog = Aduan.objects.filter(OPEN_ONLY, polres=tenant)
+        with_due = backlog.annotate(due=open_due_expression()).filter(due__isnull=False)
+        for dimension in ("satuan", "polsek", "officer"):
+            months = DeadlineRow.objects.filter(polres=tenant, grain="m", dimension=dimension)
+            assert sum(r.open for r in months) == with_due.count() > 0
+        escalated = DeadlineRow.objects.filter(polres=tenant, grain="e")
+        assert sum(r.open for r in escalated) == backlog.filter(escalated_at__isnull=False).count()
 
     # Independent cross-checks straight from the aduan tables.
-    all_rows = MetricRow.objects.filter(grain="d", dimension="all")
+    all_rows = MetricRow.objects.filter(grain="d", dimension="all", polres__kind=UnitKind.POLRES)
     assert sum(r.received for r in all_rows) == Aduan.objects.count()
     by_category = dict(
         Aduan.objects.filter(status__in=OPEN_STATUSES)
@@ -208,9 +246,27 @@ def test_randomised_stream_of_10000_changes_equals_full_recount(
         .values_list("category", "n")
     )
     counted: Counter[str] = Counter()
-    for r in MetricRow.objects.filter(grain="m", dimension="category"):
+    for r in MetricRow.objects.filter(grain="m", dimension="category", polres__kind="polres"):
         counted[r.value] += r.open
     assert {k: v for k, v in counted.items() if v} == by_category
+    # The Polda's rows (both tenants are its Polres) hold the sums of theirs.
+    polda = polres.parent
+    assert polda is not None and other_polres.parent_id == polda.pk
+    for dimension in ("all", "category", "channel"):
+        for grain in ("d", "m"):
+            own: dict[tuple[Any, ...], Counter[str]] = {}
+            for r in MetricRow.objects.filter(grain=grain, dimension=dimension, polres=polda):
+                own[(r.day, r.value, r.restricted)] = Counter(
+                    {f: getattr(r, f) for f in COUNT_FIELDS}
+                )
+            summed: dict[tuple[Any, ...], Counter[str]] = {}
+            for r in MetricRow.objects.filter(
+                grain=grain, dimension=dimension, polres__in=[polres, other_polres]
+            ):
+                summed.setdefault((r.day, r.value, r.restricted), Counter()).update(
+                    {f: getattr(r, f) for f in COUNT_FIELDS}
+                )
+            assert own == summed and own, (dimension, grain)
     reopen_total = StatusChange.objects.filter(
         from_status__in=["selesai", "ditolak", "dialihkan"]
     ).count()
@@ -228,9 +284,10 @@ def test_randomised_stream_of_10000_changes_equals_full_recount(
     true_median = durations[(len(durations) - 1) // 2]
     assert quantile_minutes(hist, 0.5) == bucket_minutes(bucket_of(true_median))
 
-    # Rebuilding from scratch gives the same table.
+    # Rebuilding from scratch gives the same tables.
     do_rebuild_metrics()
     assert table_state() == maintained
+    assert deadline_state() == deadlines
 
 
 def test_buckets_and_quantiles() -> None:
