@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from posko.aduan import events
 from posko.aduan.actions.common import record_audit, schedule_sla_checks, touch
 from posko.aduan.models import Aduan, AduanPhoto
 from posko.aduan.models.choices import OPEN_STATUSES, PRIORITY_RANK, Category, Priority
@@ -223,6 +224,9 @@ def raise_priority_for_photos(aduan: Aduan, photos: int) -> bool:
         reason="foto",
         photos=photos,
     )
+    # Announced like an incident's growth: the metrics (the overdue counts follow the new
+    # deadlines) and the live inbox hear of it after commit.
+    events.emit(events.EventKind.PRIORITY_RAISED, aduan)
     return True
 
 

@@ -194,8 +194,10 @@ def test_channel_photo_loses_gps_like_a_portal_photo() -> None:
     assert cleaned is not None and not has_gps(cleaned.data)
 
 
-def deliver_whatsapp(client: Client) -> None:
+def deliver_whatsapp(client: Client, caption: str | None = None) -> None:
     payload = fixture_json("whatsapp", "message__image")
+    if caption is not None:
+        payload["entry"][0]["changes"][0]["value"]["messages"][0]["image"]["caption"] = caption
     payload["entry"][0]["changes"][0]["value"]["messages"][0]["timestamp"] = str(
         int(timezone.now().timestamp())
     )
@@ -257,6 +259,40 @@ def test_media_failure_keeps_the_aduan_and_retries_in_the_background(
     with time_machine.travel(timezone.now() + timedelta(hours=2)):
         run_tasks()
     assert aduan.photos.count() == 1 and ChannelMedia.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_late_photo_that_raises_priority_moves_the_overdue_counts(
+    client: Client, whatsapp_account: ChannelAccount, fake_api: FakeApi
+) -> None:
+    """The photo retry lifts a dangerous report to tinggi and moves its SLA deadlines: the
+    change is announced, so the metrics' deadline rows follow (the command view's overdue
+    counts come from them)."""
+    from posko.metrics.actions.refresh import recount_deadlines
+    from posko.metrics.models import DeadlineRow, MetricFact
+
+    fake_api.route("GET", r"/v23\.0/1003383421387256", status=503, json={"error": {"code": 2}})
+    deliver_whatsapp(
+        client, caption="Jembatan di desa Lalang retak parah dan mau ambruk, bahaya buat pengendara"
+    )
+    aduan = Aduan.objects.get()
+    assert aduan.priority not in ("tinggi", "darurat"), aduan.priority
+    before = MetricFact.objects.get(aduan_id=aduan.pk).due
+
+    fake_api.route(
+        "GET",
+        r"/v23\.0/1003383421387256",
+        json={"url": fake_api.url + "/media/abc", "mime_type": "image/jpeg", "id": "x"},
+    )
+    fake_api.route(
+        "GET", r"/media/abc", body=photo_with_gps(), headers={"Content-Type": "image/jpeg"}
+    )
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        run_tasks()
+    aduan.refresh_from_db()
+    assert aduan.priority == "tinggi" and aduan.photos.count() == 1
+    assert MetricFact.objects.get(aduan_id=aduan.pk).due != before
+    assert dict(DeadlineRow.objects.values_list("key", "open")) == recount_deadlines()
 
 
 @pytest.mark.django_db(transaction=True)
