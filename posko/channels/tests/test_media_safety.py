@@ -233,16 +233,8 @@ def test_whatsapp_channel_copy_of_a_photo_has_no_gps(
         assert not has_gps(handle.read())
 
 
-@pytest.mark.django_db(transaction=True)
-def test_media_failure_keeps_the_aduan_and_retries_in_the_background(
-    client: Client, whatsapp_account: ChannelAccount, fake_api: FakeApi
-) -> None:
-    fake_api.route("GET", r"/v23\.0/1003383421387256", status=503, json={"error": {"code": 2}})
-    deliver_whatsapp(client)
-    aduan = Aduan.objects.get()
-    assert "pasar Manggar" in aduan.text and aduan.photos.count() == 0
-    assert InboundEvent.objects.get().state == EventState.PROCESSED
-
+def _photo_retry_succeeds(fake_api: FakeApi) -> None:
+    """The Graph API answers now: the background retry two minutes later stores the photo."""
     fake_api.route(
         "GET",
         r"/v23\.0/1003383421387256",
@@ -253,6 +245,19 @@ def test_media_failure_keeps_the_aduan_and_retries_in_the_background(
     )
     with time_machine.travel(timezone.now() + timedelta(minutes=2)):
         run_tasks()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_media_failure_keeps_the_aduan_and_retries_in_the_background(
+    client: Client, whatsapp_account: ChannelAccount, fake_api: FakeApi
+) -> None:
+    fake_api.route("GET", r"/v23\.0/1003383421387256", status=503, json={"error": {"code": 2}})
+    deliver_whatsapp(client)
+    aduan = Aduan.objects.get()
+    assert "pasar Manggar" in aduan.text and aduan.photos.count() == 0
+    assert InboundEvent.objects.get().state == EventState.PROCESSED
+
+    _photo_retry_succeeds(fake_api)
     assert aduan.photos.count() == 1
     assert aduan.audit_events.filter(action="channel_photos_added").exists()
     # Nothing runs again: the photo is not added twice.
@@ -279,16 +284,7 @@ def test_a_late_photo_that_raises_priority_moves_the_overdue_counts(
     assert aduan.priority not in ("tinggi", "darurat"), aduan.priority
     before = MetricFact.objects.get(aduan_id=aduan.pk).due
 
-    fake_api.route(
-        "GET",
-        r"/v23\.0/1003383421387256",
-        json={"url": fake_api.url + "/media/abc", "mime_type": "image/jpeg", "id": "x"},
-    )
-    fake_api.route(
-        "GET", r"/media/abc", body=photo_with_gps(), headers={"Content-Type": "image/jpeg"}
-    )
-    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
-        run_tasks()
+    _photo_retry_succeeds(fake_api)
     aduan.refresh_from_db()
     assert aduan.priority == "tinggi" and aduan.photos.count() == 1
     assert MetricFact.objects.get(aduan_id=aduan.pk).due != before
