@@ -6,7 +6,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
 from django.db import IntegrityError
 
 from posko.aduan.actions.common import (
@@ -20,12 +19,12 @@ from posko.aduan.actions.incidents import (
     raise_priority_for_growth,
     record_link,
 )
+from posko.aduan.actions.photos import store_photos
 from posko.aduan.codes import new_tracking_code
 from posko.aduan.events import EventKind, emit
 from posko.aduan.models import (
     Aduan,
     AduanMessage,
-    AduanPhoto,
     MessageKind,
     StatusChange,
 )
@@ -154,15 +153,7 @@ def do_submit_aduan(
             channel=channel,
             created_at=received_at,
         ).pk
-        for index, photo in enumerate(photos, start=1):
-            AduanPhoto.objects.create(
-                aduan=aduan,
-                image=ContentFile(photo.data, name=f"{aduan.code}-{index}.{photo.extension}"),
-                content_type=photo.content_type,
-                size=len(photo.data),
-                width=photo.width,
-                height=photo.height,
-            )
+        store_photos(aduan, photos)
         StatusChange.objects.create(aduan=aduan, to_status=Status.BARU, actor=acting_user)
         record_audit(
             aduan,

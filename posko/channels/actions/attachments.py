@@ -15,12 +15,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from posko.aduan import events
-from posko.aduan.actions.common import record_audit, schedule_sla_checks, touch
-from posko.aduan.models import Aduan, AduanPhoto
-from posko.aduan.models.choices import OPEN_STATUSES, PRIORITY_RANK, Category, Priority
+from posko.aduan.actions.photos import do_attach_late_photos
 from posko.aduan.photos import CleanPhoto
-from posko.aduan.sla import due_times
 from posko.channels.base import MediaRef, SendError
 from posko.channels.http import client
 from posko.channels.media import clean_channel_photo
@@ -32,28 +28,6 @@ log = logging.getLogger(__name__)
 
 MAX_CHANNEL_PHOTOS = 10
 MEDIA_RETRY_ATTEMPTS = 6
-# A photo of a dangerous situation shows it is real and happening now: such an aduan is at
-# least *tinggi*. Danger = one of these categories, or one of these words in the text.
-PHOTO_DANGER_CATEGORIES = frozenset(
-    {Category.KECELAKAAN, Category.KEKERASAN, Category.DARURAT_BENCANA}
-)
-DANGER_WORDS = (
-    "bahaya",
-    "membahayakan",
-    "ambruk",
-    "roboh",
-    "runtuh",
-    "terbakar",
-    "kebakaran",
-    "longsor",
-    "banjir",
-    "senjata",
-    "sajam",
-    "luka",
-    "korban",
-    "berdarah",
-    "tawuran",
-)
 
 
 @dataclass
@@ -184,7 +158,12 @@ def do_fetch_message_media(message_id: int, attempt: int) -> str:
     result = store_message_media(message.account, message, refs_of(message))
     added = 0
     if message.aduan is not None and result.new_photos:
-        added = _attach_photos(message.aduan, message, result.new_photos)
+        added = do_attach_late_photos(
+            message.aduan.pk,
+            result.new_photos,
+            max_photos=MAX_CHANNEL_PHOTOS,
+            message_id=message.pk,
+        )
     if result.missing:
         if attempt >= MEDIA_RETRY_ATTEMPTS:
             return f"gagal: {'; '.join(result.notes)}"
@@ -192,62 +171,3 @@ def do_fetch_message_media(message_id: int, attempt: int) -> str:
             schedule_media_retry(message.pk, attempt + 1)
         return f"{added} foto ditambahkan, {result.missing} dicoba lagi"
     return f"{added} foto ditambahkan"
-
-
-def raise_priority_for_photos(aduan: Aduan, photos: int) -> bool:
-    """Within the aduan's transaction: lift an open aduan whose photos show danger to
-    *tinggi* (never lowers; SLA due times follow). True when it changed."""
-    text = aduan.text.lower()
-    danger = aduan.category in PHOTO_DANGER_CATEGORIES or any(w in text for w in DANGER_WORDS)
-    target = Priority.TINGGI
-    if (
-        not photos
-        or not danger
-        or aduan.status not in OPEN_STATUSES
-        or PRIORITY_RANK[aduan.priority] <= PRIORITY_RANK[target]
-    ):
-        return False
-    before = aduan.priority
-    aduan.priority = target
-    aduan.priority_rank = PRIORITY_RANK[target]
-    aduan.first_response_due, aduan.resolution_due = due_times(
-        aduan.polres, target, aduan.received_at
-    )
-    touch(aduan, "priority", "priority_rank", "first_response_due", "resolution_due")
-    schedule_sla_checks(aduan)
-    record_audit(
-        aduan,
-        "priority_raised",
-        actor=None,
-        before=before,
-        after=target,
-        reason="foto",
-        photos=photos,
-    )
-    # Announced like an incident's growth: the metrics (the overdue counts follow the new
-    # deadlines) and the live inbox hear of it after commit.
-    events.emit(events.EventKind.PRIORITY_RAISED, aduan)
-    return True
-
-
-def _attach_photos(aduan: Aduan, message: ChannelMessage, photos: list[CleanPhoto]) -> int:
-    with transaction.atomic():
-        aduan = Aduan.objects.select_for_update().get(pk=aduan.pk)
-        start = aduan.photos.count()
-        room = max(0, MAX_CHANNEL_PHOTOS - start)
-        for index, photo in enumerate(photos[:room], start=start + 1):
-            AduanPhoto.objects.create(
-                aduan=aduan,
-                image=ContentFile(photo.data, name=f"{aduan.code}-{index}.{photo.extension}"),
-                content_type=photo.content_type,
-                size=len(photo.data),
-                width=photo.width,
-                height=photo.height,
-            )
-        added = min(room, len(photos))
-        if added:
-            record_audit(
-                aduan, "channel_photos_added", actor=None, message=message.pk, photos=added
-            )
-            raise_priority_for_photos(aduan, added)
-    return added

@@ -28,6 +28,7 @@ from posko.aduan import events
 from posko.aduan.actions import do_add_incoming_message, do_submit_aduan
 from posko.aduan.actions.common import composed_actions, nested_atomic, one_savepoint
 from posko.aduan.actions.intake import Reporter
+from posko.aduan.actions.photos import raise_priority_for_photos
 from posko.aduan.actions.system import do_record_system_message
 from posko.aduan.models import Aduan, AduanMessage
 from posko.aduan.models import DeliveryState as AduanDelivery
@@ -37,7 +38,6 @@ from posko.aduan.photos import CleanPhoto
 from posko.aduan.triage import triage_text
 from posko.channels.actions.attachments import (
     MAX_CHANNEL_PHOTOS,
-    raise_priority_for_photos,
     refs_to_data,
     schedule_media_retry,
     store_message_media,
