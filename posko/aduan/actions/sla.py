@@ -116,4 +116,13 @@ def do_check_sla_clocks(
 
     iso = given[kind]
     assert iso is not None
-    return f"{kind}: {do_check_sla_deadline(aduan_id, kind, iso, then=next_clocks)}"
+    try:
+        outcome = do_check_sla_deadline(aduan_id, kind, iso, then=next_clocks)
+    except Exception:
+        # The failed check rolled back its transaction, and with it the enqueue of the later
+        # clocks: enqueue them on their own, so one failing check never silences the next
+        # clock. The failure itself stays visible as the task's error (no retry here).
+        with transaction.atomic():
+            next_clocks()
+        raise
+    return f"{kind}: {outcome}"

@@ -376,6 +376,33 @@ def test_one_sla_task_per_aduan_checks_both_clocks_in_turn(
     assert escalated() == ["first_response", "resolution"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_first_response_check_still_hands_on_the_resolution_clock(
+    polres: Unit, officers: dict[str, Officer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first-response check raises (a database error, a bug): its task fails, visibly,
+    and the resolution clock is still checked at its own due time."""
+    from posko.aduan.actions import sla
+
+    with time_machine.travel(START, tick=False):
+        aduan = do_submit_aduan(polres, text=TEXTS["darurat"], channel="web")
+    real_check = sla._check_deadline
+
+    def failing_check(aduan_id: int, kind: str, due_iso: str) -> str:
+        if kind == "first_response":
+            raise RuntimeError("the first-response check broke")
+        return real_check(aduan_id, kind, due_iso)
+
+    monkeypatch.setattr(sla, "_check_deadline", failing_check)
+    with time_machine.travel(START + 16 * MIN, tick=False):
+        run_tasks()
+    assert not AuditEvent.objects.filter(aduan=aduan, action="escalated").exists()
+    with time_machine.travel(START + DAY + MIN, tick=False):
+        run_tasks()
+    rows = AuditEvent.objects.filter(aduan=aduan, action="escalated")
+    assert [e.data["kind"] for e in rows] == ["resolution"]
+
+
 def test_sla_clocks_check_the_earliest_and_hand_on_the_rest(polres: Unit) -> None:
     aduan = do_submit_aduan(polres, text=TEXTS["darurat"], channel="web", received_at=START)
     first = aduan.first_response_due.isoformat()  # type: ignore[union-attr]
