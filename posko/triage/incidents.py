@@ -11,6 +11,7 @@ built by `python -m posko.triage.build`).
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import operator
@@ -659,11 +660,13 @@ class _Index:
                 tails += posting[-POSTINGS_PER_WORD:]
         # the most shared words first, then the latest (ties of count)
         counts = Counter(tails)
-        if len(counts) <= MAX_CANDIDATES:
-            ranked = sorted(counts, key=lambda j: (counts[j], j), reverse=True)
+        # one integer per candidate orders as (count, index) does: no tuples to compare
+        keyed = [(c << 32) | j for j, c in counts.items()]
+        if len(keyed) <= MAX_CANDIDATES:
+            keyed.sort(reverse=True)
         else:
-            ranked = [j for j, _ in sorted(counts.items(), key=_RANK, reverse=True)]
-            del ranked[MAX_CANDIDATES:]
+            keyed = heapq.nlargest(MAX_CANDIDATES, keyed)
+        ranked = [k & _LOW for k in keyed]
         extra: list[int] = []
         if f.desa and f.desa in self.by_desa:
             posting = self.by_desa[f.desa]
@@ -678,7 +681,7 @@ class _Index:
         return ranked + [j for j in extra if j not in seen and not seen.add(j)]  # type: ignore[func-returns-value]
 
 
-_RANK = operator.itemgetter(1, 0)
+_LOW = (1 << 32) - 1  # the message index in a ranking key
 
 
 def _prune(posting: list[int], ts: Sequence[float], oldest: float) -> None:
