@@ -315,12 +315,24 @@ def _share_kecamatan(a: EventFeatures, b: EventFeatures) -> bool:
 def vetoed(a: EventFeatures, b: EventFeatures, hours: float, place: str) -> bool:
     """Pairs that are never one event: too far apart in time, at two places (a hoax may
     name two), two missing people of different ages."""
+    both_hoax = a.group == "hoaks" and b.group == "hoaks"
+    return _vetoed(hours, place, both_hoax, "orang_hilang" in (a.group, b.group), a.ages, b.ages)
+
+
+def _vetoed(
+    hours: float,
+    place: str,
+    both_hoax: bool,
+    missing_person: bool,
+    ages: frozenset[str],
+    other_ages: frozenset[str] | set[str],
+) -> bool:
+    """The vetoes of a message against an earlier report or a whole incident (`vetoed`)."""
     if hours > MAX_GAP_HOURS:
         return True
-    if place == "conflict" and not (a.group == "hoaks" and b.group == "hoaks"):
+    if place == "conflict" and not both_hoax:
         return True
-    groups = (a.group, b.group)
-    return "orang_hilang" in groups and bool(a.ages and b.ages and not a.ages & b.ages)
+    return missing_person and bool(ages and other_ages and ages.isdisjoint(other_ages))
 
 
 def pair_features(a: EventFeatures, b: EventFeatures) -> list[float] | None:
@@ -330,17 +342,54 @@ def pair_features(a: EventFeatures, b: EventFeatures) -> list[float] | None:
     place = place_relation(a, b)
     if vetoed(a, b, hours, place):
         return None
-    inter = len(a.words & b.words)
-    n_shared = min(inter, 4) / 4
     names_a, names_b = a.names, b.names
-    differ = bool(names_a and names_b and names_a.isdisjoint(names_b))
-    neutral = a.neutral or b.neutral
-    cue = a.cue or a.followup
-    same_group = a.group is not None and a.group == b.group
+    return comparison_row(
+        a,
+        same_category=a.category is not None and a.category == b.category,
+        same_group=a.group is not None and a.group == b.group,
+        other_neutral=b.neutral,
+        hours=hours,
+        place=place,
+        inter=len(a.words & b.words),
+        n_other=len(b.words),
+        shared_facts=len(a.facts & b.facts),
+        shared_names=len(names_a & names_b),
+        names_differ=bool(names_a and names_b and names_a.isdisjoint(names_b)),
+        other_channel=bool(a.channel and b.channel and a.channel != b.channel),
+        related=frozenset((a.group, b.group)) in RELATED_GROUPS,
+        same_age=bool(a.ages & b.ages),
+    )
+
+
+def comparison_row(
+    f: EventFeatures,
+    *,
+    same_category: bool,
+    same_group: bool,
+    other_neutral: bool,
+    hours: float,
+    place: str,
+    inter: int,
+    n_other: int,
+    shared_facts: int,
+    shared_names: int,
+    names_differ: bool,
+    other_channel: bool,
+    related: bool,
+    same_age: bool,
+) -> list[float]:
+    """The PAIR_FEATURES of a (later) message f compared with what it is compared with (an
+    earlier report, or the union of an incident's reports): the one definition of the
+    features for both. `inter` is the number of shared content words, `n_other` the number
+    of the other side's words; `other_neutral`: the other side is a reply category (an
+    incident: all its reports are)."""
+    n_shared = min(inter, 4) / 4
+    neutral = f.neutral or other_neutral
+    cue = f.cue or f.followup
     same_place = place in ("same_desa", "same_kecamatan")
     return [
         1.0,
-        float(a.category is not None and a.category == b.category),
+        float(same_category),
         float(same_group),
         float(neutral),
         float(hours <= 1 / 6),
@@ -351,22 +400,22 @@ def pair_features(a: EventFeatures, b: EventFeatures) -> list[float] | None:
         float(place == "same_kecamatan"),
         float(place == "one_place"),
         float(place == "no_place"),
-        _similarity(inter, len(a.words), len(b.words)),
+        _similarity(inter, len(f.words), n_other),
         n_shared,
-        min(len(a.facts & b.facts), 2) / 2,
-        min(len(names_a & names_b), 2) / 2,
-        float(differ),
-        float(differ and neutral),
+        min(shared_facts, 2) / 2,
+        min(shared_names, 2) / 2,
+        float(names_differ),
+        float(names_differ and neutral),
         float(cue),
         float(cue) * n_shared,
         float(neutral) * n_shared,
-        float(bool(a.channel and b.channel and a.channel != b.channel)),
-        float(same_group and a.group in URGENT_GROUPS and same_place and hours <= 3),
+        float(other_channel),
+        float(same_group and f.group in URGENT_GROUPS and same_place and hours <= 3),
         float(same_group and hours <= 1),
         float(same_group and cue and hours <= 2),
-        float(frozenset((a.group, b.group)) in RELATED_GROUPS),
-        float(bool(a.ages & b.ages)),
-        float(a.neutral and b.neutral),
+        float(related),
+        float(same_age),
+        float(f.neutral and other_neutral),
     ]
 
 
@@ -533,61 +582,36 @@ def incident_features(
     timed = f.timed and inc.last_timed
     hours = abs(f.ts - inc.last_ts) / 3600 if timed else UNTIMED_GAP_HOURS
     place = _incident_place(f, inc)
-    if hours > MAX_GAP_HOURS:
+    groups = inc.groups
+    both_hoax = f.group == "hoaks" and groups == {"hoaks"}
+    missing = f.group == "orang_hilang" or "orang_hilang" in groups
+    if _vetoed(hours, place, both_hoax, missing, f.ages, inc.ages):
         return None
-    if place == "conflict" and not (f.group == "hoaks" and inc.groups == {"hoaks"}):
-        return None
-    if (
-        "orang_hilang" in inc.groups | {f.group}
-        and f.ages
-        and inc.ages
-        and f.ages.isdisjoint(inc.ages)
-    ):
-        return None
-    inter = len(f.words & inc.words)
-    n_shared = min(inter, 4) / 4
     shared_names = len(f.names & inc.names)
-    differ = bool(f.names and inc.names and not shared_names)
-    neutral = f.neutral or inc.all_neutral
-    cue = f.cue or f.followup
-    same_group = f.group is not None and f.group in inc.groups
-    same_place = place in ("same_desa", "same_kecamatan")
-    related = any(frozenset((f.group, g)) in RELATED_GROUPS for g in inc.groups)
+    row = comparison_row(
+        f,
+        same_category=f.category is not None and f.category in inc.categories,
+        same_group=f.group is not None and f.group in groups,
+        other_neutral=inc.all_neutral,
+        hours=hours,
+        place=place,
+        inter=len(f.words & inc.words),
+        n_other=len(inc.words),
+        shared_facts=len(f.facts & inc.facts),
+        shared_names=shared_names,
+        names_differ=bool(f.names and inc.names and not shared_names),
+        other_channel=bool(f.channel and inc.channels and inc.channels != {f.channel}),
+        related=any(frozenset((f.group, g)) in RELATED_GROUPS for g in groups),
+        same_age=bool(f.ages & inc.ages),
+    )
     shared_weight, share = _shared_weight(f.words, inc.words, link)
-    return [
-        1.0,
-        float(f.category is not None and f.category in inc.categories),
-        float(same_group),
-        float(neutral),
-        float(hours <= 1 / 6),
-        float(hours <= 1),
-        float(hours <= 6),
-        math.log1p(hours),
-        float(place == "same_desa"),
-        float(place == "same_kecamatan"),
-        float(place == "one_place"),
-        float(place == "no_place"),
-        _similarity(inter, len(f.words), len(inc.words)),
-        n_shared,
-        min(len(f.facts & inc.facts), 2) / 2,
-        min(shared_names, 2) / 2,
-        float(differ),
-        float(differ and neutral),
-        float(cue),
-        float(cue) * n_shared,
-        float(neutral) * n_shared,
-        float(bool(f.channel and inc.channels and inc.channels != {f.channel})),
-        float(same_group and f.group in URGENT_GROUPS and same_place and hours <= 3),
-        float(same_group and hours <= 1),
-        float(same_group and cue and hours <= 2),
-        float(related),
-        float(bool(f.ages & inc.ages)),
-        float(f.neutral and inc.all_neutral),
+    row += (
         max(best_pair, BEST_PAIR_FLOOR),
         shared_weight,
         share,
         share * (timed and hours > 6),  # a gap is only known when both are timed
-    ]
+    )
+    return row
 
 
 SHARED_WEIGHT_CAP = 20.0  # summed word weight beyond which more shared words add nothing
