@@ -77,14 +77,24 @@ GROWTH_SECONDS = 600.0
 def content_words(tokens: Sequence[str]) -> frozenset[str]:
     """Stems of the content words (place names are masked by the caller and skipped)."""
     out: list[str] = []
+    cache = _CONTENT_CACHE
     for i, t in enumerate(tokens):
-        st = _content_stem(t)
-        if st is not None and not ((t[0].isdigit() or t[0] == "t") and _time_part(tokens, i)):
+        hit = cache.get(t)
+        if hit is None:
+            if len(cache) > 100_000:
+                cache.clear()
+            # digits may be a clock time, "telepon" the start of "Tlp masuk 21.40"
+            hit = cache[t] = (_content_stem(t), t[0].isdigit() or t[0] == "t")
+        st, maybe_time = hit
+        if st is not None and not (maybe_time and _time_part(tokens, i)):
             out.append(st)
     return frozenset(out)
 
 
-@lru_cache(maxsize=100_000)
+# per token: (its content stem or None, whether it may be part of a clock time)
+_CONTENT_CACHE: dict[str, tuple[str | None, bool]] = {}
+
+
 def _content_stem(token: str) -> str | None:
     """The stem of a content word, None for stop words, generic words and single letters."""
     if len(token) <= 1 or token in stop_words() or token in GENERIC:
@@ -109,6 +119,8 @@ def _time_part(tokens: Sequence[str], i: int) -> bool:
 
 def is_followup(tokens: Sequence[str]) -> bool:
     """ "saya juga melihat/liat ...", "kami juga dengar ...": a witness's follow-up."""
+    if "juga" not in tokens and "lewat" not in tokens and "melewati" not in tokens:
+        return False  # most messages: no word the loop below looks for
     for i, tok in enumerate(tokens):
         if tok in ("lewat", "melewati") and i + 1 < len(tokens) and tokens[i + 1] in DEICTIC_PLACE:
             return True
@@ -155,7 +167,7 @@ def _is_number_fact(word: str) -> bool:
 
 def _names(facts: frozenset[str]) -> frozenset[str]:
     """Names, plates and numbers among the facts (not the vehicle/colour/object words)."""
-    return frozenset(w for w in facts if w not in OBJECT_WORDS)
+    return facts - OBJECT_WORDS
 
 
 def has_referring_cue(tokens: Sequence[str]) -> bool:
@@ -188,18 +200,31 @@ class EventFeatures:
     def __post_init__(self) -> None:
         object.__setattr__(self, "ts", self.at.timestamp())
         # one pass over the words: ages, facts and names (facts_of, _ages, _names)
-        kinds = [(w, _word_kind(w)) for w in self.words]
-        object.__setattr__(self, "ages", frozenset(w for w, k in kinds if k & _AGE))
+        ages: list[str] = []
+        facts: list[str] = []
+        kinds = _KIND_CACHE
+        for w in self.words:
+            kind = kinds.get(w)
+            if kind is None:
+                if len(kinds) > 100_000:
+                    kinds.clear()
+                kind = kinds[w] = _word_kind(w)
+            if kind:
+                if kind & _AGE:
+                    ages.append(w)
+                if kind & _FACT:
+                    facts.append(w)
+        object.__setattr__(self, "ages", frozenset(ages))
         if not self.facts:
-            object.__setattr__(self, "facts", frozenset(w for w, k in kinds if k & _FACT))
+            object.__setattr__(self, "facts", frozenset(facts))
         object.__setattr__(self, "names", _names(self.facts))
         object.__setattr__(self, "neutral", self.category in NEUTRAL)
 
 
 _AGE, _FACT = 1, 2
+_KIND_CACHE: dict[str, int] = {}  # _word_kind per word
 
 
-@lru_cache(maxsize=100_000)
 def _word_kind(word: str) -> int:
     """Bit set of what a content word is: an age (_AGE), a fact (_FACT, see facts_of)."""
     kind = _AGE if word.isdigit() and len(word) <= 2 else 0
