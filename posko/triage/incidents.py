@@ -76,14 +76,24 @@ GROWTH_SECONDS = 600.0
 def content_words(tokens: Sequence[str]) -> frozenset[str]:
     """Stems of the content words (place names are masked by the caller and skipped)."""
     out: list[str] = []
+    cache = _CONTENT_CACHE
     for i, t in enumerate(tokens):
-        st = _content_stem(t)
-        if st is not None and not ((t[0].isdigit() or t[0] == "t") and _time_part(tokens, i)):
+        hit = cache.get(t)
+        if hit is None:
+            if len(cache) > 100_000:
+                cache.clear()
+            # digits may be a clock time, "telepon" the start of "Tlp masuk 21.40"
+            hit = cache[t] = (_content_stem(t), t[0].isdigit() or t[0] == "t")
+        st, maybe_time = hit
+        if st is not None and not (maybe_time and _time_part(tokens, i)):
             out.append(st)
     return frozenset(out)
 
 
-@lru_cache(maxsize=100_000)
+# per token: (its content stem or None, whether it may be part of a clock time)
+_CONTENT_CACHE: dict[str, tuple[str | None, bool]] = {}
+
+
 def _content_stem(token: str) -> str | None:
     """The stem of a content word, None for stop words, generic words and single letters."""
     if len(token) <= 1 or token in stop_words() or token in GENERIC:
@@ -108,6 +118,8 @@ def _time_part(tokens: Sequence[str], i: int) -> bool:
 
 def is_followup(tokens: Sequence[str]) -> bool:
     """ "saya juga melihat/liat ...", "kami juga dengar ...": a witness's follow-up."""
+    if "juga" not in tokens and "lewat" not in tokens and "melewati" not in tokens:
+        return False  # most messages: no word the loop below looks for
     for i, tok in enumerate(tokens):
         if tok in ("lewat", "melewati") and i + 1 < len(tokens) and tokens[i + 1] in DEICTIC_PLACE:
             return True
@@ -154,7 +166,7 @@ def _is_number_fact(word: str) -> bool:
 
 def _names(facts: frozenset[str]) -> frozenset[str]:
     """Names, plates and numbers among the facts (not the vehicle/colour/object words)."""
-    return frozenset(w for w in facts if w not in OBJECT_WORDS)
+    return facts - OBJECT_WORDS
 
 
 def has_referring_cue(tokens: Sequence[str]) -> bool:
@@ -187,18 +199,31 @@ class EventFeatures:
     def __post_init__(self) -> None:
         object.__setattr__(self, "ts", self.at.timestamp())
         # one pass over the words: ages, facts and names (facts_of, _ages, _names)
-        kinds = [(w, _word_kind(w)) for w in self.words]
-        object.__setattr__(self, "ages", frozenset(w for w, k in kinds if k & _AGE))
+        ages: list[str] = []
+        facts: list[str] = []
+        kinds = _KIND_CACHE
+        for w in self.words:
+            kind = kinds.get(w)
+            if kind is None:
+                if len(kinds) > 100_000:
+                    kinds.clear()
+                kind = kinds[w] = _word_kind(w)
+            if kind:
+                if kind & _AGE:
+                    ages.append(w)
+                if kind & _FACT:
+                    facts.append(w)
+        object.__setattr__(self, "ages", frozenset(ages))
         if not self.facts:
-            object.__setattr__(self, "facts", frozenset(w for w, k in kinds if k & _FACT))
+            object.__setattr__(self, "facts", frozenset(facts))
         object.__setattr__(self, "names", _names(self.facts))
         object.__setattr__(self, "neutral", self.category in NEUTRAL)
 
 
 _AGE, _FACT = 1, 2
+_KIND_CACHE: dict[str, int] = {}  # _word_kind per word
 
 
-@lru_cache(maxsize=100_000)
 def _word_kind(word: str) -> int:
     """Bit set of what a content word is: an age (_AGE), a fact (_FACT, see facts_of)."""
     kind = _AGE if word.isdigit() and len(word) <= 2 else 0
@@ -314,12 +339,24 @@ def _share_kecamatan(a: EventFeatures, b: EventFeatures) -> bool:
 def vetoed(a: EventFeatures, b: EventFeatures, hours: float, place: str) -> bool:
     """Pairs that are never one event: too far apart in time, at two places (a hoax may
     name two), two missing people of different ages."""
+    both_hoax = a.group == "hoaks" and b.group == "hoaks"
+    return _vetoed(hours, place, both_hoax, "orang_hilang" in (a.group, b.group), a.ages, b.ages)
+
+
+def _vetoed(
+    hours: float,
+    place: str,
+    both_hoax: bool,
+    missing_person: bool,
+    ages: frozenset[str],
+    other_ages: frozenset[str] | set[str],
+) -> bool:
+    """The vetoes of a message against an earlier report or a whole incident (`vetoed`)."""
     if hours > MAX_GAP_HOURS:
         return True
-    if place == "conflict" and not (a.group == "hoaks" and b.group == "hoaks"):
+    if place == "conflict" and not both_hoax:
         return True
-    groups = (a.group, b.group)
-    return "orang_hilang" in groups and bool(a.ages and b.ages and not a.ages & b.ages)
+    return missing_person and bool(ages and other_ages and ages.isdisjoint(other_ages))
 
 
 def pair_features(a: EventFeatures, b: EventFeatures) -> list[float] | None:
@@ -329,17 +366,54 @@ def pair_features(a: EventFeatures, b: EventFeatures) -> list[float] | None:
     place = place_relation(a, b)
     if vetoed(a, b, hours, place):
         return None
-    inter = len(a.words & b.words)
-    n_shared = min(inter, 4) / 4
     names_a, names_b = a.names, b.names
-    differ = bool(names_a and names_b and names_a.isdisjoint(names_b))
-    neutral = a.neutral or b.neutral
-    cue = a.cue or a.followup
-    same_group = a.group is not None and a.group == b.group
+    return comparison_row(
+        a,
+        same_category=a.category is not None and a.category == b.category,
+        same_group=a.group is not None and a.group == b.group,
+        other_neutral=b.neutral,
+        hours=hours,
+        place=place,
+        inter=len(a.words & b.words),
+        n_other=len(b.words),
+        shared_facts=len(a.facts & b.facts),
+        shared_names=len(names_a & names_b),
+        names_differ=bool(names_a and names_b and names_a.isdisjoint(names_b)),
+        other_channel=bool(a.channel and b.channel and a.channel != b.channel),
+        related=frozenset((a.group, b.group)) in RELATED_GROUPS,
+        same_age=bool(a.ages & b.ages),
+    )
+
+
+def comparison_row(
+    f: EventFeatures,
+    *,
+    same_category: bool,
+    same_group: bool,
+    other_neutral: bool,
+    hours: float,
+    place: str,
+    inter: int,
+    n_other: int,
+    shared_facts: int,
+    shared_names: int,
+    names_differ: bool,
+    other_channel: bool,
+    related: bool,
+    same_age: bool,
+) -> list[float]:
+    """The PAIR_FEATURES of a (later) message f compared with what it is compared with (an
+    earlier report, or the union of an incident's reports): the one definition of the
+    features for both. `inter` is the number of shared content words, `n_other` the number
+    of the other side's words; `other_neutral`: the other side is a reply category (an
+    incident: all its reports are)."""
+    n_shared = min(inter, 4) / 4
+    neutral = f.neutral or other_neutral
+    cue = f.cue or f.followup
     same_place = place in ("same_desa", "same_kecamatan")
     return [
         1.0,
-        float(a.category is not None and a.category == b.category),
+        float(same_category),
         float(same_group),
         float(neutral),
         float(hours <= 1 / 6),
@@ -350,22 +424,22 @@ def pair_features(a: EventFeatures, b: EventFeatures) -> list[float] | None:
         float(place == "same_kecamatan"),
         float(place == "one_place"),
         float(place == "no_place"),
-        _similarity(inter, len(a.words), len(b.words)),
+        _similarity(inter, len(f.words), n_other),
         n_shared,
-        min(len(a.facts & b.facts), 2) / 2,
-        min(len(names_a & names_b), 2) / 2,
-        float(differ),
-        float(differ and neutral),
+        min(shared_facts, 2) / 2,
+        min(shared_names, 2) / 2,
+        float(names_differ),
+        float(names_differ and neutral),
         float(cue),
         float(cue) * n_shared,
         float(neutral) * n_shared,
-        float(bool(a.channel and b.channel and a.channel != b.channel)),
-        float(same_group and a.group in URGENT_GROUPS and same_place and hours <= 3),
+        float(other_channel),
+        float(same_group and f.group in URGENT_GROUPS and same_place and hours <= 3),
         float(same_group and hours <= 1),
         float(same_group and cue and hours <= 2),
-        float(frozenset((a.group, b.group)) in RELATED_GROUPS),
-        float(bool(a.ages & b.ages)),
-        float(a.neutral and b.neutral),
+        float(related),
+        float(same_age),
+        float(f.neutral and other_neutral),
     ]
 
 
@@ -532,61 +606,36 @@ def incident_features(
     timed = f.timed and inc.last_timed
     hours = abs(f.ts - inc.last_ts) / 3600 if timed else UNTIMED_GAP_HOURS
     place = _incident_place(f, inc)
-    if hours > MAX_GAP_HOURS:
+    groups = inc.groups
+    both_hoax = f.group == "hoaks" and groups == {"hoaks"}
+    missing = f.group == "orang_hilang" or "orang_hilang" in groups
+    if _vetoed(hours, place, both_hoax, missing, f.ages, inc.ages):
         return None
-    if place == "conflict" and not (f.group == "hoaks" and inc.groups == {"hoaks"}):
-        return None
-    if (
-        "orang_hilang" in inc.groups | {f.group}
-        and f.ages
-        and inc.ages
-        and f.ages.isdisjoint(inc.ages)
-    ):
-        return None
-    inter = len(f.words & inc.words)
-    n_shared = min(inter, 4) / 4
     shared_names = len(f.names & inc.names)
-    differ = bool(f.names and inc.names and not shared_names)
-    neutral = f.neutral or inc.all_neutral
-    cue = f.cue or f.followup
-    same_group = f.group is not None and f.group in inc.groups
-    same_place = place in ("same_desa", "same_kecamatan")
-    related = any(frozenset((f.group, g)) in RELATED_GROUPS for g in inc.groups)
+    row = comparison_row(
+        f,
+        same_category=f.category is not None and f.category in inc.categories,
+        same_group=f.group is not None and f.group in groups,
+        other_neutral=inc.all_neutral,
+        hours=hours,
+        place=place,
+        inter=len(f.words & inc.words),
+        n_other=len(inc.words),
+        shared_facts=len(f.facts & inc.facts),
+        shared_names=shared_names,
+        names_differ=bool(f.names and inc.names and not shared_names),
+        other_channel=bool(f.channel and inc.channels and inc.channels != {f.channel}),
+        related=any(frozenset((f.group, g)) in RELATED_GROUPS for g in groups),
+        same_age=bool(f.ages & inc.ages),
+    )
     shared_weight, share = _shared_weight(f.words, inc.words, link)
-    return [
-        1.0,
-        float(f.category is not None and f.category in inc.categories),
-        float(same_group),
-        float(neutral),
-        float(hours <= 1 / 6),
-        float(hours <= 1),
-        float(hours <= 6),
-        math.log1p(hours),
-        float(place == "same_desa"),
-        float(place == "same_kecamatan"),
-        float(place == "one_place"),
-        float(place == "no_place"),
-        _similarity(inter, len(f.words), len(inc.words)),
-        n_shared,
-        min(len(f.facts & inc.facts), 2) / 2,
-        min(shared_names, 2) / 2,
-        float(differ),
-        float(differ and neutral),
-        float(cue),
-        float(cue) * n_shared,
-        float(neutral) * n_shared,
-        float(bool(f.channel and inc.channels and inc.channels != {f.channel})),
-        float(same_group and f.group in URGENT_GROUPS and same_place and hours <= 3),
-        float(same_group and hours <= 1),
-        float(same_group and cue and hours <= 2),
-        float(related),
-        float(bool(f.ages & inc.ages)),
-        float(f.neutral and inc.all_neutral),
+    row += (
         max(best_pair, BEST_PAIR_FLOOR),
         shared_weight,
         share,
         share * (timed and hours > 6),  # a gap is only known when both are timed
-    ]
+    )
+    return row
 
 
 SHARED_WEIGHT_CAP = 20.0  # summed word weight beyond which more shared words add nothing
@@ -659,11 +708,10 @@ class _Index:
                 tails += posting[-POSTINGS_PER_WORD:]
         # the most shared words first, then the latest (ties of count)
         counts = Counter(tails)
-        if len(counts) <= MAX_CANDIDATES:
-            ranked = sorted(counts, key=lambda j: (counts[j], j), reverse=True)
-        else:
-            ranked = [j for j, _ in sorted(counts.items(), key=_RANK, reverse=True)]
-            del ranked[MAX_CANDIDATES:]
+        # one integer per candidate orders as (count, index) does: no tuples to compare
+        keyed = [(c << 32) | j for j, c in counts.items()]
+        keyed.sort(reverse=True)  # (postings are mostly in order: faster than a heap)
+        ranked = [k & _LOW for k in keyed[:MAX_CANDIDATES]]
         extra: list[int] = []
         if f.desa and f.desa in self.by_desa:
             posting = self.by_desa[f.desa]
@@ -678,7 +726,7 @@ class _Index:
         return ranked + [j for j in extra if j not in seen and not seen.add(j)]  # type: ignore[func-returns-value]
 
 
-_RANK = operator.itemgetter(1, 0)
+_LOW = (1 << 32) - 1  # the message index in a ranking key
 
 
 def _prune(posting: list[int], ts: Sequence[float], oldest: float) -> None:

@@ -95,6 +95,9 @@ class ModelBundle:
         self.darurat_veto = float(self.meta.get("darurat_veto", self.darurat_veto))
         self._token_cache: dict[str, tuple[int, ...]] = {}
         self._stem_cache: dict[str, tuple[tuple[int, ...], str]] = {}
+        # stem-bigram feature index by (previous stem, stem); -1: not a feature
+        self._bigram_cache: dict[str, dict[str, int]] = {}
+        self._array_cache: dict[str, tuple[np.ndarray, str]] = {}
 
     def _token_indices(self, tok: str) -> tuple[int, ...]:
         cached = self._token_cache.get(tok)
@@ -150,22 +153,61 @@ class ModelBundle:
         ]
         return np.vstack(blocks)
 
-    def _raw_block(self, messages: Sequence[Sequence[str]]) -> np.ndarray:
-        from scipy.sparse import csr_matrix, diags
-
-        indptr = [0]
-        indices: list[int] = []
-        for tokens in messages:
-            indices.extend(self._present(tokens))
-            indptr.append(len(indices))
-        cols = np.asarray(indices, dtype=np.int64)
-        ptr = np.asarray(indptr, dtype=np.int64)
-        matrix = csr_matrix(
-            (self.idf.take(cols), cols, ptr), shape=(len(messages), self.weights.shape[0])
+    def _block_features(self, messages: Sequence[Sequence[str]]) -> tuple[np.ndarray, ...]:
+        """Rows and feature indices of the features of many messages (a feature present
+        several times in a message is listed several times): each token's indices are
+        looked up once and kept as an array; the stem bigrams are looked up by stem pair."""
+        cache = self._array_cache
+        bigrams = self._bigram_cache
+        pieces: list[np.ndarray] = []
+        piece_rows: list[int] = []
+        bi_rows: list[int] = []
+        bi_cols: list[int] = []
+        for row, tokens in enumerate(messages):
+            prev = "<s>"
+            for tok in tokens:
+                hit = cache.get(tok)
+                if hit is None:
+                    if len(cache) > 100_000:
+                        cache.clear()
+                    idx = self._token_indices(tok)
+                    hit = cache[tok] = (np.array(idx, dtype=np.int32), stem(tok))
+                pieces.append(hit[0])
+                st = hit[1]
+                after = bigrams.get(prev)
+                if after is None:
+                    if len(bigrams) > 100_000:
+                        bigrams.clear()
+                    after = bigrams[prev] = {}
+                col = after.get(st)
+                if col is None:
+                    col = after[st] = self.vocab.get("b:" + prev + "_" + st, -1)
+                if col >= 0:
+                    bi_rows.append(row)
+                    bi_cols.append(col)
+                prev = st
+            piece_rows.extend([row] * len(tokens))
+        lens = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+        rows = np.concatenate(
+            [np.repeat(np.asarray(piece_rows, dtype=np.int32), lens), np.asarray(bi_rows, np.int32)]
         )
-        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        cols = np.concatenate([*pieces, np.asarray(bi_cols, dtype=np.int32)])
+        return rows, cols
+
+    def _raw_block(self, messages: Sequence[Sequence[str]]) -> np.ndarray:
+        from scipy.sparse import coo_matrix
+
+        rows, cols = self._block_features(messages)
+        n = len(messages)
+        matrix = coo_matrix(
+            (np.ones(len(cols)), (rows, cols)), shape=(n, self.weights.shape[0])
+        ).tocsr()
+        matrix.sum_duplicates()  # binary features: a repeated feature counts once
+        data = self.idf.take(matrix.indices)
+        counts = np.diff(matrix.indptr)
+        norms = np.sqrt(np.bincount(np.repeat(np.arange(n), counts), data * data, minlength=n))
         norms[norms == 0] = 1.0  # a message without features scores the bias alone
-        matrix = diags(1.0 / norms) @ matrix
+        matrix.data = data / np.repeat(norms, counts)
         return np.asarray(matrix @ self.weights) + self.bias
 
     @property

@@ -104,7 +104,32 @@ def test_batch_scoring_equals_single_message_scoring() -> None:
 
     triager = get_triager()
     assert triager.model is not None
-    texts = ["tolong ada kebakaran di desa lalang", "", "makasih pak pol 🙏", "zzqx"]
+    texts = [
+        "tolong ada kebakaran di desa lalang",
+        "",
+        "makasih pak pol 🙏",
+        "zzqx",
+        # a word twice and words sharing character n-grams: each feature counts once
+        "maling maling motor dimaling lagi, malingnya kabur kabur",
+    ]
     tokens = [triager.tokens_for_model(t) for t in texts] * (BATCH_BLOCK // 2 + 1)
     single = np.array([triager.model.raw(t) for t in tokens])
     assert np.allclose(triager.model.raw_batch(tokens), single, atol=1e-9)
+
+
+def test_batch_labels_equal_single_message_labels_on_dev_set() -> None:
+    """The batch path (per-token index arrays, duplicates removed by the sparse matrix) must
+    choose the labels ``classify()`` chooses, message by message, on a whole data file."""
+    import json
+    from pathlib import Path
+
+    from posko.triage import get_triager
+
+    triager = get_triager()
+    assert triager.model is not None
+    path = Path(__file__).parents[1] / "data" / "dev.jsonl"
+    texts = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()]
+    tokens = [triager.tokens_for_model(t) for t in texts]
+    raws = triager.model.raw_batch(tokens).tolist()
+    batch = [triager._labels(t, r) for t, r in zip(tokens, raws, strict=True)]
+    assert batch == [triager._labels(t) for t in tokens]
