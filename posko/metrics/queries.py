@@ -4,7 +4,6 @@ on the number of aduan."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,7 +11,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 
-from posko.metrics.buckets import quantile_minutes
+from posko.metrics.buckets import Counts, add_stored, empty_counts, quantile_minutes
 from posko.metrics.models import COUNT_FIELDS, DAY, MONTH, ROLLUP_DIMENSIONS, MetricRow
 
 SMALL = 5  # counts below this are suppressed on public pages
@@ -22,8 +21,8 @@ SMALL = 5  # counts below this are suppressed on public pages
 class Figures:
     value: str = ""
     counts: dict[str, int] = field(default_factory=dict)
-    fr: Counter[str] = field(default_factory=Counter)
-    rs: Counter[str] = field(default_factory=Counter)
+    fr: Counts = field(default_factory=empty_counts)  # first-response duration buckets
+    rs: Counts = field(default_factory=empty_counts)  # resolution duration buckets
     label: str = ""
     restricted: bool = False
     overdue: int = 0
@@ -33,12 +32,10 @@ class Figures:
             return self.counts.get(name, 0)
         raise AttributeError(name)
 
-    def add_hist(self, hist: dict[str, dict[str, int]]) -> None:
-        """Merge one row's duration histograms (its ``rt`` ratings are read as sums)."""
-        for name, target in (("fr", self.fr), ("rs", self.rs)):
-            part = hist.get(name)
-            if part:
-                target.update(part)
+    def add_hist(self, fr: Any, rs: Any) -> None:
+        """Merge one row's stored duration histograms (its ``rt`` ratings are read as sums)."""
+        add_stored(self.fr, fr)
+        add_stored(self.rs, rs)
 
     @property
     def first_median(self) -> float | None:
@@ -109,7 +106,7 @@ def rows(
     return qs
 
 
-FIELDS = (*COUNT_FIELDS, "hist")
+FIELDS = (*COUNT_FIELDS, "fr", "rs")
 
 
 def _sum_into(target: dict[str, Figures], key: str, values: tuple[Any, ...]) -> None:
@@ -120,9 +117,7 @@ def _sum_into(target: dict[str, Figures], key: str, values: tuple[Any, ...]) -> 
     for name, n in zip(COUNT_FIELDS, values, strict=False):
         if n:
             counts[name] += n
-    hist = values[-1]
-    if hist:
-        figures.add_hist(hist)
+    figures.add_hist(values[-2], values[-1])
 
 
 SUMS = {f"s_{f}": Sum(f) for f in COUNT_FIELDS}
@@ -167,11 +162,11 @@ class Breakdowns:
             part = self._parts.setdefault((item["dimension"], item["restricted"]), {})
             part[item["value"]] = Figures(value=item["value"], counts=counts)
         if hist_dims:
-            with_hist = qs.filter(dimension__in=hist_dims).exclude(hist={})
-            for dim, value, restricted, h in with_hist.values_list(
-                "dimension", "value", "restricted", "hist"
+            with_hist = qs.filter(dimension__in=hist_dims).exclude(fr=b"", rs=b"")
+            for dim, value, restricted, fr, rs in with_hist.values_list(
+                "dimension", "value", "restricted", "fr", "rs"
             ):
-                self._parts[(dim, restricted)][value].add_hist(h)
+                self._parts[(dim, restricted)][value].add_hist(fr, rs)
 
     def get(self, dimension: str, *, restricted: bool | None = False) -> dict[str, Figures]:
         """Fresh ``Figures`` per value (the caller may label them); ``restricted``: True/False
@@ -186,8 +181,8 @@ class Breakdowns:
                 else:
                     for name, n in part.counts.items():
                         merged.counts[name] += n
-                merged.fr.update(part.fr)
-                merged.rs.update(part.rs)
+                merged.fr += part.fr
+                merged.rs += part.rs
         return result
 
     def total(self, *, restricted: bool | None = False) -> Figures:
@@ -259,6 +254,6 @@ def by_polres(
     ):
         if dim == "all":
             _sum_into(per, str(polres_id), tuple(values))
-        elif values[-1]:
-            wanted[dim][value].add_hist(values[-1])
+        else:
+            wanted[dim][value].add_hist(values[-2], values[-1])
     return {int(k): f for k, f in per.items()}
