@@ -21,8 +21,10 @@ SMALL = 5  # counts below this are suppressed on public pages
 class Figures:
     value: str = ""
     counts: dict[str, int] = field(default_factory=dict)
-    fr: Counts = field(default_factory=empty_counts)  # first-response duration buckets
-    rs: Counts = field(default_factory=empty_counts)  # resolution duration buckets
+    # First-response and resolution duration buckets; None until a row with some is added
+    # (a roll-up's rows listed without histograms carry none).
+    fr: Counts | None = None
+    rs: Counts | None = None
     label: str = ""
     restricted: bool = False
     overdue: int = 0
@@ -34,8 +36,20 @@ class Figures:
 
     def add_hist(self, fr: Any, rs: Any) -> None:
         """Merge one row's stored duration histograms (its ``rt`` ratings are read as sums)."""
-        add_stored(self.fr, fr)
-        add_stored(self.rs, rs)
+        if fr:
+            self.fr = _with(self.fr, fr)
+        if rs:
+            self.rs = _with(self.rs, rs)
+
+    def add_figures(self, other: Figures) -> None:
+        """Add another ``Figures``'s counts and histograms."""
+        for name, n in other.counts.items():
+            self.counts[name] = self.counts.get(name, 0) + n
+        for name in ("fr", "rs"):
+            theirs = getattr(other, name)
+            if theirs is not None:
+                mine = getattr(self, name)
+                setattr(self, name, theirs.copy() if mine is None else mine + theirs)
 
     @property
     def first_median(self) -> float | None:
@@ -73,6 +87,13 @@ class Figures:
     @property
     def csat_solved_pct(self) -> float | None:
         return _pct(self.counts.get("csat_solved", 0), self.counts.get("csat_count", 0))
+
+
+def _with(counts: Counts | None, stored: Any) -> Counts:
+    if counts is None:
+        counts = empty_counts()
+    add_stored(counts, stored)
+    return counts
 
 
 def _pct(part: int, whole: int) -> float | None:
@@ -177,12 +198,8 @@ class Breakdowns:
             for value, part in self._parts.get((dimension, flag), {}).items():
                 merged = result.get(value)
                 if merged is None:
-                    merged = result[value] = Figures(value=value, counts=dict(part.counts))
-                else:
-                    for name, n in part.counts.items():
-                        merged.counts[name] += n
-                merged.fr += part.fr
-                merged.rs += part.rs
+                    merged = result[value] = Figures(value=value)
+                merged.add_figures(part)
         return result
 
     def total(self, *, restricted: bool | None = False) -> Figures:
