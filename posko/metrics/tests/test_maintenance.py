@@ -27,6 +27,9 @@ from posko.metrics.actions.refresh import (
     recount_deadlines,
 )
 from posko.metrics.buckets import (
+    MAX_BUCKET,
+    N_BUCKETS,
+    HistogramSums,
     add_stored,
     bucket_minutes,
     bucket_of,
@@ -341,6 +344,26 @@ def test_buckets_and_quantiles() -> None:
     add_stored(twice, memoryview(stored))  # as PostgreSQL's driver returns it
     assert twice.sum() == 10 and quantile_minutes(twice, 0.5) == median
     assert statistics.median([10, 20, 40]) == 20
+
+
+def test_histogram_sums_equal_adding_each_row() -> None:
+    """The batched merge (one join, one bincount) gives what decoding and adding every stored
+    histogram one by one gives, for histograms of every length, empty ones and memoryviews."""
+    rng = random.Random(12)
+    targets = 7
+    expected = [empty_counts() for _ in range(targets)]
+    batched = HistogramSums()
+    for _ in range(400):
+        counts = empty_counts()
+        for _ in range(rng.randint(0, 6)):
+            counts[rng.choice([0, 1, rng.randint(0, MAX_BUCKET), MAX_BUCKET])] += rng.randint(1, 9)
+        target, stored = rng.randrange(targets), encode(counts)
+        add_stored(expected[target], stored)
+        batched.add(target, memoryview(stored) if rng.random() < 0.5 else stored)
+    sums = batched.sums(targets)
+    assert sums.shape == (targets, N_BUCKETS)
+    assert [list(row) for row in sums] == [list(row) for row in expected]
+    assert HistogramSums().sums(2).sum() == 0
 
 
 @pytest.mark.django_db(transaction=True)
