@@ -235,18 +235,32 @@ def breakdown(
     restricted: bool | None = False,
     with_hist: bool = True,
     grain: str | None = None,
+    polda: int | None = None,
 ) -> dict[str, Figures]:
-    """Figures per value of ``dimension`` (``all`` gives one entry, key "")."""
+    """Figures per value of ``dimension`` (``all`` gives one entry, key ""); ``polda`` as
+    for ``Breakdowns``."""
     found = Breakdowns(
-        polres_ids, start, end, [dimension], hist=[dimension] if with_hist else (), grain=grain
+        polres_ids,
+        start,
+        end,
+        [dimension],
+        hist=[dimension] if with_hist else (),
+        grain=grain,
+        polda=polda,
     )
     return found.get(dimension, restricted=restricted)
 
 
 def total(
-    polres_ids: Iterable[int], start: date, end: date, *, restricted: bool | None = False
+    polres_ids: Iterable[int],
+    start: date,
+    end: date,
+    *,
+    restricted: bool | None = False,
+    polda: int | None = None,
 ) -> Figures:
-    return breakdown(polres_ids, start, end, "all", restricted=restricted).get("", Figures())
+    found = breakdown(polres_ids, start, end, "all", restricted=restricted, polda=polda)
+    return found.get("", Figures())
 
 
 def monthly(
