@@ -91,6 +91,14 @@ class MetricRow(models.Model):
                 fields=["polres", "grain", "dimension", "value", "day"],
                 name="metric_polres_dim_value_day",
             ),
+            # The dashboards' sums over whole months from the index alone (PostgreSQL: an
+            # index-only scan of the month rows; elsewhere a partial index without INCLUDE).
+            models.Index(
+                fields=["polres", "dimension", "day"],
+                include=["value", "restricted", *COUNT_FIELDS],
+                condition=models.Q(grain=MONTH),
+                name="metric_month_sums",
+            ),
         ]
 
     def __str__(self) -> str:

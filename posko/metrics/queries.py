@@ -168,7 +168,9 @@ class Breakdowns:
         histograms of ``hist`` dimensions merged here), so a dashboard's cost is a constant number
         of queries over the bounded metrics rows. ``get`` then picks one dimension. ``polda``: the
     Polda of which ``polres_ids`` are every Polres; its own rows of ``ROLLUP_DIMENSIONS`` (the
-    sums of its Polres's) are read instead of theirs, 1/30 of the histograms for 30 Polres."""
+    sums of its Polres's) are read instead of theirs, 1/30 of the histograms for 30 Polres.
+    ``by_restricted=False``: the database adds restricted and other rows up already (half the
+    groups; ``get`` then only answers ``restricted=None``), as the command view shows them."""
 
     def __init__(
         self,
@@ -180,6 +182,7 @@ class Breakdowns:
         hist: Iterable[str] = (),
         grain: str | None = None,
         polda: int | None = None,
+        by_restricted: bool = True,
     ) -> None:
         dims, hist_dims = sorted(set(dimensions)), sorted(set(hist))
         shared = [d for d in dims if d in ROLLUP_DIMENSIONS] if polda is not None else []
@@ -194,24 +197,52 @@ class Breakdowns:
             day__gte=start,
             day__lte=end,
         )
-        self._parts: dict[tuple[str, bool], dict[str, Figures]] = {}
-        sums = qs.order_by().values("dimension", "value", "restricted").annotate(**SUMS)
-        for item in sums:
-            counts = {f: item[f"s_{f}"] or 0 for f in COUNT_FIELDS}
-            part = self._parts.setdefault((item["dimension"], item["restricted"]), {})
-            part[item["value"]] = Figures(value=item["value"], counts=counts)
+        self._by_restricted = by_restricted
+        self._parts: dict[tuple[str, bool | None], dict[str, Figures]] = {}
+        group = ["dimension", "value", "restricted"] if by_restricted else ["dimension", "value"]
+        # The sums of the Polres's own dimensions and of the Polda's shared ones (disjoint
+        # groups) in one statement, each part a plain range of the month rows' covering
+        # index (``metric_month_sums``: an index-only scan; an OR would read the table).
+        sources = [(list(polres_ids), own), ([polda], shared)] if shared else [(polres_ids, own)]
+        parts = [
+            MetricRow.objects.filter(
+                polres_id__in=list(units),
+                dimension__in=part_dims,
+                grain=grain or grain_for(start),
+                day__gte=start,
+                day__lte=end,
+            )
+            .order_by()
+            .values_list(*group)
+            .annotate(**SUMS)
+            for units, part_dims in sources
+            if part_dims
+        ]
+        sums = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        for dim, value, *rest in sums:
+            flag = rest.pop(0) if by_restricted else None
+            counts = {f: n or 0 for f, n in zip(COUNT_FIELDS, rest, strict=True)}
+            self._parts.setdefault((dim, flag), {})[value] = Figures(value=value, counts=counts)
         if hist_dims:
             with_hist = qs.filter(dimension__in=hist_dims).exclude(fr=b"", rs=b"")
             histograms = HistogramRows()
             for dim, value, restricted, fr, rs in with_hist.values_list(
                 "dimension", "value", "restricted", "fr", "rs"
             ):
-                histograms.add(self._parts[(dim, restricted)][value], fr, rs)
+                flag = restricted if by_restricted else None
+                histograms.add(self._parts[(dim, flag)][value], fr, rs)
             histograms.merge()
 
     def get(self, dimension: str, *, restricted: bool | None = False) -> dict[str, Figures]:
         """Fresh ``Figures`` per value (the caller may label them); ``restricted``: True/False
         keeps those rows only, None adds both."""
+        if not self._by_restricted:
+            if restricted is not None:
+                raise ValueError("read without the restricted split: restricted=None only")
+            return {
+                value: Figures(value=value, counts=dict(part.counts), fr=part.fr, rs=part.rs)
+                for value, part in self._parts.get((dimension, None), {}).items()
+            }
         flags = (False, True) if restricted is None else (restricted,)
         result: dict[str, Figures] = {}
         for flag in flags:
