@@ -185,9 +185,10 @@ class Breakdowns:
         by_restricted: bool = True,
     ) -> None:
         dims, hist_dims = sorted(set(dimensions)), sorted(set(hist))
+        ids = list(polres_ids)
         shared = [d for d in dims if d in ROLLUP_DIMENSIONS] if polda is not None else []
         own = [d for d in dims if d not in shared]
-        where = Q(polres_id__in=list(polres_ids), dimension__in=own)
+        where = Q(polres_id__in=ids, dimension__in=own)
         if shared:
             where |= Q(polres_id=polda, dimension__in=shared)
         qs = MetricRow.objects.filter(
@@ -203,10 +204,12 @@ class Breakdowns:
         # The sums of the Polres's own dimensions and of the Polda's shared ones (disjoint
         # groups) in one statement, each part a plain range of the month rows' covering
         # index (``metric_month_sums``: an index-only scan; an OR would read the table).
-        sources = [(list(polres_ids), own), ([polda], shared)] if shared else [(polres_ids, own)]
+        sources: list[tuple[list[int], list[str]]] = [(ids, own)]
+        if polda is not None and shared:
+            sources.append(([polda], shared))
         parts = [
             MetricRow.objects.filter(
-                polres_id__in=list(units),
+                polres_id__in=units,
                 dimension__in=part_dims,
                 grain=grain or grain_for(start),
                 day__gte=start,
