@@ -20,16 +20,20 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def python_profile(client: object, path: str, rows: int) -> None:
-    """Where the Python time of 10 requests goes (cProfile, internal time)."""
+    """Where the Python time of 10 cold requests goes (cProfile; the figures cache emptied
+    before each, as the cold figures of bench/dashboard_bench.py)."""
     import cProfile
     import pstats
 
+    from django.core.cache import cache
+
     profiler = cProfile.Profile()
-    profiler.enable()
     for _ in range(10):
+        cache.clear()
+        profiler.enable()
         client.get(path)  # type: ignore[attr-defined]
-    profiler.disable()
-    print(f"\n-- cProfile of 10 requests to {path}, by internal time")
+        profiler.disable()
+    print(f"\n-- cProfile of 10 cold requests to {path}, by internal time")
     pstats.Stats(profiler).sort_stats("tottime").print_stats(rows)
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(rows)
 
@@ -50,9 +54,10 @@ def profile(path: str, username: str, top: int, cprofile: int = 0) -> None:
         response = client.get(path)
     elapsed = (time.perf_counter() - start) * 1000
     assert response.status_code == 200, response.status_code
+    # Read before any other request: each request empties the connection's query log.
+    queries = [(float(q["time"]) * 1000, q["sql"]) for q in ctx.captured_queries]
     if cprofile:
         python_profile(client, path, cprofile)
-    queries = [(float(q["time"]) * 1000, q["sql"]) for q in ctx.captured_queries]
     sql_ms = sum(t for t, _ in queries)
     print(f"== {path}: {elapsed:.1f} ms, {len(queries)} queries, {sql_ms:.1f} ms in SQL")
     for ms, sql in sorted(queries, reverse=True):

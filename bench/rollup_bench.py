@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import random
 import statistics
@@ -195,33 +194,40 @@ def copy_rows(
     base rows times the number of Polres)."""
     from django.db import connection
 
+    from posko.metrics.buckets import encode_mapping
     from posko.metrics.contributions import row_key
-    from posko.metrics.models import COUNT_FIELDS, ROLLUP_DIMENSIONS, MetricRow
+    from posko.metrics.models import COUNT_FIELDS, HIST_FIELDS, ROLLUP_DIMENSIONS, MetricRow
+
+    def stored(hist: dict[str, dict[int, int]], times: int = 1) -> str:
+        """The histogram columns in COPY's text form (bytea as an escaped hex literal)."""
+        return "\t".join(
+            "\\\\x" + encode_mapping({b: times * n for b, n in hist.get(g, {}).items()}).hex()
+            for g in HIST_FIELDS
+        )
 
     columns = ["key", "polres_id", "grain", "day", "dimension", "value", "restricted"]
-    columns += [*COUNT_FIELDS, "hist"]
+    columns += [*COUNT_FIELDS, *HIST_FIELDS]
     table = MetricRow._meta.db_table
     written = 0
     prepared = []
     polda_rows = io.StringIO()
     for (grain, day, dimension, value, restricted), measures in base.items():
-        hist: dict[str, dict[str, int]] = {}
+        hist: dict[str, dict[int, int]] = {}
         for name, n in measures.items():
             if ":" in name:
                 group, bucket = name.split(":", 1)
-                hist.setdefault(group, {})[bucket] = n
+                hist.setdefault(group, {})[int(bucket)] = n
         counts = "\t".join(str(measures.get(f, 0)) for f in COUNT_FIELDS)
-        prepared.append((grain, day, dimension, value, restricted, counts, json.dumps(hist)))
+        prepared.append((grain, day, dimension, value, restricted, counts, stored(hist)))
         if dimension in ROLLUP_DIMENSIONS:
             n = len(units)
             key = row_key(
                 grain, polda_id, datetime.fromisoformat(day).date(), dimension, value, restricted
             )
             total = "\t".join(str(n * measures.get(f, 0)) for f in COUNT_FIELDS)
-            summed = {g: {b: n * c for b, c in h.items()} for g, h in hist.items()}
             polda_rows.write(
                 f"{key}\t{polda_id}\t{grain}\t{day}\t{dimension}\t{value}\t"
-                f"{'t' if restricted else 'f'}\t{total}\t{json.dumps(summed)}\n"
+                f"{'t' if restricted else 'f'}\t{total}\t{stored(hist, n)}\n"
             )
             written += 1
     with connection.cursor() as cursor:
@@ -317,7 +323,7 @@ def main() -> int:
             polda, units = make_units(args.polres)
             written = copy_rows(base, units, polda.pk)
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM ANALYZE")  # as autovacuum would: visibility map set
             t2 = time.perf_counter()
             print(
                 f"{args.polres} Polres x {args.aduan} aduan: {len(base)} metric rows per Polres "

@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from posko.aduan.access import officer_of
-from posko.metrics.command import can_command
+from posko.metrics.command import can_command, rollup_polda
 from posko.metrics.dashboard import (
     category_labels,
     channel_labels,
@@ -103,12 +103,14 @@ def _out(f: Figures, label: str = "") -> dict[str, Any]:
     }
 
 
-def _scope(request: HttpRequest) -> list[Unit]:
+def _scope(request: HttpRequest) -> tuple[list[Unit], int | None]:
+    """The caller's Polres, and the Polda whose own rows hold their sums (a Kapolda's)."""
     officer: Officer | None = officer_of(request.user)
     if not can_command(officer):
         raise HttpError(403, "Metrik internal hanya untuk pimpinan dan auditor.")
     assert officer is not None
-    return polres_units(officer.unit)
+    units = polres_units(officer.unit)
+    return units, rollup_polda(officer, units)
 
 
 def _period(months: int) -> dict[str, Any]:
@@ -123,9 +125,9 @@ ERRORS = {401: MessageOut, 403: MessageOut, 422: MessageOut}
 @router.get("/summary", response={200: SummaryOut, **ERRORS})
 def summary(request: HttpRequest, bulan: int = 12) -> dict[str, Any]:
     """Totals over the last ``bulan`` months (restricted aduan included)."""
-    units = _scope(request)
+    units, polda = _scope(request)
     p = period(bulan)
-    figures = total([u.pk for u in units], p.start, p.end, restricted=None)
+    figures = total([u.pk for u in units], p.start, p.end, restricted=None, polda=polda)
     return {
         "period": _period(bulan),
         "polres": [u.code_prefix for u in units],
@@ -135,16 +137,17 @@ def summary(request: HttpRequest, bulan: int = 12) -> dict[str, Any]:
 
 @router.get("/monthly", response={200: FiguresListOut, **ERRORS})
 def per_month(request: HttpRequest, bulan: int = 12) -> dict[str, Any]:
-    units = _scope(request)
+    units, polda = _scope(request)
     p = period(bulan)
-    months = monthly([u.pk for u in units], p.start, p.end, restricted=None)
+    ids = [polda] if polda is not None else [u.pk for u in units]
+    months = monthly(ids, p.start, p.end, restricted=None)
     return {"period": _period(bulan), "items": [_out(m, m.value) for m in months]}
 
 
 @router.get("/polres", response={200: FiguresListOut, **ERRORS})
 def per_polres(request: HttpRequest, bulan: int = 12) -> dict[str, Any]:
     """The roll-up: one row per Polres in the caller's scope."""
-    units = _scope(request)
+    units, _polda = _scope(request)
     p = period(bulan)
     per = by_polres([u.pk for u in units], p.start, p.end)
     items = [_out(per[u.pk], u.name) | {"value": u.code_prefix} for u in units if u.pk in per]
@@ -165,9 +168,10 @@ def per_dimension(request: HttpRequest, dimension: str, bulan: int = 12) -> dict
     """One row per value of ``dimension``: polsek, satuan, category, channel, desa, officer."""
     if dimension not in DIMENSIONS or dimension == "all":
         raise HttpError(404, f"Dimensi tidak dikenal: {dimension}")
-    units = _scope(request)
+    units, polda = _scope(request)
     p = period(bulan)
-    figures = breakdown([u.pk for u in units], p.start, p.end, dimension, restricted=None)
+    ids = [u.pk for u in units]
+    figures = breakdown(ids, p.start, p.end, dimension, restricted=None, polda=polda)
     if dimension in ("polsek", "satuan"):
         labels = unit_labels(figures)
     elif dimension == "category":

@@ -33,6 +33,12 @@ def can_command(officer: Officer | None) -> bool:
     return officer is not None and officer.role in RESTRICTED_READERS
 
 
+def rollup_polda(officer: Officer, units: list[Unit]) -> int | None:
+    """The Polda whose own rows hold the sums of ``units`` in ``officer``'s views: a
+    Kapolda's (``units``: every Polres of the Polda), else None."""
+    return officer.unit_id if officer.unit.kind == UnitKind.POLDA and len(units) > 1 else None
+
+
 def open_backlog(user: AnyUser) -> QuerySet[Aduan]:
     """The open aduan the user may see (the partial indexes' condition)."""
     return visible_aduan(user).filter(OPEN_ONLY)
@@ -129,8 +135,7 @@ def command_view(request: HttpRequest) -> HttpResponse:
         months = int(request.GET.get("bulan", "12"))
     except ValueError:
         months = 12
-    # A Kapolda sees every Polres of the Polda: its own rows hold their sums.
-    polda = officer.unit_id if officer.unit.kind == UnitKind.POLDA and len(units) > 1 else None
+    polda = rollup_polda(officer, units)
     figures = command_figures([u.pk for u in units], months, polda=polda)
     overdue = live_overdue(request, [u.pk for u in units])
     for name, key in (("satuan", "satuan"), ("polsek", "polsek"), ("officers", "officer")):

@@ -131,7 +131,9 @@ def _command_figures(polres_ids: list[int], months: int, polda: int | None) -> d
     p = period(months)
     dims = ["all", "satuan", "polsek", "officer", "category", "channel"]
     hist = dims if len(polres_ids) == 1 else ["all", "category", "channel"]
-    found = Breakdowns(polres_ids, p.start, p.end, dims, hist=hist, polda=polda)
+    found = Breakdowns(
+        polres_ids, p.start, p.end, dims, hist=hist, polda=polda, by_restricted=False
+    )
     shared = polres_ids if polda is None else [polda]
     satuan_raw = found.get("satuan", restricted=None)
     polsek_raw = found.get("polsek", restricted=None)

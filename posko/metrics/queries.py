@@ -4,15 +4,15 @@ on the number of aduan."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import numpy as np
 from django.db.models import Q, QuerySet, Sum
 
-from posko.metrics.buckets import quantile_minutes
+from posko.metrics.buckets import Counts, HistogramSums, quantile_minutes
 from posko.metrics.models import COUNT_FIELDS, DAY, MONTH, ROLLUP_DIMENSIONS, MetricRow
 
 SMALL = 5  # counts below this are suppressed on public pages
@@ -22,8 +22,10 @@ SMALL = 5  # counts below this are suppressed on public pages
 class Figures:
     value: str = ""
     counts: dict[str, int] = field(default_factory=dict)
-    fr: Counter[str] = field(default_factory=Counter)
-    rs: Counter[str] = field(default_factory=Counter)
+    # First-response and resolution duration buckets; None until a row with some is added
+    # (a roll-up's rows listed without histograms carry none).
+    fr: Counts | None = None
+    rs: Counts | None = None
     label: str = ""
     restricted: bool = False
     overdue: int = 0
@@ -33,12 +35,15 @@ class Figures:
             return self.counts.get(name, 0)
         raise AttributeError(name)
 
-    def add_hist(self, hist: dict[str, dict[str, int]]) -> None:
-        """Merge one row's duration histograms (its ``rt`` ratings are read as sums)."""
-        for name, target in (("fr", self.fr), ("rs", self.rs)):
-            part = hist.get(name)
-            if part:
-                target.update(part)
+    def add_figures(self, other: Figures) -> None:
+        """Add another ``Figures``'s counts and histograms."""
+        for name, n in other.counts.items():
+            self.counts[name] = self.counts.get(name, 0) + n
+        for name in ("fr", "rs"):
+            theirs = getattr(other, name)
+            if theirs is not None:
+                mine = getattr(self, name)
+                setattr(self, name, theirs.copy() if mine is None else mine + theirs)
 
     @property
     def first_median(self) -> float | None:
@@ -78,6 +83,35 @@ class Figures:
         return _pct(self.counts.get("csat_solved", 0), self.counts.get("csat_count", 0))
 
 
+class HistogramRows:
+    """The stored duration histograms of many rows, added to their ``Figures`` at once by
+    ``merge`` (``buckets.HistogramSums``: a few numpy calls, not a decode per row; the
+    ``rt`` ratings are read as sums)."""
+
+    def __init__(self) -> None:
+        self._targets: list[Figures] = []
+        self._index: dict[int, int] = {}
+        self._fr, self._rs = HistogramSums(), HistogramSums()
+
+    def add(self, figures: Figures, fr: Any, rs: Any) -> None:
+        if not (fr or rs):
+            return
+        i = self._index.get(id(figures))
+        if i is None:
+            i = self._index[id(figures)] = len(self._targets)
+            self._targets.append(figures)
+        self._fr.add(i, fr)
+        self._rs.add(i, rs)
+
+    def merge(self) -> None:
+        n = len(self._targets)
+        for name, sums in (("fr", self._fr.sums(n)), ("rs", self._rs.sums(n))):
+            for i in np.flatnonzero(sums.any(axis=1)):
+                figures = self._targets[i]
+                mine = getattr(figures, name)
+                setattr(figures, name, sums[i] if mine is None else mine + sums[i])
+
+
 def _pct(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
@@ -109,10 +143,12 @@ def rows(
     return qs
 
 
-FIELDS = (*COUNT_FIELDS, "hist")
+FIELDS = (*COUNT_FIELDS, "fr", "rs")
 
 
-def _sum_into(target: dict[str, Figures], key: str, values: tuple[Any, ...]) -> None:
+def _sum_into(
+    target: dict[str, Figures], key: str, values: tuple[Any, ...], histograms: HistogramRows
+) -> None:
     figures = target.get(key)
     if figures is None:
         figures = target[key] = Figures(value=key, counts=dict.fromkeys(COUNT_FIELDS, 0))
@@ -120,9 +156,7 @@ def _sum_into(target: dict[str, Figures], key: str, values: tuple[Any, ...]) -> 
     for name, n in zip(COUNT_FIELDS, values, strict=False):
         if n:
             counts[name] += n
-    hist = values[-1]
-    if hist:
-        figures.add_hist(hist)
+    histograms.add(figures, values[-2], values[-1])
 
 
 SUMS = {f"s_{f}": Sum(f) for f in COUNT_FIELDS}
@@ -134,7 +168,9 @@ class Breakdowns:
         histograms of ``hist`` dimensions merged here), so a dashboard's cost is a constant number
         of queries over the bounded metrics rows. ``get`` then picks one dimension. ``polda``: the
     Polda of which ``polres_ids`` are every Polres; its own rows of ``ROLLUP_DIMENSIONS`` (the
-    sums of its Polres's) are read instead of theirs, 1/30 of the histograms for 30 Polres."""
+    sums of its Polres's) are read instead of theirs, 1/30 of the histograms for 30 Polres.
+    ``by_restricted=False``: the database adds restricted and other rows up already (half the
+    groups; ``get`` then only answers ``restricted=None``), as the command view shows them."""
 
     def __init__(
         self,
@@ -146,11 +182,13 @@ class Breakdowns:
         hist: Iterable[str] = (),
         grain: str | None = None,
         polda: int | None = None,
+        by_restricted: bool = True,
     ) -> None:
         dims, hist_dims = sorted(set(dimensions)), sorted(set(hist))
+        ids = list(polres_ids)
         shared = [d for d in dims if d in ROLLUP_DIMENSIONS] if polda is not None else []
         own = [d for d in dims if d not in shared]
-        where = Q(polres_id__in=list(polres_ids), dimension__in=own)
+        where = Q(polres_id__in=ids, dimension__in=own)
         if shared:
             where |= Q(polres_id=polda, dimension__in=shared)
         qs = MetricRow.objects.filter(
@@ -160,34 +198,62 @@ class Breakdowns:
             day__gte=start,
             day__lte=end,
         )
-        self._parts: dict[tuple[str, bool], dict[str, Figures]] = {}
-        sums = qs.order_by().values("dimension", "value", "restricted").annotate(**SUMS)
-        for item in sums:
-            counts = {f: item[f"s_{f}"] or 0 for f in COUNT_FIELDS}
-            part = self._parts.setdefault((item["dimension"], item["restricted"]), {})
-            part[item["value"]] = Figures(value=item["value"], counts=counts)
+        self._by_restricted = by_restricted
+        self._parts: dict[tuple[str, bool | None], dict[str, Figures]] = {}
+        group = ["dimension", "value", "restricted"] if by_restricted else ["dimension", "value"]
+        # The sums of the Polres's own dimensions and of the Polda's shared ones (disjoint
+        # groups) in one statement, each part a plain range of the month rows' covering
+        # index (``metric_month_sums``: an index-only scan; an OR would read the table).
+        sources: list[tuple[list[int], list[str]]] = [(ids, own)]
+        if polda is not None and shared:
+            sources.append(([polda], shared))
+        parts = [
+            MetricRow.objects.filter(
+                polres_id__in=units,
+                dimension__in=part_dims,
+                grain=grain or grain_for(start),
+                day__gte=start,
+                day__lte=end,
+            )
+            .order_by()
+            .values_list(*group)
+            .annotate(**SUMS)
+            for units, part_dims in sources
+            if part_dims
+        ]
+        sums = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        for dim, value, *rest in sums:
+            flag = rest.pop(0) if by_restricted else None
+            counts = {f: n or 0 for f, n in zip(COUNT_FIELDS, rest, strict=True)}
+            self._parts.setdefault((dim, flag), {})[value] = Figures(value=value, counts=counts)
         if hist_dims:
-            with_hist = qs.filter(dimension__in=hist_dims).exclude(hist={})
-            for dim, value, restricted, h in with_hist.values_list(
-                "dimension", "value", "restricted", "hist"
+            with_hist = qs.filter(dimension__in=hist_dims).exclude(fr=b"", rs=b"")
+            histograms = HistogramRows()
+            for dim, value, restricted, fr, rs in with_hist.values_list(
+                "dimension", "value", "restricted", "fr", "rs"
             ):
-                self._parts[(dim, restricted)][value].add_hist(h)
+                flag = restricted if by_restricted else None
+                histograms.add(self._parts[(dim, flag)][value], fr, rs)
+            histograms.merge()
 
     def get(self, dimension: str, *, restricted: bool | None = False) -> dict[str, Figures]:
         """Fresh ``Figures`` per value (the caller may label them); ``restricted``: True/False
         keeps those rows only, None adds both."""
+        if not self._by_restricted:
+            if restricted is not None:
+                raise ValueError("read without the restricted split: restricted=None only")
+            return {
+                value: Figures(value=value, counts=dict(part.counts), fr=part.fr, rs=part.rs)
+                for value, part in self._parts.get((dimension, None), {}).items()
+            }
         flags = (False, True) if restricted is None else (restricted,)
         result: dict[str, Figures] = {}
         for flag in flags:
             for value, part in self._parts.get((dimension, flag), {}).items():
                 merged = result.get(value)
                 if merged is None:
-                    merged = result[value] = Figures(value=value, counts=dict(part.counts))
-                else:
-                    for name, n in part.counts.items():
-                        merged.counts[name] += n
-                merged.fr.update(part.fr)
-                merged.rs.update(part.rs)
+                    merged = result[value] = Figures(value=value)
+                merged.add_figures(part)
         return result
 
     def total(self, *, restricted: bool | None = False) -> Figures:
@@ -203,18 +269,32 @@ def breakdown(
     restricted: bool | None = False,
     with_hist: bool = True,
     grain: str | None = None,
+    polda: int | None = None,
 ) -> dict[str, Figures]:
-    """Figures per value of ``dimension`` (``all`` gives one entry, key "")."""
+    """Figures per value of ``dimension`` (``all`` gives one entry, key ""); ``polda`` as
+    for ``Breakdowns``."""
     found = Breakdowns(
-        polres_ids, start, end, [dimension], hist=[dimension] if with_hist else (), grain=grain
+        polres_ids,
+        start,
+        end,
+        [dimension],
+        hist=[dimension] if with_hist else (),
+        grain=grain,
+        polda=polda,
     )
     return found.get(dimension, restricted=restricted)
 
 
 def total(
-    polres_ids: Iterable[int], start: date, end: date, *, restricted: bool | None = False
+    polres_ids: Iterable[int],
+    start: date,
+    end: date,
+    *,
+    restricted: bool | None = False,
+    polda: int | None = None,
 ) -> Figures:
-    return breakdown(polres_ids, start, end, "all", restricted=restricted).get("", Figures())
+    found = breakdown(polres_ids, start, end, "all", restricted=restricted, polda=polda)
+    return found.get("", Figures())
 
 
 def monthly(
@@ -224,8 +304,10 @@ def monthly(
     Polda's own id: its rows sum its Polres's)."""
     qs = rows(polres_ids, start.replace(day=1), end, "all", restricted=restricted, grain=MONTH)
     months: dict[str, Figures] = {}
+    histograms = HistogramRows()
     for day, *values in qs.values_list("day", *FIELDS).order_by("day"):
-        _sum_into(months, day.strftime("%Y-%m"), tuple(values))
+        _sum_into(months, day.strftime("%Y-%m"), tuple(values), histograms)
+    histograms.merge()
     return list(months.values())
 
 
@@ -254,11 +336,13 @@ def by_polres(
         day__lte=end,
     )
     per: dict[str, Figures] = {}
+    histograms = HistogramRows()
     for polres_id, dim, value, *values in qs.values_list(
         "polres_id", "dimension", "value", *FIELDS
     ):
         if dim == "all":
-            _sum_into(per, str(polres_id), tuple(values))
-        elif values[-1]:
-            wanted[dim][value].add_hist(values[-1])
+            _sum_into(per, str(polres_id), tuple(values), histograms)
+        else:
+            histograms.add(wanted[dim][value], values[-2], values[-1])
+    histograms.merge()
     return {int(k): f for k, f in per.items()}

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from posko.metrics.dashboard import category_labels, unit_labels
 from posko.metrics.queries import Figures, breakdown, by_polres, total
-from posko.org.models import Unit
+from posko.org.lookup import polres_units
+from posko.org.models import Unit, UnitKind
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,15 @@ def _bars(rows: list[Figures], width: int = 420) -> list[dict[str, Any]]:
     ]
 
 
-def report_context(units: list[Unit], month: Month) -> dict[str, Any]:
+def report_context(scope: Unit, month: Month) -> dict[str, Any]:
+    """The figures of the report of ``scope``: a Polres, or a Polda (its Polres together: the
+    totals and categories from the Polda's own rows, which hold their sums; the Polsek and
+    the comparison from each Polres's)."""
+    units = polres_units(scope) if scope.kind == UnitKind.POLDA else [scope]
+    polda = scope.pk if scope.kind == UnitKind.POLDA else None
     ids = [u.pk for u in units]
     prev = previous(month)
-    categories = breakdown(ids, month.start, month.end, "category", restricted=None)
+    categories = breakdown(ids, month.start, month.end, "category", restricted=None, polda=polda)
     labels = category_labels()
     category_rows = sorted(categories.values(), key=lambda f: -f.received)
     for row in category_rows:
@@ -69,8 +75,8 @@ def report_context(units: list[Unit], month: Month) -> dict[str, Any]:
         "title": units[0].name if len(units) == 1 else (units[0].parent or units[0]).name,
         "month": month,
         "previous": prev,
-        "this": total(ids, month.start, month.end, restricted=None),
-        "before": total(ids, prev.start, prev.end, restricted=None),
+        "this": total(ids, month.start, month.end, restricted=None, polda=polda),
+        "before": total(ids, prev.start, prev.end, restricted=None, polda=polda),
         "categories": category_rows,
         "bars": _bars(category_rows),
         "svg_height": 22 * len(category_rows) + 4,
@@ -80,11 +86,11 @@ def report_context(units: list[Unit], month: Month) -> dict[str, Any]:
     }
 
 
-def monthly_report_html(units: list[Unit], month: Month) -> str:
-    return render_to_string("metrics/report_monthly.html", report_context(units, month))
+def monthly_report_html(scope: Unit, month: Month) -> str:
+    return render_to_string("metrics/report_monthly.html", report_context(scope, month))
 
 
-def monthly_report_pdf(units: list[Unit], month: Month) -> bytes:
+def monthly_report_pdf(scope: Unit, month: Month) -> bytes:
     from weasyprint import HTML
 
-    return bytes(HTML(string=monthly_report_html(units, month)).write_pdf())
+    return bytes(HTML(string=monthly_report_html(scope, month)).write_pdf())

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.db import connection, transaction
 from django.db.models import Max, Min, Q
 
 from posko.aduan.models import Aduan
 from posko.aduan.models.aduan import OPEN_ONLY
+from posko.metrics.buckets import Counts, decode, encode
 from posko.metrics.contributions import (
     ADUAN_FIELDS,
-    Contribution,
     contributions,
     deadline_keys_of,
     deadline_signature,
@@ -21,7 +21,14 @@ from posko.metrics.contributions import (
     parse_deadline_key,
     parse_key,
 )
-from posko.metrics.models import COUNT_FIELDS, DIMENSIONS, DeadlineRow, MetricFact, MetricRow
+from posko.metrics.models import (
+    COUNT_FIELDS,
+    DIMENSIONS,
+    HIST_FIELDS,
+    DeadlineRow,
+    MetricFact,
+    MetricRow,
+)
 from posko.org.models import Unit, UnitKind
 
 CHUNK = 2000
@@ -37,28 +44,31 @@ def _empty_row(key: str) -> MetricRow:
         dimension=dimension,
         value=value,
         restricted=restricted,
-        hist={},
+        fr=b"",
+        rs=b"",
+        rt=b"",
     )
 
 
-def _add_into(row: MetricRow, measures: Counter[str]) -> None:
-    hist: dict[str, dict[str, int]] = row.hist or {}
+def _add_into(row: MetricRow, measures: Mapping[str, int]) -> None:
+    """Add measures to a row: counts by name, histogram buckets as ``"fr:12"`` (each
+    histogram decoded and encoded once)."""
+    histograms: dict[str, Counts] = {}
     for name, n in measures.items():
         if ":" in name:
             group, bucket = name.split(":", 1)
-            target = hist.setdefault(group, {})
-            target[bucket] = target.get(bucket, 0) + n
-            if target[bucket] == 0:
-                del target[bucket]
-            if not target:
-                del hist[group]
+            counts = histograms.get(group)
+            if counts is None:
+                counts = histograms[group] = decode(getattr(row, group))
+            counts[int(bucket)] += n
         else:
             setattr(row, name, getattr(row, name) + n)
-    row.hist = hist
+    for group, counts in histograms.items():
+        setattr(row, group, encode(counts))
 
 
 def _is_empty(row: MetricRow) -> bool:
-    return not row.hist and all(getattr(row, f) == 0 for f in COUNT_FIELDS)
+    return not any(getattr(row, f) for f in (*COUNT_FIELDS, *HIST_FIELDS))
 
 
 def _apply_deltas(deltas: dict[str, Counter[str]]) -> int:
@@ -85,14 +95,11 @@ def _write_rows(rows: list[MetricRow]) -> None:
     if not rows:
         return
     quote = connection.ops.quote_name
-    cast = "::jsonb" if connection.vendor == "postgresql" else ""
-    sets = ", ".join(f"{quote(f)} = %s" for f in COUNT_FIELDS)
-    table, hist, pk = quote(MetricRow._meta.db_table), quote("hist"), quote("id")
-    sql = f"UPDATE {table} SET {sets}, {hist} = %s{cast} WHERE {pk} = %s"  # noqa: S608
-    params = [
-        (*(getattr(r, f) for f in COUNT_FIELDS), json.dumps(r.hist, sort_keys=True), r.pk)
-        for r in rows
-    ]
+    fields = (*COUNT_FIELDS, *HIST_FIELDS)
+    sets = ", ".join(f"{quote(f)} = %s" for f in fields)
+    table, pk = quote(MetricRow._meta.db_table), quote("id")
+    sql = f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608
+    params = [(*(getattr(r, f) for f in fields), r.pk) for r in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
@@ -215,30 +222,25 @@ def do_refresh_metrics(aduan_ids: Iterable[int]) -> int:
     return touched
 
 
-def _accumulate(rows: dict[str, MetricRow], c: Contribution) -> None:
-    measures = Counter(c.measures)
-    for key in c.keys:
-        row = rows.get(key)
-        if row is None:
-            row = rows[key] = _empty_row(key)
-        _add_into(row, measures)
-
-
 def recount(where: Q | None = None) -> tuple[dict[str, MetricRow], list[MetricFact]]:
     """Compute every row (and fact) from scratch, in memory, in chunks of aduan ids."""
     where = where or Q()
-    rows: dict[str, MetricRow] = {}
+    sums: dict[str, Counter[str]] = defaultdict(Counter)
     facts: list[MetricFact] = []
     bounds = Aduan.objects.filter(where).aggregate(lo=Min("pk"), hi=Max("pk"))
     if bounds["lo"] is None:
-        return rows, facts
+        return {}, facts
     for start in range(bounds["lo"], bounds["hi"] + 1, CHUNK):
         chunk = contributions(where & Q(pk__gte=start, pk__lt=start + CHUNK))
         for aduan_id, c in chunk.items():
-            _accumulate(rows, c)
+            _collect(sums, c.keys, c.measures, +1)
             facts.append(
                 MetricFact(aduan_id=aduan_id, keys=c.signature, measures=c.measures, due=c.due)
             )
+    rows: dict[str, MetricRow] = {}
+    for key, measures in sums.items():
+        row = rows[key] = _empty_row(key)
+        _add_into(row, measures)
     return rows, facts
 
 

@@ -56,12 +56,8 @@ def report_scopes() -> list[Unit]:
     return [*polda, *polres]
 
 
-def _units_of(scope: Unit) -> list[Unit]:
-    return polres_units(scope) if scope.kind == UnitKind.POLDA else [scope]
-
-
 def _render(report: MonthlyReport, month: Month, actor: User | None) -> None:
-    report.pdf = monthly_report_pdf(_units_of(report.unit), month)
+    report.pdf = monthly_report_pdf(report.unit, month)
     report.generated_at = timezone.now()
     report.generated_by = actor
     report.save()

@@ -26,8 +26,27 @@ from posko.metrics.actions.refresh import (
     recount,
     recount_deadlines,
 )
-from posko.metrics.buckets import bucket_minutes, bucket_of, quantile_minutes
-from posko.metrics.models import COUNT_FIELDS, DeadlineRow, MetricFact, MetricRow, Satisfaction
+from posko.metrics.buckets import (
+    MAX_BUCKET,
+    N_BUCKETS,
+    HistogramSums,
+    add_stored,
+    bucket_minutes,
+    bucket_of,
+    decode,
+    empty_counts,
+    encode,
+    encode_mapping,
+    quantile_minutes,
+)
+from posko.metrics.models import (
+    COUNT_FIELDS,
+    HIST_FIELDS,
+    DeadlineRow,
+    MetricFact,
+    MetricRow,
+    Satisfaction,
+)
 from posko.org.models import Officer, Unit, UnitKind
 from posko.regions.models import Region, RegionLevel
 
@@ -35,15 +54,32 @@ pytestmark = [pytest.mark.django_db, pytest.mark.tasks]
 STREAM_CHANGES = int(os.environ.get("POSKO_METRICS_STREAM", "10000"))
 
 
+def row_state(row: MetricRow) -> tuple[Any, ...]:
+    """A row's counts and its histograms (as bucket counts: the stored bytes must decode)."""
+    return (
+        *(getattr(row, f) for f in COUNT_FIELDS),
+        *(tuple(decode(getattr(row, f))) for f in HIST_FIELDS),
+        *(bytes(getattr(row, f)) for f in HIST_FIELDS),
+    )
+
+
+def measures_of(row: MetricRow) -> Counter[str]:
+    """A row's counts and histogram buckets ("fr:12") as one Counter, to add rows up."""
+    measures = Counter({f: getattr(row, f) for f in COUNT_FIELDS})
+    for group in HIST_FIELDS:
+        for bucket, n in enumerate(decode(getattr(row, group))):
+            if n:
+                measures[f"{group}:{bucket}"] = int(n)
+    return measures
+
+
 def table_state() -> dict[str, tuple[Any, ...]]:
-    return {
-        r.key: (*(getattr(r, f) for f in COUNT_FIELDS), r.hist) for r in MetricRow.objects.all()
-    }
+    return {r.key: row_state(r) for r in MetricRow.objects.all()}
 
 
 def recount_state() -> dict[str, tuple[Any, ...]]:
     rows, _facts = recount()
-    return {k: (*(getattr(r, f) for f in COUNT_FIELDS), r.hist) for k, r in rows.items()}
+    return {k: row_state(r) for k, r in rows.items()}
 
 
 def deadline_state() -> dict[str, int]:
@@ -256,16 +292,12 @@ def test_randomised_stream_of_10000_changes_equals_full_recount(
         for grain in ("d", "m"):
             own: dict[tuple[Any, ...], Counter[str]] = {}
             for r in MetricRow.objects.filter(grain=grain, dimension=dimension, polres=polda):
-                own[(r.day, r.value, r.restricted)] = Counter(
-                    {f: getattr(r, f) for f in COUNT_FIELDS}
-                )
+                own[(r.day, r.value, r.restricted)] = measures_of(r)
             summed: dict[tuple[Any, ...], Counter[str]] = {}
             for r in MetricRow.objects.filter(
                 grain=grain, dimension=dimension, polres__in=[polres, other_polres]
             ):
-                summed.setdefault((r.day, r.value, r.restricted), Counter()).update(
-                    {f: getattr(r, f) for f in COUNT_FIELDS}
-                )
+                summed.setdefault((r.day, r.value, r.restricted), Counter()).update(measures_of(r))
             assert own == summed and own, (dimension, grain)
     reopen_total = StatusChange.objects.filter(
         from_status__in=["selesai", "ditolak", "dialihkan"]
@@ -278,9 +310,9 @@ def test_randomised_stream_of_10000_changes_equals_full_recount(
         for a in Aduan.objects.filter(status=Status.SELESAI, polres=polres)
         if a.resolved_at is not None
     )
-    hist: Counter[str] = Counter()
+    hist = empty_counts()
     for r in all_rows.filter(polres=polres):
-        hist.update(r.hist.get("rs", {}))
+        add_stored(hist, r.rs)
     true_median = durations[(len(durations) - 1) // 2]
     assert quantile_minutes(hist, 0.5) == bucket_minutes(bucket_of(true_median))
 
@@ -294,13 +326,44 @@ def test_buckets_and_quantiles() -> None:
     assert bucket_of(timedelta(seconds=30)) == 0
     assert bucket_of(timedelta(minutes=1)) == 1
     assert bucket_of(timedelta(minutes=100)) > bucket_of(timedelta(minutes=60))
-    hist = {str(bucket_of(timedelta(minutes=m))): 1 for m in (10, 20, 40, 80, 160)}
+    stored = encode_mapping({bucket_of(timedelta(minutes=m)): 1 for m in (10, 20, 40, 80, 160)})
+    hist = decode(stored)
     median = quantile_minutes(hist, 0.5)
     assert median is not None and 30 < median < 50
     p90 = quantile_minutes(hist, 0.9)
     assert p90 is not None and 130 < p90 < 190
-    assert quantile_minutes({}, 0.5) is None
+    assert quantile_minutes(empty_counts(), 0.5) is None
+    assert quantile_minutes(None, 0.5) is None
+    # Fixed width: 4 bytes per bucket up to the last one used, big-endian (PostgreSQL's
+    # int4send); equal histograms are equal bytes, an empty one is b"".
+    assert len(stored) == 4 * (bucket_of(timedelta(minutes=160)) + 1)
+    assert stored[-4:] == (1).to_bytes(4, "big")
+    assert encode(empty_counts()) == b"" and encode(decode(stored)) == stored
+    twice = empty_counts()
+    add_stored(twice, stored)
+    add_stored(twice, memoryview(stored))  # as PostgreSQL's driver returns it
+    assert twice.sum() == 10 and quantile_minutes(twice, 0.5) == median
     assert statistics.median([10, 20, 40]) == 20
+
+
+def test_histogram_sums_equal_adding_each_row() -> None:
+    """The batched merge (one join, one bincount) gives what decoding and adding every stored
+    histogram one by one gives, for histograms of every length, empty ones and memoryviews."""
+    rng = random.Random(12)
+    targets = 7
+    expected = [empty_counts() for _ in range(targets)]
+    batched = HistogramSums()
+    for _ in range(400):
+        counts = empty_counts()
+        for _ in range(rng.randint(0, 6)):
+            counts[rng.choice([0, 1, rng.randint(0, MAX_BUCKET), MAX_BUCKET])] += rng.randint(1, 9)
+        target, stored = rng.randrange(targets), encode(counts)
+        add_stored(expected[target], stored)
+        batched.add(target, memoryview(stored) if rng.random() < 0.5 else stored)
+    sums = batched.sums(targets)
+    assert sums.shape == (targets, N_BUCKETS)
+    assert [list(row) for row in sums] == [list(row) for row in expected]
+    assert HistogramSums().sums(2).sum() == 0
 
 
 @pytest.mark.django_db(transaction=True)
@@ -324,7 +387,7 @@ def test_actions_drive_the_metrics_through_the_event_seam_and_a_task(
     run_tasks()
     total.refresh_from_db()
     assert (total.open, total.responded, total.resolved, total.reopened) == (0, 1, 1, 1)
-    assert total.hist["fr"] and total.hist["rs"]
+    assert decode(total.fr).sum() == 1 and decode(total.rs).sum() == 1
     assert table_state() == recount_state()
 
 

@@ -26,7 +26,8 @@ from posko.metrics.actions.reports import (
     report_scopes,
 )
 from posko.metrics.dashboard import command_figures
-from posko.metrics.models import MonthlyReport
+from posko.metrics.models import MetricRow, MonthlyReport
+from posko.metrics.queries import total
 from posko.metrics.report import report_context
 from posko.metrics.tasks import MONTHLY_KEY, generate_monthly_reports, monthly_chain
 from posko.org.models import Officer, Role, Unit
@@ -148,7 +149,7 @@ def test_console_lists_downloads_and_generates_now(
 def test_report_figures_equal_the_dashboard(polres: Unit, other_polres: Unit) -> None:
     _sample(polres, other_polres)
     month = last_month()
-    context = report_context([polres], month)
+    context = report_context(polres, month)
     dashboard = command_figures([polres.pk], 3)
     shown = {m.value: m for m in dashboard["months"]}[month.label]  # type: ignore[attr-defined]
     assert context["this"].counts == shown.counts
@@ -156,3 +157,28 @@ def test_report_figures_equal_the_dashboard(polres: Unit, other_polres: Unit) ->
     assert context["this"].first_median == shown.first_median
     by_category = {c.value: c.received for c in context["categories"]}
     assert by_category == {"pencurian": 3, "asusila_kdrt": 1}
+
+
+def test_polda_report_reads_the_polda_rows(polres: Unit, other_polres: Unit) -> None:
+    """A Polda's report takes its totals and categories from the Polda's own rows (the sums
+    of its Polres's, one row per value instead of one per Polres): they equal what its
+    Polres's rows add up to, and they are still there when those rows are gone."""
+    _sample(polres, other_polres)
+    polda = polres.parent
+    assert polda is not None and other_polres.parent_id == polda.pk
+    month = last_month()
+    context = report_context(polda, month)
+    ids = [polres.pk, other_polres.pk]
+    summed = total(ids, month.start, month.end, restricted=None)
+    assert context["this"].counts == summed.counts and summed.received == 5
+    assert context["this"].first_median == summed.first_median is not None
+    by_category = {c.value: c.received for c in context["categories"]}
+    assert by_category == {"pencurian": 3, "asusila_kdrt": 1, "narkoba": 1}
+    assert {u.pk for u, _f in context["comparison"]} == set(ids)
+    # Without its Polres's rows of those dimensions the report is the same: it reads the
+    # Polda's (only the comparison per Polres, from their rows, is gone).
+    MetricRow.objects.filter(polres_id__in=ids, dimension__in=["all", "category"]).delete()
+    again = report_context(polda, month)
+    assert again["this"].counts == summed.counts
+    assert {c.value: c.received for c in again["categories"]} == by_category
+    assert again["comparison"] == []

@@ -38,7 +38,7 @@ def test_monthly_report(polres: Unit, other_polres: Unit, tmp_path: Path) -> Non
 
     month = parse_month("2026-11")
     assert previous(month) == parse_month("2026-10")
-    context = report_context([polres], month)
+    context = report_context(polres, month)
     dashboard = {m.value: m for m in monthly([polres.pk], month.start, month.end, restricted=None)}
     assert context["this"].counts == dashboard["2026-11"].counts
     assert context["this"].received == 4 and context["before"].received == 1

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from posko.metrics.report import monthly_report_pdf, parse_month
-from posko.org.lookup import get_polres_by_prefix, polres_units
+from posko.org.lookup import get_polres_by_prefix
 from posko.org.models import Unit, UnitKind
 
 
@@ -42,14 +42,14 @@ class Command(BaseCommand):
             polda = Unit.objects.filter(kind=UnitKind.POLDA, name=options["polda"]).first()
             if polda is None:
                 raise CommandError(f"Polda tidak dikenal: {options['polda']}")
-            units, tag = polres_units(polda), "polda"
+            scope, tag = polda, "polda"
         else:
             polres = get_polres_by_prefix(options["polres"] or "BLT")
             if polres is None:
                 raise CommandError(f"Polres tidak dikenal: {options['polres']}")
-            units, tag = [polres], polres.code_prefix
+            scope, tag = polres, polres.code_prefix
         output = Path(options["output"] or f"laporan-{tag}-{month.label}.pdf")
-        output.write_bytes(monthly_report_pdf(units, month))
+        output.write_bytes(monthly_report_pdf(scope, month))
         self.stdout.write(str(output))
 
     def _schedule(self) -> None:
