@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/inbox_bench.py --database-url postgres://postgres@127.0.0.1:5432
         [--sizes 10000,1000000] [--repeat 30] [--keep] [--db-prefix posko_inbox_bench]
+        [--profile 25] [--explain] [--pages "operator: teks bebas,bhabinkamtibmas"]
 
 For each size a temporary database ``<db-prefix>_<size>`` is created on the server
 (dropped afterwards unless ``--keep``; kept databases are reused when they already hold the
@@ -15,6 +16,11 @@ whole middleware, view, queries and template), printing p50/p95 in ms, the milli
 in SQL by one more request ("sql"), and the largest/smallest p95 ratio against the targets
 (p95 < 100 ms at the largest size, ratio ≤ 1.5). On a loaded machine the absolute figures move
 with the load; the ratio and the SQL share show whether a page grows with the table.
+
+``--profile N`` prints (to stderr), per page and size, where the Django process's CPU goes
+(cProfile of 10 requests, the top N functions by internal and by cumulative time);
+``--explain`` prints EXPLAIN (ANALYZE, BUFFERS) of each page's two slowest queries.
+``--pages`` limits the run to some of the pages (names as printed, comma-separated).
 """
 
 from __future__ import annotations
@@ -256,7 +262,48 @@ def timed(call, repeat: int) -> dict[str, list[float]]:  # type: ignore[no-untyp
     return out
 
 
-def measure(repeat: int) -> dict[str, dict[str, list[float]]]:
+def python_profile(call, rows: int, title: str) -> None:  # type: ignore[no-untyped-def]
+    """Where the CPU of 10 calls goes (cProfile: by internal, then by cumulative time)."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(10):
+        call()
+    profiler.disable()
+    for order in ("tottime", "cumulative"):
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(rows)
+        print(f"\n-- {title}: cProfile of 10 requests, by {order}", file=sys.stderr)
+        print(out.getvalue(), file=sys.stderr)
+
+
+def explain(call, top: int, title: str) -> None:  # type: ignore[no-untyped-def]
+    """EXPLAIN (ANALYZE, BUFFERS) of the ``top`` slowest SELECTs of one call."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        call()
+    queries = sorted(
+        ((float(q["time"]) * 1000, q["sql"]) for q in ctx.captured_queries), reverse=True
+    )
+    print(f"\n== {title}: {len(queries)} queries", file=sys.stderr)
+    for ms, sql in queries:
+        print(f"  {ms:7.1f} ms  {sql[:150]}", file=sys.stderr)
+    for ms, sql in [q for q in queries if q[1].lstrip().upper().startswith("SELECT")][:top]:
+        print(f"\n-- EXPLAIN ANALYZE ({ms:.1f} ms): {sql[:2000]}", file=sys.stderr)
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+            for (line,) in cursor.fetchall():
+                print(f"   {line}", file=sys.stderr)
+
+
+def measure(
+    repeat: int, pages: list[str] | None = None, profile_rows: int = 0, explain_top: int = 0
+) -> dict[str, dict[str, list[float]]]:
     from django.contrib.auth.models import User
     from django.test import Client
 
@@ -269,6 +316,8 @@ def measure(repeat: int) -> dict[str, dict[str, list[float]]]:
     ApiToken.objects.create(user=operator, key_hash=hash_token(raw), label="bench")
     results: dict[str, dict[str, list[float]]] = {}
     for name, (username, url) in PAGES.items():
+        if pages and name not in pages:
+            continue
         if username not in clients:
             clients[username] = Client()
             clients[username].force_login(User.objects.get(username=username))
@@ -280,6 +329,12 @@ def measure(repeat: int) -> dict[str, dict[str, list[float]]]:
             assert response.status_code == 200, (url, response.status_code)
 
         results[name] = timed(get, repeat)
+        if profile_rows:
+            python_profile(get, profile_rows, name)
+        if explain_top:
+            explain(get, explain_top, name)
+    if pages:
+        return results
     # The header's counts alone (part of every inbox page above).
     for who in ("operator", "bhabin.gantung"):
         user = User.objects.get(username=who)
@@ -287,7 +342,7 @@ def measure(repeat: int) -> dict[str, dict[str, list[float]]]:
     return results
 
 
-def worker(size: int, repeat: int) -> None:
+def worker(size: int, repeat: int, pages: list[str], profile_rows: int, explain_top: int) -> None:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "posko.config.settings")
@@ -299,13 +354,16 @@ def worker(size: int, repeat: int) -> None:
     started = time.monotonic()
     build(size)
     built = time.monotonic() - started
-    print(json.dumps({"built_s": built, "timings": measure(repeat)}))
+    timings = measure(repeat, pages, profile_rows, explain_top)
+    print(json.dumps({"built_s": built, "timings": timings}))
 
 
 # --- the driver -----------------------------------------------------------------------
 
 
-def run_size(base_url: str, size: int, repeat: int, keep: bool, prefix: str) -> dict:
+def run_size(
+    base_url: str, size: int, repeat: int, keep: bool, prefix: str, extra: list[str]
+) -> dict:
     import psycopg
 
     name = f"{prefix}_{size}"
@@ -322,7 +380,7 @@ def run_size(base_url: str, size: int, repeat: int, keep: bool, prefix: str) -> 
     )
     try:
         out = subprocess.run(
-            [sys.executable, __file__, "--worker", str(size), "--repeat", str(repeat)],
+            [sys.executable, __file__, "--worker", str(size), "--repeat", str(repeat), *extra],
             env=env,
             cwd=REPO,
             capture_output=True,
@@ -345,16 +403,27 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--db-prefix", default="posko_inbox_bench")
+    parser.add_argument("--profile", type=int, default=0, help="rows of a cProfile per page")
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE slow queries")
+    parser.add_argument("--pages", default="", help="only these pages (comma-separated)")
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    pages = [p.strip() for p in args.pages.split(",") if p.strip()]
+    unknown = set(pages) - set(PAGES)
+    if unknown:
+        parser.error(f"unknown pages: {sorted(unknown)}; known: {list(PAGES)}")
     if args.worker:
-        worker(args.worker, args.repeat)
+        worker(args.worker, args.repeat, pages, args.profile, 2 if args.explain else 0)
         return
+    extra = ["--profile", str(args.profile), "--pages", args.pages]
+    extra += ["--explain"] if args.explain else []
     sizes = [int(s) for s in args.sizes.split(",")]
     results = {}
     for size in sizes:
         print(f"== {size:,} aduan", file=sys.stderr)
-        results[size] = run_size(args.database_url, size, args.repeat, args.keep, args.db_prefix)
+        results[size] = run_size(
+            args.database_url, size, args.repeat, args.keep, args.db_prefix, extra
+        )
         print(f"   built in {results[size]['built_s']:.0f} s", file=sys.stderr)
     small, large = sizes[0], sizes[-1]
     head = " ".join(f"{f'{s:,}: p50/p95':>16} {'sql':>5} {'cpu':>5} {'q':>3}" for s in sizes)

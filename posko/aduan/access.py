@@ -162,13 +162,15 @@ def record_restricted_views(user: AnyUser, aduans: Iterable[Aduan], *, via: str)
     """One "viewed" audit row per restricted aduan whose content the user is shown (detail
     page, inbox preview, API list or detail, photo), saying through what."""
     actor = None if isinstance(user, AnonymousUser) else user
-    AuditEvent.objects.bulk_create(
+    rows = [
         AuditEvent(
             aduan=aduan, polres_id=aduan.polres_id, actor=actor, action="viewed", data={"via": via}
         )
         for aduan in aduans
         if aduan.is_restricted
-    )
+    ]
+    if rows:  # bulk_create([]) costs nothing, but of a generator it opens a transaction
+        AuditEvent.objects.bulk_create(rows)
 
 
 def can_change(user: AnyUser, aduan: Aduan) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,7 +25,8 @@ from posko.aduan.models.choices import OPEN_STATUSES, Status
 from posko.aduan.search import search_text
 from posko.core.types import AnyUser
 from posko.org.lookup import polres_units
-from posko.org.models import Officer
+from posko.org.models import Officer, Unit
+from posko.regions.models import Region
 
 ALL_STATUSES = "semua"
 OPEN = "terbuka"
@@ -52,11 +54,19 @@ def with_due(qs: QuerySet[Aduan], *, open_only: bool = False) -> QuerySet[Aduan]
 
 
 def inbox_queryset(
-    user: AnyUser, filters: InboxFilters, *, now: datetime | None = None
+    user: AnyUser,
+    filters: InboxFilters,
+    *,
+    now: datetime | None = None,
+    visible: QuerySet[Aduan] | None = None,
 ) -> QuerySet[Aduan]:
+    """The inbox list in its order. ``visible`` is ``visible_aduan(user)`` when the caller
+    already has it (the header's counts use the same). The related rows a page shows (desa,
+    kecamatan, units, officer) are not joined in: :func:`inbox_page` reads them apart."""
     now = now or timezone.now()
     open_only = filters.status == OPEN or filters.overdue or filters.status in OPEN_STATUSES
-    qs = with_due(visible_aduan(user), open_only=open_only)
+    base = visible_aduan(user) if visible is None else visible
+    qs = with_due(base, open_only=open_only)
     if filters.status == OPEN or filters.overdue:
         qs = qs.filter(OPEN_ONLY)
     if filters.status and filters.status not in (OPEN, ALL_STATUSES):
@@ -78,11 +88,48 @@ def inbox_queryset(
     if filters.q:
         qs = search_text(qs, filters.q)
     has_photo = Exists(AduanPhoto.objects.filter(aduan=OuterRef("pk")))
-    return (
-        qs.select_related("desa", "kecamatan", "handling_unit", "polsek", "assigned_officer__user")
-        .annotate(has_photo=has_photo)
-        .order_by("priority_rank", F("due").asc(nulls_last=True), "received_at", "id")
+    return qs.annotate(has_photo=has_photo).order_by(
+        "priority_rank", F("due").asc(nulls_last=True), "received_at", "id"
     )
+
+
+def attach_related(aduans: list[Aduan], *, known_units: Iterable[Unit] = ()) -> list[Aduan]:
+    """Set ``desa``, ``kecamatan``, ``handling_unit``, ``polsek`` and ``assigned_officer``
+    (with its user) on each aduan of a page, from at most three small queries
+    (``known_units``: units the caller has already read, e.g. for its pickers; only the
+    others are read).
+
+    Joined into the page's own query (``select_related``), these five tables made PostgreSQL
+    spend 25–60 ms planning it at 1 M aduan (the join orders over a table with a dozen
+    indexes) for well under 1 ms of execution; the page alone plans in under 1 ms."""
+    regions = _in_bulk(Region, {c for a in aduans for c in (a.desa_id, a.kecamatan_id) if c})
+    units = {u.pk: u for u in known_units}
+    unit_ids = {i for a in aduans for i in (a.handling_unit_id, a.polsek_id) if i}
+    units.update(_in_bulk(Unit, unit_ids - units.keys()))
+    officers = _in_bulk(
+        Officer, {a.assigned_officer_id for a in aduans if a.assigned_officer_id}, "user"
+    )
+    fields = (
+        ("desa", regions, "desa_id"),
+        ("kecamatan", regions, "kecamatan_id"),
+        ("handling_unit", units, "handling_unit_id"),
+        ("polsek", units, "polsek_id"),
+        ("assigned_officer", officers, "assigned_officer_id"),
+    )
+    for name, found, attname in fields:
+        field = Aduan._meta.get_field(name)
+        for aduan in aduans:
+            field.set_cached_value(aduan, found.get(getattr(aduan, attname)))  # type: ignore[union-attr]
+    return aduans
+
+
+def _in_bulk(model: Any, keys: set[Any], *related: str) -> dict[Any, Any]:
+    return model.objects.select_related(*related).in_bulk(keys) if keys else {}
+
+
+def inbox_page(qs: QuerySet[Aduan], offset: int, limit: int) -> list[Aduan]:
+    """``qs[offset:offset + limit]`` with :func:`attach_related`."""
+    return attach_related(list(qs[offset : offset + limit]))
 
 
 # Counts stop at this many: a COUNT over a Polda's million aduan per request would cost more
@@ -127,14 +174,16 @@ def inbox_counts(
     now: datetime | None = None,
     assigned_officer: int | None = None,
     listed: QuerySet[Aduan] | None = None,
+    visible: QuerySet[Aduan] | None = None,
 ) -> dict:
     """Counts per status and of overdue open aduan, for the inbox header (of "Tugas saya"
     when ``assigned_officer`` is given: the counts match the list below them). Each count is
     capped at :data:`COUNT_CAP` (``capped`` lists the keys that reached it). ``listed``, the
     list shown below the header, is counted in the same statement (``listed`` in the result:
-    the paginator's count). One query in all."""
+    the paginator's count). One query in all. ``visible``: ``visible_aduan(user)`` when the
+    caller already has it."""
     now = now or timezone.now()
-    qs = visible_aduan(user)
+    qs = visible_aduan(user) if visible is None else visible
     if assigned_officer:
         qs = qs.filter(assigned_officer_id=assigned_officer)
     running = with_due(qs.filter(OPEN_ONLY), open_only=True)

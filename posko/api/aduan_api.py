@@ -22,7 +22,7 @@ from posko.aduan.access import (
 from posko.aduan.actions import do_add_message, do_change_status, do_submit_aduan
 from posko.aduan.actions.intake import Reporter
 from posko.aduan.actions.status import StatusTransitionError
-from posko.aduan.inbox import InboxFilters, capped_count, inbox_queryset
+from posko.aduan.inbox import InboxFilters, capped_count, inbox_page, inbox_queryset
 from posko.aduan.models import Channel
 from posko.aduan.models.choices import STAFF_INTAKE_CHANNELS
 from posko.api.schemas import (
@@ -77,7 +77,7 @@ def list_aduan(
             overdue=overdue,
         ),
     )
-    page = list(qs[offset : offset + limit])
+    page = inbox_page(qs, offset, limit)
     record_restricted_views(request.user, page, via="api")
     count = capped_count(qs, cap=API_COUNT_CAP)
     return {

@@ -4,6 +4,8 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 
 from posko.aduan.inbox import ALL_STATUSES, OPEN, InboxFilters
@@ -48,6 +50,28 @@ def _resolve_desa(polres: Unit, code: str | None) -> Region | None:
     return desa
 
 
+def picker_units(polres: Unit) -> QuerySet[Unit]:
+    """The Polres's satuan and Polsek, in the pickers' order (kind, then name)."""
+    return Unit.objects.filter(parent=polres, kind__in=[UnitKind.SATUAN, UnitKind.POLSEK])
+
+
+def preload_choices(field: forms.ModelChoiceField, rows: list[Any]) -> None:
+    """Give ``field`` the choices its queryset would list, from ``rows`` already read (the
+    same values, labels and empty choice; a submitted value is still checked against the
+    queryset)."""
+    empty = [] if field.empty_label is None else [("", field.empty_label)]
+    field.choices = [
+        *empty,
+        *((ModelChoiceIteratorValue(row.pk, row), field.label_from_instance(row)) for row in rows),
+    ]
+
+
+def is_field_officer(officer: Officer) -> bool:
+    """A Bhabinkamtibmas or a Polsek officer: works from a phone in the field, on their own
+    desa or kecamatan (own filters only, no bulk actions in the inbox)."""
+    return officer.role == Role.BHABINKAMTIBMAS or officer.unit.kind == UnitKind.POLSEK
+
+
 class InboxFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
@@ -85,40 +109,46 @@ class InboxFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Lewat SLA"), required=False)
     q = forms.CharField(label=_("Cari"), required=False, max_length=100)
 
+    UNIT_PICKERS = (("unit", UnitKind.SATUAN), ("polsek", UnitKind.POLSEK))
+
     def __init__(
         self, *args: Any, polres: Unit, officer: Officer | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        _model_choice(self, "unit").queryset = Unit.objects.filter(
-            parent=polres, kind=UnitKind.SATUAN
-        )
-        _model_choice(self, "polsek").queryset = Unit.objects.filter(
-            parent=polres, kind=UnitKind.POLSEK
-        )
-        _choice(self, "desa").choices = [("", _("Semua")), *desa_choices(polres)]
-        if officer is not None:
-            self._scope_to(officer)
+        for name, kind in self.UNIT_PICKERS:
+            _model_choice(self, name).queryset = Unit.objects.filter(parent=polres, kind=kind)
+        if officer is None or not self._scope_to(officer):
+            _choice(self, "desa").choices = [("", _("Semua")), *desa_choices(polres)]
 
-    def _scope_to(self, officer: Officer) -> None:
+    def use_units(self, units: list[Unit]) -> None:
+        """List the unit and Polsek pickers from ``units`` (:func:`picker_units` of the
+        Polres, already read for the bulk form and the rows) instead of a query each."""
+        for name, kind in self.UNIT_PICKERS:
+            if name in self.fields:
+                preload_choices(_model_choice(self, name), [u for u in units if u.kind == kind])
+
+    def _scope_to(self, officer: Officer) -> bool:
         """Field officers get their own filters only: no Polres-wide unit/Polsek pickers,
-        and the desa picker lists their own desa (a Polsek's: its kecamatan's)."""
+        and the desa picker lists their own desa (a Polsek's: its kecamatan's). False for
+        everyone else (the Polres-wide pickers stay)."""
+        if not is_field_officer(officer):
+            return False
         if officer.role == Role.BHABINKAMTIBMAS:
             own = [(d.code, d.name) for d in officer.desa.order_by("name")]
-        elif officer.unit.kind == UnitKind.POLSEK:
+        else:
             own = [
                 (d.code, d.name)
                 for d in Region.objects.filter(
                     level=RegionLevel.DESA, parent__in=officer.unit.kecamatan.all()
                 ).order_by("name")
             ]
-        else:
-            return
         for name in ("unit", "polsek", "channel"):
             del self.fields[name]
         if len(own) > 1:
             _choice(self, "desa").choices = [("", _("Semua")), *own]
         else:
             del self.fields["desa"]
+        return True
 
     def filters(self, **extra: Any) -> InboxFilters:
         if not self.is_valid():

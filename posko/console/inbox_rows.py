@@ -32,9 +32,7 @@ ROW = (
     "\n    \n"
     '    <tr class="row--{priority}{overdue_class}" data-code="{code}" data-priority="{priority}"'
     ' data-stamp="{stamp}">\n'
-    '      <td class="cell-pick"><input type="checkbox" name="codes" value="{code}"'
-    ' form="bulk-form" aria-label="{pick}" data-bulk-pick>'
-    '<input type="hidden" name="page_codes" value="{code}"></td>\n'
+    "{pick_cell}"
     '      <td class="cell-prio"><span class="prio prio--{priority}">{priority_label}</span></td>\n'
     '      <td class="cell-code mono"><a href="{url}">{code}</a></td>\n'
     '      <td class="cell-text"><a href="{url}">{text}</a>\n'
@@ -51,6 +49,12 @@ ROW = (
 )
 
 
+# The row's checkbox for the bulk actions (not drawn for field officers, who have none).
+PICK_CELL = (
+    '      <td class="cell-pick"><input type="checkbox" name="codes" value="{code}"'
+    ' form="bulk-form" aria-label="{pick}" data-bulk-pick>'
+    '<input type="hidden" name="page_codes" value="{code}"></td>\n'
+)
 PHOTO_TAG = '<span class="tag tag--photo" data-testid="photo-marker">{}</span>'
 NO_PLACE = SafeString('<span class="muted">—</span>')
 NO_CLOCK = SafeString("—")
@@ -59,8 +63,9 @@ NO_CLOCK = SafeString("—")
 class RowRenderer:
     """Per-page state (labels, formats, URL prefix) and one method per row."""
 
-    def __init__(self, now: datetime) -> None:
+    def __init__(self, now: datetime, *, pick: bool = True) -> None:
         self.now = now
+        self.with_pick = pick
         url = reverse("console:aduan_detail", args=[_CODE_PLACEHOLDER])
         self.url_head, self.url_tail = url.split(_CODE_PLACEHOLDER)
         self.labels = {
@@ -129,6 +134,12 @@ class RowRenderer:
             state = self.left % {"time": timeuntil(due, self.now, depth=1)}
         return format_html('{}<small class="muted">{}</small>', state, self.when(due))
 
+    def pick_cell(self, aduan: Aduan) -> SafeString:
+        if not self.with_pick:
+            return SafeString("")
+        label = mark_safe(self.pick % {"code": escape(aduan.code)})  # noqa: S308 - as above
+        return format_html(PICK_CELL, code=aduan.code, pick=label)
+
     def row(self, aduan: Aduan) -> SafeString:
         due = getattr(aduan, "due", None)
         overdue = due is not None and due < self.now
@@ -139,7 +150,7 @@ class RowRenderer:
             overdue_class=" row--overdue" if overdue else "",
             code=aduan.code,
             stamp=int(aduan.updated_at.timestamp()),
-            pick=mark_safe(self.pick % {"code": escape(aduan.code)}),  # noqa: S308 - as above
+            pick_cell=self.pick_cell(aduan),
             priority_label=self.label("priority", aduan.priority),
             url=url,
             text=Truncator(aduan.text).chars(110),
@@ -156,7 +167,8 @@ class RowRenderer:
         )
 
 
-def inbox_rows(aduans: Iterable[Aduan], now: datetime) -> list[Any]:
-    """The ``<tr>`` of each aduan of the page, in order."""
-    renderer = RowRenderer(now)
+def inbox_rows(aduans: Iterable[Aduan], now: datetime, *, pick: bool = True) -> list[Any]:
+    """The ``<tr>`` of each aduan of the page, in order (``pick``: with the bulk actions'
+    checkbox)."""
+    renderer = RowRenderer(now, pick=pick)
     return [renderer.row(a) for a in aduans]

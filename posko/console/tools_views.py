@@ -3,7 +3,7 @@ replies awaiting a pimpinan's approval, an officer's leave. Thin: a form, one ac
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -31,6 +31,7 @@ from posko.aduan.actions.bulk import (
     do_bulk_join_incident,
 )
 from posko.aduan.models import ReplyDraft, Status
+from posko.console.forms import picker_units, preload_choices
 from posko.console.views import (
     forbidden,
     inbox_response,
@@ -40,7 +41,7 @@ from posko.console.views import (
 from posko.core.types import staff_user
 from posko.core.widgets import FastSelect, ListedModelChoiceField
 from posko.org.actions.assignment import do_set_leave
-from posko.org.models import Officer, Unit, UnitKind
+from posko.org.models import Officer, Unit
 from posko.org.permissions import REPLY_APPROVER_ROLES, NotPermitted, has_role
 from posko.workbench.macros import (
     MacroError,
@@ -58,10 +59,6 @@ BULK_ACTIONS = (
     ("status", gettext_lazy("Ubah status")),
     ("join", gettext_lazy("Gabung ke satu insiden")),
 )
-
-
-def _units(polres: Unit) -> Any:
-    return Unit.objects.filter(parent=polres, kind__in=[UnitKind.SATUAN, UnitKind.POLSEK])
 
 
 class BulkForm(forms.Form):
@@ -87,9 +84,14 @@ class BulkForm(forms.Form):
     all_on_page = forms.BooleanField(required=False)
     next = forms.CharField(required=False, max_length=2000)
 
-    def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, polres: Unit, units: list[Unit] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units(polres)  # type: ignore[attr-defined]
+        unit = cast(forms.ModelChoiceField, self.fields["unit"])
+        unit.queryset = picker_units(polres)
+        if units is not None:  # already read (the inbox's pickers list the same)
+            preload_choices(unit, units)
         self.fields["codes"].choices = [  # type: ignore[attr-defined]
             (c, c) for c in self._offered()[: BULK_MAX + 1]
         ]
@@ -113,8 +115,8 @@ class BulkForm(forms.Form):
         return data
 
 
-def bulk_form(polres: Unit) -> BulkForm:
-    return BulkForm(polres=polres, auto_id="bulk_%s")
+def bulk_form(polres: Unit, units: list[Unit] | None = None) -> BulkForm:
+    return BulkForm(polres=polres, units=units, auto_id="bulk_%s")
 
 
 def _selected(request: HttpRequest, codes: list[str]) -> list[Any]:
@@ -232,7 +234,7 @@ class MacroForm(forms.Form):
     def __init__(self, *args: Any, polres: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reply"].queryset = CannedReply.objects.filter(polres=polres)  # type: ignore[attr-defined]
-        self.fields["unit"].queryset = _units(polres)  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = picker_units(polres)  # type: ignore[attr-defined]
 
 
 @officer_required

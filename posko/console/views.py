@@ -62,6 +62,7 @@ from posko.aduan.inbox import (
     COUNT_CAP,
     OPEN,
     InboxFilters,
+    attach_related,
     capped_count,
     change_stamp,
     inbox_counts,
@@ -79,6 +80,8 @@ from posko.console.forms import (
     ReplyForm,
     StatusForm,
     SubjectForm,
+    is_field_officer,
+    picker_units,
 )
 from posko.console.inbox_rows import inbox_rows
 from posko.console.two_factor import second_step_url, two_factor_pending
@@ -199,27 +202,38 @@ def _render_inbox(
 
     query = request.GET if query is None else query
     now = timezone.now()
-    listed = inbox_queryset(request.user, filters, now=now)
+    field = is_field_officer(request.officer)  # type: ignore[attr-defined]
+    visible = visible_aduan(request.user)
+    listed = inbox_queryset(request.user, filters, now=now, visible=visible)
     # The header's counts and the list's own (capped) count: one statement.
     counts = inbox_counts(
-        request.user, now=now, assigned_officer=filters.assigned_officer, listed=listed
+        request.user,
+        now=now,
+        assigned_officer=filters.assigned_officer,
+        listed=listed,
+        visible=visible,
     )
     paginator = CappedPaginator(listed, 50)
     paginator.count = counts["listed"]  # the cached_property, already known
     page = paginator.get_page(query.get("page"))
+    units = list(picker_units(polres_of_request(request)))  # the pickers' and the rows'
+    if form is not None:
+        form.use_units(units)
+    page.object_list = attach_related(list(page.object_list), known_units=units)
     record_restricted_views(request.user, page.object_list, via="inbox")
     context = {
         "title": title,
         "form": form,
         "page": page,
-        "rows": inbox_rows(page.object_list, now),
+        "rows": inbox_rows(page.object_list, now, pick=not field),
         "now": now,
         "counts": counts,
         "stat_cards": _stat_cards(filters, counts),
         "can_intake": can_intake(request.user),
         "querystring": query.urlencode(),
-        "bulk_form": bulk_form(polres_of_request(request)),
-        "saved_views": saved_views_for(request.user),
+        # A field officer works one aduan at a time from a phone: no bulk actions.
+        "bulk_form": None if field else bulk_form(polres_of_request(request), units),
+        "saved_views": list(saved_views_for(request.user)),
         "may_share_views": may_edit_macros(request.user),
         **(extra or {}),
     }

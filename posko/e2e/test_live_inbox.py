@@ -64,6 +64,42 @@ def test_darurat_report_appears_in_the_open_inbox_within_5_seconds(
     operator.close()
 
 
+def _field_phone_inbox(page: Any) -> None:
+    """A field officer's inbox on a 390×844 phone: no bulk actions, the saved views and the
+    filters folded, the first aduan entirely above the fold, no sideways scrolling."""
+    assert page.locator("[data-testid=bulk-form]").count() == 0
+    assert page.locator("[data-bulk-pick]").count() == 0
+    views = page.locator("[data-testid=saved-views-box]")
+    assert views.count() == 1 and views.get_attribute("open") is None
+    assert not page.locator("[data-testid=saved-views]").is_visible()
+    assert page.locator(".saved-views-box > summary").is_visible()
+    assert page.locator("details.filters-box").get_attribute("open") is None
+    first = page.locator("[data-testid=inbox] tbody tr[data-code]").first
+    box = first.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 844, box
+    assert no_sideways_scroll(page)
+    # One tap unfolds the saved views.
+    page.locator(".saved-views-box > summary").click()
+    assert page.locator("[data-testid=saved-views]").is_visible()
+    page.locator(".saved-views-box > summary").click()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_polsek_officer_phone_layout(
+    browser: Any, live_server: Any, polres: Unit, officers: dict[str, Officer]
+) -> None:
+    for n in range(8):
+        make_aduan(polres, desa="19.06.02.2002", text=f"Laporan warga nomor {n} di Selingsing")
+    phone = browser.new_context(
+        locale="id-ID", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = phone.new_page()
+    _login(page, live_server.url, "polsek.gantung")
+    _field_phone_inbox(page)
+    shot(page, "24-polsek-phone-inbox")
+    phone.close()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_bhabinkamtibmas_phone_layout(
     browser: Any, live_server: Any, polres: Unit, officers: dict[str, Officer]
@@ -84,10 +120,8 @@ def test_bhabinkamtibmas_phone_layout(
     )
     page = phone.new_page()
     _login(page, live_server.url, "bhabin.gantung")
+    _field_phone_inbox(page)
     first = page.locator("[data-testid=inbox] tbody tr[data-code]").first
-    box = first.bounding_box()
-    assert box is not None and box["y"] + box["height"] <= 844, box
-    assert no_sideways_scroll(page)
     # Their own filters only: no Polres-wide unit, Polsek or channel pickers.
     for name in ("unit", "polsek", "channel"):
         assert page.locator(f".filters [name={name}]").count() == 0

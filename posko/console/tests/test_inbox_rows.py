@@ -75,3 +75,19 @@ def test_rows_match_the_former_template(
         former = Template(FORMER_LOOP).render(Context({"page": page, "now": now}))
         built = "".join(inbox_rows(page, now))
     assert built == former
+
+
+def test_rows_without_the_pick_cell_are_the_same_rows_without_it(
+    polres: Unit, officers: dict[str, Officer], varied: None
+) -> None:
+    """A field officer's rows (no bulk actions) lose exactly the checkbox cell."""
+    now = timezone.now()
+    page = list(inbox_queryset(officers["operator"].user, InboxFilters(status="semua"), now=now))
+    with_pick = inbox_rows(page, now)
+    without = inbox_rows(page, now, pick=False)
+    assert len(without) == len(with_pick) == 6
+    for full, bare in zip(with_pick, without, strict=True):
+        start = full.index('      <td class="cell-pick">')
+        end = full.index("</td>\n", start) + len("</td>\n")
+        assert bare == full[:start] + full[end:]
+        assert "data-bulk-pick" not in bare and 'name="page_codes"' not in bare
