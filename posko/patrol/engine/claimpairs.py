@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
 from .claimtext import NUM_PREFIX, Analysed, _deletes
@@ -36,7 +37,7 @@ class _ClaimView(NamedTuple):
 
 
 def _share(
-    words: tuple[str, ...], weights: tuple[float, ...], total: float, hits: set[str]
+    words: tuple[str, ...], weights: tuple[float, ...], total: float, hits: AbstractSet[str]
 ) -> float:
     if total <= 0:
         return 0.0
