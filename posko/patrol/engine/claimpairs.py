@@ -41,7 +41,7 @@ def _share(
 ) -> float:
     if total <= 0:
         return 0.0
-    return sum(w for s, w in zip(words, weights, strict=True) if s in hits) / total
+    return sum([w for s, w in zip(words, weights, strict=True) if s in hits]) / total
 
 
 class _MessageView:
@@ -55,23 +55,21 @@ class _MessageView:
         self.numbers = frozenset(k for k in q.keys if k.startswith(NUM_PREFIX))
         self.vocab = scorer.vocab
         # registry stems p with q.has(p): the message's stems, and long stems sharing a
-        # one-deletion form with it
-        pool = scorer.pool
+        # one-deletion form with one of its words
         held = set(q.stem_set)
-        for token in q.typo_index:
-            got = pool.get(token)
-            if got:
-                held.update(p for p in got if _typo_eligible(p))
-        self.held = held
         self.near: list[tuple[str, frozenset[str]]] = []
         self.key_near: dict[str, frozenset[str]] = {}
-        for w in q.stem_set | q.keys:
-            if _typo_eligible(w):
-                near = scorer.near(w) - {w}
-                if near:
-                    if w in q.stem_set:
-                        self.near.append((w, near))
-                    self.key_near[w] = near
+        for w in q.stem_set:
+            reach, near = scorer.word_links(w)
+            held.update(reach)
+            if near:
+                self.near.append((w, near))
+                self.key_near[w] = near
+        for w in q.keys - q.stem_set:
+            near = scorer.word_links(w)[1]
+            if near:
+                self.key_near[w] = near
+        self.held = held
         self._has: dict[str, bool] = {}
 
     def has(self, word: str) -> bool:
@@ -115,18 +113,36 @@ class PairScorer:
                 for d in _deletes(stem):
                     pool.setdefault(d, set()).add(stem)
         self.pool = {k: frozenset(v) for k, v in pool.items()}
+        self.pool_long = {
+            k: frozenset(p for p in v if _typo_eligible(p))
+            for k, v in pool.items()
+            if any(_typo_eligible(p) for p in v)
+        }
+        self._links: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self.vocab = frozenset(s for c in claims for s in c.stem_set)
         for row in range(len(claims)):
             self._view(row)
 
-    def near(self, word: str) -> frozenset[str]:
-        """Registry stems `p` with `Analysed.has(word)` true against a pool holding `p`."""
-        out: set[str] = set()
-        for token in (word, *_deletes(word)):
-            got = self.pool.get(token)
-            if got:
-                out.update(got)
-        return frozenset(out)
+    def word_links(self, word: str) -> tuple[frozenset[str], frozenset[str]]:
+        """For a word of a message: the long registry stems it has up to one typo (they
+        share a one-deletion form with it), and the other registry stems that would
+        have it up to one typo; memoised per word."""
+        got = self._links.get(word)
+        if got is None:
+            reach: set[str] = set()
+            near: set[str] = set()
+            if _typo_eligible(word):
+                for token in (word, *_deletes(word)):
+                    reach.update(self.pool_long.get(token, ()))
+                    near.update(self.pool.get(token, ()))
+            else:
+                reach.update(self.pool_long.get(word, ()))
+            near.discard(word)
+            got = (frozenset(reach), frozenset(near))
+            if len(self._links) >= 200_000:
+                self._links.clear()
+            self._links[word] = got
+        return got
 
     def _view(self, row: int) -> _ClaimView:
         got = self._views.get(row)

@@ -8,6 +8,7 @@ claims) take a shortlist from the word view and score the char view on it only.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -204,9 +205,7 @@ def _counts(docs: list[list[int]], n_features: int, dtype: type) -> sp.csr_matri
     values: list[int] = []
     indptr = [0]
     for doc in docs:
-        counter: dict[int, int] = {}
-        for i in doc:
-            counter[i] = counter.get(i, 0) + 1
+        counter = Counter(doc)  # first-seen order, as scikit-learn's dict
         indices.extend(counter.keys())
         values.extend(counter.values())
         indptr.append(len(indices))
