@@ -57,10 +57,10 @@ class ClaimIndex:
         self.char_m = sp.csr_matrix(self.char_vec.transform(contents), dtype=np.float32)
         self.char_t = sp.csr_matrix(self.char_m.T)
         self.word_m = sp.csr_matrix(self.word_t.T)
-        # Shortlist index: terms in more than 1 % of a large registry barely rank, and
+        # Shortlist index: terms in more than 2 % of a large registry barely rank, and
         # their long postings dominate the cost; they still count in the final scores.
         df = np.diff(self.word_t.indptr)
-        cap = max(1000, self.size // 100)
+        cap = max(1000, self.size // 50)  # 1 % lost recall@1 vs brute force at 100k
         keep = sp.diags((df <= cap).astype(np.float32))
         self.word_t_short = sp.csr_matrix(keep @ self.word_t)
         vocab = self.word_vec.vocabulary_
