@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .claimpairs import PairScorer
 from .claimtext import Analysed, analyse
-from .rescore import DECISION_INDEX, DecisionModel, load_model, pair_features
+from .rescore import DECISION_INDEX, DecisionModel, load_model
 from .retrieval import ClaimIndex
 
 RESCORE = 6  # lexical candidates re-scored per message
@@ -89,6 +90,7 @@ class ClaimMatcher:
         self.claims = list(claims)
         self.analysed = [analyse(c.claim) for c in self.claims]
         self.index = ClaimIndex(self.analysed, background_texts())
+        self.pairs = PairScorer(self.index, self.analysed)
         self.model = model if model is not None or not packaged else load_model()
 
     def candidate_rows(
@@ -102,19 +104,8 @@ class ClaimMatcher:
         for n, (q, cands) in enumerate(zip(qs, found, strict=True)):
             if exclude:
                 cands = [c for c in cands if c.row != exclude[n]][:RESCORE]
-            rows: list[CandidateRow] = []
-            for n, cand in enumerate(cands):
-                others = [o.lexical for j, o in enumerate(cands) if j != n]
-                margin = cand.lexical - (max(others) if others else 0.0)
-                feats = pair_features(
-                    q,
-                    self.analysed[cand.row],
-                    word=cand.word,
-                    char=cand.char,
-                    margin=margin,
-                    weighted=self.index.weighted,
-                )
-                rows.append(CandidateRow(cand.row, feats))
+            feats = self.pairs.features(self.pairs.message(q), cands)
+            rows = [CandidateRow(c.row, f) for c, f in zip(cands, feats, strict=True)]
             out.append((q, rows))
         return out
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -108,7 +109,9 @@ class Logistic:
         self._b = self.intercept - sum(w * m for w, m in zip(self._w, self.mean, strict=True))
 
     def probability(self, x: list[float]) -> float:
-        z = self._b + sum(w * v for w, v in zip(self._w, x, strict=True))
+        if len(x) != len(self._w):
+            raise ValueError("feature vector of the wrong length")
+        z = self._b + sum(map(operator.mul, self._w, x))  # left to right, as a generator
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
     def to_json(self) -> dict[str, Any]:

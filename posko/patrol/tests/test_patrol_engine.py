@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -110,3 +111,66 @@ def test_spike_detector_alerts_a_slow_ramp() -> None:
             found += [a.minute for a in det.add(minute, ("ramp", seed), n) if a.minute >= 200]
         alerts.append(found[0] - 200 + 1 if found else None)
     assert all(a is not None and a <= 12 for a in alerts), alerts
+
+
+def _dev_texts() -> list[str]:
+    rows = [json.loads(x) for x in (DATA / "queries_dev.jsonl").read_text("utf-8").splitlines()]
+    return [r["text"] for r in rows if r.get("text")]
+
+
+def _registry() -> list[Claim]:
+    from posko.patrol.engine.patrol_cli import load_registry
+
+    return load_registry(str(DATA / "registry.jsonl"))
+
+
+def test_batch_pair_features_equal_the_features_of_one_pair(monkeypatch: Any) -> None:
+    """claimpairs (per-claim views, per-message typo links) computes exactly what
+    rescore.pair_features defines, on both retrieval paths (exhaustive and shortlist)."""
+    from posko.patrol.engine import retrieval
+    from posko.patrol.engine.rescore import pair_features
+
+    texts = _dev_texts()
+    for limit in (retrieval.EXHAUSTIVE_LIMIT, 50):
+        monkeypatch.setattr(retrieval, "EXHAUSTIVE_LIMIT", limit)
+        m = ClaimMatcher(_registry())
+        qs = [analyse(t) for t in texts]
+        found_ = m.index.search(qs, 6)
+        compared = 0
+        for q, cands, (_, rows) in zip(qs, found_, m.candidate_rows(texts), strict=True):
+            assert [r.claim_index for r in rows] == [c.row for c in cands]
+            for n, (row, cand) in enumerate(zip(rows, cands, strict=True)):
+                others = [o.lexical for j, o in enumerate(cands) if j != n]
+                want = pair_features(
+                    q,
+                    m.analysed[cand.row],
+                    word=cand.word,
+                    char=cand.char,
+                    margin=cand.lexical - (max(others) if others else 0.0),
+                    weighted=m.index.weighted,
+                )
+                assert row.features == want
+                compared += 1
+        assert compared > 5 * len(texts)
+
+
+def test_query_vectors_equal_the_fitted_vectorizers() -> None:
+    m = ClaimMatcher(_registry())
+    qs = [analyse(t) for t in _dev_texts()]
+    qw, qc = m.index.vectorise(qs)
+    ref_w = m.index.word_vec.transform(qs).astype(np.float32)
+    ref_c = m.index.char_vec.transform([q.content or "_" for q in qs])
+    for got, ref in ((qw, ref_w), (qc, ref_c)):
+        assert got.dtype == ref.dtype and (got != ref).nnz == 0
+
+
+def test_a_batch_gets_the_decisions_of_one_message_at_a_time(monkeypatch: Any) -> None:
+    from posko.patrol.engine import retrieval
+
+    texts = [*_dev_texts()[:80], "min apa benar", "", "jadwal posyandu bulan depan"]
+    for limit in (retrieval.EXHAUSTIVE_LIMIT, 50):
+        monkeypatch.setattr(retrieval, "EXHAUSTIVE_LIMIT", limit)
+        m = ClaimMatcher(_registry())
+        batch = m.match(texts)
+        assert batch == [m.match_one(t) for t in texts]
+        assert {r.decision for r in batch} == {"auto", "suggest", "none"}
