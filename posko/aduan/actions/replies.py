@@ -4,7 +4,6 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,11 +14,11 @@ from posko.aduan.actions.approvals import (
     reply_needs_approval,
 )
 from posko.aduan.actions.common import action_atomic, lock_aduan, record_audit, touch
+from posko.aduan.actions.photos import store_photos
 from posko.aduan.events import EventKind, check_reply_allowed, emit
 from posko.aduan.models import (
     Aduan,
     AduanMessage,
-    AduanPhoto,
     DeliveryState,
     DraftState,
     MessageKind,
@@ -144,15 +143,7 @@ def do_add_incoming_message(
             created_at=received_at,
         )
         start = aduan.photos.count()
-        for index, photo in enumerate(photos, start=start + 1):
-            AduanPhoto.objects.create(
-                aduan=aduan,
-                image=ContentFile(photo.data, name=f"{aduan.code}-{index}.{photo.extension}"),
-                content_type=photo.content_type,
-                size=len(photo.data),
-                width=photo.width,
-                height=photo.height,
-            )
+        store_photos(aduan, photos, start=start)
         touch(aduan)
         record_audit(
             aduan,

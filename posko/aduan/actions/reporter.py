@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from posko.aduan.actions.common import lock_aduan, record_audit, touch
+from posko.aduan.actions.photos import store_photos
 from posko.aduan.events import EventKind, emit
-from posko.aduan.models import Aduan, AduanMessage, AduanPhoto, MessageKind
+from posko.aduan.models import Aduan, AduanMessage, MessageKind
 from posko.aduan.photos import MAX_PHOTOS, CleanPhoto
 from posko.aduan.reporter_key import reporter_key_matches
 from posko.org.permissions import NotPermitted
@@ -49,15 +49,7 @@ def do_add_reporter_information(
             text=text or _("(foto tambahan dari pelapor)"),
             channel=aduan.channel,
         )
-        for index, photo in enumerate(photos, start=start + 1):
-            AduanPhoto.objects.create(
-                aduan=aduan,
-                image=ContentFile(photo.data, name=f"{aduan.code}-{index}.{photo.extension}"),
-                content_type=photo.content_type,
-                size=len(photo.data),
-                width=photo.width,
-                height=photo.height,
-            )
+        store_photos(aduan, photos, start=start)
         touch(aduan)
         record_audit(
             aduan,
