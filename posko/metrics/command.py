@@ -178,7 +178,8 @@ ROLLUP_ROWS = 20
 
 def _need(row: Figures) -> tuple[int, int, int]:
     """A roll-up row's place: the most overdue (attached above), then open, then received."""
-    return (-row.overdue, -row.open, -row.received)
+    counts = row.counts
+    return (-row.overdue, -counts.get("open", 0), -counts.get("received", 0))
 
 
 def _candidates(rows: list[Figures], limit: int) -> list[Figures]:
