@@ -19,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def python_profile(client: object, path: str, rows: int) -> None:
+def python_profile(client: object, path: str, rows: int, dump: str = "") -> None:
     """Where the Python time of 10 cold requests goes (cProfile; the figures cache emptied
     before each, as the cold figures of bench/dashboard_bench.py)."""
     import cProfile
@@ -33,12 +33,14 @@ def python_profile(client: object, path: str, rows: int) -> None:
         profiler.enable()
         client.get(path)  # type: ignore[attr-defined]
         profiler.disable()
+    if dump:
+        profiler.dump_stats(dump)  # for pstats (print_callees, ...)
     print(f"\n-- cProfile of 10 cold requests to {path}, by internal time")
     pstats.Stats(profiler).sort_stats("tottime").print_stats(rows)
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(rows)
 
 
-def profile(path: str, username: str, top: int, cprofile: int = 0) -> None:
+def profile(path: str, username: str, top: int, cprofile: int = 0, dump: str = "") -> None:
     from django.contrib.auth.models import User
     from django.core.cache import cache
     from django.db import connection
@@ -57,7 +59,7 @@ def profile(path: str, username: str, top: int, cprofile: int = 0) -> None:
     # Read before any other request: each request empties the connection's query log.
     queries = [(float(q["time"]) * 1000, q["sql"]) for q in ctx.captured_queries]
     if cprofile:
-        python_profile(client, path, cprofile)
+        python_profile(client, path, cprofile, dump)
     sql_ms = sum(t for t, _ in queries)
     print(f"== {path}: {elapsed:.1f} ms, {len(queries)} queries, {sql_ms:.1f} ms in SQL")
     for ms, sql in sorted(queries, reverse=True):
@@ -79,6 +81,7 @@ def main() -> int:
     parser.add_argument("--user", default="kapolres")
     parser.add_argument("--top", type=int, default=5)
     parser.add_argument("--cprofile", type=int, default=0, help="rows of a Python profile")
+    parser.add_argument("--dump", default="", help="write the cProfile stats to this file")
     parser.add_argument("paths", nargs="+")
     args = parser.parse_args()
     os.environ["POSKO_DATABASE_URL"] = f"{args.database_url.rstrip('/')}/{args.db_name}"
@@ -99,7 +102,7 @@ def main() -> int:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     for path in args.paths:
-        profile(path, args.user, args.top, args.cprofile)
+        profile(path, args.user, args.top, args.cprofile, args.dump)
     return 0
 
 

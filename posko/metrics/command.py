@@ -22,7 +22,15 @@ from posko.aduan.models import Aduan
 from posko.aduan.models.aduan import OPEN_ONLY, open_due_expression
 from posko.core.types import AnyUser
 from posko.metrics.contributions import hour_of
-from posko.metrics.dashboard import Period, command_figures, period
+from posko.metrics.dashboard import (
+    UNKNOWN_LABELS,
+    Period,
+    command_figures,
+    label_rows,
+    officer_labels,
+    period,
+    unit_labels,
+)
 from posko.metrics.models import DEADLINE_DAY, DEADLINE_MONTH, ESCALATED, HOUR, DeadlineRow
 from posko.metrics.queries import Figures, by_polres
 from posko.org.lookup import polres_units
@@ -168,19 +176,48 @@ def command_view(request: HttpRequest) -> HttpResponse:
 ROLLUP_ROWS = 20
 
 
+def _need(row: Figures) -> tuple[int, int, int]:
+    """A roll-up row's place: the most overdue (attached above), then open, then received."""
+    counts = row.counts
+    return (-row.overdue, -counts.get("open", 0), -counts.get("received", 0))
+
+
+def _candidates(rows: list[Figures], limit: int) -> list[Figures]:
+    """The rows that may be among the first ``limit`` by (``_need``, label): those ahead of
+    the ``limit``-th row's need and those tied with it (their label decides), in need order,
+    the order read kept among equal needs (a stable sort)."""
+    ordered = sorted(rows, key=_need)
+    if len(ordered) <= limit:
+        return ordered
+    boundary = _need(ordered[limit - 1])
+    return [row for row in ordered if _need(row) <= boundary]
+
+
+def _first(candidates: list[Figures], limit: int) -> list[Figures]:
+    """The first ``limit`` of ``_candidates``'s rows, labelled: by need, then label, then as
+    read (a stable sort); the rows a sort of every labelled row would put first."""
+    return sorted(candidates, key=lambda r: (_need(r), r.label))[:limit]
+
+
 def _rolled_up_rows(
     figures: dict[str, Any], polres_ids: list[int], p: Period
 ) -> tuple[dict[str, Any], dict[str, int], dict[int, Figures]]:
-    """The satuan, Polsek and officer rows of a roll-up with the most overdue, then open,
-    aduan (at most ``ROLLUP_ROWS`` each; their histograms read with the comparison's rows),
-    how many rows there were, and the figures per Polres."""
+    """The satuan, Polsek and officer rows of a roll-up with the most overdue, then open, then
+    received aduan, ties by label (at most ``ROLLUP_ROWS`` each; only the rows that may be
+    shown are labelled, their histograms read with the comparison's rows), how many rows
+    there were, and the figures per Polres."""
     shown = dict(figures)
     totals: dict[str, int] = {}
+    candidates: dict[str, list[Figures]] = {}
     for name in ("satuan", "polsek", "officers"):
-        rows = list(figures[name])
-        totals[name] = len(rows)
-        rows.sort(key=lambda r: (-r.overdue, -r.open, -r.received))  # overdue: attached above
-        shown[name] = rows[:ROLLUP_ROWS]
+        totals[name] = len(figures[name])
+        candidates[name] = _candidates(figures[name], ROLLUP_ROWS)
+    units = unit_labels(r.value for name in ("satuan", "polsek") for r in candidates[name])
+    officers = officer_labels(r.value for r in candidates["officers"])
+    labels = {"satuan": units, "polsek": units, "officers": officers}
+    for name, rows in candidates.items():
+        label_rows(rows, labels[name], UNKNOWN_LABELS[name])
+        shown[name] = _first(rows, ROLLUP_ROWS)
     dimensions = {"satuan": "satuan", "polsek": "polsek", "officers": "officer"}
     per = by_polres(polres_ids, p.start, p.end, shown={d: shown[n] for n, d in dimensions.items()})
     return shown, totals, per

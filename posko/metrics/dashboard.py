@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -49,15 +49,29 @@ def period(months: int, today: date | None = None) -> Period:
     return Period(date(year, month, 1), today, months)
 
 
+def label_rows(rows: Iterable[Figures], labels: dict[str, str], unknown: str) -> None:
+    """Set each row's label (``unknown`` for the empty value or a value without a label)."""
+    for item in rows:
+        item.label = labels.get(item.value, unknown) if item.value else unknown
+
+
 def _labelled(figures: dict[str, Figures], labels: dict[str, str], unknown: str) -> list[Figures]:
-    for key, item in figures.items():
-        item.label = labels.get(key, unknown) if key else unknown
+    label_rows(figures.values(), labels, unknown)
     return sorted(figures.values(), key=lambda f: (-f.counts.get("received", 0), f.label))
 
 
 def unit_labels(keys: object) -> dict[str, str]:
     ids = [int(k) for k in keys if k]  # type: ignore[attr-defined]
     return {str(pk): name for pk, name in Unit.objects.filter(pk__in=ids).values_list("pk", "name")}
+
+
+def officer_labels(keys: Iterable[str]) -> dict[str, str]:
+    """The officers' names (rank and name) by id (one query)."""
+    ids = [int(k) for k in keys if k]
+    return {str(o.pk): str(o) for o in Officer.objects.filter(pk__in=ids).select_related("user")}
+
+
+UNKNOWN_LABELS = {"satuan": "—", "polsek": "Polres (tanpa Polsek)", "officers": "Belum ditugaskan"}
 
 
 def fastest(polsek: list[Figures]) -> Figures | None:
@@ -124,8 +138,9 @@ def growing_categories(polres_ids: list[int], today: date) -> list[tuple[str, in
 def _command_figures(polres_ids: list[int], months: int, polda: int | None) -> dict[str, object]:
     """The command view: the same figures with restricted aduan included, per satuan, Polsek
     and officer (a fixed number of queries over the metrics rows). Above a Polres the
-    satuan, Polsek and officer rows come without their histograms: the view shows only some
-    of them (``command.ROLLUP_ROWS``) and reads the histograms of those. ``polda``: the
+    satuan, Polsek and officer rows come without their histograms and labels, in the order
+    read: the view shows only some of them (``command.ROLLUP_ROWS``) and reads the histograms
+    and labels of those. ``polda``: the
     Polda of which ``polres_ids`` are every Polres (a Kapolda's view): the totals, months,
     categories and channels are read from its own rows."""
     p = period(months)
@@ -135,24 +150,24 @@ def _command_figures(polres_ids: list[int], months: int, polda: int | None) -> d
         polres_ids, p.start, p.end, dims, hist=hist, polda=polda, by_restricted=False
     )
     shared = polres_ids if polda is None else [polda]
-    satuan_raw = found.get("satuan", restricted=None)
-    polsek_raw = found.get("polsek", restricted=None)
-    officer_raw = found.get("officer", restricted=None)
-    units = unit_labels([*satuan_raw, *polsek_raw])
-    officers = {
-        str(o.pk): str(o)
-        for o in Officer.objects.filter(pk__in=[int(k) for k in officer_raw if k]).select_related(
-            "user"
-        )
+    raw = {
+        "satuan": found.get("satuan", restricted=None),
+        "polsek": found.get("polsek", restricted=None),
+        "officers": found.get("officer", restricted=None),
     }
+    if len(polres_ids) == 1:
+        units = unit_labels([*raw["satuan"], *raw["polsek"]])
+        officers = officer_labels(raw["officers"])
+        labels = {"satuan": units, "polsek": units, "officers": officers}
+        rows = {n: _labelled(r, labels[n], UNKNOWN_LABELS[n]) for n, r in raw.items()}
+    else:  # the view labels the rows it shows (``command.ROLLUP_ROWS`` of each)
+        rows = {n: list(r.values()) for n, r in raw.items()}
     return {
         "period": p,
         "periods": PERIODS,
         "overall": found.total(restricted=None),
         "months": monthly(shared, p.start, p.end, restricted=None),
-        "satuan": _labelled(satuan_raw, units, "—"),
-        "polsek": _labelled(polsek_raw, units, "Polres (tanpa Polsek)"),
-        "officers": _labelled(officer_raw, officers, "Belum ditugaskan"),
+        **rows,
         "categories": _labelled(found.get("category", restricted=None), category_labels(), "—"),
         "channels": _labelled(found.get("channel", restricted=None), channel_labels(), "—"),
         "growing": growing_categories(shared, p.end)[:8],

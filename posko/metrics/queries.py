@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+from django.db import connections
 from django.db.models import Q, QuerySet, Sum
 
 from posko.metrics.buckets import Counts, HistogramSums, quantile_minutes
@@ -162,6 +163,16 @@ def _sum_into(
 SUMS = {f"s_{f}": Sum(f) for f in COUNT_FIELDS}
 
 
+def _plain_rows(qs: QuerySet[Any, tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows of a ``values_list`` of strings and integer sums as the driver returns them,
+    without Django's per-value converters (an ``int()`` of every sum; the drivers return the
+    integer sums as ints already): a roll-up reads about 1,400 rows of 17 values."""
+    sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 class Breakdowns:
     """The figures of several dimensions over one period in two queries whatever their number
         (the counts summed by the database per dimension, value and restricted flag; the
@@ -222,7 +233,7 @@ class Breakdowns:
             if part_dims
         ]
         sums = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        for dim, value, *rest in sums:
+        for dim, value, *rest in _plain_rows(sums):
             flag = rest.pop(0) if by_restricted else None
             counts = {f: n or 0 for f, n in zip(COUNT_FIELDS, rest, strict=True)}
             self._parts.setdefault((dim, flag), {})[value] = Figures(value=value, counts=counts)
@@ -337,12 +348,10 @@ def by_polres(
     )
     per: dict[str, Figures] = {}
     histograms = HistogramRows()
-    for polres_id, dim, value, *values in qs.values_list(
-        "polres_id", "dimension", "value", *FIELDS
-    ):
-        if dim == "all":
-            _sum_into(per, str(polres_id), tuple(values), histograms)
+    for row in qs.values_list("polres_id", "dimension", "value", *FIELDS):
+        if row[1] == "all":
+            _sum_into(per, str(row[0]), row[3:], histograms)
         else:
-            histograms.add(wanted[dim][value], values[-2], values[-1])
+            histograms.add(wanted[row[1]][row[2]], row[-2], row[-1])
     histograms.merge()
     return {int(k): f for k, f in per.items()}

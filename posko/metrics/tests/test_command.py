@@ -249,3 +249,42 @@ def test_kapolda_figures_from_the_polda_rows_equal_the_sums_of_its_polres(
         aduan.save()
     do_refresh_metrics([a.pk for a in made])
     assert summary(_command_figures(ids, 12, polda.pk)) == summary(_command_figures(ids, 12, None))
+
+
+def test_roll_up_rows_chosen_before_labelling_equal_a_sort_of_every_labelled_row() -> None:
+    """A roll-up labels only the rows that may be shown (those ahead of the last shown row's
+    need and those tied with it): the rows shown and their order equal sorting every
+    labelled row (by received and label, then by overdue, open and received, as before),
+    ties on need and on label included."""
+    import random
+
+    from posko.metrics.command import _candidates, _first
+    from posko.metrics.dashboard import label_rows
+    from posko.metrics.queries import Figures
+
+    rng = random.Random(12)
+    for trial in range(300):
+        n = rng.randint(0, 60)
+        names = [f"Unit {rng.randint(0, 5)}" for _ in range(n)]  # duplicate labels
+        labels = {str(i): names[i] for i in range(n) if rng.random() < 0.9}
+        rows = [
+            Figures(
+                value="" if i == 0 else str(i),
+                counts={"open": rng.randint(0, 2), "received": rng.randint(0, 3)},
+                overdue=rng.choice([0, 0, 1, 2]),
+            )
+            for i in range(n)
+        ]
+        limit = rng.randint(1, 25)
+        every = [Figures(value=r.value, counts=r.counts, overdue=r.overdue) for r in rows]
+        label_rows(every, labels, "?")
+        before = sorted(every, key=lambda f: (-f.counts.get("received", 0), f.label))
+        before.sort(key=lambda r: (-r.overdue, -r.open, -r.received))
+        candidates = _candidates(rows, limit)
+        label_rows(candidates, labels, "?")
+        chosen = _first(candidates, limit)
+        assert [r.value for r in chosen] == [r.value for r in before[:limit]], trial
+        assert [r.label for r in chosen] == [r.label for r in before[:limit]]
+        assert len(candidates) <= len(rows)
+        labelled = {r.value for r in rows if r.label}
+        assert labelled == {r.value for r in candidates}  # only the candidates labelled
