@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.transaction import Atomic
 from django.utils import timezone
@@ -13,7 +14,10 @@ from posko.aduan import events
 from posko.aduan.audit import buffered_audit
 from posko.aduan.audit import record_audit as record_audit
 from posko.aduan.models import Aduan
+from posko.aduan.models.choices import PRIORITY_RANK
+from posko.aduan.sla import due_times
 from posko.core.outbox import enqueue_with_transaction
+from posko.org.models import Unit
 
 _composed: ContextVar[bool] = ContextVar("posko_composed_actions", default=False)
 _one_savepoint: ContextVar[bool] = ContextVar("posko_one_savepoint", default=False)
@@ -105,3 +109,19 @@ def enqueue_sla_clocks(
         )
 
     enqueue_with_transaction(enqueue)
+
+
+def lift_priority(
+    aduan: Aduan, target: str, polres: Unit, *, actor: User | None, **why: object
+) -> None:
+    """Within the caller's transaction: raise ``aduan`` to ``target`` (the caller has checked
+    that it is higher). Its SLA due times follow the new priority, the audit row says why, and
+    PRIORITY_RAISED is announced (the metrics' deadline rows and the live inbox follow)."""
+    before = aduan.priority
+    aduan.priority = target
+    aduan.priority_rank = PRIORITY_RANK[target]
+    aduan.first_response_due, aduan.resolution_due = due_times(polres, target, aduan.received_at)
+    touch(aduan, "priority", "priority_rank", "first_response_due", "resolution_due")
+    schedule_sla_checks(aduan)
+    record_audit(aduan, "priority_raised", actor=actor, before=before, after=target, **why)
+    events.emit(events.EventKind.PRIORITY_RAISED, aduan)

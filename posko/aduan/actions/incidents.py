@@ -9,18 +9,16 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from posko.aduan import events
 from posko.aduan.access import authorize_incident_change
 from posko.aduan.actions.common import (
     action_atomic,
+    lift_priority,
     lock_aduan,
     record_audit,
-    schedule_sla_checks,
     touch,
 )
 from posko.aduan.models import Aduan, Incident
 from posko.aduan.models.choices import OPEN_STATUSES, PRIORITY_RANK, Priority
-from posko.aduan.sla import due_times
 from posko.core.memo import memoized
 
 # An incident that grows fast is more urgent than any single report of it says.
@@ -71,24 +69,9 @@ def raise_priority_for_growth(incident: Incident, *, actor: User | None) -> list
     for aduan in below:
         if PRIORITY_RANK[aduan.priority] <= PRIORITY_RANK[target]:
             continue
-        before = aduan.priority
-        aduan.priority = target
-        aduan.priority_rank = PRIORITY_RANK[target]
-        aduan.first_response_due, aduan.resolution_due = due_times(
-            polres, target, aduan.received_at
+        lift_priority(
+            aduan, target, polres, actor=actor, incident=incident.pk, reports=len(reports)
         )
-        touch(aduan, "priority", "priority_rank", "first_response_due", "resolution_due")
-        schedule_sla_checks(aduan)
-        record_audit(
-            aduan,
-            "priority_raised",
-            actor=actor,
-            before=before,
-            after=target,
-            incident=incident.pk,
-            reports=len(reports),
-        )
-        events.emit(events.EventKind.PRIORITY_RAISED, aduan)
         changed.append(aduan)
     return changed
 

@@ -8,12 +8,10 @@ from collections.abc import Sequence
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from posko.aduan import events
-from posko.aduan.actions.common import record_audit, schedule_sla_checks, touch
+from posko.aduan.actions.common import lift_priority, record_audit
 from posko.aduan.models import Aduan, AduanPhoto
 from posko.aduan.models.choices import OPEN_STATUSES, PRIORITY_RANK, Category, Priority
 from posko.aduan.photos import CleanPhoto
-from posko.aduan.sla import due_times
 
 # Such an aduan is at least *tinggi*. Danger = one of these categories, or one of these words
 # in the text.
@@ -65,26 +63,9 @@ def raise_priority_for_photos(aduan: Aduan, photos: int) -> bool:
         or PRIORITY_RANK[aduan.priority] <= PRIORITY_RANK[target]
     ):
         return False
-    before = aduan.priority
-    aduan.priority = target
-    aduan.priority_rank = PRIORITY_RANK[target]
-    aduan.first_response_due, aduan.resolution_due = due_times(
-        aduan.polres, target, aduan.received_at
-    )
-    touch(aduan, "priority", "priority_rank", "first_response_due", "resolution_due")
-    schedule_sla_checks(aduan)
-    record_audit(
-        aduan,
-        "priority_raised",
-        actor=None,
-        before=before,
-        after=target,
-        reason="foto",
-        photos=photos,
-    )
-    # Announced like an incident's growth: the metrics (the overdue counts follow the new
-    # deadlines) and the live inbox hear of it after commit.
-    events.emit(events.EventKind.PRIORITY_RAISED, aduan)
+    # Announced like an incident's growth (PRIORITY_RAISED): the metrics and the live inbox
+    # follow the new deadlines.
+    lift_priority(aduan, target, aduan.polres, actor=None, reason="foto", photos=photos)
     return True
 
 
