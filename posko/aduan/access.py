@@ -120,7 +120,7 @@ def visible_aduan(user: AnyUser) -> QuerySet[Aduan]:
     elif officer.role == Role.BHABINKAMTIBMAS:
         # A list, not a subquery: the planner then uses the (desa, status) index.
         own_desa = list(officer.desa.values_list("code", flat=True))
-        scope = Q(desa__in=own_desa) | Q(assigned_officer=officer)
+        scope = _bhabin_scope(officer, own_desa)
     else:  # petugas, propam: their own unit's work
         scope = Q(handling_unit=officer.unit) | Q(polsek=officer.unit) | Q(assigned_officer=officer)
         if officer.role == Role.PROPAM:
@@ -139,6 +139,18 @@ def visible_aduan(user: AnyUser) -> QuerySet[Aduan]:
     # The unit or member a complaint is about never sees it, whatever its category becomes
     # later (a re-labelled complaint keeps its subject).
     return qs.exclude(Q(subject_unit=officer.unit) | Q(subject_officer=officer))
+
+
+def _bhabin_scope(officer: Officer, own_desa: list[str]) -> Q:
+    """Their desa's aduan, and those assigned to them. Aduan assigned to a Bhabinkamtibmas
+    outside their desa are rare, and without any the scope is one range of the (desa, status)
+    index: the inbox's counts are then index-only scans (at 1 M aduan 0.5 ms each instead of
+    15 ms for the bitmap the ``OR`` forces)."""
+    scope = Q(desa__in=own_desa)
+    assigned_elsewhere = Aduan.objects.filter(assigned_officer=officer).exclude(scope)
+    if assigned_elsewhere.exists():
+        scope |= Q(assigned_officer=officer)
+    return scope
 
 
 def access_aduan_by_code(user: AnyUser, code: str, *, record_view: bool = True) -> Aduan:

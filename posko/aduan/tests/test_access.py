@@ -377,3 +377,24 @@ def test_restricted_aduan_cannot_be_handed_to_the_people_it_is_about(
         ).status_code
         == 302
     )
+
+
+@pytest.mark.parametrize("elsewhere_desa", [GANTUNG_SELINGSING, None])
+def test_a_bhabinkamtibmas_sees_aduan_assigned_to_him_outside_his_desa(
+    polres: Unit, officers: dict[str, Officer], cases: dict[str, Aduan], elsewhere_desa: str | None
+) -> None:
+    """Without such aduan his scope is his desa alone (one index range, no ``OR``); once one
+    is assigned to him elsewhere (or without a desa) it is in his inbox, counts and detail."""
+    bhabin = officers["bhabin_gantung"]
+    mine = f'"assigned_officer_id" = {bhabin.pk}'
+    # Once in the restricted rule ("…or assigned to him"), not in the scope.
+    assert str(visible_aduan(bhabin.user).query).count(mine) == 1
+    assert {a.code for a in visible_aduan(bhabin.user)} == {cases["ketertiban_desa"].code}
+    elsewhere = make_aduan(
+        polres, category="ketertiban", desa=elsewhere_desa, assigned_officer=bhabin
+    )
+    assert str(visible_aduan(bhabin.user).query).count(mine) == 2
+    visible = {a.code for a in visible_aduan(bhabin.user)}
+    assert visible == {cases["ketertiban_desa"].code, elsewhere.code}
+    listed = {a.code for a in inbox_queryset(bhabin.user, InboxFilters(status="semua"))}
+    assert listed == visible

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from posko.aduan.access import visible_aduan
 from posko.aduan.inbox import (
     InboxFilters,
     attach_related,
@@ -47,9 +48,10 @@ def test_inbox_counts_are_one_query_with_the_listed_count(
     polres: Unit, officers: dict[str, Officer], mix: None, who: str
 ) -> None:
     user = officers[who].user
-    listed = inbox_queryset(user, InboxFilters(status="semua"))
+    visible = visible_aduan(user)  # resolving a Bhabinkamtibmas's scope reads once (below)
+    listed = inbox_queryset(user, InboxFilters(status="semua"), visible=visible)
     with CaptureQueriesContext(connection) as ctx:
-        counts = inbox_counts(user, listed=listed)
+        counts = inbox_counts(user, listed=listed, visible=visible)
     aduan_queries = [q for q in ctx.captured_queries if "aduan_aduan" in q["sql"]]
     assert len(aduan_queries) == 1
     assert counts["listed"] == capped_count(listed) == 9
