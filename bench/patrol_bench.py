@@ -7,11 +7,19 @@ for the full matcher (retrieval + re-scoring + decision) and recall@1 of the sou
 claim for the shortlist pipeline vs brute force (both views scored against every claim).
 
     .venv/bin/python bench/patrol_bench.py [--claims 100000] [--queries 4000]
+        [--dump OUT.json] [--compare BEFORE.json]
+
+The full matcher is timed twice: on the first `--queries` queries right after loading
+(every word new to the per-word memos) and on as many further queries of the same kind
+(steady state of a worker that has been matching for a while; 3 passes). `--dump` writes every
+query's matches and decision; `--compare` checks them against an earlier dump (a change
+meant to be faster must give the same outputs).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import time
@@ -24,6 +32,7 @@ from posko.patrol.engine.claimtext import analyse
 from posko.triage.text import root_words
 
 CHATTER = ["min", "apa", "benar", "katanya", "tolong", "dicek", "bener", "gak", "sebarkan"]
+STEADY_PASSES = 3  # long enough to include the garbage collector's full passes
 PLACES = ["Manggar", "Gantung", "Dendang", "Kelapa Kampit", "Damar", "Simpang Pesak", "Mentawak"]
 
 
@@ -66,9 +75,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--claims", type=int, default=100_000)
     ap.add_argument("--queries", type=int, default=4000)
+    ap.add_argument("--dump")
+    ap.add_argument("--compare")
     args = ap.parse_args()
     t0 = time.perf_counter()
-    claims, texts, gold = synth(args.claims, args.queries)
+    claims, texts, gold = synth(args.claims, 2 * args.queries)
+    later = texts[args.queries :]
+    texts, gold = texts[: args.queries], gold[: args.queries]
     t1 = time.perf_counter()
     m = ClaimMatcher(claims)
     t2 = time.perf_counter()
@@ -80,6 +93,11 @@ def main() -> None:
         results.extend(m.match(texts[lo : lo + 1024]))
     cpu = time.process_time() - cpu0
     wall = time.perf_counter() - w0
+    cpu2 = time.process_time()
+    for _ in range(STEADY_PASSES):
+        for lo in range(0, len(later), 1024):
+            m.match(later[lo : lo + 1024])
+    steady = time.process_time() - cpu2
     qs = [analyse(t) for t in texts]
     cpu1 = time.process_time()
     for lo in range(0, len(qs), 1024):
@@ -99,11 +117,25 @@ def main() -> None:
         f"full matcher: {len(texts)} queries, {len(texts) / cpu:,.0f} q/s per core "
         f"(CPU time; wall {len(texts) / wall:,.0f} q/s, {os.cpu_count()} cores visible)"
     )
+    n_steady = STEADY_PASSES * len(later)
+    print(
+        f"  steady state (next {len(later)} queries, {STEADY_PASSES} passes): "
+        f"{n_steady / steady:,.0f} q/s per core"
+    )
     print(f"recall@1 of the source claim: matcher {r1:.3f} (all {len(texts)} queries)")
     print(
         f"first {sample} queries: matcher {pipe_r1:.3f} "
         f"vs brute force (exhaustive lexical) {bf_r1:.3f}"
     )
+    outputs = [[r.decision, [[c.claim_id, c.score] for c in r.matches]] for r in results]
+    if args.dump:
+        with open(args.dump, "w", encoding="utf-8") as f:
+            json.dump(outputs, f)
+    if args.compare:
+        with open(args.compare, encoding="utf-8") as f:
+            before = json.load(f)
+        same = sum(a == b for a, b in zip(before, outputs, strict=True))
+        print(f"outputs equal to {args.compare}: {same} of {len(outputs)} queries")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,6 +14,10 @@ from .rescore import DECISION_INDEX, DecisionModel, load_model
 from .retrieval import ClaimIndex
 
 RESCORE = 6  # lexical candidates re-scored per message
+# A registry this large leaves millions of long-lived objects (analysed claims, views,
+# typo index) that every full garbage collection walks again; they are moved out of the
+# collector once, when the registry is loaded (`gc.freeze`).
+FREEZE_MIN_CLAIMS = 5_000
 MAX_MATCHES = 5
 DECISIONS = ("auto", "suggest", "none")
 
@@ -92,6 +97,9 @@ class ClaimMatcher:
         self.index = ClaimIndex(self.analysed, background_texts())
         self.pairs = PairScorer(self.index, self.analysed)
         self.model = model if model is not None or not packaged else load_model()
+        if len(self.claims) >= FREEZE_MIN_CLAIMS:
+            gc.collect()  # nothing unreachable is frozen
+            gc.freeze()
 
     def candidate_rows(
         self, texts: Sequence[str], exclude: Sequence[int | None] | None = None

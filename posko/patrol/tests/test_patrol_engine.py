@@ -174,3 +174,25 @@ def test_a_batch_gets_the_decisions_of_one_message_at_a_time(monkeypatch: Any) -
         batch = m.match(texts)
         assert batch == [m.match_one(t) for t in texts]
         assert {r.decision for r in batch} == {"auto", "suggest", "none"}
+
+
+def test_a_large_registry_is_moved_out_of_the_garbage_collector_at_load(
+    monkeypatch: Any,
+) -> None:
+    """Above FREEZE_MIN_CLAIMS the matcher freezes the heap once it is built (every full
+    collection would walk the registry's objects again); its outputs are the same."""
+    import gc
+
+    from posko.patrol.engine import matcher as matcher_mod
+
+    texts = _dev_texts()[:40]
+    gc.unfreeze()
+    small = ClaimMatcher(_registry())
+    assert gc.get_freeze_count() == 0  # 210 claims: below the limit, nothing frozen
+    monkeypatch.setattr(matcher_mod, "FREEZE_MIN_CLAIMS", len(small.claims))
+    try:
+        large = ClaimMatcher(_registry())
+        assert gc.get_freeze_count() > 0
+        assert large.match(texts) == small.match(texts)
+    finally:
+        gc.unfreeze()
