@@ -73,6 +73,8 @@ SCOPE_COLUMNS = [
     "subject_unit",
     "subject_officer",
 ]
+# What the running deadline (``open_due_expression``) reads.
+DEADLINE_COLUMNS = ["first_responded_at", "first_response_due", "resolution_due"]
 
 
 class Aduan(models.Model):
@@ -238,12 +240,7 @@ class Aduan(models.Model):
                 open_due_expression(),
                 name="aduan_open_live",
                 condition=OPEN_ONLY,
-                include=[
-                    *SCOPE_COLUMNS,
-                    "first_responded_at",
-                    "first_response_due",
-                    "resolution_due",
-                ],
+                include=[*SCOPE_COLUMNS, *DEADLINE_COLUMNS],
             ),
             # Escalated aduan still open (the command view's count): a handful of entries.
             models.Index(
@@ -253,11 +250,12 @@ class Aduan(models.Model):
                 include=["subject_unit", "subject_officer", "escalated_at"],
             ),
             # A Bhabinkamtibmas's inbox and counts: their desa's aduan per status (covering, as
-            # ``aduan_inbox_order``: a count is an index-only scan).
+            # ``aduan_inbox_order``, and with the deadlines: the overdue count too is an
+            # index-only scan; at 1 M aduan 0.5 ms instead of 33 ms for a bitmap AND).
             models.Index(
                 fields=["desa", "status", "priority_rank"],
                 name="aduan_desa_status",
-                include=["polres", *SCOPE_COLUMNS],
+                include=["polres", *SCOPE_COLUMNS, *DEADLINE_COLUMNS],
             ),
             # An officer's aduan ("Tugas saya", capacity), and whether a Bhabinkamtibmas has any
             # outside their desa (``access._bhabin_scope``): an index-only walk.
