@@ -13,7 +13,13 @@ import numpy as np
 from django.db import connections
 from django.db.models import Q, QuerySet, Sum
 
-from posko.metrics.buckets import Counts, HistogramSums, quantile_minutes
+from posko.metrics.buckets import (
+    N_BUCKETS,
+    Counts,
+    HistogramSums,
+    bucket_minutes,
+    quantile_minutes,
+)
 from posko.metrics.models import COUNT_FIELDS, DAY, MONTH, ROLLUP_DIMENSIONS, MetricRow
 
 SMALL = 5  # counts below this are suppressed on public pages
@@ -30,6 +36,9 @@ class Figures:
     label: str = ""
     restricted: bool = False
     overdue: int = 0
+    # (first median, first p90, resolution median, resolution p90) once ``settle`` has
+    # computed them from the histograms (then dropped: a settled row is final).
+    quantiles: tuple[float | None, ...] | None = None
 
     def __getattr__(self, name: str) -> int:
         if name in COUNT_FIELDS:
@@ -38,6 +47,8 @@ class Figures:
 
     def add_figures(self, other: Figures) -> None:
         """Add another ``Figures``'s counts and histograms."""
+        if self.quantiles is not None or other.quantiles is not None:
+            raise ValueError("a settled row is final (its histograms were dropped)")
         for name, n in other.counts.items():
             self.counts[name] = self.counts.get(name, 0) + n
         for name in ("fr", "rs"):
@@ -46,21 +57,27 @@ class Figures:
                 mine = getattr(self, name)
                 setattr(self, name, theirs.copy() if mine is None else mine + theirs)
 
+    def _quantile(self, i: int) -> float | None:
+        if self.quantiles is not None:
+            return self.quantiles[i]
+        name, q = SETTLED[i]
+        return quantile_minutes(getattr(self, name), q)
+
     @property
     def first_median(self) -> float | None:
-        return quantile_minutes(self.fr, 0.5)
+        return self._quantile(0)
 
     @property
     def first_p90(self) -> float | None:
-        return quantile_minutes(self.fr, 0.9)
+        return self._quantile(1)
 
     @property
     def resolution_median(self) -> float | None:
-        return quantile_minutes(self.rs, 0.5)
+        return self._quantile(2)
 
     @property
     def resolution_p90(self) -> float | None:
-        return quantile_minutes(self.rs, 0.9)
+        return self._quantile(3)
 
     @property
     def first_met_pct(self) -> float | None:
@@ -82,6 +99,41 @@ class Figures:
     @property
     def csat_solved_pct(self) -> float | None:
         return _pct(self.counts.get("csat_solved", 0), self.counts.get("csat_count", 0))
+
+
+# The quantiles ``Figures.quantiles`` holds, in its order: (histogram, q).
+SETTLED = (("fr", 0.5), ("fr", 0.9), ("rs", 0.5), ("rs", 0.9))
+_BUCKET_MINUTES = [bucket_minutes(b) for b in range(N_BUCKETS)]
+
+
+def settle(rows: Iterable[Figures]) -> None:
+    """Compute the medians and p90 of many final rows at once (the same figures as
+    ``quantile_minutes`` of each, in a few numpy calls for all) into their ``quantiles``
+    and drop their histograms: a page shows each figure once or more, and the cached
+    figures are a fraction of the size without the histograms."""
+    todo = [r for r in rows if r.quantiles is None]
+    if not todo:
+        return
+    found: list[list[float | None]] = []
+    for name, q in SETTLED:
+        stack = np.zeros((len(todo), N_BUCKETS), dtype=np.int64)
+        for i, row in enumerate(todo):
+            counts = getattr(row, name)
+            if counts is not None:
+                stack[i] = counts
+        cumulative = np.cumsum(stack, axis=1)
+        totals = cumulative[:, -1]
+        ranks = np.maximum(1, np.ceil(q * totals))
+        buckets = (cumulative < ranks[:, None]).sum(axis=1)
+        found.append(
+            [
+                _BUCKET_MINUTES[b] if total > 0 else None
+                for b, total in zip(buckets.tolist(), totals.tolist(), strict=True)
+            ]
+        )
+    for row, *quantiles in zip(todo, *found, strict=True):
+        row.quantiles = tuple(quantiles)
+        row.fr = row.rs = None
 
 
 class HistogramRows:
@@ -109,6 +161,8 @@ class HistogramRows:
         for name, sums in (("fr", self._fr.sums(n)), ("rs", self._rs.sums(n))):
             for i in np.flatnonzero(sums.any(axis=1)):
                 figures = self._targets[i]
+                if figures.quantiles is not None:
+                    raise ValueError("a settled row is final (its histograms were dropped)")
                 mine = getattr(figures, name)
                 setattr(figures, name, sums[i] if mine is None else mine + sums[i])
 
