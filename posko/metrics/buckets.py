@@ -107,6 +107,12 @@ class HistogramSums:
             self._parts.append(stored)
             self._targets.append(target)
 
+    def add_all(self, targets: list[int], stored: list[Any]) -> None:
+        """``add`` of ``stored[k]`` to ``targets[k]`` for every k."""
+        pairs = [(t, part) for t, part in zip(targets, stored, strict=True) if part]
+        self._parts.extend(part for _, part in pairs)
+        self._targets.extend(t for t, _ in pairs)
+
     def sums(self, targets: int) -> Counts:
         """A (``targets``, ``N_BUCKETS``) array: row i is the sum of target i's histograms."""
         if not self._parts:

@@ -21,6 +21,7 @@ from posko.aduan.access import RESTRICTED_READERS, officer_of, visible_aduan
 from posko.aduan.models import Aduan
 from posko.aduan.models.aduan import OPEN_ONLY, open_due_expression
 from posko.core.types import AnyUser
+from posko.metrics.command_rows import CommandTables
 from posko.metrics.contributions import hour_of
 from posko.metrics.dashboard import (
     UNKNOWN_LABELS,
@@ -32,7 +33,7 @@ from posko.metrics.dashboard import (
     unit_labels,
 )
 from posko.metrics.models import DEADLINE_DAY, DEADLINE_MONTH, ESCALATED, HOUR, DeadlineRow
-from posko.metrics.queries import Figures, by_polres
+from posko.metrics.queries import Figures, by_polres, settle
 from posko.org.lookup import polres_units
 from posko.org.models import Officer, Unit, UnitKind
 
@@ -167,6 +168,7 @@ def command_view(request: HttpRequest) -> HttpResponse:
             "scope_key": ",".join(str(u.pk) for u in units),
             "row_totals": totals,
             "rollup_rows": ROLLUP_ROWS,
+            "tables": CommandTables(figures, comparison),
         },
     )
 
@@ -220,4 +222,5 @@ def _rolled_up_rows(
         shown[name] = _first(rows, ROLLUP_ROWS)
     dimensions = {"satuan": "satuan", "polsek": "polsek", "officers": "officer"}
     per = by_polres(polres_ids, p.start, p.end, shown={d: shown[n] for n, d in dimensions.items()})
+    settle([*per.values(), *(r for name in dimensions for r in shown[name])])
     return shown, totals, per

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,7 +17,7 @@ from posko.aduan.models.choices import RESTRICTED_CATEGORIES, Category, Channel
 from posko.metrics.contributions import local_day
 from posko.metrics.desa_map import desa_map
 from posko.metrics.models import DAY, MetricRow
-from posko.metrics.queries import SMALL, Breakdowns, Figures, monthly
+from posko.metrics.queries import SMALL, Breakdowns, Figures, monthly, settle
 from posko.org.models import Officer, Unit
 from posko.regions.models import Region
 
@@ -135,12 +136,17 @@ def growing_categories(polres_ids: list[int], today: date) -> list[tuple[str, in
     return sorted(growing, key=lambda t: (t[2] - t[1], t[0]))
 
 
+def rows_of(figures: dict[str, object], name: str) -> list[Figures]:
+    return cast(list[Figures], figures[name])
+
+
 def _command_figures(polres_ids: list[int], months: int, polda: int | None) -> dict[str, object]:
     """The command view: the same figures with restricted aduan included, per satuan, Polsek
     and officer (a fixed number of queries over the metrics rows). Above a Polres the
     satuan, Polsek and officer rows come without their histograms and labels, in the order
     read: the view shows only some of them (``command.ROLLUP_ROWS``) and reads the histograms
-    and labels of those. ``polda``: the
+    and labels of those. The other rows are settled (``queries.settle``: their medians and
+    p90 computed, histograms dropped). ``polda``: the
     Polda of which ``polres_ids`` are every Polres (a Kapolda's view): the totals, months,
     categories and channels are read from its own rows."""
     p = period(months)
@@ -162,7 +168,7 @@ def _command_figures(polres_ids: list[int], months: int, polda: int | None) -> d
         rows = {n: _labelled(r, labels[n], UNKNOWN_LABELS[n]) for n, r in raw.items()}
     else:  # the view labels the rows it shows (``command.ROLLUP_ROWS`` of each)
         rows = {n: list(r.values()) for n, r in raw.items()}
-    return {
+    figures: dict[str, object] = {
         "period": p,
         "periods": PERIODS,
         "overall": found.total(restricted=None),
@@ -172,6 +178,12 @@ def _command_figures(polres_ids: list[int], months: int, polda: int | None) -> d
         "channels": _labelled(found.get("channel", restricted=None), channel_labels(), "—"),
         "growing": growing_categories(shared, p.end)[:8],
     }
+    final = ["months", "categories", "channels"]
+    if len(polres_ids) == 1:  # a roll-up's rows get their histograms in the view
+        final += ["satuan", "polsek", "officers"]
+    settled = [rows_of(figures, name) for name in final]
+    settle([cast(Figures, figures["overall"]), *(r for part in settled for r in part)])
+    return figures
 
 
 def _cached(
