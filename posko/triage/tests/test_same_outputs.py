@@ -24,6 +24,7 @@ import pytest
 from posko.triage.build import DATA_DIR
 from posko.triage.cli import read_inputs
 from posko.triage.engine import Triager
+from posko.triage.text import normalize, normalize_reference
 from posko.triage.types import TriageInput, TriageResult
 
 GOLDEN = Path(__file__).parent / "golden_outputs.json"
@@ -122,6 +123,21 @@ def test_batch_model_scores_equal_single_message_scores() -> None:
     batch = triager.model.raw_batch(token_lists)
     single = np.vstack([triager.model.raw(t) for t in token_lists])
     np.testing.assert_allclose(batch, single, rtol=1e-9, atol=1e-9)
+
+
+TRICKY = (
+    "anak2 hilang!!! tolooong @polres-beltim www.x.com/a?b=1 sp3 pak pol",
+    "aaa@aab x-anak2 anak2-an ??? kenapaaa r2 ape2 gak2 mabuk2an",
+    "café anak2 🙏🙏 İstanbul ab2cd2ef",
+    "terima kasih pak pol simpang 3 balap liar, trima kasih gerak cepat",
+)
+
+
+def test_word_by_word_normalisation_equals_the_whole_text_one() -> None:
+    texts = list(TRICKY)
+    for path in DATA_DIR.glob("*.jsonl"):
+        texts += [json.loads(x)["text"] for x in path.read_text(encoding="utf-8").splitlines()]
+    assert [normalize(t) for t in texts] == [normalize_reference(t) for t in texts]
 
 
 if __name__ == "__main__":
