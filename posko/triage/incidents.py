@@ -317,12 +317,12 @@ RELATED_GROUPS = frozenset(
         ("asusila_kdrt", "ketertiban"),
     )
 )
-_RELATED_TO: dict[str | None, frozenset[str]] = {
+_RELATED_TO: dict[str | None, frozenset[str | None]] = {
     g: frozenset(h for pair in RELATED_GROUPS if g in pair for h in pair if h != g)
     for pair in RELATED_GROUPS
     for g in pair
 }
-_NONE: frozenset[str] = frozenset()
+_NONE: frozenset[str | None] = frozenset()
 # Event kinds where two reports from one place within hours are almost always one event.
 URGENT_GROUPS = frozenset({"bencana", "lantas", "orang_hilang", "ketertiban"})
 
