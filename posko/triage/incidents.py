@@ -752,7 +752,130 @@ def _candidate_pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every message's candidates (earlier messages), in time order: the later message of
     each pair, the earlier one, and where each message's candidates start (by position in
-    `order`). The index depends only on the messages, not on the links made."""
+    `order`). The candidates depend only on the messages, not on the links made.
+
+    The candidates `_Index` gives message by message (`_candidate_pairs_reference`), found
+    with array operations: a message's earlier occurrences of a word within MAX_GAP_HOURS,
+    the latest POSTINGS_PER_WORD, are the ones just before it when all occurrences are
+    sorted by word and time."""
+    n = len(order)
+    if not n:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(1, dtype=np.int64)
+    idx = np.asarray(order, dtype=np.int64)  # message index by position in time order
+    ts = np.array([features[i].ts for i in order], dtype=np.float64)
+    oldest = ts - MAX_GAP_HOURS * 3600
+    ids: dict[str, int] = {}
+    code = ids.setdefault
+    word_ids = np.array([code(w, len(ids)) for i in order for w in features[i].words], np.int64)
+    occ = np.repeat(np.arange(n), [len(features[i].words) for i in order])
+    by_word = np.lexsort((occ, word_ids))
+    ranked = _ranked(
+        *_recent_before(word_ids[by_word], occ[by_word], ts, oldest, POSTINGS_PER_WORD), idx
+    )
+    desa_codes: dict[str, int] = {}
+    dcode = desa_codes.setdefault
+    with_desa = np.array([p for p, i in enumerate(order) if features[i].desa], dtype=np.int64)
+    desa = np.array(
+        [dcode(features[order[p]].desa or "", len(desa_codes)) for p in with_desa.tolist()],
+        dtype=np.int64,
+    )
+    by_desa = np.lexsort((with_desa, desa))
+    d_later, d_earlier = _recent_before(desa[by_desa], with_desa[by_desa], ts, oldest, DESA_RECENT)
+    cue = np.flatnonzero([features[i].cue or features[i].followup for i in order])
+    c_later, c_earlier = _recent_before(
+        np.zeros(n, dtype=np.int64), np.arange(n), ts, oldest, CUE_RECENT, only=cue
+    )
+    extra = _grouped(
+        np.concatenate([d_later, c_later]),
+        np.concatenate([d_earlier, c_earlier]),
+        n,
+        desa_first=len(d_later),
+    )
+    earlier: list[int] = []
+    starts = [0]
+    ranked_j, ranked_at = ranked
+    order_j = idx.tolist()
+    for pos in range(n):
+        got = ranked_j[ranked_at[pos] : ranked_at[pos + 1]]
+        more = extra[pos]
+        if more:
+            seen = set(got)
+            got = got + [
+                order_j[q]
+                for q in more
+                if order_j[q] not in seen and not seen.add(order_j[q])  # type: ignore[func-returns-value]
+            ]
+        earlier.extend(got)
+        starts.append(len(earlier))
+    bounds = np.asarray(starts, dtype=np.int64)
+    return np.repeat(idx, np.diff(bounds)), np.asarray(earlier, dtype=np.int64), bounds
+
+
+def _recent_before(
+    keys: np.ndarray,
+    pos: np.ndarray,
+    ts: np.ndarray,
+    oldest: np.ndarray,
+    latest: int,
+    only: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (later, earlier position) of occurrences sorted by (key, position): for each,
+    the up to `latest` occurrences of the same key just before it whose time is not older
+    than the later one's `oldest` (the latest of them); `only`: the later positions to keep
+    (of a `pos` that is every position, arange)."""
+    later: list[np.ndarray] = []
+    earlier: list[np.ndarray] = []
+    for k in range(1, latest + 1):
+        a = pos[k:]
+        b = pos[:-k]
+        ok = (keys[k:] == keys[:-k]) & (ts[b] >= oldest[a])
+        if only is not None:
+            keep = np.zeros(len(pos), dtype=bool)
+            keep[only] = True
+            ok &= keep[a]
+        later.append(a[ok])
+        earlier.append(b[ok])
+    if not later:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(later), np.concatenate(earlier)
+
+
+def _ranked(later: np.ndarray, earlier: np.ndarray, idx: np.ndarray) -> tuple[list[int], list[int]]:
+    """Per later position, the MAX_CANDIDATES earlier messages sharing the most words with
+    it (pairs listed once per shared word), ties by the larger message index: the message
+    indices in rank order, and where each position's start."""
+    n = len(idx)
+    pair = later * n + earlier
+    uniq, shared = np.unique(pair, return_counts=True)
+    lat, ear = uniq // n, uniq % n
+    j = idx[ear]
+    rank = np.lexsort((-j, -shared, lat))
+    lat, j = lat[rank], j[rank]
+    group_start = np.searchsorted(lat, lat, side="left")
+    keep = (np.arange(len(lat)) - group_start) < MAX_CANDIDATES
+    lat, j = lat[keep], j[keep]
+    at = np.searchsorted(lat, np.arange(n + 1), side="left")
+    return j.tolist(), at.tolist()
+
+
+def _grouped(later: np.ndarray, earlier: np.ndarray, n: int, desa_first: int) -> list[list[int]]:
+    """Per later position, its extra earlier positions: the same desa's first, then the
+    latest messages', each in time order."""
+    out: list[list[int]] = [[] for _ in range(n)]
+    if not len(later):
+        return out
+    kind = (np.arange(len(later)) >= desa_first).astype(np.int64)
+    rank = np.lexsort((earlier, kind, later))
+    for p, q in zip(later[rank].tolist(), earlier[rank].tolist(), strict=True):
+        out[p].append(q)
+    return out
+
+
+def _candidate_pairs_reference(
+    features: Sequence[EventFeatures], order: Sequence[int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`_candidate_pairs` message by message with the index `_Index` (the reference)."""
     index = _Index(features)
     later: list[int] = []
     earlier: list[int] = []

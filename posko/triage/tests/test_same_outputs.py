@@ -125,6 +125,19 @@ def test_batch_model_scores_equal_single_message_scores() -> None:
     np.testing.assert_allclose(batch, single, rtol=1e-9, atol=1e-9)
 
 
+@pytest.mark.parametrize("n", [0, 1, 40, 4000])
+def test_candidate_pairs_equal_the_message_by_message_index(n: int) -> None:
+    from posko.triage.incidents import _candidate_pairs, _candidate_pairs_reference
+
+    _, feats = Triager().batch_features(stream(n) + _data_inputs("dev.jsonl")[: n // 10])
+    order = sorted(range(len(feats)), key=lambda i: feats[i].ts)
+    got = _candidate_pairs(feats, order)
+    want = _candidate_pairs_reference(feats, order)
+    assert len(got[1]) >= n // 2  # most messages have candidates
+    for a, b in zip(got, want, strict=True):
+        assert a.tolist() == b.tolist()
+
+
 TRICKY = (
     "anak2 hilang!!! tolooong @polres-beltim www.x.com/a?b=1 sp3 pak pol",
     "aaa@aab x-anak2 anak2-an ??? kenapaaa r2 ape2 gak2 mabuk2an",
