@@ -138,6 +138,32 @@ def test_candidate_pairs_equal_the_message_by_message_index(n: int) -> None:
         assert a.tolist() == b.tolist()
 
 
+def test_a_batch_pauses_the_garbage_collector_and_restores_it() -> None:
+    import gc
+
+    from posko.triage import engine
+
+    seen: list[bool] = []
+    triager = Triager()
+    original = triager.batch_features
+
+    def spy(inputs: Sequence[TriageInput]) -> tuple[list[TriageResult], list[object]]:
+        seen.append(gc.isenabled())
+        return original(inputs)  # type: ignore[return-value]
+
+    triager.batch_features = spy  # type: ignore[method-assign, assignment]
+    assert gc.isenabled()
+    triager.batch(stream(5))
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        with engine._gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller's disabled collector stays disabled
+    finally:
+        gc.enable()
+
+
 TRICKY = (
     "anak2 hilang!!! tolooong @polres-beltim www.x.com/a?b=1 sp3 pak pol",
     "aaa@aab x-anak2 anak2-an ??? kenapaaa r2 ape2 gak2 mabuk2an",
