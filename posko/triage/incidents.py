@@ -676,6 +676,7 @@ def _shared_weight(mine: frozenset[str], theirs: set[str], link: LinkModel) -> t
 # -- clustering -------------------------------------------------------------------------------
 POSTINGS_PER_WORD = 16  # candidates per shared word (the latest ones)
 MAX_CANDIDATES = 10  # pairs scored per message
+RANK_CHUNK = 2048  # messages whose candidates are ranked at once (bounds a batch's memory)
 CUE_RECENT = 4  # a message with a referring cue also meets the last few messages
 DESA_RECENT = 6  # ... and every message the latest few from the same desa
 
@@ -768,7 +769,7 @@ def _candidate_pairs(
     ids: dict[str, int] = {}
     code = ids.setdefault
     word_ids = np.array([code(w, len(ids)) for i in order for w in features[i].words], np.int64)
-    occ = np.repeat(np.arange(n), [len(features[i].words) for i in order])
+    occ = np.repeat(np.arange(n, dtype=np.int32), [len(features[i].words) for i in order])
     by_word = np.lexsort((occ, word_ids))
     ranked = _ranked(
         *_recent_before(word_ids[by_word], occ[by_word], ts, oldest, POSTINGS_PER_WORD), idx
@@ -844,19 +845,24 @@ def _recent_before(
 def _ranked(later: np.ndarray, earlier: np.ndarray, idx: np.ndarray) -> tuple[list[int], list[int]]:
     """Per later position, the MAX_CANDIDATES earlier messages sharing the most words with
     it (pairs listed once per shared word), ties by the larger message index: the message
-    indices in rank order, and where each position's start."""
+    indices in rank order, and where each position's start. Counted RANK_CHUNK later
+    positions at a time (a batch of 20,000 lists millions of pairs)."""
     n = len(idx)
-    pair = later * n + earlier
-    uniq, shared = np.unique(pair, return_counts=True)
-    lat, ear = uniq // n, uniq % n
-    j = idx[ear]
-    rank = np.lexsort((-j, -shared, lat))
-    lat, j = lat[rank], j[rank]
-    group_start = np.searchsorted(lat, lat, side="left")
-    keep = (np.arange(len(lat)) - group_start) < MAX_CANDIDATES
-    lat, j = lat[keep], j[keep]
-    at = np.searchsorted(lat, np.arange(n + 1), side="left")
-    return j.tolist(), at.tolist()
+    ranked: list[int] = []
+    starts: list[int] = []
+    for lo in range(0, n, RANK_CHUNK):
+        hi = min(n, lo + RANK_CHUNK)
+        sel = (later >= lo) & (later < hi)
+        uniq, shared = np.unique(later[sel].astype(np.int64) * n + earlier[sel], return_counts=True)
+        lat, j = uniq // n, idx[uniq % n]
+        rank = np.lexsort((-j, -shared, lat))
+        lat, j = lat[rank], j[rank]
+        keep = (np.arange(len(lat)) - np.searchsorted(lat, lat, side="left")) < MAX_CANDIDATES
+        lat = lat[keep]
+        starts += (len(ranked) + np.searchsorted(lat, np.arange(lo, hi), side="left")).tolist()
+        ranked += j[keep].tolist()
+    starts.append(len(ranked))
+    return ranked, starts
 
 
 def _grouped(later: np.ndarray, earlier: np.ndarray, n: int, desa_first: int) -> list[list[int]]:
