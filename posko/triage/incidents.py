@@ -770,7 +770,7 @@ def _candidate_pairs(
     code = ids.setdefault
     word_ids = np.array([code(w, len(ids)) for i in order for w in features[i].words], np.int64)
     occ = np.repeat(np.arange(n, dtype=np.int32), [len(features[i].words) for i in order])
-    by_word = np.lexsort((occ, word_ids))
+    by_word = np.argsort(word_ids * n + occ)  # by word, then time (keys are distinct)
     ranked = _ranked(
         *_recent_before(word_ids[by_word], occ[by_word], ts, oldest, POSTINGS_PER_WORD), idx
     )
@@ -781,7 +781,7 @@ def _candidate_pairs(
         [dcode(features[order[p]].desa or "", len(desa_codes)) for p in with_desa.tolist()],
         dtype=np.int64,
     )
-    by_desa = np.lexsort((with_desa, desa))
+    by_desa = np.argsort(desa * n + with_desa)
     d_later, d_earlier = _recent_before(desa[by_desa], with_desa[by_desa], ts, oldest, DESA_RECENT)
     cue = np.flatnonzero([features[i].cue or features[i].followup for i in order])
     c_later, c_earlier = _recent_before(
@@ -855,7 +855,12 @@ def _ranked(later: np.ndarray, earlier: np.ndarray, idx: np.ndarray) -> tuple[li
         sel = (later >= lo) & (later < hi)
         uniq, shared = np.unique(later[sel].astype(np.int64) * n + earlier[sel], return_counts=True)
         lat, j = uniq // n, idx[uniq % n]
-        rank = np.lexsort((-j, -shared, lat))
+        # by position, then most shared words, then the larger index: one integer key
+        j_bits, s_bits = max(n, 1).bit_length(), int(shared.max(initial=1)).bit_length()
+        top = (1 << s_bits) - 1
+        assert RANK_CHUNK.bit_length() + s_bits + j_bits <= 63
+        key = (((lat - lo) << s_bits | (top - shared)) << j_bits) | (n - 1 - j)
+        rank = np.argsort(key)
         lat, j = lat[rank], j[rank]
         keep = (np.arange(len(lat)) - np.searchsorted(lat, lat, side="left")) < MAX_CANDIDATES
         lat = lat[keep]
