@@ -15,7 +15,7 @@ import json
 import math
 import operator
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
@@ -551,8 +551,10 @@ class Incident:
         "all_neutral",
         "categories",
         "channels",
+        "desas",
         "facts",
         "groups",
+        "kecs",
         "last_timed",
         "last_ts",
         "names",
@@ -570,6 +572,8 @@ class Incident:
         self.groups: set[str | None] = set()
         self.channels: set[str] = set()
         self.places: set[tuple[str, str | None]] = set()  # (kecamatan, desa) named
+        self.kecs: set[str] = set()  # the kecamatan of `places`
+        self.desas: set[str] = set()  # the desa of `places`
         self.all_neutral = True
         self.last_ts = 0.0
         self.last_timed = True
@@ -584,7 +588,14 @@ class Incident:
         self.groups.add(f.group)
         if f.channel:
             self.channels.add(f.channel)
-        _note_place(self.places, f)
+        if f.kecamatan:
+            _note_place(self.places, f)
+            self.kecs.add(f.kecamatan)
+            if f.desa:
+                self.desas.add(f.desa)
+            for d in f.also_desa:
+                self.kecs.add(d[:8])
+                self.desas.add(d)
         self.all_neutral = self.all_neutral and f.neutral
         if f.ts >= self.last_ts:
             self.last_ts, self.last_timed = f.ts, f.timed
@@ -593,10 +604,9 @@ class Incident:
 
 def _incident_place(f: EventFeatures, inc: Incident) -> str:
     """place_relation() of a message and an incident (conflict: compatible with none)."""
-    if f.kecamatan and _conflicts(f, inc.places):
+    if f.kecamatan and inc.places and _conflicts_with(f, inc.kecs, inc.desas):
         return "conflict"
-    mine = {f.desa} | f.also_desa if f.desa else set()
-    if mine and any(d in mine for _, d in inc.places):
+    if f.desa and (f.desa in inc.desas or not inc.desas.isdisjoint(f.also_desa)):
         return "same_desa"
     if f.kecamatan and inc.places:
         return "same_kecamatan"
@@ -621,6 +631,7 @@ def incident_features(
     if _vetoed(hours, place, both_hoax, missing, f.ages, inc.ages):
         return None
     shared_names = len(f.names & inc.names)
+    shared_words = f.words & inc.words
     row = comparison_row(
         f,
         same_category=f.category is not None and f.category in inc.categories,
@@ -628,7 +639,7 @@ def incident_features(
         other_neutral=inc.all_neutral,
         hours=hours,
         place=place,
-        inter=len(f.words & inc.words),
+        inter=len(shared_words),
         n_other=len(inc.words),
         shared_facts=len(f.facts & inc.facts),
         shared_names=shared_names,
@@ -637,7 +648,7 @@ def incident_features(
         related=not _RELATED_TO.get(f.group, _NONE).isdisjoint(groups),
         same_age=bool(f.ages & inc.ages),
     )
-    shared_weight, share = _shared_weight(f.words, inc.words, link)
+    shared_weight, share = _shared_weight(f.words, shared_words, link)
     row += (
         max(best_pair, BEST_PAIR_FLOOR),
         shared_weight,
@@ -663,13 +674,15 @@ def _words_weight(ws: frozenset[str], link: LinkModel) -> float:
     return got
 
 
-def _shared_weight(mine: frozenset[str], theirs: set[str], link: LinkModel) -> tuple[float, float]:
+def _shared_weight(
+    mine: frozenset[str], shared_words: Set[str], link: LinkModel
+) -> tuple[float, float]:
     """Summed weight of the shared words (scaled to 0..2) and its share of the message's."""
     weights, unknown = link.word_weights, link.unknown_word_weight
     total = _words_weight(mine, link)
     if not total:
         return 0.0, 0.0
-    shared = sum(weights.get(w, unknown) for w in mine & theirs)
+    shared = sum(weights.get(w, unknown) for w in shared_words)
     return min(shared, SHARED_WEIGHT_CAP) / 10.0, shared / total
 
 
@@ -1046,12 +1059,16 @@ def _conflicts(f: EventFeatures, named: set[tuple[str, str | None]]) -> bool:
     """True when f's place is compatible with none of the places a cluster names."""
     if not named:
         return False
-    kecs = {k for k, _ in named}
+    return _conflicts_with(f, {k for k, _ in named}, {d for _, d in named if d})
+
+
+def _conflicts_with(f: EventFeatures, kecs: set[str], desas: set[str]) -> bool:
+    """`_conflicts` with the kecamatan and the desa the (non-empty) places name."""
     if f.kecamatan not in kecs and not any(d[:8] in kecs for d in f.also_desa):
         return True
-    desas = {d for _, d in named if d}
-    mine = ({f.desa} | f.also_desa) if f.desa else set()
-    return bool(desas and mine and not desas & mine)
+    if not desas or not f.desa:
+        return False
+    return f.desa not in desas and desas.isdisjoint(f.also_desa)
 
 
 # -- learning the link score ------------------------------------------------------------------

@@ -169,7 +169,10 @@ def pair_matrix(
         inter_ages > 0,
         m.neutral[a] & m.neutral[b],
     ]
-    return np.column_stack([np.asarray(c, dtype=np.float64) for c in cols]), vetoed
+    out = np.empty((len(cols), len(a)), dtype=np.float64)  # one feature per row, filled
+    for k, c in enumerate(cols):
+        out[k] = c
+    return np.ascontiguousarray(out.T), vetoed
 
 
 class PairTrees:
