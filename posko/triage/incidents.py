@@ -15,7 +15,7 @@ import json
 import math
 import operator
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
@@ -177,8 +177,11 @@ def _ages(ws: frozenset[str]) -> frozenset[str]:
     return frozenset(w for w in ws if w.isdigit() and len(w) <= 2)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class EventFeatures:
+    """What incident linking compares of one message. Read-only by convention (a frozen
+    dataclass took three times as long to build, issue 10's throughput)."""
+
     group: str | None
     kecamatan: str | None
     desa: str | None
@@ -197,7 +200,7 @@ class EventFeatures:
     neutral: bool = False  # a reply category (set from `category`)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "ts", self.at.timestamp())
+        self.ts = self.at.timestamp()
         # one pass over the words: ages, facts and names (facts_of, _ages, _names)
         ages: list[str] = []
         facts: list[str] = []
@@ -213,11 +216,11 @@ class EventFeatures:
                     ages.append(w)
                 if kind & _FACT:
                     facts.append(w)
-        object.__setattr__(self, "ages", frozenset(ages))
+        self.ages = frozenset(ages)
         if not self.facts:
-            object.__setattr__(self, "facts", frozenset(facts))
-        object.__setattr__(self, "names", _names(self.facts))
-        object.__setattr__(self, "neutral", self.category in NEUTRAL)
+            self.facts = frozenset(facts)
+        self.names = _names(self.facts)
+        self.neutral = self.category in NEUTRAL
 
 
 _AGE, _FACT = 1, 2
@@ -314,6 +317,12 @@ RELATED_GROUPS = frozenset(
         ("asusila_kdrt", "ketertiban"),
     )
 )
+_RELATED_TO: dict[str | None, frozenset[str | None]] = {
+    g: frozenset(h for pair in RELATED_GROUPS if g in pair for h in pair if h != g)
+    for pair in RELATED_GROUPS
+    for g in pair
+}
+_NONE: frozenset[str | None] = frozenset()
 # Event kinds where two reports from one place within hours are almost always one event.
 URGENT_GROUPS = frozenset({"bencana", "lantas", "orang_hilang", "ketertiban"})
 
@@ -542,8 +551,10 @@ class Incident:
         "all_neutral",
         "categories",
         "channels",
+        "desas",
         "facts",
         "groups",
+        "kecs",
         "last_timed",
         "last_ts",
         "names",
@@ -561,6 +572,8 @@ class Incident:
         self.groups: set[str | None] = set()
         self.channels: set[str] = set()
         self.places: set[tuple[str, str | None]] = set()  # (kecamatan, desa) named
+        self.kecs: set[str] = set()  # the kecamatan of `places`
+        self.desas: set[str] = set()  # the desa of `places`
         self.all_neutral = True
         self.last_ts = 0.0
         self.last_timed = True
@@ -575,7 +588,14 @@ class Incident:
         self.groups.add(f.group)
         if f.channel:
             self.channels.add(f.channel)
-        _note_place(self.places, f)
+        if f.kecamatan:
+            _note_place(self.places, f)
+            self.kecs.add(f.kecamatan)
+            if f.desa:
+                self.desas.add(f.desa)
+            for d in f.also_desa:
+                self.kecs.add(d[:8])
+                self.desas.add(d)
         self.all_neutral = self.all_neutral and f.neutral
         if f.ts >= self.last_ts:
             self.last_ts, self.last_timed = f.ts, f.timed
@@ -584,10 +604,9 @@ class Incident:
 
 def _incident_place(f: EventFeatures, inc: Incident) -> str:
     """place_relation() of a message and an incident (conflict: compatible with none)."""
-    if f.kecamatan and _conflicts(f, inc.places):
+    if f.kecamatan and inc.places and _conflicts_with(f, inc.kecs, inc.desas):
         return "conflict"
-    mine = {f.desa} | f.also_desa if f.desa else set()
-    if mine and any(d in mine for _, d in inc.places):
+    if f.desa and (f.desa in inc.desas or not inc.desas.isdisjoint(f.also_desa)):
         return "same_desa"
     if f.kecamatan and inc.places:
         return "same_kecamatan"
@@ -612,6 +631,7 @@ def incident_features(
     if _vetoed(hours, place, both_hoax, missing, f.ages, inc.ages):
         return None
     shared_names = len(f.names & inc.names)
+    shared_words = f.words & inc.words
     row = comparison_row(
         f,
         same_category=f.category is not None and f.category in inc.categories,
@@ -619,16 +639,16 @@ def incident_features(
         other_neutral=inc.all_neutral,
         hours=hours,
         place=place,
-        inter=len(f.words & inc.words),
+        inter=len(shared_words),
         n_other=len(inc.words),
         shared_facts=len(f.facts & inc.facts),
         shared_names=shared_names,
         names_differ=bool(f.names and inc.names and not shared_names),
         other_channel=bool(f.channel and inc.channels and inc.channels != {f.channel}),
-        related=any(frozenset((f.group, g)) in RELATED_GROUPS for g in groups),
+        related=not _RELATED_TO.get(f.group, _NONE).isdisjoint(groups),
         same_age=bool(f.ages & inc.ages),
     )
-    shared_weight, share = _shared_weight(f.words, inc.words, link)
+    shared_weight, share = _shared_weight(f.words, shared_words, link)
     row += (
         max(best_pair, BEST_PAIR_FLOOR),
         shared_weight,
@@ -654,19 +674,22 @@ def _words_weight(ws: frozenset[str], link: LinkModel) -> float:
     return got
 
 
-def _shared_weight(mine: frozenset[str], theirs: set[str], link: LinkModel) -> tuple[float, float]:
+def _shared_weight(
+    mine: frozenset[str], shared_words: Set[str], link: LinkModel
+) -> tuple[float, float]:
     """Summed weight of the shared words (scaled to 0..2) and its share of the message's."""
     weights, unknown = link.word_weights, link.unknown_word_weight
     total = _words_weight(mine, link)
     if not total:
         return 0.0, 0.0
-    shared = sum(weights.get(w, unknown) for w in mine & theirs)
+    shared = sum(weights.get(w, unknown) for w in shared_words)
     return min(shared, SHARED_WEIGHT_CAP) / 10.0, shared / total
 
 
 # -- clustering -------------------------------------------------------------------------------
 POSTINGS_PER_WORD = 16  # candidates per shared word (the latest ones)
 MAX_CANDIDATES = 10  # pairs scored per message
+RANK_CHUNK = 2048  # messages whose candidates are ranked at once (bounds a batch's memory)
 CUE_RECENT = 4  # a message with a referring cue also meets the last few messages
 DESA_RECENT = 6  # ... and every message the latest few from the same desa
 
@@ -743,7 +766,140 @@ def _candidate_pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every message's candidates (earlier messages), in time order: the later message of
     each pair, the earlier one, and where each message's candidates start (by position in
-    `order`). The index depends only on the messages, not on the links made."""
+    `order`). The candidates depend only on the messages, not on the links made.
+
+    The candidates `_Index` gives message by message (`_candidate_pairs_reference`), found
+    with array operations: a message's earlier occurrences of a word within MAX_GAP_HOURS,
+    the latest POSTINGS_PER_WORD, are the ones just before it when all occurrences are
+    sorted by word and time."""
+    n = len(order)
+    if not n:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(1, dtype=np.int64)
+    idx = np.asarray(order, dtype=np.int64)  # message index by position in time order
+    ts = np.array([features[i].ts for i in order], dtype=np.float64)
+    oldest = ts - MAX_GAP_HOURS * 3600
+    ids: dict[str, int] = {}
+    code = ids.setdefault
+    word_ids = np.array([code(w, len(ids)) for i in order for w in features[i].words], np.int64)
+    occ = np.repeat(np.arange(n, dtype=np.int32), [len(features[i].words) for i in order])
+    by_word = np.argsort(word_ids * n + occ)  # by word, then time (keys are distinct)
+    ranked = _ranked(
+        *_recent_before(word_ids[by_word], occ[by_word], ts, oldest, POSTINGS_PER_WORD), idx
+    )
+    desa_codes: dict[str, int] = {}
+    dcode = desa_codes.setdefault
+    with_desa = np.array([p for p, i in enumerate(order) if features[i].desa], dtype=np.int64)
+    desa = np.array(
+        [dcode(features[order[p]].desa or "", len(desa_codes)) for p in with_desa.tolist()],
+        dtype=np.int64,
+    )
+    by_desa = np.argsort(desa * n + with_desa)
+    d_later, d_earlier = _recent_before(desa[by_desa], with_desa[by_desa], ts, oldest, DESA_RECENT)
+    cue = np.flatnonzero([features[i].cue or features[i].followup for i in order])
+    c_later, c_earlier = _recent_before(
+        np.zeros(n, dtype=np.int64), np.arange(n), ts, oldest, CUE_RECENT, only=cue
+    )
+    extra = _grouped(
+        np.concatenate([d_later, c_later]),
+        np.concatenate([d_earlier, c_earlier]),
+        n,
+        desa_first=len(d_later),
+    )
+    earlier: list[int] = []
+    starts = [0]
+    ranked_j, ranked_at = ranked
+    order_j = idx.tolist()
+    for pos in range(n):
+        got = ranked_j[ranked_at[pos] : ranked_at[pos + 1]]
+        more = extra[pos]
+        if more:
+            seen = set(got)
+            got = got + [
+                order_j[q]
+                for q in more
+                if order_j[q] not in seen and not seen.add(order_j[q])  # type: ignore[func-returns-value]
+            ]
+        earlier.extend(got)
+        starts.append(len(earlier))
+    bounds = np.asarray(starts, dtype=np.int64)
+    return np.repeat(idx, np.diff(bounds)), np.asarray(earlier, dtype=np.int64), bounds
+
+
+def _recent_before(
+    keys: np.ndarray,
+    pos: np.ndarray,
+    ts: np.ndarray,
+    oldest: np.ndarray,
+    latest: int,
+    only: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (later, earlier position) of occurrences sorted by (key, position): for each,
+    the up to `latest` occurrences of the same key just before it whose time is not older
+    than the later one's `oldest` (the latest of them); `only`: the later positions to keep
+    (of a `pos` that is every position, arange)."""
+    later: list[np.ndarray] = []
+    earlier: list[np.ndarray] = []
+    for k in range(1, latest + 1):
+        a = pos[k:]
+        b = pos[:-k]
+        ok = (keys[k:] == keys[:-k]) & (ts[b] >= oldest[a])
+        if only is not None:
+            keep = np.zeros(len(pos), dtype=bool)
+            keep[only] = True
+            ok &= keep[a]
+        later.append(a[ok])
+        earlier.append(b[ok])
+    if not later:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(later), np.concatenate(earlier)
+
+
+def _ranked(later: np.ndarray, earlier: np.ndarray, idx: np.ndarray) -> tuple[list[int], list[int]]:
+    """Per later position, the MAX_CANDIDATES earlier messages sharing the most words with
+    it (pairs listed once per shared word), ties by the larger message index: the message
+    indices in rank order, and where each position's start. Counted RANK_CHUNK later
+    positions at a time (a batch of 20,000 lists millions of pairs)."""
+    n = len(idx)
+    ranked: list[int] = []
+    starts: list[int] = []
+    for lo in range(0, n, RANK_CHUNK):
+        hi = min(n, lo + RANK_CHUNK)
+        sel = (later >= lo) & (later < hi)
+        uniq, shared = np.unique(later[sel].astype(np.int64) * n + earlier[sel], return_counts=True)
+        lat, j = uniq // n, idx[uniq % n]
+        # by position, then most shared words, then the larger index: one integer key
+        j_bits, s_bits = max(n, 1).bit_length(), int(shared.max(initial=1)).bit_length()
+        top = (1 << s_bits) - 1
+        assert RANK_CHUNK.bit_length() + s_bits + j_bits <= 63
+        key = (((lat - lo) << s_bits | (top - shared)) << j_bits) | (n - 1 - j)
+        rank = np.argsort(key)
+        lat, j = lat[rank], j[rank]
+        keep = (np.arange(len(lat)) - np.searchsorted(lat, lat, side="left")) < MAX_CANDIDATES
+        lat = lat[keep]
+        starts += (len(ranked) + np.searchsorted(lat, np.arange(lo, hi), side="left")).tolist()
+        ranked += j[keep].tolist()
+    starts.append(len(ranked))
+    return ranked, starts
+
+
+def _grouped(later: np.ndarray, earlier: np.ndarray, n: int, desa_first: int) -> list[list[int]]:
+    """Per later position, its extra earlier positions: the same desa's first, then the
+    latest messages', each in time order."""
+    out: list[list[int]] = [[] for _ in range(n)]
+    if not len(later):
+        return out
+    kind = (np.arange(len(later)) >= desa_first).astype(np.int64)
+    rank = np.lexsort((earlier, kind, later))
+    for p, q in zip(later[rank].tolist(), earlier[rank].tolist(), strict=True):
+        out[p].append(q)
+    return out
+
+
+def _candidate_pairs_reference(
+    features: Sequence[EventFeatures], order: Sequence[int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`_candidate_pairs` message by message with the index `_Index` (the reference)."""
     index = _Index(features)
     later: list[int] = []
     earlier: list[int] = []
@@ -903,12 +1059,16 @@ def _conflicts(f: EventFeatures, named: set[tuple[str, str | None]]) -> bool:
     """True when f's place is compatible with none of the places a cluster names."""
     if not named:
         return False
-    kecs = {k for k, _ in named}
+    return _conflicts_with(f, {k for k, _ in named}, {d for _, d in named if d})
+
+
+def _conflicts_with(f: EventFeatures, kecs: set[str], desas: set[str]) -> bool:
+    """`_conflicts` with the kecamatan and the desa the (non-empty) places name."""
     if f.kecamatan not in kecs and not any(d[:8] in kecs for d in f.also_desa):
         return True
-    desas = {d for _, d in named if d}
-    mine = ({f.desa} | f.also_desa) if f.desa else set()
-    return bool(desas and mine and not desas & mine)
+    if not desas or not f.desa:
+        return False
+    return f.desa not in desas and desas.isdisjoint(f.also_desa)
 
 
 # -- learning the link score ------------------------------------------------------------------

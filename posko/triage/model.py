@@ -61,6 +61,9 @@ def features(tokens: Sequence[str]) -> list[str]:
 # Messages scored per sparse product in batch mode (bounds the memory a large batch takes).
 BATCH_BLOCK = 1024
 MIN_DF = 2  # a feature must occur in at least this many training messages
+_STEM_BITS = 21  # a stem bigram key: previous stem id << _STEM_BITS | stem id
+_STEM_MASK = (1 << _STEM_BITS) - 1
+_MAX_STEMS = 100_000  # caches are cleared past this (a block adds at most its tokens)
 
 
 @dataclass
@@ -93,51 +96,76 @@ class ModelBundle:
         self.tone_rule_weight = float(self.meta.get("tone_rule_weight", self.tone_rule_weight))
         self.darurat_bias = float(self.meta.get("darurat_bias", self.darurat_bias))
         self.darurat_veto = float(self.meta.get("darurat_veto", self.darurat_veto))
-        self._token_cache: dict[str, tuple[int, ...]] = {}
-        self._stem_cache: dict[str, tuple[tuple[int, ...], str]] = {}
-        # stem-bigram feature index by (previous stem, stem); -1: not a feature
-        self._bigram_cache: dict[str, dict[str, int]] = {}
-        self._array_cache: dict[str, tuple[np.ndarray, str]] = {}
+        # per token: its feature indices (token_features in the vocabulary) and the id of
+        # its stem; the one token cache of both scoring paths
+        self._tokens: dict[str, tuple[np.ndarray, int]] = {}
+        # stems by id (id 0 is "<s>", before the first token) and the stem-bigram feature
+        # index by (previous stem id << 20 | stem id); -1: not a feature
+        self._stem_ids: dict[str, int] = {}
+        self._stem_names: list[str] = []
+        self._bigrams: dict[int, int] = {}
+        self._reset_stems()
 
-    def _token_indices(self, tok: str) -> tuple[int, ...]:
-        cached = self._token_cache.get(tok)
-        if cached is None:
-            if len(self._token_cache) > 100_000:
-                self._token_cache.clear()
+    def _reset_stems(self) -> None:
+        self._tokens.clear()
+        self._stem_ids.clear()
+        self._stem_names.clear()
+        self._bigrams.clear()
+        self._stem_id("<s>")
+
+    def _stem_id(self, st: str) -> int:
+        got = self._stem_ids.get(st)
+        if got is None:
+            got = self._stem_ids[st] = len(self._stem_names)
+            self._stem_names.append(st)
+        return got
+
+    def _token(self, tok: str) -> tuple[np.ndarray, int]:
+        hit = self._tokens.get(tok)
+        if hit is None:
             vocab = self.vocab
-            cached = tuple(i for f in token_features(tok) if (i := vocab.get(f)) is not None)
-            self._token_cache[tok] = cached
-        return cached
+            idx = [i for f in token_features(tok) if (i := vocab.get(f)) is not None]
+            hit = self._tokens[tok] = (np.array(idx, dtype=np.int32), self._stem_id(stem(tok)))
+        return hit
 
-    def _present(self, tokens: Sequence[str]) -> set[int]:
-        """Indices of the features (token features and stem bigrams) present in a message."""
-        vocab = self.vocab
-        cache = self._stem_cache
-        parts: list[tuple[int, ...]] = []
-        bigrams: list[int] = []
-        prev = "<s>"
-        for tok in tokens:
-            hit = cache.get(tok)
-            if hit is None:
-                if len(cache) > 100_000:
-                    cache.clear()
-                hit = cache[tok] = (self._token_indices(tok), stem(tok))
-            parts.append(hit[0])
-            st = hit[1]
-            idx = vocab.get("b:" + prev + "_" + st)
-            if idx is not None:
-                bigrams.append(idx)
-            prev = st
-        return set(bigrams).union(*parts)
+    def _bigram_cols(self, keys: list[int]) -> list[int]:
+        """The feature index of each stem bigram key (prev id << 20 | id), -1 for none."""
+        get = self._bigrams.get
+        cols = [get(k, -2) for k in keys]
+        if -2 in cols:
+            names, vocab = self._stem_names, self.vocab
+            for i, col in enumerate(cols):
+                if col == -2:
+                    k = keys[i]
+                    name = "b:" + names[k >> _STEM_BITS] + "_" + names[k & _STEM_MASK]
+                    cols[i] = self._bigrams[k] = vocab.get(name, -1)
+        return cols
+
+    def _check_size(self) -> None:
+        """Caches are bounded: cleared together (stem ids are in the bigram keys) between
+        blocks, before they pass 100,000 stems or tokens."""
+        if len(self._stem_names) > _MAX_STEMS or len(self._tokens) > _MAX_STEMS:
+            self._reset_stems()
+
+    def _present(self, tokens: Sequence[str]) -> np.ndarray:
+        """Indices of the features (token features and stem bigrams) present in a message,
+        each once, in increasing order."""
+        self._check_size()
+        records = [self._token(tok) for tok in tokens]
+        sids = [sid for _, sid in records]
+        keys = [(p << _STEM_BITS) | c for p, c in zip([0, *sids], sids, strict=False)]
+        bigrams = [c for c in self._bigram_cols(keys) if c >= 0]
+        parts = [idx for idx, _ in records]
+        parts.append(np.array(bigrams, dtype=np.int32))
+        return np.unique(np.concatenate(parts))
 
     def raw(self, tokens: Sequence[str]) -> np.ndarray:
         """Unnormalised scores of every head side by side (argmax-equivalent to log-probs).
 
         Features are binary, weighted by idf and L2-normalised, as in training."""
-        present = self._present(tokens)
-        if not present:
+        uniq = self._present(tokens)
+        if not len(uniq):
             return self.bias.copy()
-        uniq = np.fromiter(present, dtype=np.int64, count=len(present))
         vals = self.idf.take(uniq)
         vals = vals / math.sqrt(float(vals @ vals))
         return vals @ self.weights.take(uniq, axis=0) + self.bias
@@ -153,57 +181,57 @@ class ModelBundle:
         ]
         return np.vstack(blocks)
 
-    def _block_features(self, messages: Sequence[Sequence[str]]) -> tuple[np.ndarray, ...]:
-        """Rows and feature indices of the features of many messages (a feature present
-        several times in a message is listed several times): each token's indices are
-        looked up once and kept as an array; the stem bigrams are looked up by stem pair."""
-        cache = self._array_cache
-        bigrams = self._bigram_cache
-        pieces: list[np.ndarray] = []
-        piece_rows: list[int] = []
-        bi_rows: list[int] = []
-        bi_cols: list[int] = []
-        for row, tokens in enumerate(messages):
-            prev = "<s>"
-            for tok in tokens:
-                hit = cache.get(tok)
-                if hit is None:
-                    if len(cache) > 100_000:
-                        cache.clear()
-                    idx = self._token_indices(tok)
-                    hit = cache[tok] = (np.array(idx, dtype=np.int32), stem(tok))
-                pieces.append(hit[0])
-                st = hit[1]
-                after = bigrams.get(prev)
-                if after is None:
-                    if len(bigrams) > 100_000:
-                        bigrams.clear()
-                    after = bigrams[prev] = {}
-                col = after.get(st)
-                if col is None:
-                    col = after[st] = self.vocab.get("b:" + prev + "_" + st, -1)
-                if col >= 0:
-                    bi_rows.append(row)
-                    bi_cols.append(col)
-                prev = st
-            piece_rows.extend([row] * len(tokens))
-        lens = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
-        rows = np.concatenate(
-            [np.repeat(np.asarray(piece_rows, dtype=np.int32), lens), np.asarray(bi_rows, np.int32)]
+    def _block_features(self, messages: Sequence[Sequence[str]]) -> Any:
+        """The 0/1 matrix of the features present in each of many messages (messages x
+        features, each feature once per row), as the product of two sparse matrices: which
+        of the block's distinct tokens and stem bigrams each message has, and the features
+        of each of those (so each distinct token's features are listed once per block).
+        Python touches each token once (a dict look-up); the rest is array operations."""
+        from scipy.sparse import csr_matrix
+
+        self._check_size()
+        local: dict[str, int] = {}  # a distinct token of the block -> its row of `parts`
+        rows = np.array(
+            [local.setdefault(t, len(local)) for tokens in messages for t in tokens],
+            dtype=np.int64,
         )
-        cols = np.concatenate([*pieces, np.asarray(bi_cols, dtype=np.int32)])
-        return rows, cols
+        records = [self._token(t) for t in local]
+        parts = [idx for idx, _ in records]
+        sids = np.array([sid for _, sid in records], dtype=np.int64)
+        lens = np.fromiter(map(len, messages), dtype=np.int64, count=len(messages))
+        ends = np.cumsum(lens)
+        cur = sids[rows] if len(rows) else np.zeros(0, dtype=np.int64)
+        prev = np.empty_like(cur)
+        prev[1:] = cur[:-1]
+        prev[(ends - lens)[lens > 0]] = 0  # "<s>" before each message's first token
+        bcols = np.array(self._bigram_cols(((prev << _STEM_BITS) | cur).tolist()), np.int64)
+        # each distinct bigram column is one more row of `feats` (-1: a row without features)
+        ub, binv = np.unique(bcols, return_inverse=True)
+        n_tok = len(parts)
+        known = ub[ub >= 0]
+        part_lens = np.fromiter(map(len, parts), dtype=np.int64, count=n_tok)
+        feat_lens = np.concatenate([part_lens, (ub >= 0).astype(np.int64)])
+        feats = csr_matrix(
+            (
+                np.ones(int(feat_lens.sum())),
+                np.concatenate([*parts, known.astype(np.int32)]),
+                np.concatenate([[0], np.cumsum(feat_lens)]),
+            ),
+            shape=(n_tok + len(ub), self.weights.shape[0]),
+        )
+        cols = np.empty(2 * len(rows), dtype=np.int64)
+        cols[0::2] = rows
+        cols[1::2] = n_tok + binv.ravel()
+        has = csr_matrix(
+            (np.ones(len(cols)), cols, np.concatenate([[0], 2 * ends])),
+            shape=(len(messages), n_tok + len(ub)),
+        )
+        return has @ feats  # counts; each (message, feature) entry once
 
     def _raw_block(self, messages: Sequence[Sequence[str]]) -> np.ndarray:
-        from scipy.sparse import coo_matrix
-
-        rows, cols = self._block_features(messages)
+        matrix = self._block_features(messages)
         n = len(messages)
-        matrix = coo_matrix(
-            (np.ones(len(cols)), (rows, cols)), shape=(n, self.weights.shape[0])
-        ).tocsr()
-        matrix.sum_duplicates()  # binary features: a repeated feature counts once
-        data = self.idf.take(matrix.indices)
+        data = self.idf.take(matrix.indices)  # binary features: idf whatever the count
         counts = np.diff(matrix.indptr)
         norms = np.sqrt(np.bincount(np.repeat(np.arange(n), counts), data * data, minlength=n))
         norms[norms == 0] = 1.0  # a message without features scores the bias alone

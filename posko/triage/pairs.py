@@ -34,11 +34,10 @@ class _Codes:
 def _sparse(sets: Sequence[frozenset[str]], cols: _Codes) -> object:
     from scipy.sparse import csr_matrix
 
-    indptr = [0]
-    indices: list[int] = []
-    for s in sets:
-        indices.extend(map(cols, s))
-        indptr.append(len(indices))
+    ids = cols.ids
+    code = ids.setdefault
+    indices = [code(w, len(ids)) for s in sets for w in s]
+    indptr = np.cumsum([0, *map(len, sets)])
     data = np.ones(len(indices), dtype=np.float64)
     return csr_matrix(
         (data, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
@@ -170,7 +169,10 @@ def pair_matrix(
         inter_ages > 0,
         m.neutral[a] & m.neutral[b],
     ]
-    return np.column_stack([np.asarray(c, dtype=np.float64) for c in cols]), vetoed
+    out = np.empty((len(cols), len(a)), dtype=np.float64)  # one feature per row, filled
+    for k, c in enumerate(cols):
+        out[k] = c
+    return np.ascontiguousarray(out.T), vetoed
 
 
 class PairTrees:

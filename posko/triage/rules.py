@@ -644,9 +644,10 @@ def police_misconduct(tokens: Sequence[str], stems: Sequence[str]) -> float:
     return 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Evidence:
-    """What the rules saw in one message."""
+    """What the rules saw in one message (read-only by convention: a frozen dataclass of
+    sixteen fields took ~4 us to build, a tenth of the rules' time per message)."""
 
     category: dict[str, float]
     ongoing: float

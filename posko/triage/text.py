@@ -606,8 +606,60 @@ def _emoji(m: re.Match[str]) -> str:
 
 
 def normalize(raw: str) -> NormText:
-    # each step runs only when its trigger character is present (batch throughput)
+    """Lower-case, emojis to marker words, URLs to "url", "?" to "qmark", then per word:
+    letter elongation collapsed, reduplication expanded, slang replaced; then the phrases.
+
+    On ASCII text every step but the phrases works inside one word (word boundaries are the
+    token boundaries), so each distinct word is normalised once and kept (a busy Polres
+    repeats its vocabulary); other text takes the whole-text path (`normalize_reference`,
+    the same steps on the whole string)."""
     text = raw.lower() if raw.isascii() else _EMOJI_RE.sub(_emoji, _fold(raw)).lower()
+    if not text.isascii():
+        return _normalize_whole(text)
+    if "http" in text or "www." in text:
+        text = _URL.sub(" url ", text)
+    if "?" in text:
+        text = _QMARK.sub(" " + QMARK + " ", text)
+    cache = _WORD_CACHE
+    out: list[str] = []
+    for tok in _TOKEN.findall(text):
+        hit = cache.get(tok)
+        if hit is None:
+            if len(cache) > 100_000:
+                cache.clear()
+            hit = cache[tok] = _normalize_word(tok)
+        out += hit
+    if _PHRASE_FIRST.isdisjoint(out):
+        return NormText(tuple(out))
+    joined = " " + " ".join(out) + " "
+    for src, dst in PHRASES:
+        if src in joined:
+            joined = joined.replace(" " + src + " ", " " + dst + " ")
+    return NormText(tuple(joined.split()))
+
+
+# per ASCII word: the words it normalises to (before the phrases)
+_WORD_CACHE: dict[str, tuple[str, ...]] = {}
+_PHRASE_FIRST = frozenset(src.split()[0] for src, _ in PHRASES)
+
+
+def _normalize_word(tok: str) -> tuple[str, ...]:
+    """One word of ASCII text (a match of _TOKEN): the steps of `normalize_reference`."""
+    tok = _ELONG.sub(r"\1", tok)
+    if "2" in tok:
+        tok = _REDUP.sub(r"\1 \1\2", tok)
+    get = SLANG.get
+    return tuple(" ".join([get(t, t) for t in tok.split()]).split())
+
+
+def normalize_reference(raw: str) -> NormText:
+    """`normalize` on the whole string at once (any text; the reference of the fast path)."""
+    return _normalize_whole(
+        raw.lower() if raw.isascii() else _EMOJI_RE.sub(_emoji, _fold(raw)).lower()
+    )
+
+
+def _normalize_whole(text: str) -> NormText:
     if "http" in text or "www." in text:
         text = _URL.sub(" url ", text)
     if "@" in text:

@@ -1,6 +1,7 @@
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -115,6 +116,25 @@ def test_batch_scoring_equals_single_message_scoring() -> None:
     tokens = [triager.tokens_for_model(t) for t in texts] * (BATCH_BLOCK // 2 + 1)
     single = np.array([triager.model.raw(t) for t in tokens])
     assert np.allclose(triager.model.raw_batch(tokens), single, atol=1e-9)
+
+
+def test_scores_stay_the_same_when_the_token_caches_are_cleared(monkeypatch: Any) -> None:
+    """The stem ids inside the bigram keys are renumbered when the bounded caches are
+    cleared: scores before and after (and across blocks) must not change."""
+    from posko.triage import Triager
+    from posko.triage import model as model_module
+
+    bundle = ModelBundle.load(model_module.SHIPPED_PATH)
+    triager = Triager(model=bundle)
+    texts = ["maling motor dimaling lagi di jalan", "kebakaran rumah, api besar", "zzqx"]
+    tokens = [triager.tokens_for_model(t + f" kata{i}") for i in range(40) for t in texts]
+    before = bundle.raw_batch(tokens)
+    monkeypatch.setattr(model_module, "_MAX_STEMS", 5)
+    monkeypatch.setattr(model_module, "BATCH_BLOCK", 7)
+    after = bundle.raw_batch(tokens)
+    assert len(bundle._stem_names) < 20  # cleared before the last block (one message)
+    single = np.array([bundle.raw(t) for t in tokens])
+    assert np.allclose(after, before, atol=1e-9) and np.allclose(single, before, atol=1e-9)
 
 
 def test_batch_labels_equal_single_message_labels_on_dev_set() -> None:
