@@ -33,7 +33,7 @@ from posko.aduan.photos import CleanPhoto
 from posko.aduan.reporter_key import new_reporter_key
 from posko.aduan.routing import route
 from posko.aduan.sla import due_times
-from posko.aduan.triage import find_incident_peer, triage_text
+from posko.aduan.triage import find_incident_peer, remember_text, triage_text
 from posko.aduan.validation import clean_coordinates, clean_received_at
 from posko.core.memo import memoized
 from posko.org.models import Unit
@@ -140,6 +140,7 @@ def do_submit_aduan(
         incident = incident_of_peer(peer, actor=acting_user) if peer is not None else None
         aduan.incident = incident
         _save_with_unique_code(aduan, polres.code_prefix)
+        remember_text(aduan)
         checks_scheduled = False
         aduan.issued_reporter_key = key
         if incident is not None:
