@@ -15,7 +15,7 @@ from posko.aduan.actions.common import (
     schedule_sla_checks,
 )
 from posko.aduan.actions.incidents import (
-    incident_of_peer,
+    incident_to_join,
     raise_priority_for_growth,
     record_link,
 )
@@ -137,7 +137,7 @@ def do_submit_aduan(
             created_by=acting_user,
         )
         # in the incident of its peer from its first save (no second write of the row)
-        incident = incident_of_peer(peer, actor=acting_user) if peer is not None else None
+        incident = incident_to_join(peer, actor=acting_user) if peer is not None else None
         aduan.incident = incident
         _save_with_unique_code(aduan, polres.code_prefix)
         remember_text(aduan)

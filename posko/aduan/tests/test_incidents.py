@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.test import Client
 
 from posko.aduan.actions import do_submit_aduan
@@ -13,6 +14,7 @@ from posko.aduan.actions.incidents import (
     do_merge_incidents,
     do_split_from_incident,
     escalated_priority,
+    incident_to_join,
 )
 from posko.aduan.models import Aduan, AuditEvent, Incident
 from posko.aduan.triage import _texts, find_incident_peer, triage_text
@@ -190,3 +192,21 @@ def test_a_kept_text_is_used_only_for_the_same_aduan(polres: Unit) -> None:
     peer = _peer_of(polres, f"{MINOR} (lagi)", T0 + timedelta(minutes=5))
     assert peer is not None and peer.pk == first.pk and peer.text == first.text
     assert _texts[first.pk][0] == first.code
+
+
+@pytest.mark.django_db(transaction=True)
+def test_joining_holds_the_peers_incident_or_falls_back_when_it_is_gone(polres: Unit) -> None:
+    """An intake whose peer has an incident joins it without locking the peer; when that
+    incident was deleted meanwhile (a merge or split), the peer gets an incident of its own."""
+    first, second = _reports(polres, 2, timedelta(minutes=5))
+    peer = Aduan.objects.get(pk=second.pk)
+    assert peer.incident_id is not None
+    assert Aduan.objects.get(pk=first.pk).incident_id == peer.incident_id
+    with transaction.atomic():
+        assert incident_to_join(peer, actor=None).pk == peer.incident_id
+    gone = peer.incident_id
+    Incident.objects.filter(pk=gone).delete()
+    with transaction.atomic():
+        incident = incident_to_join(peer, actor=None)  # still believes it is in ``gone``
+    assert incident.pk != gone
+    assert Aduan.objects.get(pk=peer.pk).incident_id == incident.pk
