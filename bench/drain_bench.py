@@ -12,8 +12,9 @@ is measured at that backlog (Posko's batch claim ``claim_batch`` and, for compar
 claim of django-tasks-db's worker, both inside a rolled-back transaction), then ``--workers``
 processes of ``posko db_worker`` run until every event is processed (or ``--limit`` seconds
 have passed: then the rate measured so far is printed and the run says so). Printed per size:
-messages/s (events processed and aduan created per second of draining), the claim costs,
-and a check that every event became exactly one aduan.
+messages/s (events processed and aduan created per second of draining), the claim costs, the
+CPU time the worker processes used per aduan (the figure a shared machine distorts least) and
+the tasks they ran, and a check that every event became exactly one aduan.
 """
 
 from __future__ import annotations
@@ -163,14 +164,16 @@ def counts() -> tuple[int, int]:
     return InboundEvent.objects.filter(state="received").count(), Aduan.objects.count()
 
 
-def drain(workers: int, limit: float, expected_aduan: int) -> tuple[float, int, float, bool]:
-    """Run the workers until nothing waits; (seconds, aduan created, peak 10-s rate, done)."""
+def drain(workers: int, limit: float, expected_aduan: int) -> tuple[float, int, float, bool, float]:
+    """Run the workers until nothing waits; (seconds, aduan created, peak 10-s rate, done,
+    CPU seconds the worker processes used)."""
     from django.db import connections
 
     connections.close_all()
     _, aduan_before = counts()
     command = [sys.executable, "-m", "posko", "db_worker", "--queue-name", "*"]
     command += ["--interval", "0.2", "--no-reload", "--no-startup-delay"]
+    cpu_before = os.times()
     procs = [
         subprocess.Popen(command, env=os.environ, cwd=REPO, stdout=subprocess.DEVNULL)
         for _ in range(workers)
@@ -194,12 +197,31 @@ def drain(workers: int, limit: float, expected_aduan: int) -> tuple[float, int, 
                 p.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 p.kill()
+                p.wait()
+    cpu_after = os.times()
+    cpu = (cpu_after.children_user - cpu_before.children_user) + (
+        cpu_after.children_system - cpu_before.children_system
+    )
     seconds, created = samples[-1]
     peak = max(
         ((b[1] - a[1]) / (b[0] - a[0]) for a, b in zip(samples, samples[10:], strict=False)),
         default=created / seconds,
     )
-    return seconds, created, peak, done
+    return seconds, created, peak, done, cpu
+
+
+def tasks_run(since: object) -> str:
+    """The tasks the workers finished since ``since``, by kind (how much else they ran)."""
+    from django.db.models import Count
+    from django_tasks_db.models import DBTaskResult
+
+    rows = (
+        DBTaskResult.objects.filter(finished_at__gte=since)
+        .values_list("task_path")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    return ", ".join(f"{path.rsplit('.', 1)[-1]} {n}" for path, n in rows) or "none"
 
 
 def fresh_demo_database(database_url: str, dbname: str, prefix: str) -> str:
@@ -256,6 +278,7 @@ def main() -> int:
 
     django.setup()
     from django.conf import settings
+    from django.utils import timezone
 
     print(
         f"Posko drain bench — {os.cpu_count()} CPUs (load "
@@ -278,12 +301,16 @@ def main() -> int:
                 print(line + "; nothing to drain")
                 continue
             _, aduan_total = counts()
-            seconds, created, peak, done = drain(args.workers, args.limit, aduan_total + size)
+            since = timezone.now()
+            seconds, created, peak, done, cpu = drain(args.workers, args.limit, aduan_total + size)
             rate = created / seconds
             status = "drained" if done else f"NOT drained within {args.limit:.0f} s (partial)"
             print(
                 f"{line}\n{'':17}stored in {fill_s:.0f} s; {created} aduan in {seconds:.0f} s "
-                f"= {rate:.0f} messages/s (best 10 s: {peak:.0f}/s), {status}"
+                f"= {rate:.0f} messages/s (best 10 s: {peak:.0f}/s), {status}\n"
+                f"{'':17}workers' CPU {cpu / max(created, 1) * 1000:.1f} ms per aduan "
+                f"(load {', '.join(f'{x:.1f}' for x in os.getloadavg())}); tasks run: "
+                f"{tasks_run(since)}"
             )
             if size >= 25000:
                 verdicts.append((size, rate))

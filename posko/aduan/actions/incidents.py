@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from posko.aduan.access import authorize_incident_change
@@ -84,6 +84,9 @@ def do_merge_incidents(target: Incident, source: Incident, *, acting_user: User)
         raise IncidentError(_("Insiden tidak dapat digabung dengan dirinya sendiri."))
     if target.polres_id != source.polres_id:
         raise IncidentError(_("Insiden dari Polres lain tidak dapat digabung."))
+    # first the incidents: an intake joining one of them meanwhile (``incident_to_join``)
+    # commits before, and its report is moved with the others, or waits until after
+    _lock_incidents(target.pk, source.pk)
     moved = list(Aduan.objects.select_for_update().filter(incident=source))
     for aduan in moved:
         aduan.incident = target
@@ -101,8 +104,13 @@ def do_split_from_incident(aduan: Aduan, *, acting_user: User) -> Aduan:
     """Take one report out of its incident (it describes another event). An incident left
     with a single report is dissolved."""
     authorize_incident_change(acting_user, aduans=(aduan,))
+    # the incident before its reports, as in a merge (``incident_to_join``)
+    incident_id = Aduan.objects.filter(pk=aduan.pk).values_list("incident_id", flat=True).first()
+    if incident_id is not None:
+        _lock_incidents(incident_id)
     aduan = lock_aduan(aduan)
-    incident_id = aduan.incident_id
+    if aduan.incident_id != incident_id:
+        raise IncidentError(_("Insiden aduan ini baru saja berubah; muat ulang halaman."))
     if incident_id is None:
         raise IncidentError(_("Aduan ini tidak tergabung dalam insiden."))
     aduan.incident = None
@@ -128,6 +136,34 @@ def link_to_incident(aduan: Aduan, other: Aduan, *, actor: User | None) -> Incid
     touch(aduan, "incident")
     record_link(aduan, incident, actor=actor, before=before)
     return incident
+
+
+def _lock_incidents(*ids: int) -> None:
+    """Lock incident rows before changing or deleting them: an intake holding one to join it
+    (``incident_to_join``) finishes first."""
+    list(Incident.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+
+
+def incident_to_join(peer: Aduan, *, actor: User | None) -> Incident:
+    """The incident a new report joins with ``peer`` (its ``incident_id`` read in the current
+    transaction). When the peer has one, only that incident row is held, with a lock that
+    other intakes share (``FOR KEY SHARE`` on PostgreSQL): reports of one incident arriving
+    at two workers at once do not wait for each other, and a merge or split (which lock the
+    incident first) waits until this transaction ends, or this one for them. When the peer
+    has none, or it has gone meanwhile: ``incident_of_peer`` (the peer locked)."""
+    if peer.incident_id is not None:
+        incident = _held_incident(peer.incident_id)
+        if incident is not None:
+            return incident
+    return incident_of_peer(peer, actor=actor)
+
+
+def _held_incident(incident_id: int) -> Incident | None:
+    qs = Incident.objects.filter(pk=incident_id)
+    if connection.vendor != "postgresql":  # SQLite: one writer at a time anyway
+        return qs.first()
+    sql, params = qs.query.sql_with_params()
+    return next(iter(Incident.objects.raw(f"{sql} FOR KEY SHARE", params)), None)
 
 
 def incident_of_peer(other: Aduan, *, actor: User | None) -> Incident:

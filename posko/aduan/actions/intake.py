@@ -15,7 +15,7 @@ from posko.aduan.actions.common import (
     schedule_sla_checks,
 )
 from posko.aduan.actions.incidents import (
-    incident_of_peer,
+    incident_to_join,
     raise_priority_for_growth,
     record_link,
 )
@@ -33,7 +33,7 @@ from posko.aduan.photos import CleanPhoto
 from posko.aduan.reporter_key import new_reporter_key
 from posko.aduan.routing import route
 from posko.aduan.sla import due_times
-from posko.aduan.triage import find_incident_peer, triage_text
+from posko.aduan.triage import find_incident_peer, remember_text, triage_text
 from posko.aduan.validation import clean_coordinates, clean_received_at
 from posko.core.memo import memoized
 from posko.org.models import Unit
@@ -137,9 +137,10 @@ def do_submit_aduan(
             created_by=acting_user,
         )
         # in the incident of its peer from its first save (no second write of the row)
-        incident = incident_of_peer(peer, actor=acting_user) if peer is not None else None
+        incident = incident_to_join(peer, actor=acting_user) if peer is not None else None
         aduan.incident = incident
         _save_with_unique_code(aduan, polres.code_prefix)
+        remember_text(aduan)
         checks_scheduled = False
         aduan.issued_reporter_key = key
         if incident is not None:

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.test import Client
 
 from posko.aduan.actions import do_submit_aduan
@@ -13,10 +14,13 @@ from posko.aduan.actions.incidents import (
     do_merge_incidents,
     do_split_from_incident,
     escalated_priority,
+    incident_to_join,
 )
 from posko.aduan.models import Aduan, AuditEvent, Incident
+from posko.aduan.triage import _texts, find_incident_peer, triage_text
 from posko.conftest import PASSWORD
 from posko.org.models import Officer, Unit
+from posko.regions.models import Region, RegionLevel
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 MINOR = "Lampu jalan mati di simpang empat Manggar, gelap sekali"
@@ -152,3 +156,57 @@ def test_landmark_locates_reports(polres: Unit, officers: dict[str, Officer]) ->
         petugas.post("/posko/landmark/", {"name": "X Y Z", "desa": "19.06.03.2002"}).status_code
         == 403
     )
+
+
+def _peer_of(polres: Unit, text: str, at: datetime) -> Aduan | None:
+    result = triage_text(polres, text, channel="web", received_at=at)
+    return find_incident_peer(polres, result, text, at)
+
+
+@pytest.mark.django_db
+def test_kept_candidate_texts_never_hide_a_later_change(polres: Unit) -> None:
+    """The matcher keeps texts of recent aduan in memory; place and category, which staff
+    change later, are read for every report: a report moved elsewhere stops matching."""
+    first = _reports(polres, 1, timedelta(minutes=5))[0]
+    at = T0 + timedelta(minutes=5)
+    peer = _peer_of(polres, f"{MINOR} (lagi)", at)
+    assert peer is not None and peer.pk == first.pk
+    assert peer.text == first.text and peer.received_at == first.received_at
+    first.refresh_from_db()
+    assert first.kecamatan_id is not None
+    elsewhere = (
+        Region.objects.filter(level=RegionLevel.KECAMATAN).exclude(pk=first.kecamatan_id).first()
+    )
+    assert elsewhere is not None
+    Aduan.objects.filter(pk=first.pk).update(kecamatan=elsewhere, desa=None)
+    assert first.pk in _texts  # the text is still kept ...
+    assert _peer_of(polres, f"{MINOR} (lagi)", at) is None  # ... the new place is read
+
+
+@pytest.mark.django_db
+def test_a_kept_text_is_used_only_for_the_same_aduan(polres: Unit) -> None:
+    """On SQLite the id of a rolled-back aduan is given to the next one: a kept text whose
+    tracking code differs from the row's is read again."""
+    first = _reports(polres, 1, timedelta(minutes=5))[0]
+    _texts[first.pk] = ("XXXXXX", "Terima kasih bapak polisi", T0 - timedelta(hours=1))
+    peer = _peer_of(polres, f"{MINOR} (lagi)", T0 + timedelta(minutes=5))
+    assert peer is not None and peer.pk == first.pk and peer.text == first.text
+    assert _texts[first.pk][0] == first.code
+
+
+@pytest.mark.django_db(transaction=True)
+def test_joining_holds_the_peers_incident_or_falls_back_when_it_is_gone(polres: Unit) -> None:
+    """An intake whose peer has an incident joins it without locking the peer; when that
+    incident was deleted meanwhile (a merge or split), the peer gets an incident of its own."""
+    first, second = _reports(polres, 2, timedelta(minutes=5))
+    peer = Aduan.objects.get(pk=second.pk)
+    assert peer.incident_id is not None
+    assert Aduan.objects.get(pk=first.pk).incident_id == peer.incident_id
+    with transaction.atomic():
+        assert incident_to_join(peer, actor=None).pk == peer.incident_id
+    gone = peer.incident_id
+    Incident.objects.filter(pk=gone).delete()
+    with transaction.atomic():
+        incident = incident_to_join(peer, actor=None)  # still believes it is in ``gone``
+    assert incident.pk != gone
+    assert Aduan.objects.get(pk=peer.pk).incident_id == incident.pk

@@ -240,6 +240,7 @@ def _run_together(group: list[tuple[InboundEvent, Parsed | None]]) -> list[Inbou
     if not group:
         return []
     again: list[InboundEvent] = []
+    finished: list[InboundEvent] = []
     with composed_actions():  # the aduan actions join the batch's transaction
         connection = transaction.get_connection()
         if connection.vendor == "postgresql":
@@ -247,26 +248,38 @@ def _run_together(group: list[tuple[InboundEvent, Parsed | None]]) -> list[Inbou
                 cursor.execute(f"SET LOCAL lock_timeout = {BATCH_LOCK_TIMEOUT_MS}")
         for event, parsed in group:
             try:
-                _attempt_in_savepoint(event, parsed)
+                _attempt_in_savepoint(event, parsed, finished)
             except _RunAlone:
                 again.append(event)
+        # the final states of the events kept, in one UPDATE (it commits with their work)
+        InboundEvent.objects.bulk_update(finished, ["state", "error", "processed_at"])
     return again
 
 
-def _attempt_in_savepoint(event: InboundEvent, parsed: Parsed | None) -> str:
+def _attempt_in_savepoint(
+    event: InboundEvent, parsed: Parsed | None, finished: list[InboundEvent]
+) -> str:
     """One event in its savepoint, the only one it opens (``one_savepoint``): the actions it
     calls open none and write their audit rows in one INSERT. An error undoes the event's
     savepoint; a lock held by another worker, or a conflict an action would have caught and
     resolved in a savepoint of its own (``_run_alone_after``), sends the event to run again on
-    its own, where every action has its savepoints. Other errors are counted as before."""
+    its own, where every action has its savepoints. Other errors are counted as before. The
+    event's final state, once its savepoint is kept, joins ``finished`` (written by the batch
+    in one UPDATE)."""
+    own: list[InboundEvent] = []
     try:
-        with transaction.atomic():
-            with one_savepoint():
-                result = _process(event, parsed)
-            if transaction.get_rollback():
-                # an error was caught inside after it had spoilt the savepoint
-                raise _RunAlone
-            return result
+        token = _finishing.set(own)
+        try:
+            with transaction.atomic():
+                with one_savepoint():
+                    result = _process(event, parsed)
+                if transaction.get_rollback():
+                    # an error was caught inside after it had spoilt the savepoint
+                    raise _RunAlone
+        finally:
+            _finishing.reset(token)
+        finished += own
+        return result
     except _RunAlone:
         raise
     except Exception as exc:  # as in run_attempt: this event's work alone is undone
@@ -335,10 +348,17 @@ def _process(event: InboundEvent, parsed: Parsed | None = None) -> str:
     return "processed" if has_work else "ignored"
 
 
+# Inside a batch's event savepoint: where its final state waits for the batch's one UPDATE.
+_finishing: ContextVar[list[InboundEvent] | None] = ContextVar("channels_finishing", default=None)
+
+
 def _finish(event: InboundEvent, state: str, note: str) -> None:
-    InboundEvent.objects.filter(pk=event.pk).update(
-        state=state, error=note[:5000], processed_at=timezone.now()
-    )
+    values = {"state": state, "error": note[:5000], "processed_at": timezone.now()}
+    pending = _finishing.get()
+    if pending is not None:
+        pending.append(InboundEvent(pk=event.pk, **values))
+        return
+    InboundEvent.objects.filter(pk=event.pk).update(**values)
 
 
 def _retry_or_fail(event: InboundEvent, reason: str) -> str:
