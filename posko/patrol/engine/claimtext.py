@@ -18,6 +18,39 @@ from importlib import resources
 from posko.triage.text import normalize, root_words, stem, stop_words
 
 NUM_PREFIX = "n_"
+# A one- or two-character code ("SIM A", "golongan B", "blok C", "RW B", "SIM B1") is a
+# crucial fact when it follows a word that takes a code; it becomes one short token
+# ("x_a", "x_b1"), matched exactly (no typo tolerance under five characters).
+CODE_PREFIX = "x_"
+CODE_CUES = frozenset(
+    [
+        "sim",
+        "golongan",
+        "gol",
+        "darah",
+        "kelas",
+        "blok",
+        "rt",
+        "rw",
+        "tipe",
+        "type",
+        "zona",
+        "kategori",
+        "seri",
+        "huruf",
+        "jalur",
+        "gelombang",
+        "paket",
+        "level",
+        "ruang",
+        "gedung",
+        "gerbong",
+        "sektor",
+        "kavling",
+        "lajur",
+    ]
+)
+_CODE = re.compile(r"[a-z]|[a-z]\d|\d[a-z]")
 _NUM = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:[.,]\d{3})+|\d+)(?:[.,](\d{1,2}))?\s*(ribu|rb|k|juta|jt|m)?\b"
 )
@@ -376,15 +409,17 @@ def analyse(raw: str) -> Analysed:
     for t in toks:
         if t in NEGATIONS:
             negated = True
-        if t in stops or len(t) < 2:
+        if prev in CODE_CUES and _CODE.fullmatch(t):
+            t = CODE_PREFIX + t
+        elif t in stops or len(t) < 2:
             prev = t
             continue
-        s = t if t.startswith(NUM_PREFIX) else stem(t)
+        s = t if t.startswith((NUM_PREFIX, CODE_PREFIX)) else stem(t)
         s = SYNONYMS.get(s, s)
         content.append(t)
         stems.append(s)
         if (
-            t.startswith(NUM_PREFIX)
+            t.startswith((NUM_PREFIX, CODE_PREFIX))
             or t in MONTHS
             or t in strong
             or (t in weak and (prev in PLACE_CUES or t in caps))

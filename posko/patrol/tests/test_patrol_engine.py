@@ -31,6 +31,23 @@ def test_numbers_and_places_are_crucial_facts() -> None:
     assert found("gantugn", frozenset({"gantung"})) and not found("dendang", frozenset({"gantung"}))
 
 
+def test_one_letter_codes_after_a_code_word_are_crucial_facts() -> None:
+    assert analyse("bikin sim a gratis").keys == {"x_a"}
+    assert analyse("Pembuatan SIM B1 gratis").keys >= {"x_b1"}
+    assert analyse("golongan darah O").keys == {"x_o"}
+    # a lone letter elsewhere stays a stop word
+    assert analyse("jalan a yani").keys == frozenset() and "x_a" not in analyse("a yani").stems
+    sim = [
+        Claim(f"sim-{c}", f"Pembuatan SIM {c.upper()} gratis lewat tautan ini", "hoaks", ".")
+        for c in ("a", "c", "b1")
+    ]
+    m = ClaimMatcher(sim)
+    assert [m.match_one(t).best for t in ("sim C gratis lewat link?", "min, sim a gratis?")] == [
+        "sim-c",
+        "sim-a",
+    ]
+
+
 def test_near_duplicates_are_told_apart_and_unregistered_place_is_not_matched() -> None:
     m = ClaimMatcher(CLAIMS)
     r = m.match_one("min apa benar ada penculikan anak pakai mobil ambulans di gantung?")
