@@ -73,6 +73,15 @@ GROWTH_COUNT = 5
 GROWTH_SECONDS = 600.0
 
 
+# The one empty set of a message's features: since Python 3.10 each `frozenset()` is a new
+# 216-byte object, and most messages have no ages, facts or other desa (issue 10, memory).
+EMPTY: frozenset[str] = frozenset()
+
+
+def _frozen(items: list[str]) -> frozenset[str]:
+    return frozenset(items) if items else EMPTY
+
+
 def content_words(tokens: Sequence[str]) -> frozenset[str]:
     """Stems of the content words (place names are masked by the caller and skipped)."""
     out: list[str] = []
@@ -87,7 +96,7 @@ def content_words(tokens: Sequence[str]) -> frozenset[str]:
         st, maybe_time = hit
         if st is not None and not (maybe_time and _time_part(tokens, i)):
             out.append(st)
-    return frozenset(out)
+    return _frozen(out)
 
 
 # per token: (its content stem or None, whether it may be part of a clock time)
@@ -166,7 +175,7 @@ def _is_number_fact(word: str) -> bool:
 
 def _names(facts: frozenset[str]) -> frozenset[str]:
     """Names, plates and numbers among the facts (not the vehicle/colour/object words)."""
-    return facts - OBJECT_WORDS
+    return facts if OBJECT_WORDS.isdisjoint(facts) else facts - OBJECT_WORDS
 
 
 def has_referring_cue(tokens: Sequence[str]) -> bool:
@@ -216,10 +225,10 @@ class EventFeatures:
                     ages.append(w)
                 if kind & _FACT:
                     facts.append(w)
-        self.ages = frozenset(ages)
+        self.ages = _frozen(ages)
         if not self.facts:
-            self.facts = frozenset(facts)
-        self.names = _names(self.facts)
+            self.facts = _frozen(facts)
+        self.names = _names(self.facts) if self.facts else EMPTY
         self.neutral = self.category in NEUTRAL
 
 
