@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from .decide import rule_category, rule_priority, rule_tone
 from .incidents import (
+    EMPTY,
     GROUP,
     EventFeatures,
     LinkModel,
@@ -23,7 +24,7 @@ from .incidents import (
     same_event_score,
     shipped_link_model,
 )
-from .model import ModelBundle, load_shipped
+from .model import BATCH_BLOCK, ModelBundle, load_shipped
 from .places import Gazetteer
 from .rules import Evidence, evidence
 from .text import NormText, normalize
@@ -42,6 +43,8 @@ _HEAD = re.compile(r"\s*([A-Za-z][A-Za-z .'-]{1,40}):")  # "Gantung: …" (offic
 STRONG_CRITIC = 2.5  # criticism cues this strong are not overridden by the model
 # Praise a report needs before its tone is apresiasi (a polite closing thanks scores 1.5).
 APPRECIATION_PRAISE = 2.5
+# messages analysed at once by batch(): whole model blocks (the same scores)
+FEATURE_CHUNK = 2 * BATCH_BLOCK
 REQUEST_WORDS = frozenset({"mohon", "tolong", "minta", "harap"})
 PLACE_TOKEN = "_tempat_"  # noqa: S105 (a marker word, not a secret)
 
@@ -259,6 +262,20 @@ class Triager:
         now = datetime.now(UTC)
         results: list[TriageResult] = []
         feats: list[EventFeatures] = []
+        # a chunk at a time: a message's normalised text, tokens and scores are dropped
+        # once its result and features are built (a whole batch's took ~80 MB at 20,000);
+        # chunks are whole model blocks, so the scores are the ones of one raw_batch call
+        for start in range(0, len(inputs), FEATURE_CHUNK):
+            self._chunk_features(inputs[start : start + FEATURE_CHUNK], now, results, feats)
+        return results, feats
+
+    def _chunk_features(
+        self,
+        inputs: Sequence[TriageInput],
+        now: datetime,
+        results: list[TriageResult],
+        feats: list[EventFeatures],
+    ) -> None:
         analysed = [self._analyse_places(inp.text) for inp in inputs]
         raws: list[list[float]] | list[None] = [None] * len(analysed)
         if self.model is not None and analysed:
@@ -277,7 +294,6 @@ class Triager:
                     category, kec, desa, at, norm, tokens, also, channel=inp.channel, timed=timed
                 )
             )
-        return results, feats
 
     def match_incident(
         self,
@@ -335,7 +351,7 @@ def event_features(
         at,
         content_words(tokens),
         is_followup(norm.tokens),
-        also_desa=also if desa else frozenset(),
+        also_desa=also if desa and also else EMPTY,
         category=category,
         channel=channel,
         cue=has_referring_cue(norm.tokens),

@@ -76,7 +76,7 @@ class TriageInput:
     received_at: datetime | None = None
 
 
-@dataclass
+@dataclass(slots=True)  # one per message; a batch holds thousands (issue 10, memory)
 class TriageResult:
     id: str
     category: str

@@ -132,13 +132,10 @@ def test_a_place_less_update_joins_and_a_look_alike_stays_apart(triager: Triager
     assert c.incident is None and d.incident is None
 
 
-def test_batch_pair_features_equal_the_features_of_one_pair(triager: Triager) -> None:
-    """pairs.pair_matrix (all pairs at once, arrays) computes what pair_features defines."""
-    import numpy as np
-
+def _holdout_features(triager: Triager) -> list[EventFeatures]:
+    """Features of 90 holdout messages, one naming two desa and two hoaxes."""
     from posko.triage.build import load_examples
     from posko.triage.engine import event_features
-    from posko.triage.pairs import MessageArrays, pair_matrix
 
     rows = load_examples(Path(__file__).parents[1] / "data" / "holdout_w2.jsonl")[:90]
     feats = []
@@ -163,6 +160,16 @@ def test_batch_pair_features_equal_the_features_of_one_pair(triager: Triager) ->
     feats.append(event_features("kekerasan", two[2], two[3], T0, two[0], two[1], two[4]))
     feats += [ev("hoaks", desa="19.06.01.2004"), ev("hoaks", desa="19.06.02.2001")]
     assert feats[-3].also_desa
+    return feats
+
+
+def test_batch_pair_features_equal_the_features_of_one_pair(triager: Triager) -> None:
+    """pairs.pair_matrix (all pairs at once, arrays) computes what pair_features defines."""
+    import numpy as np
+
+    from posko.triage.pairs import MessageArrays, pair_matrix
+
+    feats = _holdout_features(triager)
     later = np.array([i for i in range(len(feats)) for j in range(i)], dtype=np.int64)
     earlier = np.array([j for i in range(len(feats)) for j in range(i)], dtype=np.int64)
     x, vetoed = pair_matrix(MessageArrays(feats), later, earlier)
@@ -174,6 +181,29 @@ def test_batch_pair_features_equal_the_features_of_one_pair(triager: Triager) ->
             n_kept += 1
             assert np.allclose(x[k], one, rtol=0, atol=1e-12), (i, j)
     assert n_kept > 100 and vetoed.any()
+
+
+def test_a_pair_block_built_in_parts_is_the_whole_matrix(
+    triager: Triager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pair_scores builds a block's rows PAIR_ROWS at a time (memory): the same matrix and
+    vetoes, bit for bit, as one pair_matrix call, and so the same scores."""
+    import numpy as np
+
+    from posko.triage import incidents
+    from posko.triage.pairs import MessageArrays, pair_matrix
+
+    feats = _holdout_features(triager)
+    later = np.array([i for i in range(len(feats)) for j in range(i)], dtype=np.int64)
+    earlier = np.array([j for i in range(len(feats)) for j in range(i)], dtype=np.int64)
+    arrays = MessageArrays(feats)
+    whole, whole_vetoed = pair_matrix(arrays, later, earlier)
+    monkeypatch.setattr(incidents, "PAIR_ROWS", 1000)  # 4 full parts and a short one
+    assert 4000 < len(later) < 5000
+    parts, parts_vetoed = incidents._pair_block(arrays, later, earlier)
+    assert parts.shape == whole.shape and parts.dtype == whole.dtype
+    assert np.array_equal(parts, whole) and np.array_equal(parts_vetoed, whole_vetoed)
+    assert whole_vetoed.any() and not whole_vetoed.all()
 
 
 def test_a_tree_link_score_fits_scores_alike_one_by_one_and_in_arrays() -> None:
