@@ -29,8 +29,8 @@ pytestmark = pytest.mark.django_db
 
 # Budgets of one request (session, user, officer and notifications included).
 PUBLIC_BUDGET = 7  # the figures, the labels and the desa map's desa
-COMMAND_BUDGET = 13
-POLDA_COMMAND_BUDGET = 17
+COMMAND_BUDGET = 11
+POLDA_COMMAND_BUDGET = 13
 API_BUDGET = 7
 API_PATHS = ("/summary", "/monthly", "/polres", "/by/satuan", "/by/officer", "/by/desa")
 
