@@ -28,9 +28,8 @@ from posko.metrics.dashboard import (
     Period,
     command_figures,
     label_rows,
-    officer_labels,
     period,
-    unit_labels,
+    unit_and_officer_labels,
 )
 from posko.metrics.models import DEADLINE_DAY, DEADLINE_MONTH, ESCALATED, HOUR, DeadlineRow
 from posko.metrics.queries import Figures, by_polres, combined_rows, settle
@@ -217,8 +216,10 @@ def _rolled_up_rows(
     for name in ("satuan", "polsek", "officers"):
         totals[name] = len(figures[name])
         candidates[name] = _candidates(figures[name], ROLLUP_ROWS)
-    units = unit_labels(r.value for name in ("satuan", "polsek") for r in candidates[name])
-    officers = officer_labels(r.value for r in candidates["officers"])
+    units, officers = unit_and_officer_labels(
+        (r.value for name in ("satuan", "polsek") for r in candidates[name]),
+        (r.value for r in candidates["officers"]),
+    )
     labels = {"satuan": units, "polsek": units, "officers": officers}
     for name, rows in candidates.items():
         label_rows(rows, labels[name], UNKNOWN_LABELS[name])

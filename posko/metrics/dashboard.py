@@ -77,10 +77,31 @@ def unit_labels(keys: object) -> dict[str, str]:
     return {str(pk): name for pk, name in Unit.objects.filter(pk__in=ids).values_list("pk", "name")}
 
 
-def officer_labels(keys: Iterable[str]) -> dict[str, str]:
-    """The officers' names (rank and name) by id (one query)."""
-    ids = [int(k) for k in keys if k]
-    return {str(o.pk): str(o) for o in Officer.objects.filter(pk__in=ids).select_related("user")}
+def unit_and_officer_labels(
+    unit_keys: Iterable[str], officer_keys: Iterable[str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The units' names (as ``unit_labels``) and the officers' (rank and name, by
+    ``Officer.__str__`` of the columns it reads) by id, in one statement (``combined_rows``)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model()
+    units = Unit.objects.filter(pk__in=[int(k) for k in unit_keys if k])
+    officers = Officer.objects.filter(pk__in=[int(k) for k in officer_keys if k])
+    unit_rows, officer_rows = combined_rows(
+        [
+            units.values_list("pk", "name"),
+            officers.values_list(
+                "pk", "rank", "user__first_name", "user__last_name", "user__username"
+            ),
+        ]
+    )
+    names = {
+        str(pk): str(
+            Officer(pk=pk, rank=rank, user=user(first_name=first, last_name=last, username=login))
+        )
+        for pk, rank, first, last, login in officer_rows
+    }
+    return {str(pk): name for pk, name in unit_rows}, names
 
 
 UNKNOWN_LABELS = {"satuan": "—", "polsek": "Polres (tanpa Polsek)", "officers": "Belum ditugaskan"}
@@ -180,8 +201,7 @@ def _command_figures(polres_ids: list[int], months: int, polda: int | None) -> d
         "officers": found.get("officer", restricted=None),
     }
     if len(polres_ids) == 1:
-        units = unit_labels([*raw["satuan"], *raw["polsek"]])
-        officers = officer_labels(raw["officers"])
+        units, officers = unit_and_officer_labels([*raw["satuan"], *raw["polsek"]], raw["officers"])
         labels = {"satuan": units, "polsek": units, "officers": officers}
         rows = {n: _labelled(r, labels[n], UNKNOWN_LABELS[n]) for n, r in raw.items()}
     else:  # the view labels the rows it shows (``command.ROLLUP_ROWS`` of each)
