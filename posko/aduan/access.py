@@ -108,12 +108,15 @@ class AduanPermissionDenied(NotPermitted):
     """The user may see the aduan but not perform this change (the message says why)."""
 
 
-def visible_aduan(user: AnyUser) -> QuerySet[Aduan]:
-    """All aduan the user may see."""
+def visible_aduan(user: AnyUser, *, polres_ids: list[int] | None = None) -> QuerySet[Aduan]:
+    """All aduan the user may see. ``polres_ids``: the ids of ``polres_units(officer.unit)``
+    when the caller has read them already (one query less)."""
     officer = officer_of(user)
     if officer is None:
         return Aduan.objects.none()
-    qs = Aduan.objects.filter(polres__in=polres_units(officer.unit))
+    if polres_ids is None:
+        polres_ids = [u.pk for u in polres_units(officer.unit)]
+    qs = Aduan.objects.filter(polres__in=polres_ids)
 
     if officer.role in POLRES_WIDE_ROLES:
         scope = Q()

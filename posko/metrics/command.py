@@ -28,12 +28,11 @@ from posko.metrics.dashboard import (
     Period,
     command_figures,
     label_rows,
-    officer_labels,
     period,
-    unit_labels,
+    unit_and_officer_labels,
 )
 from posko.metrics.models import DEADLINE_DAY, DEADLINE_MONTH, ESCALATED, HOUR, DeadlineRow
-from posko.metrics.queries import Figures, by_polres, settle
+from posko.metrics.queries import Figures, by_polres, combined_rows, settle
 from posko.org.lookup import polres_units
 from posko.org.models import Officer, Unit, UnitKind
 
@@ -48,9 +47,10 @@ def rollup_polda(officer: Officer, units: list[Unit]) -> int | None:
     return officer.unit_id if officer.unit.kind == UnitKind.POLDA and len(units) > 1 else None
 
 
-def open_backlog(user: AnyUser) -> QuerySet[Aduan]:
-    """The open aduan the user may see (the partial indexes' condition)."""
-    return visible_aduan(user).filter(OPEN_ONLY)
+def open_backlog(user: AnyUser, polres_ids: list[int] | None = None) -> QuerySet[Aduan]:
+    """The open aduan the user may see (the partial indexes' condition); ``polres_ids`` as
+    for ``visible_aduan``."""
+    return visible_aduan(user, polres_ids=polres_ids).filter(OPEN_ONLY)
 
 
 def overdue_groups(
@@ -96,10 +96,10 @@ def _deadline_window(hour: datetime) -> Q:
 
 def live_overdue(request: HttpRequest, polres_ids: list[int]) -> dict[str, dict[str, int]]:
     """Open aduan past their running SLA deadline now, per satuan, Polsek and officer, and the
-    escalated ones still open, in two queries whatever the backlog: the metrics layer's
-    ``DeadlineRow`` sums for deadlines before this hour (a few hundred rows, in the
-    officer's permission scope), and the aduan due within this hour so far through the
-    permission-scoped selector (a short range of ``aduan_open_live``)."""
+    escalated ones still open, in one statement of two parts whatever the backlog: the
+    metrics layer's ``DeadlineRow`` sums for deadlines before this hour (a few hundred rows,
+    in the officer's permission scope), and the aduan due within this hour so far through
+    the permission-scoped selector (a short range of ``aduan_open_live``)."""
     officer = officer_of(request.user)
     assert officer is not None and can_command(officer)
     now = timezone.now()
@@ -112,14 +112,16 @@ def live_overdue(request: HttpRequest, polres_ids: list[int]) -> dict[str, dict[
         .values_list("grain", "dimension", "value", "restricted", "subject")
         .annotate(n=Sum("open"))
     )
-    for grain, dimension, value, restricted, subject, n in sums:
-        if _hidden(officer, restricted, subject):
+    live = overdue_groups(open_backlog(request.user, polres_ids), now, since=hour)
+    summed, due_now = combined_rows([sums, live])  # one round trip for both
+    for grain, dimension, value, restricted, subject, n in summed:
+        if _hidden(officer, bool(restricted), subject):
             continue
         if grain == ESCALATED:
             escalated += n
         else:
             result[dimension][value] = result[dimension].get(value, 0) + n
-    for unit, polsek, member, n in overdue_groups(open_backlog(request.user), now, since=hour):
+    for unit, polsek, member, n in due_now:
         for name, key in (("satuan", unit), ("polsek", polsek), ("officer", member)):
             k = "" if key is None else str(key)
             result[name][k] = result[name].get(k, 0) + n
@@ -214,8 +216,10 @@ def _rolled_up_rows(
     for name in ("satuan", "polsek", "officers"):
         totals[name] = len(figures[name])
         candidates[name] = _candidates(figures[name], ROLLUP_ROWS)
-    units = unit_labels(r.value for name in ("satuan", "polsek") for r in candidates[name])
-    officers = officer_labels(r.value for r in candidates["officers"])
+    units, officers = unit_and_officer_labels(
+        (r.value for name in ("satuan", "polsek") for r in candidates[name]),
+        (r.value for r in candidates["officers"]),
+    )
     labels = {"satuan": units, "polsek": units, "officers": officers}
     for name, rows in candidates.items():
         label_rows(rows, labels[name], UNKNOWN_LABELS[name])

@@ -6,10 +6,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -17,7 +18,17 @@ from posko.aduan.models.choices import RESTRICTED_CATEGORIES, Category, Channel
 from posko.metrics.contributions import local_day
 from posko.metrics.desa_map import desa_map
 from posko.metrics.models import DAY, MetricRow
-from posko.metrics.queries import SMALL, Breakdowns, Figures, monthly, settle
+from posko.metrics.queries import (
+    SMALL,
+    Breakdowns,
+    Figures,
+    as_date,
+    combined_rows,
+    monthly,
+    monthly_figures,
+    monthly_rows,
+    settle,
+)
 from posko.org.models import Officer, Unit
 from posko.regions.models import Region
 
@@ -66,10 +77,31 @@ def unit_labels(keys: object) -> dict[str, str]:
     return {str(pk): name for pk, name in Unit.objects.filter(pk__in=ids).values_list("pk", "name")}
 
 
-def officer_labels(keys: Iterable[str]) -> dict[str, str]:
-    """The officers' names (rank and name) by id (one query)."""
-    ids = [int(k) for k in keys if k]
-    return {str(o.pk): str(o) for o in Officer.objects.filter(pk__in=ids).select_related("user")}
+def unit_and_officer_labels(
+    unit_keys: Iterable[str], officer_keys: Iterable[str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The units' names (as ``unit_labels``) and the officers' (rank and name, by
+    ``Officer.__str__`` of the columns it reads) by id, in one statement (``combined_rows``)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model()
+    units = Unit.objects.filter(pk__in=[int(k) for k in unit_keys if k])
+    officers = Officer.objects.filter(pk__in=[int(k) for k in officer_keys if k])
+    unit_rows, officer_rows = combined_rows(
+        [
+            units.values_list("pk", "name"),
+            officers.values_list(
+                "pk", "rank", "user__first_name", "user__last_name", "user__username"
+            ),
+        ]
+    )
+    names = {
+        str(pk): str(
+            Officer(pk=pk, rank=rank, user=user(first_name=first, last_name=last, username=login))
+        )
+        for pk, rank, first, last, login in officer_rows
+    }
+    return {str(pk): name for pk, name in unit_rows}, names
 
 
 UNKNOWN_LABELS = {"satuan": "—", "polsek": "Polres (tanpa Polsek)", "officers": "Belum ditugaskan"}
@@ -116,21 +148,25 @@ def _public_figures(polres: Unit, months: int) -> dict[str, object]:
     }
 
 
-def growing_categories(polres_ids: list[int], today: date) -> list[tuple[str, int, int]]:
-    """Categories with more aduan in the last 7 days than in the 7 before (label, now,
-    before), fastest growing first: one query over 14 days of day rows."""
-    recent: Counter[str] = Counter()
-    before: Counter[str] = Counter()
-    split = today - timedelta(days=6)
-    day_rows = MetricRow.objects.filter(
+def growing_rows(polres_ids: list[int], today: date) -> QuerySet[Any, tuple[Any, ...]]:
+    """The category day rows of the last 14 days ``growing_categories`` compares."""
+    return MetricRow.objects.filter(
         polres_id__in=polres_ids,
         grain=DAY,
         dimension="category",
         day__gte=today - timedelta(days=13),
         day__lte=today,
     ).values_list("day", "value", "received")
-    for day, value, received in day_rows:
-        (recent if day >= split else before)[value] += received
+
+
+def growing_categories(found: Iterable[tuple[Any, ...]], today: date) -> list[tuple[str, int, int]]:
+    """Categories with more aduan in the last 7 days than in the 7 before (label, now,
+    before), fastest growing first, from ``growing_rows``'s rows (14 days of day rows)."""
+    recent: Counter[str] = Counter()
+    before: Counter[str] = Counter()
+    split = today - timedelta(days=6)
+    for day, value, received in found:
+        (recent if as_date(day) >= split else before)[value] += received
     labels = category_labels()
     growing = [(labels.get(k, k), n, before[k]) for k, n in recent.items() if n > before[k]]
     return sorted(growing, key=lambda t: (t[2] - t[1], t[0]))
@@ -156,14 +192,16 @@ def _command_figures(polres_ids: list[int], months: int, polda: int | None) -> d
         polres_ids, p.start, p.end, dims, hist=hist, polda=polda, by_restricted=False
     )
     shared = polres_ids if polda is None else [polda]
+    month_rows, day_rows = combined_rows(  # one round trip for both
+        [monthly_rows(shared, p.start, p.end, restricted=None), growing_rows(shared, p.end)]
+    )
     raw = {
         "satuan": found.get("satuan", restricted=None),
         "polsek": found.get("polsek", restricted=None),
         "officers": found.get("officer", restricted=None),
     }
     if len(polres_ids) == 1:
-        units = unit_labels([*raw["satuan"], *raw["polsek"]])
-        officers = officer_labels(raw["officers"])
+        units, officers = unit_and_officer_labels([*raw["satuan"], *raw["polsek"]], raw["officers"])
         labels = {"satuan": units, "polsek": units, "officers": officers}
         rows = {n: _labelled(r, labels[n], UNKNOWN_LABELS[n]) for n, r in raw.items()}
     else:  # the view labels the rows it shows (``command.ROLLUP_ROWS`` of each)
@@ -172,11 +210,11 @@ def _command_figures(polres_ids: list[int], months: int, polda: int | None) -> d
         "period": p,
         "periods": PERIODS,
         "overall": found.total(restricted=None),
-        "months": monthly(shared, p.start, p.end, restricted=None),
+        "months": monthly_figures(month_rows),
         **rows,
         "categories": _labelled(found.get("category", restricted=None), category_labels(), "—"),
         "channels": _labelled(found.get("channel", restricted=None), channel_labels(), "—"),
-        "growing": growing_categories(shared, p.end)[:8],
+        "growing": growing_categories(day_rows, p.end)[:8],
     }
     final = ["months", "categories", "channels"]
     if len(polres_ids) == 1:  # a roll-up's rows get their histograms in the view

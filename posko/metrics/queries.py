@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Q, QuerySet, Sum
 
@@ -245,6 +246,56 @@ def _plain_rows(qs: QuerySet[Any, tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
+def combined_rows(parts: list[QuerySet[Any, tuple[Any, ...]]]) -> list[list[tuple[Any, ...]]]:
+    """The rows of two ``values_list`` querysets (of one database) in one statement and one
+    round trip: ``UNION ALL`` of the parts, each padded with NULL to the other's columns and
+    tagged with its index; the rows of each part come back as ``_plain_rows`` gives them
+    (driver values, no converters), in no particular order. A part that can match nothing
+    (``EmptyResultSet``, e.g. ``__in=[]``) is not sent. At most two parts: PostgreSQL
+    resolves a UNION's column types pair by pair, and two NULL columns would meet as text."""
+    if len(parts) > 2:
+        raise ValueError("at most two parts (a third would pair NULL with NULL)")
+    found: list[list[tuple[Any, ...]]] = [[] for _ in parts]
+    compiled: list[tuple[int, str, tuple[Any, ...], list[str]]] = []
+    for index, qs in enumerate(parts):
+        compiler = qs.query.get_compiler(using=qs.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            continue
+        aliases = [alias for _expr, _sql, alias in compiler.select]
+        if any(not alias for alias in aliases):
+            raise ValueError("every column of a combined part needs an alias")
+        compiled.append((index, sql, tuple(params), aliases))
+    if not compiled:
+        return found
+    db = parts[compiled[0][0]].db
+    quote = connections[db].ops.quote_name
+    widths = [len(aliases) for *_rest, aliases in compiled]
+    selects: list[str] = []
+    values: list[Any] = []
+    for position, (index, sql, params, aliases) in enumerate(compiled):
+        columns = [str(index)]
+        for other, width in enumerate(widths):
+            if other == position:
+                columns += [f"p{position}.{quote(a)}" for a in aliases]
+            else:
+                columns += ["NULL"] * width
+        # The ORM compiled ``sql``; every value stays a parameter.
+        selects.append(f"SELECT {', '.join(columns)} FROM ({sql}) p{position}")  # noqa: S608
+        values.extend(params)
+    offsets = [1 + sum(widths[:k]) for k in range(len(widths))]
+    with connections[db].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), values)
+        rows = cursor.fetchall()
+    slots = {index: (offsets[k], widths[k]) for k, (index, *_rest) in enumerate(compiled)}
+    for row in rows:
+        index = int(row[0])
+        start, width = slots[index]
+        found[index].append(tuple(row[start : start + width]))
+    return found
+
+
 class Breakdowns:
     """The figures of several dimensions over one period in two queries whatever their number
         (the counts summed by the database per dimension, value and restricted flag; the
@@ -384,18 +435,36 @@ def total(
     return found.get("", Figures())
 
 
+def monthly_rows(
+    polres_ids: Iterable[int], start: date, end: date, *, restricted: bool | None = False
+) -> QuerySet[Any, tuple[Any, ...]]:
+    """The month rows ``monthly_figures`` sums: (day, *FIELDS)."""
+    qs = rows(polres_ids, start.replace(day=1), end, "all", restricted=restricted, grain=MONTH)
+    return qs.values_list("day", *FIELDS).order_by("day")
+
+
+def as_date(value: date | str) -> date:
+    """A date column as the driver returns it (SQLite: ISO text) as a ``date``."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def monthly_figures(found: Iterable[tuple[Any, ...]]) -> list[Figures]:
+    """One ``Figures`` per month of ``monthly_rows``'s rows (in any order), oldest first."""
+    months: dict[str, Figures] = {}
+    histograms = HistogramRows()
+    dated = sorted(((as_date(day), values) for day, *values in found), key=lambda r: r[0])
+    for day, values in dated:
+        _sum_into(months, day.strftime("%Y-%m"), tuple(values), histograms)
+    histograms.merge()
+    return list(months.values())
+
+
 def monthly(
     polres_ids: Iterable[int], start: date, end: date, *, restricted: bool | None = False
 ) -> list[Figures]:
     """One ``Figures`` per month (value = "YYYY-MM"), oldest first (``polres_ids`` may be a
     Polda's own id: its rows sum its Polres's)."""
-    qs = rows(polres_ids, start.replace(day=1), end, "all", restricted=restricted, grain=MONTH)
-    months: dict[str, Figures] = {}
-    histograms = HistogramRows()
-    for day, *values in qs.values_list("day", *FIELDS).order_by("day"):
-        _sum_into(months, day.strftime("%Y-%m"), tuple(values), histograms)
-    histograms.merge()
-    return list(months.values())
+    return monthly_figures(monthly_rows(polres_ids, start, end, restricted=restricted))
 
 
 def by_polres(

@@ -96,9 +96,12 @@ class Unit(models.Model):
 
     @property
     def polres(self) -> Unit | None:
-        """The Polres this unit belongs to (itself for a Polres)."""
+        """The Polres this unit belongs to (itself for a Polres; None above one, without
+        reading the Polda's or Mabes's parents)."""
         unit: Unit | None = self
         while unit is not None and unit.kind != UnitKind.POLRES:
+            if unit.kind in (UnitKind.POLDA, UnitKind.MABES):
+                return None
             unit = unit.parent
         return unit
 
