@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from collections.abc import Set as AbstractSet
-from itertools import compress
 from typing import NamedTuple
 
-from .claimtext import NUM_PREFIX, Analysed, _deletes
+from .claimtext import NUM_PREFIX, Analysed, _deletes, weighted_share
 from .retrieval import Candidate, ClaimIndex
 
 
@@ -35,16 +33,6 @@ class _ClaimView(NamedTuple):
     numbers: frozenset[str]
     bigrams: frozenset[tuple[str, str]]
     negated: bool
-
-
-def _share(
-    words: tuple[str, ...], weights: tuple[float, ...], total: float, hits: AbstractSet[str]
-) -> float:
-    if total <= 0:
-        return 0.0
-    # the weights of the words found, summed left to right (as the list comprehension of
-    # `rescore._share`), without a Python-level loop
-    return sum(compress(weights, map(hits.__contains__, words))) / total
 
 
 class _MessageView:
@@ -198,9 +186,9 @@ class PairScorer:
         q_hits = m.hits(cs)
         missing = sum(1 for k in c.keys if k not in c_hits and not m.has(k))
         extra = sum(1 for k in q.keys if k not in q_hits and not m.claim_has(k, cs))
-        cov_claim = _share(c.words, c.weights, c.total, c_hits)
-        cov_query = _share(m.words, m.weights, m.total, q_hits)
-        cov_event = _share(c.event_words, c.event_weights, c.event_total, c_hits)
+        cov_claim = weighted_share(c.words, c.weights, c.total, c_hits)
+        cov_query = weighted_share(m.words, m.weights, m.total, q_hits)
+        cov_event = weighted_share(c.event_words, c.event_weights, c.event_total, c_hits)
         cb = c.bigrams
         qn, cn = m.numbers, c.numbers
         return [

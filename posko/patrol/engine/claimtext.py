@@ -11,9 +11,12 @@ dictionary) and negation — which decide between near-duplicate claims.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
+from itertools import compress
 
 from posko.triage.text import normalize, root_words, stem, stop_words
 
@@ -480,3 +483,15 @@ def found(word: str, pool: frozenset[str]) -> bool:
         return False
     fuzz = fuzzy_pool(pool)
     return word in fuzz or any(d in fuzz for d in _deletes(word))
+
+
+def weighted_share(
+    words: Sequence[str], weights: Sequence[float], total: float, hits: AbstractSet[str]
+) -> float:
+    """The summed weights of the words found in ``hits`` (left to right: the same float in
+    every process), as a share of ``total`` (both pair-feature builders' coverage)."""
+    if total <= 0:
+        return 0.0
+    if len(words) != len(weights):
+        raise ValueError("one weight per word")
+    return sum(compress(weights, map(hits.__contains__, words))) / total

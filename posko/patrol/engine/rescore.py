@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .claimtext import NUM_PREFIX, Analysed
+from .claimtext import NUM_PREFIX, Analysed, weighted_share
 
 FEATURES = (
     "char",
@@ -45,9 +45,7 @@ def _share(src: frozenset[str], hits: set[str], weighted: Any) -> float:
     """IDF-weighted share of `src` found in `hits`; `weighted(src)` gives the words in a
     fixed order (the same sums in every process), their weights and total."""
     words, ws, total = weighted(src)
-    if total <= 0:
-        return 0.0
-    return sum(w for s, w in zip(words, ws, strict=True) if s in hits) / total
+    return weighted_share(words, ws, total, hits)
 
 
 def pair_features(
