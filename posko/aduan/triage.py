@@ -40,6 +40,11 @@ def remember_text(aduan: Aduan) -> None:
     is only used for an id and code the database lists as a candidate)."""
     at = aduan.received_at
     _texts[aduan.pk] = (aduan.code, aduan.text, at.astimezone(UTC) if at.tzinfo else at)
+    _trim_texts()
+
+
+def _trim_texts() -> None:
+    """The oldest kept entries dropped past TEXT_CACHE."""
     while len(_texts) > TEXT_CACHE:
         _texts.popitem(last=False)
 
@@ -59,8 +64,7 @@ def _texts_of(rows: list[tuple[int, str]]) -> dict[int, tuple[str, datetime]]:
         for pk, code, body, at in read:
             _texts[pk] = (code, body, at)
             found[pk] = (body, at)
-        while len(_texts) > TEXT_CACHE:
-            _texts.popitem(last=False)
+        _trim_texts()
     return found
 
 

@@ -849,13 +849,15 @@ def _recent_before(
     (of a `pos` that is every position, arange)."""
     later: list[np.ndarray] = []
     earlier: list[np.ndarray] = []
+    keep = None
+    if only is not None:
+        keep = np.zeros(len(pos), dtype=bool)
+        keep[only] = True
     for k in range(1, latest + 1):
         a = pos[k:]
         b = pos[:-k]
         ok = (keys[k:] == keys[:-k]) & (ts[b] >= oldest[a])
-        if only is not None:
-            keep = np.zeros(len(pos), dtype=bool)
-            keep[only] = True
+        if keep is not None:
             ok &= keep[a]
         later.append(a[ok])
         earlier.append(b[ok])

@@ -100,7 +100,7 @@ class ModelBundle:
         # its stem; the one token cache of both scoring paths
         self._tokens: dict[str, tuple[np.ndarray, int]] = {}
         # stems by id (id 0 is "<s>", before the first token) and the stem-bigram feature
-        # index by (previous stem id << 20 | stem id); -1: not a feature
+        # index by (previous stem id << _STEM_BITS | stem id); -1: not a feature
         self._stem_ids: dict[str, int] = {}
         self._stem_names: list[str] = []
         self._bigrams: dict[int, int] = {}
@@ -129,7 +129,7 @@ class ModelBundle:
         return hit
 
     def _bigram_cols(self, keys: list[int]) -> list[int]:
-        """The feature index of each stem bigram key (prev id << 20 | id), -1 for none."""
+        """The feature index of each stem bigram key (prev id << _STEM_BITS | id), -1 for none."""
         get = self._bigrams.get
         cols = [get(k, -2) for k in keys]
         if -2 in cols:

@@ -613,7 +613,7 @@ def normalize(raw: str) -> NormText:
     token boundaries), so each distinct word is normalised once and kept (a busy Polres
     repeats its vocabulary); other text takes the whole-text path (`normalize_reference`,
     the same steps on the whole string)."""
-    text = raw.lower() if raw.isascii() else _EMOJI_RE.sub(_emoji, _fold(raw)).lower()
+    text = _lowered(raw)
     if not text.isascii():
         return _normalize_whole(text)
     if "http" in text or "www." in text:
@@ -654,9 +654,13 @@ def _normalize_word(tok: str) -> tuple[str, ...]:
 
 def normalize_reference(raw: str) -> NormText:
     """`normalize` on the whole string at once (any text; the reference of the fast path)."""
-    return _normalize_whole(
-        raw.lower() if raw.isascii() else _EMOJI_RE.sub(_emoji, _fold(raw)).lower()
-    )
+    return _normalize_whole(_lowered(raw))
+
+
+def _lowered(raw: str) -> str:
+    """Lower-cased, non-ASCII letters folded and emojis as marker words (both paths' first
+    step)."""
+    return raw.lower() if raw.isascii() else _EMOJI_RE.sub(_emoji, _fold(raw)).lower()
 
 
 def _normalize_whole(text: str) -> NormText:
