@@ -31,6 +31,7 @@ from posko.aduan.actions.bulk import (
     do_bulk_join_incident,
 )
 from posko.aduan.models import ReplyDraft, Status
+from posko.console.editable_lists import EditableList, edit_list_page
 from posko.console.forms import picker_units, preload_choices
 from posko.console.views import (
     forbidden,
@@ -237,36 +238,35 @@ class MacroForm(forms.Form):
         self.fields["unit"].queryset = picker_units(polres)  # type: ignore[attr-defined]
 
 
+MACROS_PAGE = EditableList(
+    template="workbench/macros.html",
+    list_url="console:macros",
+    denied=gettext_lazy("Hanya admin yang dapat mengubah makro."),
+    saved=gettext_lazy("Makro disimpan."),
+    error=MacroError,
+)
+
+
 @officer_required
 def macros(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     polres = polres_of_request(request)
-    may_edit = may_edit_macros(request.user)
     item = get_object_or_404(Macro, pk=pk, polres=polres) if pk else None
     initial = (
         {"title": item.title, "reply": item.reply_id, "status": item.status, "unit": item.unit_id}
         if item
         else {}
     )
-    form = MacroForm(request.POST or None, polres=polres, initial=initial)
-    if request.method == "POST":
-        if not may_edit:
-            return forbidden(request, _("Hanya admin yang dapat mengubah makro."))
-        if form.is_valid():
-            try:
-                do_save_macro(
-                    polres, macro=item, acting_user=staff_user(request), **form.cleaned_data
-                )
-                messages.success(request, _("Makro disimpan."))
-                return redirect("console:macros")
-            except MacroError as exc:
-                form.add_error(None, str(exc))
-    context = {
-        "items": Macro.objects.filter(polres=polres).select_related("reply", "unit"),
-        "form": form,
-        "editing": item,
-        "may_edit": may_edit,
-    }
-    return render(request, "workbench/macros.html", context, status=400 if form.errors else 200)
+    return edit_list_page(
+        request,
+        MACROS_PAGE,
+        form=MacroForm(request.POST or None, polres=polres, initial=initial),
+        save=lambda data: do_save_macro(
+            polres, macro=item, acting_user=staff_user(request), **data
+        ),
+        may_edit=may_edit_macros(request.user),
+        items=Macro.objects.filter(polres=polres).select_related("reply", "unit"),
+        editing=item,
+    )
 
 
 @officer_required

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from posko.aduan.models import Category
+from posko.console.editable_lists import EditableList, edit_list_page
 from posko.console.views import forbidden, officer_required, polres_of_request
 from posko.core.types import staff_user
 from posko.workbench.actions import (
@@ -37,33 +38,30 @@ class CannedReplyForm(forms.Form):
     )
 
 
+CANNED_REPLIES_PAGE = EditableList(
+    template="workbench/canned_replies.html",
+    list_url="console:canned_replies",
+    denied=gettext_lazy("Hanya admin yang dapat mengubah balasan siap pakai."),
+    saved=gettext_lazy("Balasan siap pakai disimpan."),
+    error=CannedReplyError,
+)
+
+
 @officer_required
 def canned_replies(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     polres = polres_of_request(request)
-    may_edit = may_edit_canned_replies(staff_user(request))
     item = get_object_or_404(CannedReply, pk=pk, polres=polres) if pk else None
     initial = {"title": item.title, "category": item.category, "text": item.text} if item else {}
-    form = CannedReplyForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        if not may_edit:
-            return forbidden(request, _("Hanya admin yang dapat mengubah balasan siap pakai."))
-        if form.is_valid():
-            try:
-                do_save_canned_reply(
-                    polres, reply=item, acting_user=staff_user(request), **form.cleaned_data
-                )
-                messages.success(request, _("Balasan siap pakai disimpan."))
-                return redirect("console:canned_replies")
-            except CannedReplyError as exc:
-                form.add_error(None, str(exc))
-    context = {
-        "items": CannedReply.objects.filter(polres=polres),
-        "form": form,
-        "editing": item,
-        "may_edit": may_edit,
-    }
-    return render(
-        request, "workbench/canned_replies.html", context, status=400 if form.errors else 200
+    return edit_list_page(
+        request,
+        CANNED_REPLIES_PAGE,
+        form=CannedReplyForm(request.POST or None, initial=initial),
+        save=lambda data: do_save_canned_reply(
+            polres, reply=item, acting_user=staff_user(request), **data
+        ),
+        may_edit=may_edit_canned_replies(staff_user(request)),
+        items=CannedReply.objects.filter(polres=polres),
+        editing=item,
     )
 
 
