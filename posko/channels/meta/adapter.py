@@ -128,28 +128,18 @@ def _change(
     parsed: Parsed, platform: str, account_id: str, field: str, value: dict[str, Any], time: Any
 ) -> None:
     if platform == "instagram" and field in ("comments", "live_comments"):
-        sender = as_dict(value.get("from"))
-        comment_id = as_str(value.get("id"), 200)
-        sender_id = as_str(sender.get("id"), 200)
-        if not comment_id or not sender_id or sender_id == account_id:
-            parsed.skipped.append("komentar tanpa pengirim / komentar sendiri")
-            return
-        parsed.messages.append(
-            Incoming(
-                platform=platform,
-                account_external_id=account_id,
-                external_id=comment_id,
-                sender_id=sender_id,
-                sender_username=as_str(sender.get("username"), 200),
-                kind="comment",
-                text=as_str(value.get("text")),
-                reply_target=comment_id,
-                sent_at=unix_time(time),
-                data={
-                    "media_id": as_str(as_dict(value.get("media")).get("id"), 200),
-                    "parent_id": as_str(value.get("parent_id"), 200),
-                },
-            )
+        _comment(
+            parsed,
+            platform,
+            account_id,
+            value,
+            comment_id=as_str(value.get("id"), 200),
+            text=as_str(value.get("text")),
+            sent_at=time,
+            data={
+                "media_id": as_str(as_dict(value.get("media")).get("id"), 200),
+                "parent_id": as_str(value.get("parent_id"), 200),
+            },
         )
     elif platform == "instagram" and field == "mentions":
         comment_id = as_str(value.get("comment_id"), 200)
@@ -165,31 +155,54 @@ def _change(
         if value.get("item") != "comment" or value.get("verb") != "add":
             parsed.skipped.append(f"feed {as_str(value.get('item'))}/{as_str(value.get('verb'))}")
             return
-        sender = as_dict(value.get("from"))
-        comment_id = as_str(value.get("comment_id"), 200)
-        sender_id = as_str(sender.get("id"), 200)
-        if not comment_id or not sender_id or sender_id == account_id:
-            parsed.skipped.append("komentar sendiri / tanpa pengirim")
-            return
-        parsed.messages.append(
-            Incoming(
-                platform=platform,
-                account_external_id=account_id,
-                external_id=comment_id,
-                sender_id=sender_id,
-                sender_name=as_str(sender.get("name"), 200),
-                kind="comment",
-                text=as_str(value.get("message")),
-                reply_target=comment_id,
-                sent_at=unix_time(value.get("created_time") or time),
-                data={
-                    "post_id": as_str(value.get("post_id"), 200),
-                    "parent_id": as_str(value.get("parent_id"), 200),
-                },
-            )
+        _comment(
+            parsed,
+            platform,
+            account_id,
+            value,
+            comment_id=as_str(value.get("comment_id"), 200),
+            text=as_str(value.get("message")),
+            sent_at=value.get("created_time") or time,
+            data={
+                "post_id": as_str(value.get("post_id"), 200),
+                "parent_id": as_str(value.get("parent_id"), 200),
+            },
         )
-    else:
-        parsed.skipped.append(f"field {field}")
+
+
+def _comment(
+    parsed: Parsed,
+    platform: str,
+    account_id: str,
+    value: dict[str, Any],
+    *,
+    comment_id: str,
+    text: str,
+    sent_at: Any,
+    data: dict[str, str],
+) -> None:
+    """A comment on an Instagram media or a Facebook Page post: Instagram names its author by
+    ``username``, Facebook by ``name``; the Page's or account's own comments are skipped."""
+    sender = as_dict(value.get("from"))
+    sender_id = as_str(sender.get("id"), 200)
+    if not comment_id or not sender_id or sender_id == account_id:
+        parsed.skipped.append("komentar tanpa pengirim / komentar sendiri")
+        return
+    parsed.messages.append(
+        Incoming(
+            platform=platform,
+            account_external_id=account_id,
+            external_id=comment_id,
+            sender_id=sender_id,
+            sender_username=as_str(sender.get("username"), 200),
+            sender_name=as_str(sender.get("name"), 200),
+            kind="comment",
+            text=text,
+            reply_target=comment_id,
+            sent_at=unix_time(sent_at),
+            data=data,
+        )
+    )
 
 
 def describe_error(
