@@ -17,7 +17,7 @@ from posko.metrics.dashboard import (
     period,
     unit_labels,
 )
-from posko.metrics.models import DIMENSIONS
+from posko.metrics.models import COUNT_FIELDS, DIMENSIONS
 from posko.metrics.queries import Figures, breakdown, by_polres, monthly, total
 from posko.org.lookup import polres_units
 from posko.org.models import Officer, Unit
@@ -75,24 +75,8 @@ def _out(f: Figures, label: str = "") -> dict[str, Any]:
     return {
         "value": f.value,
         "label": label or f.label,
-        **{
-            k: f.counts.get(k, 0)
-            for k in [
-                "received",
-                "open",
-                "responded",
-                "first_met",
-                "resolved",
-                "resolution_met",
-                "rejected",
-                "redirected",
-                "reopened",
-                "escalated",
-                "corrections",
-                "csat_count",
-                "csat_solved",
-            ]
-        },
+        # Every summed count except the rating sum, which the API gives as an average.
+        **{k: f.counts.get(k, 0) for k in COUNT_FIELDS if k != "csat_rating_sum"},
         "first_median_minutes": f.first_median,
         "first_p90_minutes": f.first_p90,
         "resolution_median_minutes": f.resolution_median,
