@@ -321,7 +321,47 @@ SYNONYMS = {
     "tsunami_": "tsunami",
     "kades": "kepala",
     "copet": "curi",
+    "komplot": "sindikat",
+    "gerombol": "sindikat",
+    "geng": "sindikat",
+    "jaring": "sindikat",
+    "link": "taut",
+    "bikin": "buat",
+    "ledeng": "pdam",
+    "gratisan": "gratis",
+    "bocil": "anak",
+    "bocah": "anak",
+    "ranmor": "motor",
+    "lantaran": "sebab",
 }
+# Written-short forms of places and phrases (Bangka Belitung's regencies, "senpi"):
+# expanded to the words a claim spells out, so "maling sapi di beltim" covers "… di
+# Belitung Timur" and the place stays a crucial fact.
+ABBREVIATIONS = {
+    "beltim": ("belitung", "timur"),
+    "babel": ("bangka", "belitung"),
+    "bateng": ("bangka", "tengah"),
+    "basel": ("bangka", "selatan"),
+    "babar": ("bangka", "barat"),
+    "pangkalpinang": ("pangkal", "pinang"),
+    "pgkp": ("pangkal", "pinang"),
+    "tanjungpandan": ("tanjung", "pandan"),
+    "tj": ("tanjung",),
+    "senpi": ("senjata", "api"),
+    "sajam": ("senjata", "tajam"),
+    "nopol": ("pelat", "nomor"),
+    "plat": ("pelat",),
+    "pemda": ("pemerintah", "daerah"),
+    "pemkab": ("pemerintah", "kabupaten"),
+    "medsos": ("media", "sosial"),
+    "ortu": ("orang", "tua"),
+    "tkp": ("tempat", "kejadian"),
+    "lakalantas": ("kecelakaan", "lalu", "lintas"),
+    "laka": ("kecelakaan",),
+    "curanmor": ("curi", "motor"),
+    "bansos": ("bantuan", "sosial"),
+}
+ABBREVIATED = frozenset(ABBREVIATIONS)
 _CAPWORD = re.compile(r"(?<![.!?:\n]\s)(?<!^)\b([A-Z][A-Za-z]{2,})")
 
 
@@ -398,6 +438,8 @@ def analyse(raw: str) -> Analysed:
     text = _RP.sub("rp ", raw.replace("–", " ").replace("/", " "))
     text = _NUM.sub(_number_token, text)
     toks = [NUMBER_WORDS.get(t, t) for t in normalize(text).tokens]
+    if not ABBREVIATED.isdisjoint(toks):
+        toks = [w for t in toks for w in ABBREVIATIONS.get(t, (t,))]
     toks = [NUM_PREFIX + t if t.isdigit() else t for t in toks]
     stops = _stops()
     strong, weak = _places()
